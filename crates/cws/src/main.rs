@@ -1,0 +1,4 @@
+fn main() -> anyhow::Result<()> {
+    println!("cws {}", env!("CARGO_PKG_VERSION"));
+    Ok(())
+}
