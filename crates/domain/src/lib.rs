@@ -1,4 +1,16 @@
-//! The children's workforce domain: areas, organisations, roles, workers.
-//! Pure types with validating constructors; no IO.
+//! The children's workforce domain (SPEC §2, §3, §5): areas, organisations, the role
+//! catalogue, workers, vacancies, collections and users.
+//!
+//! Pure types with validating constructors ("parse, don't validate"): once you hold an
+//! `OldLaCode`, an `Fte` or a `Collection`, it is valid. No IO happens here.
 
+#[macro_use]
+mod code_enum;
+pub mod collection;
 pub mod geography;
+pub mod organisation;
+pub mod role;
+pub mod user;
+pub mod worker;
+
+pub use code_enum::UnknownCode;
