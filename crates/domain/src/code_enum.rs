@@ -13,6 +13,7 @@ pub struct UnknownCode {
     pub expected: String,
 }
 
+#[macro_export]
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $list:literal { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*

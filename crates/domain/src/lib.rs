@@ -5,7 +5,7 @@
 //! `OldLaCode`, an `Fte` or a `Collection`, it is valid. No IO happens here.
 
 #[macro_use]
-mod code_enum;
+pub mod code_enum;
 pub mod collection;
 pub mod geography;
 pub mod organisation;
