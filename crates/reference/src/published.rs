@@ -306,8 +306,11 @@ pub struct CommunityEthnicity {
     pub persons: u64,
 }
 
+///
+/// Wales appears in both the regional and the national file; it is kept once.
 pub fn community_ethnicity() -> Result<Vec<CommunityEthnicity>, ReferenceError> {
-    let mut out = Vec::new();
+    let mut out: Vec<CommunityEthnicity> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (file, level) in [
         (ETHNICITY_LA, GeoLevel::LocalAuthority),
         (ETHNICITY_REG, GeoLevel::Regional),
@@ -336,6 +339,9 @@ pub fn community_ethnicity() -> Result<Vec<CommunityEthnicity>, ReferenceError> 
                     format!("'{}' is not a count", field(r, 4)),
                 )
             })?;
+            if !seen.insert((field(r, 0).to_string(), category)) {
+                continue;
+            }
             out.push(CommunityEthnicity {
                 level,
                 code: field(r, 0).to_string(),

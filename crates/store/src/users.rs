@@ -1,0 +1,70 @@
+//! Users and their access (role + scope). Passwords arrive already hashed.
+
+use cws_domain::user::{Access, Scope, UserRole};
+
+use crate::{now_text, on_pool, on_tx, Db, Result, StoreError};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub scope_kind: String,
+    pub scope_code: Option<String>,
+    pub scope_org_id: Option<i64>,
+    pub password_hash: String,
+}
+
+impl UserRow {
+    /// The user's role and scope, re-checked on the way out of the database.
+    pub fn access(&self) -> Result<Access> {
+        let role = UserRole::parse(&self.role).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let code = self.scope_code.clone().unwrap_or_default();
+        let scope = match self.scope_kind.as_str() {
+            "organisation" => Scope::Organisation {
+                area: code,
+                org: self.scope_org_id.unwrap_or_default().to_string(),
+            },
+            "area" => Scope::Area { area: code },
+            "region" => Scope::Region { region: code },
+            _ => Scope::National,
+        };
+        Access::new(role, scope).map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+}
+
+/// Creates a user, or updates name, access and password of an existing one with that email.
+pub async fn upsert_user(
+    db: &Db,
+    email: &str,
+    name: &str,
+    access: &Access,
+    password_hash: &str,
+) -> Result<i64> {
+    let (kind, code, org): (&str, Option<&str>, Option<i64>) = match access.scope() {
+        Scope::Organisation { area, org } => ("organisation", Some(area), org.parse().ok()),
+        Scope::Area { area } => ("area", Some(area), None),
+        Scope::Region { region } => ("region", Some(region), None),
+        Scope::National => ("national", None, None),
+    };
+    let email = email.trim().to_ascii_lowercase();
+    let mut tx = db.begin_write().await?;
+    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO app_user (email, display_name, role, scope_kind, scope_code, scope_org_id, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
+           scope_kind = excluded.scope_kind, scope_code = excluded.scope_code, scope_org_id = excluded.scope_org_id,
+           password_hash = excluded.password_hash
+         RETURNING id")
+        .bind(&email).bind(name).bind(access.role().code()).bind(kind).bind(code).bind(org).bind(password_hash).bind(now_text())
+        .fetch_one(&mut *c).await?);
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT id, email, display_name, role, scope_kind, scope_code, scope_org_id, password_hash FROM app_user WHERE email = $1")
+        .bind(email.trim().to_ascii_lowercase()).fetch_optional(p).await?))
+}

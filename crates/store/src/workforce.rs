@@ -1,0 +1,307 @@
+//! Organisations, collections, returns, workers and vacancies.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use cws_domain::collection::{Collection, ReturnStatus, Vacancy};
+use cws_domain::organisation::Organisation;
+use cws_domain::worker::WorkerRecord;
+
+use crate::bulk::{insert_rows, Cell};
+use crate::{now_text, on_pool, on_tx, Db, Result, Tx};
+
+/// Finds or creates the collection for a census date; returns its id.
+pub async fn ensure_collection(tx: &mut Tx, c: &Collection) -> Result<i64> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO collection (census_date, opens, due, closes) VALUES ($1, $2, $3, $4) ON CONFLICT (census_date) DO NOTHING")
+            .bind(c.census_date()).bind(c.opens()).bind(c.due()).bind(c.closes())
+            .execute(&mut *conn).await?.rows_affected();
+        Ok(sqlx::query_scalar("SELECT id FROM collection WHERE census_date = $1").bind(c.census_date()).fetch_one(&mut *conn).await?)
+    })
+}
+
+/// Inserts organisations of one area (parents resolved by reference within the batch) and
+/// returns their ids by reference.
+pub async fn insert_organisations(
+    tx: &mut Tx,
+    area_id: i64,
+    orgs: &[Organisation],
+    synthetic: bool,
+) -> Result<HashMap<String, i64>> {
+    let rows: Vec<Vec<Cell>> = orgs
+        .iter()
+        .map(|o| {
+            vec![
+                Cell::Int(Some(area_id)),
+                Cell::Text(Some(o.reference.as_str())),
+                Cell::Text(Some(&o.name)),
+                Cell::Text(Some(o.sector.code())),
+                Cell::Text(Some(o.service.code())),
+                Cell::Text(Some(o.setting.code())),
+                Cell::Bool(o.disadvantaged_area),
+                Cell::Bool(synthetic),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "organisation",
+        &[
+            "area_id",
+            "reference",
+            "name",
+            "sector",
+            "service",
+            "setting_type",
+            "disadvantaged",
+            "synthetic",
+        ],
+        &rows,
+    )
+    .await?;
+    let ids: Vec<(String, i64)> = on_tx!(tx, c => sqlx::query_as("SELECT reference, id FROM organisation WHERE area_id = $1").bind(area_id).fetch_all(&mut *c).await?);
+    let ids: HashMap<String, i64> = ids.into_iter().collect();
+    for o in orgs {
+        if let (Some(parent), Some(id)) = (&o.parent, ids.get(o.reference.as_str())) {
+            if let Some(pid) = ids.get(parent.as_str()) {
+                on_tx!(tx, c => sqlx::query("UPDATE organisation SET parent_id = $1 WHERE id = $2").bind(*pid).bind(*id).execute(&mut *c).await?.rows_affected());
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Creates an accepted first-version return for each organisation; returns ids by organisation.
+pub async fn create_returns(
+    tx: &mut Tx,
+    collection_id: i64,
+    org_ids: &[i64],
+    source: &str,
+    synthetic: bool,
+) -> Result<HashMap<i64, i64>> {
+    let now = now_text();
+    let rows: Vec<Vec<Cell>> = org_ids
+        .iter()
+        .map(|id| {
+            vec![
+                Cell::Int(Some(collection_id)),
+                Cell::Int(Some(*id)),
+                Cell::Int(Some(1)),
+                Cell::Text(Some(ReturnStatus::Accepted.code())),
+                Cell::Text(Some(source)),
+                Cell::Text(Some(&now)),
+                Cell::Text(Some("")),
+                Cell::Bool(true),
+                Cell::Bool(synthetic),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "workforce_return",
+        &[
+            "collection_id",
+            "organisation_id",
+            "version",
+            "status",
+            "source",
+            "submitted_at",
+            "content_digest",
+            "is_current",
+            "synthetic",
+        ],
+        &rows,
+    )
+    .await?;
+    let mut out = HashMap::with_capacity(org_ids.len());
+    for chunk in org_ids.chunks(500) {
+        let ph: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({})", ph.join(", "));
+        let found: Vec<(i64, i64)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&sql).bind(collection_id);
+            for id in chunk { q = q.bind(*id); }
+            q.fetch_all(&mut *c).await?
+        });
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+const WORKER_COLUMNS: &[&str] = &[
+    "return_id",
+    "person_key",
+    "role_code",
+    "fte",
+    "contract",
+    "start_date",
+    "leave_date",
+    "leave_reason",
+    "leave_destination",
+    "birth_year",
+    "sex",
+    "ethnicity",
+    "disability",
+    "qual_level",
+    "qualifications",
+    "common_core",
+    "induction",
+    "caf_trained",
+    "lead_professional",
+    "budget_holding",
+    "multi_agency",
+    "vetting",
+    "vetting_date",
+    "safeguarding_training",
+    "days_lost",
+    "cases",
+];
+
+/// Inserts worker records, each with the id of the return it belongs to.
+pub async fn insert_workers(tx: &mut Tx, workers: &[(i64, WorkerRecord)]) -> Result<u64> {
+    let quals: Vec<String> = workers
+        .iter()
+        .map(|(_, w)| w.qualifications.join(";"))
+        .collect();
+    let rows: Vec<Vec<Cell>> = workers
+        .iter()
+        .zip(&quals)
+        .map(|((rid, w), q)| {
+            vec![
+                Cell::Int(Some(*rid)),
+                Cell::Text(Some(w.person.as_str())),
+                Cell::Text(Some(w.role.as_str())),
+                Cell::Real(w.fte.map(|f| f.get())),
+                Cell::Text(Some(w.contract.code())),
+                Cell::Date(w.start_date),
+                Cell::Date(w.leaving.map(|l| l.date)),
+                Cell::Text(w.leaving.map(|l| l.reason.code())),
+                Cell::Text(w.leaving.map(|l| l.destination.code())),
+                Cell::Int(w.birth_year.map(i64::from)),
+                Cell::Text(Some(w.sex.code())),
+                Cell::Text(Some(w.ethnicity.code())),
+                Cell::Text(Some(w.disability.code())),
+                Cell::Text(w.qual_level.map(|q| q.code())),
+                Cell::Text(Some(q)),
+                Cell::Bool(w.common_core),
+                Cell::Bool(w.induction),
+                Cell::Bool(w.integrated.caf_trained),
+                Cell::Bool(w.integrated.lead_professional),
+                Cell::Bool(w.integrated.budget_holding),
+                Cell::Text(w.integrated.multi_agency.map(|m| m.code())),
+                Cell::Text(Some(w.vetting.code())),
+                Cell::Date(w.vetting_date),
+                Cell::Date(w.safeguarding_training),
+                Cell::Real(w.days_lost),
+                Cell::Int(w.cases.map(i64::from)),
+            ]
+        })
+        .collect();
+    insert_rows(tx, "worker", WORKER_COLUMNS, &rows).await
+}
+
+/// Inserts vacancies, each with the id of its return.
+pub async fn insert_vacancies(tx: &mut Tx, vacancies: &[(i64, Vacancy)]) -> Result<u64> {
+    let rows: Vec<Vec<Cell>> = vacancies
+        .iter()
+        .map(|(rid, v)| {
+            vec![
+                Cell::Int(Some(*rid)),
+                Cell::Text(Some(v.role.as_str())),
+                Cell::Real(Some(v.fte)),
+                Cell::Real(Some(v.agency_covered_fte)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "vacancy",
+        &["return_id", "role_code", "fte", "agency_covered_fte"],
+        &rows,
+    )
+    .await
+}
+
+/// Removes all synthetic data (organisations, returns, workers, vacancies, runs).
+pub async fn delete_synthetic(tx: &mut Tx) -> Result<()> {
+    for sql in [
+        "DELETE FROM worker WHERE return_id IN (SELECT id FROM workforce_return WHERE synthetic = TRUE)",
+        "DELETE FROM vacancy WHERE return_id IN (SELECT id FROM workforce_return WHERE synthetic = TRUE)",
+        "DELETE FROM workforce_return WHERE synthetic = TRUE",
+        "UPDATE app_user SET scope_org_id = NULL WHERE scope_org_id IN (SELECT id FROM organisation WHERE synthetic = TRUE)",
+        "UPDATE organisation SET parent_id = NULL WHERE synthetic = TRUE",
+        "DELETE FROM organisation WHERE synthetic = TRUE",
+        "DELETE FROM synthetic_run",
+    ] {
+        on_tx!(tx, c => sqlx::query(sql).execute(&mut *c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SyntheticRun {
+    pub seed: i64,
+    pub scale: String,
+    pub census_date: NaiveDate,
+    pub organisations: i64,
+    pub workers: i64,
+    pub created_at: String,
+}
+
+pub async fn record_synthetic_run(tx: &mut Tx, run: &SyntheticRun) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO synthetic_run (seed, scale, census_date, organisations, workers, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(run.seed).bind(&run.scale).bind(run.census_date).bind(run.organisations).bind(run.workers).bind(&run.created_at)
+        .execute(&mut *c).await?.rows_affected());
+    Ok(())
+}
+
+/// The synthetic data set currently stored, if any.
+pub async fn synthetic_run(db: &Db) -> Result<Option<SyntheticRun>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT seed, scale, census_date, organisations, workers, created_at FROM synthetic_run ORDER BY id DESC LIMIT 1").fetch_optional(p).await?))
+}
+
+/// Headcount-style totals of stored records for an area at a census date, by a grouping.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct GroupCount {
+    pub group_code: String,
+    pub posts: i64,
+    pub fte: Option<f64>,
+    pub synthetic: bool,
+}
+
+/// Posts and FTE in post by role group for an area at a census date (current returns only).
+/// A first look at the stored workforce; the figures engine gives the defined measures.
+pub async fn posts_by_role_group(
+    db: &Db,
+    area_id: i64,
+    census: NaiveDate,
+) -> Result<Vec<GroupCount>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT ro.role_group AS group_code, COUNT(*) AS posts, SUM(w.fte) AS fte, MAX(CASE WHEN r.synthetic THEN 1 ELSE 0 END) = 1 AS synthetic
+         FROM worker w
+         JOIN workforce_return r ON r.id = w.return_id AND r.is_current = TRUE
+         JOIN collection c ON c.id = r.collection_id AND c.census_date = $2
+         JOIN organisation o ON o.id = r.organisation_id AND o.area_id = $1
+         JOIN role ro ON ro.code = w.role_code
+         WHERE w.leave_date IS NULL OR w.leave_date > $2
+         GROUP BY ro.role_group ORDER BY posts DESC")
+        .bind(area_id).bind(census).fetch_all(p).await?))
+}
+
+/// Counts of stored rows, for summaries and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub organisations: i64,
+    pub returns: i64,
+    pub workers: i64,
+    pub vacancies: i64,
+}
+
+pub async fn counts(db: &Db) -> Result<Counts> {
+    let one = |t: &'static str| format!("SELECT COUNT(*) FROM {t}");
+    on_pool!(db, p => Ok(Counts {
+        organisations: sqlx::query_scalar(&one("organisation")).fetch_one(p).await?,
+        returns: sqlx::query_scalar(&one("workforce_return")).fetch_one(p).await?,
+        workers: sqlx::query_scalar(&one("worker")).fetch_one(p).await?,
+        vacancies: sqlx::query_scalar(&one("vacancy")).fetch_one(p).await?,
+    }))
+}

@@ -1,0 +1,335 @@
+//! Store conformance: the same stories run on SQLite always, and on PostgreSQL when
+//! `CWS_TEST_POSTGRES_URL` names a server (each test gets a fresh database there).
+
+use chrono::NaiveDate;
+use cws_domain::collection::Collection;
+use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
+use cws_domain::role::RoleCode;
+use cws_domain::user::{Access, Scope, UserRole};
+use cws_domain::worker::*;
+use cws_store::{geography, reference, users, workforce, Backend, Db};
+
+/// A fresh database per backend under test. The temp dir keeps the SQLite file alive.
+async fn backends() -> Vec<(Db, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cws.db").display());
+    let mut out = vec![(Db::open(&url).await.unwrap(), Some(dir))];
+    if let Ok(base) = std::env::var("CWS_TEST_POSTGRES_URL") {
+        out.push((
+            Db::open(&fresh_pg_database(&base).await).await.unwrap(),
+            None,
+        ));
+    }
+    out
+}
+
+async fn fresh_pg_database(base: &str) -> String {
+    use sqlx::Connection;
+    let name = format!(
+        "cws_test_{}",
+        std::process::id() as u64 * 1_000_000 + rand_suffix()
+    );
+    let mut admin = sqlx::PgConnection::connect(base).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (root, _) = base.rsplit_once('/').unwrap();
+    format!("{root}/{name}")
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    (t % 1000) * 1000 + N.fetch_add(1, Ordering::SeqCst)
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[tokio::test]
+async fn migrations_apply_once_and_are_repeatable() {
+    for (db, _keep) in backends().await {
+        assert_eq!(
+            db.migration_versions().await.unwrap(),
+            vec![1],
+            "{:?}",
+            db.backend()
+        );
+        db.migrate().await.unwrap();
+        assert_eq!(db.migration_versions().await.unwrap(), vec![1]);
+    }
+}
+
+#[test]
+fn the_two_migration_folders_describe_the_same_schema() {
+    let sqlite = include_str!("../migrations/sqlite/0001_foundation.sql");
+    let pg = include_str!("../migrations/postgres/0001_foundation.sql");
+    let normalise = |s: &str| {
+        s.replace(
+            "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            "INTEGER PRIMARY KEY AUTOINCREMENT",
+        )
+        .replace("BIGINT", "INTEGER")
+        .replace("DOUBLE PRECISION", "REAL")
+        .lines()
+        .filter(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n")
+    };
+    assert_eq!(normalise(sqlite), normalise(pg));
+}
+
+#[tokio::test]
+async fn reference_loads_once_and_reloading_changes_nothing() {
+    for (db, _keep) in backends().await {
+        let first = reference::load_reference(&db).await.unwrap();
+        assert!(!first.changed_files.is_empty());
+        let live = geography::areas(&db, Some(d(2025, 9, 30)), false)
+            .await
+            .unwrap();
+        assert_eq!(live.len(), 153, "{:?}", db.backend());
+        let all_before = geography::areas(&db, None, true).await.unwrap();
+        let second = reference::load_reference(&db).await.unwrap();
+        assert!(
+            second.changed_files.is_empty(),
+            "reload changed {:?}",
+            second.changed_files
+        );
+        assert_eq!(geography::areas(&db, None, true).await.unwrap(), all_before);
+
+        // Richmond by DfE number, its joint return with Kingston, and their published figures.
+        let richmond = geography::area(&db, "318").await.unwrap().unwrap();
+        assert_eq!(richmond.code, "E09000027");
+        assert_eq!(richmond.region_name, "London");
+        let joint = geography::joint_areas_of(&db, richmond.id).await.unwrap();
+        assert_eq!(joint.len(), 1);
+        assert_eq!(joint[0].old_la_code, "314 / 318");
+        assert_eq!(
+            geography::members_of(&db, joint[0].id).await.unwrap().len(),
+            2
+        );
+        let values =
+            geography::published_indicators(&db, &[joint[0].code.clone()], &["inpost_fte"])
+                .await
+                .unwrap();
+        assert_eq!(values.len(), 9, "2017-2025");
+        assert_eq!(values.last().unwrap().value, Some(137.4));
+
+        // Symbols are stored as reasons, never as zero.
+        let symbols: i64 = cws_store::on_pool!(&db, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM published_indicator WHERE symbol IS NOT NULL AND value IS NULL").fetch_one(p).await.unwrap());
+        let zero_symbols: i64 = cws_store::on_pool!(&db, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM published_indicator WHERE symbol IS NOT NULL AND value IS NOT NULL").fetch_one(p).await.unwrap());
+        assert!(symbols > 200);
+        assert_eq!(zero_symbols, 0);
+
+        // Recoded Barnsley keeps its history; the DfE number finds the live code.
+        assert_eq!(
+            geography::area(&db, "370").await.unwrap().unwrap().code,
+            "E08000038"
+        );
+        let h = geography::history(&db, "E08000038").await.unwrap();
+        assert_eq!(h[0].from_code, "E08000016");
+
+        let n = geography::neighbours(&db, "318").await.unwrap();
+        assert_eq!(n.len(), 10);
+        assert!(
+            n.iter().all(|x| x.name.is_some()),
+            "every neighbour resolves to a live area"
+        );
+        assert!(
+            geography::children(&db, "E09000027", 2024)
+                .await
+                .unwrap()
+                .unwrap()
+                > 10_000.0
+        );
+        assert_eq!(
+            geography::community_ethnicity(&db, "E09000027")
+                .await
+                .unwrap()
+                .len(),
+            19
+        );
+        db.close().await;
+    }
+}
+
+fn worker(n: u32, role: &str) -> WorkerRecord {
+    WorkerRecord {
+        person: PersonKey::from_hex(&format!("{n:064x}")).unwrap(),
+        role: RoleCode::parse(role).unwrap(),
+        fte: Fte::new(0.8).ok(),
+        contract: ContractType::Permanent,
+        start_date: Some(d(2019, 5, 1)),
+        leaving: None,
+        birth_year: Some(1985),
+        sex: Sex::Female,
+        ethnicity: Ethnicity::Bafr,
+        disability: Disability::No,
+        qual_level: Some(QualLevel::L6),
+        qualifications: vec!["SWDEG".into()],
+        common_core: true,
+        induction: true,
+        integrated: IntegratedWorking {
+            caf_trained: true,
+            ..Default::default()
+        },
+        vetting: VettingType::EnhancedBarred,
+        vetting_date: Some(d(2023, 1, 1)),
+        safeguarding_training: None,
+        days_lost: Some(3.5),
+        cases: Some(17),
+    }
+}
+
+#[tokio::test]
+async fn workforce_writes_are_atomic_and_read_back() {
+    for (db, _keep) in backends().await {
+        reference::load_reference(&db).await.unwrap();
+        let area = geography::area(&db, "318").await.unwrap().unwrap();
+        let org = Organisation {
+            reference: OrgRef::parse("LA-CSC").unwrap(),
+            name: "Children's social care".into(),
+            sector: Sector::StatutoryLa,
+            service: Service::SocialCare,
+            setting: SettingType::SocialWorkTeam,
+            disadvantaged_area: false,
+            parent: None,
+        };
+        let collection = Collection::default_for_year(2025).unwrap();
+
+        // A transaction that fails part-way leaves nothing behind.
+        let mut tx = db.begin_write().await.unwrap();
+        let cid = workforce::ensure_collection(&mut tx, &collection)
+            .await
+            .unwrap();
+        let orgs =
+            workforce::insert_organisations(&mut tx, area.id, std::slice::from_ref(&org), false)
+                .await
+                .unwrap();
+        let rets = workforce::create_returns(&mut tx, cid, &[orgs["LA-CSC"]], "test", false)
+            .await
+            .unwrap();
+        let rid = rets[&orgs["LA-CSC"]];
+        workforce::insert_workers(&mut tx, &[(rid, worker(1, "SC-SW"))])
+            .await
+            .unwrap();
+        // unknown role: the foreign key refuses it
+        assert!(
+            workforce::insert_workers(&mut tx, &[(rid, worker(2, "NO-SUCH-ROLE"))])
+                .await
+                .is_err()
+        );
+        tx.rollback().await.unwrap();
+        assert_eq!(
+            workforce::counts(&db).await.unwrap(),
+            workforce::Counts::default()
+        );
+
+        let mut tx = db.begin_write().await.unwrap();
+        let cid = workforce::ensure_collection(&mut tx, &collection)
+            .await
+            .unwrap();
+        let orgs = workforce::insert_organisations(&mut tx, area.id, &[org], false)
+            .await
+            .unwrap();
+        let rets = workforce::create_returns(&mut tx, cid, &[orgs["LA-CSC"]], "test", false)
+            .await
+            .unwrap();
+        let rid = rets[&orgs["LA-CSC"]];
+        let ws: Vec<_> = (0..2500)
+            .map(|i| {
+                (
+                    rid,
+                    worker(i, if i % 2 == 0 { "SC-SW" } else { "SC-SW-SENIOR" }),
+                )
+            })
+            .collect();
+        assert_eq!(workforce::insert_workers(&mut tx, &ws).await.unwrap(), 2500);
+        tx.commit().await.unwrap();
+        let c = workforce::counts(&db).await.unwrap();
+        assert_eq!((c.organisations, c.returns, c.workers), (1, 1, 2500));
+        let groups = workforce::posts_by_role_group(&db, area.id, collection.census_date())
+            .await
+            .unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].group_code, "social_workers");
+        assert_eq!(groups[0].posts, 2500);
+        assert!((groups[0].fte.unwrap() - 2000.0).abs() < 1e-6);
+        db.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_never_see_database_is_locked() {
+    for (db, _keep) in backends().await {
+        reference::load_reference(&db).await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..24 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                // read-then-write inside one transaction: the pattern that fails with a
+                // deferred BEGIN on SQLite
+                let mut tx = db.begin_write().await?;
+                let n: i64 = cws_store::on_tx!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM synthetic_run").fetch_one(&mut *c).await?);
+                workforce::record_synthetic_run(&mut tx, &workforce::SyntheticRun {
+                    seed: i, scale: format!("after {n}"), census_date: d(2025, 9, 30),
+                    organisations: 0, workers: 0, created_at: "now".into(),
+                }).await?;
+                tx.commit().await?;
+                Ok::<_, cws_store::StoreError>(())
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let n: i64 = cws_store::on_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM synthetic_run").fetch_one(p).await.unwrap());
+        assert_eq!(n, 24, "{}", db.backend().name());
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn users_keep_role_and_scope() {
+    for (db, _keep) in backends().await {
+        let access = Access::new(UserRole::AreaLead, Scope::Area { area: "318".into() }).unwrap();
+        let id = users::upsert_user(
+            &db,
+            "Lead@Example.org",
+            "Area lead",
+            &access,
+            "$argon2id$fake",
+        )
+        .await
+        .unwrap();
+        let u = users::user_by_email(&db, "lead@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(u.id, id);
+        assert_eq!(u.access().unwrap(), access);
+        // upsert by email keeps one row
+        let again = users::upsert_user(&db, "lead@example.org", "Renamed", &access, "$argon2id$x")
+            .await
+            .unwrap();
+        assert_eq!(again, id);
+        assert!(users::user_by_email(&db, "nobody@example.org")
+            .await
+            .unwrap()
+            .is_none());
+        assert!(matches!(db.backend(), Backend::Sqlite | Backend::Postgres));
+    }
+}
+
+#[tokio::test]
+async fn bad_urls_are_refused_clearly() {
+    let err = Db::connect("mysql://x").await.unwrap_err();
+    assert!(err.to_string().contains("sqlite://"), "{err}");
+}
