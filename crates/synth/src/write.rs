@@ -1,0 +1,154 @@
+//! Writing the synthetic workforce as return files in the cws worker template: one CSV per
+//! organisation, a vacancies file per area and a manifest listing every file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cws_collect::pseudonymise::Pseudonymiser;
+use cws_collect::template;
+use rayon::prelude::*;
+
+use crate::generate::{generate_area, Context};
+use crate::inputs::{plan, Scale};
+use crate::{census_date, SynthError};
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub areas: usize,
+    pub files: usize,
+    pub workers: usize,
+    pub manifest: PathBuf,
+}
+
+const MANIFEST_HEADER: &[&str] = &[
+    "area_code",
+    "area_old_la_code",
+    "area_name",
+    "organisation_ref",
+    "organisation_name",
+    "sector",
+    "service",
+    "setting_type",
+    "disadvantaged_area",
+    "file",
+    "worker_rows",
+    "census_date",
+    "synthetic",
+];
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> SynthError + '_ {
+    move |source| SynthError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> SynthError + '_ {
+    move |source| SynthError::Csv {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Writes the return files for `scale` under `out`.
+pub fn write_returns(out: &Path, scale: &Scale, seed: u64) -> Result<WriteSummary, SynthError> {
+    let census = census_date();
+    let areas = plan(scale)?;
+    // The files hold employers' own references, not keys, so the secret does not matter here.
+    let ctx = Arc::new(Context::new(seed, census, Pseudonymiser::new(b"files"))?);
+    fs::create_dir_all(out).map_err(io(out))?;
+    // Per area: manifest rows and the number of worker rows written.
+    type AreaFiles = (Vec<Vec<String>>, usize);
+    let per_area: Vec<Result<AreaFiles, SynthError>> = areas
+        .par_iter()
+        .map(|a| {
+            let wf = generate_area(&ctx, a);
+            let dir = out.join(&a.old_la_code);
+            fs::create_dir_all(&dir).map_err(io(&dir))?;
+            let mut rows = Vec::new();
+            let mut workers = 0;
+            let mut vacancies = Vec::new();
+            for o in &wf.orgs {
+                let name = format!("{}.csv", o.org.reference);
+                let path = dir.join(&name);
+                let file = fs::File::create(&path).map_err(io(&path))?;
+                let ws: Vec<_> = o
+                    .workers
+                    .iter()
+                    .map(|w| (w.worker_ref.clone(), w.record.clone()))
+                    .collect();
+                template::write_workers(
+                    std::io::BufWriter::new(file),
+                    o.org.reference.as_str(),
+                    &ws,
+                )
+                .map_err(csv_err(&path))?;
+                workers += ws.len();
+                vacancies.extend(
+                    o.vacancies
+                        .iter()
+                        .map(|v| (o.org.reference.to_string(), v.clone())),
+                );
+                rows.push(vec![
+                    a.code.clone(),
+                    a.old_la_code.clone(),
+                    a.name.clone(),
+                    o.org.reference.to_string(),
+                    o.org.name.clone(),
+                    o.org.sector.code().into(),
+                    o.org.service.code().into(),
+                    o.org.setting.code().into(),
+                    if o.org.disadvantaged_area {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .into(),
+                    format!("{}/{}", a.old_la_code, name),
+                    ws.len().to_string(),
+                    census.to_string(),
+                    "yes".into(),
+                ]);
+            }
+            let vpath = dir.join("vacancies.csv");
+            let file = fs::File::create(&vpath).map_err(io(&vpath))?;
+            template::write_vacancies(std::io::BufWriter::new(file), &vacancies)
+                .map_err(csv_err(&vpath))?;
+            Ok((rows, workers))
+        })
+        .collect();
+    let manifest = out.join("manifest.csv");
+    let mut w = csv::Writer::from_path(&manifest).map_err(csv_err(&manifest))?;
+    w.write_record(MANIFEST_HEADER)
+        .map_err(csv_err(&manifest))?;
+    let mut summary = WriteSummary {
+        areas: 0,
+        files: 0,
+        workers: 0,
+        manifest: manifest.clone(),
+    };
+    for r in per_area {
+        let (rows, workers) = r?;
+        summary.areas += 1;
+        summary.files += rows.len();
+        summary.workers += workers;
+        for row in rows {
+            w.write_record(&row).map_err(csv_err(&manifest))?;
+        }
+    }
+    w.flush().map_err(io(&manifest))?;
+    let readme = out.join("README.txt");
+    fs::write(
+        &readme,
+        format!(
+            "SYNTHETIC DATA - not real people.\n\nGenerated by cws (seed {seed}, scale {scale}) for the census date {census}.\n\
+             One CSV per organisation in the cws worker-return template, a vacancies.csv per area, and manifest.csv listing every file.\n\
+             Social-work figures are calibrated to the published 2025 indicators; {}\n",
+            cws_reference::ATTRIBUTION
+        ),
+    )
+    .map_err(io(&readme))?;
+    Ok(summary)
+}
