@@ -1,4 +1,306 @@
+//! `cws`: the command line. A thin edge over the library crates.
+
+mod config;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use cws_collect::pseudonymise::Pseudonymiser;
+use cws_domain::user::{Access, Scope, UserRole};
+use cws_store::{reference, users, Db};
+use cws_synth::Scale;
+
+use config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "cws",
+    version,
+    about = "Plan and build the children's workforce from evidence."
+)]
+struct Cli {
+    /// Configuration file (default: ./cws.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL, overriding the configuration: sqlite://PATH or postgres://...
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Set up a database with reference data and a synthetic workforce, then serve the web application.
+    Demo {
+        /// How much to generate: area:CODE (e.g. area:318), region:CODE|NAME, or national.
+        #[arg(long, default_value = "area:318")]
+        scale: String,
+        /// Seed for the synthetic workforce (same seed, same data).
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+        /// Regenerate even if the same seed and scale are already loaded.
+        #[arg(long)]
+        regenerate: bool,
+        /// Set everything up but do not start the web server.
+        #[arg(long)]
+        no_serve: bool,
+        /// Address to listen on (overrides the configuration).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+    },
+    /// Serve the web application on the configured database.
+    Serve {
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+    },
+    /// Write the synthetic workforce as return files in the cws worker template (CSV, one
+    /// file per organisation, a vacancies file per area and a manifest).
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "area:318")]
+        scale: String,
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+    },
+    /// Load (or refresh) the embedded reference data; does nothing if it is unchanged.
+    Reference,
+    /// Print the effective configuration.
+    Config,
+}
+
 fn main() -> anyhow::Result<()> {
-    println!("cws {}", env!("CARGO_PKG_VERSION"));
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CWS_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        config.database_url = url;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli.command, config))
+}
+
+async fn open(config: &Config) -> anyhow::Result<Db> {
+    if let Some(path) = config.database_url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the database folder {}", dir.display()))?;
+        }
+    }
+    let db = Db::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(&config.database_url)))?;
+    let report = reference::load_reference(&db)
+        .await
+        .context("loading reference data")?;
+    if !report.changed_files.is_empty() {
+        tracing::info!(
+            files = report.changed_files.len(),
+            areas = report.areas,
+            "reference data loaded"
+        );
+    }
+    Ok(db)
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn pseudonymiser(db: &Db, config: &Config) -> anyhow::Result<Pseudonymiser> {
+    let secret = match &config.secret {
+        Some(s) => s.clone(),
+        None => {
+            db.setting_or_create("pseudonymisation_secret", || {
+                let bytes: [u8; 32] = rand::random();
+                hex::encode(bytes)
+            })
+            .await?
+        }
+    };
+    Ok(Pseudonymiser::new(secret.as_bytes()))
+}
+
+fn hash_password(password: &str) -> anyhow::Result<String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
+}
+
+fn progress_bar(total: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} areas · {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Config => {
+            print!("{}", config.to_toml()?);
+        }
+        Command::Reference => {
+            let db = Db::open(&config.database_url).await?;
+            let report = reference::load_reference(&db).await?;
+            if report.changed_files.is_empty() {
+                println!("Reference data is up to date: nothing changed.");
+            } else {
+                println!(
+                    "Loaded {} files: {} areas, {} published indicator values.",
+                    report.changed_files.len(),
+                    report.areas,
+                    report.indicator_values
+                );
+            }
+        }
+        Command::Generate { out, scale, seed } => {
+            let scale = Scale::parse(&scale)?;
+            let started = Instant::now();
+            let summary = tokio::task::spawn_blocking(move || {
+                cws_synth::write::write_returns(&out, &scale, seed)
+            })
+            .await??;
+            println!(
+                "Wrote {} organisation files ({} worker rows) for {} areas in {:.1}s. Manifest: {}",
+                summary.files,
+                summary.workers,
+                summary.areas,
+                started.elapsed().as_secs_f64(),
+                summary.manifest.display()
+            );
+            println!("This is SYNTHETIC data: it describes no real person.");
+        }
+        Command::Serve { listen } => {
+            let db = open(&config).await?;
+            let addr = listen.unwrap_or(config.listen);
+            println!(
+                "cws is running at http://{addr}/ on {} — press Ctrl-C to stop.",
+                db.backend().name()
+            );
+            cws_web::serve(cws_web::AppState { db }, addr).await?;
+        }
+        Command::Demo {
+            scale,
+            seed,
+            regenerate,
+            no_serve,
+            listen,
+        } => {
+            let scale = Scale::parse(&scale)?;
+            let db = open(&config).await?;
+            let pseudo = pseudonymiser(&db, &config).await?;
+            let started = Instant::now();
+            let total = cws_synth::plan(&scale)?.len();
+            let bar = progress_bar(total);
+            let summary = cws_synth::load::load(
+                &db,
+                &scale,
+                seed,
+                pseudo,
+                regenerate,
+                &|done, _, workers| {
+                    bar.set_position(done as u64);
+                    bar.set_message(format!("{workers} workers"));
+                },
+            )
+            .await?;
+            bar.finish_and_clear();
+            if summary.reused {
+                println!("Reusing the synthetic workforce already loaded ({} workers, seed {seed}, scale {scale}).", summary.workers);
+            } else {
+                println!(
+                    "Generated a synthetic workforce for {} areas: {} organisations, {} worker records, {} vacancies in {:.1}s.",
+                    summary.areas,
+                    summary.organisations,
+                    summary.workers,
+                    summary.vacancies,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            // A demo administrator with a fresh password each run (stored only as a hash).
+            let password: String = {
+                use rand::distr::{Alphanumeric, SampleString};
+                Alphanumeric.sample_string(&mut rand::rng(), 16)
+            };
+            let access = Access::new(UserRole::Administrator, Scope::National)?;
+            users::upsert_user(
+                &db,
+                "admin@cws.example",
+                "Demo administrator",
+                &access,
+                &hash_password(&password)?,
+            )
+            .await?;
+            let addr = listen.unwrap_or(config.listen);
+            println!(
+                "Database: {} ({})",
+                redact(&config.database_url),
+                db.backend().name()
+            );
+            println!("Sign-in: admin@cws.example / {password}");
+            if no_serve {
+                db.close().await;
+                return Ok(());
+            }
+            println!("Open http://{addr}/ — press Ctrl-C to stop.");
+            cws_web::serve(cws_web::AppState { db }, addr).await?;
+        }
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden_in_urls() {
+        assert_eq!(
+            redact("postgres://cws:hunter2@db:5432/cws"),
+            "postgres://cws:***@db:5432/cws"
+        );
+        assert_eq!(
+            redact("sqlite://cws-data/cws.db"),
+            "sqlite://cws-data/cws.db"
+        );
+    }
+
+    #[test]
+    fn password_hashes_are_argon2_and_salted() {
+        let a = hash_password("pw").unwrap();
+        let b = hash_password("pw").unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b);
+    }
 }

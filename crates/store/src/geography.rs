@@ -157,3 +157,31 @@ pub async fn community_ethnicity(db: &Db, geo_code: &str) -> Result<Vec<Ethnicit
         "SELECT category, label, persons FROM community_ethnicity WHERE geo_code = $1 ORDER BY category")
         .bind(geo_code).fetch_all(p).await?))
 }
+
+/// Published local-authority indicator values by DfE number as published (`318`,
+/// `314 / 318`); DfE numbers survive recodes, so a series runs across them.
+pub async fn published_for_las(
+    db: &Db,
+    old_codes: &[String],
+    indicators: &[&str],
+) -> Result<Vec<IndicatorValue>> {
+    if old_codes.is_empty() || indicators.is_empty() {
+        return Ok(vec![]);
+    }
+    let la_ph: Vec<String> = (1..=old_codes.len()).map(|i| format!("${i}")).collect();
+    let ind_ph: Vec<String> = (old_codes.len() + 1..=old_codes.len() + indicators.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    let sql = format!(
+        "SELECT year, old_la_code AS geo_code, geo_name, indicator, value, symbol FROM published_indicator
+         WHERE geo_level = 'Local authority' AND old_la_code IN ({}) AND indicator IN ({}) ORDER BY old_la_code, indicator, year",
+        la_ph.join(", "),
+        ind_ph.join(", ")
+    );
+    on_pool!(db, p => {
+        let mut q = sqlx::query_as(&sql);
+        for g in old_codes { q = q.bind(g); }
+        for i in indicators { q = q.bind(*i); }
+        Ok(q.fetch_all(p).await?)
+    })
+}

@@ -212,3 +212,25 @@ impl Tx {
 pub(crate) fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+impl Db {
+    /// A deployment setting, created with `make` the first time it is asked for.
+    pub async fn setting_or_create(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> String,
+    ) -> Result<String> {
+        let mut tx = self.begin_write().await?;
+        let existing: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT value FROM deployment_setting WHERE key = $1").bind(key).fetch_optional(&mut *c).await?);
+        let value = match existing {
+            Some(v) => v,
+            None => {
+                let v = make();
+                on_tx!(&mut tx, c => sqlx::query("INSERT INTO deployment_setting (key, value) VALUES ($1, $2)").bind(key).bind(&v).execute(&mut *c).await?.rows_affected());
+                v
+            }
+        };
+        tx.commit().await?;
+        Ok(value)
+    }
+}

@@ -57,19 +57,41 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1],
+            vec![1, 2],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
-        assert_eq!(db.migration_versions().await.unwrap(), vec![1]);
+        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2]);
     }
 }
 
 #[test]
 fn the_two_migration_folders_describe_the_same_schema() {
-    let sqlite = include_str!("../migrations/sqlite/0001_foundation.sql");
-    let pg = include_str!("../migrations/postgres/0001_foundation.sql");
+    let read = |dir: &str| {
+        let mut files: Vec<_> =
+            std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+        files.sort();
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_owned())
+            .collect();
+        (
+            names,
+            files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    };
+    let (sqlite_names, sqlite) = read("sqlite");
+    let (pg_names, pg) = read("postgres");
+    assert_eq!(sqlite_names, pg_names);
+    let (sqlite, pg) = (sqlite.as_str(), pg.as_str());
     let normalise = |s: &str| {
         s.replace(
             "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
@@ -325,6 +347,16 @@ async fn users_keep_role_and_scope() {
             .unwrap()
             .is_none());
         assert!(matches!(db.backend(), Backend::Sqlite | Backend::Postgres));
+        // deployment settings are created once and then kept
+        let first = db
+            .setting_or_create("secret", || "one".into())
+            .await
+            .unwrap();
+        let second = db
+            .setting_or_create("secret", || "two".into())
+            .await
+            .unwrap();
+        assert_eq!((first.as_str(), second.as_str()), ("one", "one"));
     }
 }
 

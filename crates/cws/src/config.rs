@@ -1,0 +1,89 @@
+//! Configuration: defaults, then a TOML file (`cws.toml`, or `--config PATH`), then the
+//! environment (`CWS_DATABASE_URL`, `CWS_LISTEN`, `CWS_SECRET`; `DATABASE_URL` is honoured too).
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Config {
+    /// `sqlite://PATH` (the default, created if missing) or `postgres://USER:PASSWORD@HOST/DB`.
+    pub database_url: String,
+    /// Address the web application listens on.
+    pub listen: SocketAddr,
+    /// Secret for pseudonymising worker references. When unset, a random secret is created
+    /// once and kept in the database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://cws-data/cws.db".into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            secret: None,
+        }
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let file = file.unwrap_or_else(|| Path::new("cws.toml"));
+        let config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::prefixed("CWS_").only(&["DATABASE_URL", "LISTEN", "SECRET"]))
+            .extract()?;
+        Ok(config)
+    }
+
+    /// The configuration as TOML, with the secret hidden.
+    pub fn to_toml(&self) -> anyhow::Result<String> {
+        let mut shown = self.clone();
+        if shown.secret.is_some() {
+            shown.secret = Some("(set, hidden)".into());
+        }
+        Ok(toml::to_string(&shown)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the error type
+    fn defaults_then_file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(
+                Config::load(None).map_err(|e| e.to_string())?,
+                Config::default()
+            );
+            jail.create_file(
+                "cws.toml",
+                "listen = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://x.db\"",
+            )?;
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.listen.port(), 9000);
+            assert_eq!(c.database_url, "sqlite://x.db");
+            jail.set_env("DATABASE_URL", "postgres://a@b/c");
+            assert_eq!(
+                Config::load(None).map_err(|e| e.to_string())?.database_url,
+                "postgres://a@b/c"
+            );
+            jail.set_env("CWS_DATABASE_URL", "postgres://d@e/f");
+            assert_eq!(
+                Config::load(None).map_err(|e| e.to_string())?.database_url,
+                "postgres://d@e/f"
+            );
+            jail.set_env("CWS_SECRET", "s3cret");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert!(!c.to_toml().map_err(|e| e.to_string())?.contains("s3cret"));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,222 @@
+//! Small hand-written SVG line charts: a title and description for screen readers, axes with
+//! labelled ticks, one line per series and a legend. The data table is always shown beside
+//! the chart on the page, so nothing is only in the picture.
+
+use std::fmt::Write;
+
+pub struct Series {
+    pub label: String,
+    /// (year, value) points; missing years are gaps.
+    pub points: Vec<(i64, Option<f64>)>,
+    pub emphasis: bool,
+}
+
+const W: f64 = 640.0;
+const H: f64 = 280.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 36.0;
+const COLOURS: &[&str] = &[
+    "#1d70b8", "#d4351c", "#00703c", "#6f72af", "#b58840", "#28a197",
+];
+const DASHES: &[&str] = &["", "6 4", "2 3", "10 3 2 3", "4 2", "1 2"];
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A "nice" step for about five ticks over `span`.
+fn nice_step(span: f64) -> f64 {
+    let raw = (span / 5.0).max(1e-9);
+    let mag = 10f64.powf(raw.log10().floor());
+    let f = raw / mag;
+    let nice = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * mag
+}
+
+pub fn line_chart(id: &str, title: &str, desc: &str, series: &[Series]) -> String {
+    let years: Vec<i64> = {
+        let mut y: Vec<i64> = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .collect();
+        y.sort_unstable();
+        y.dedup();
+        y
+    };
+    let values: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().filter_map(|p| p.1))
+        .collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        esc(title),
+        esc(desc)
+    );
+    if years.is_empty() || values.is_empty() {
+        let _ = write!(
+            svg,
+            r#"<text x="{}" y="{}" text-anchor="middle">No published values</text></svg>"#,
+            W / 2.0,
+            H / 2.0
+        );
+        return svg;
+    }
+    let max = values.iter().cloned().fold(f64::MIN, f64::max);
+    let step = nice_step(max.max(1.0));
+    let top = (max / step).ceil().max(1.0) * step;
+    let (y0, y1) = (years[0], *years.last().unwrap_or(&years[0]));
+    let x = |y: i64| {
+        LEFT + (W - LEFT - RIGHT)
+            * if y1 > y0 {
+                (y - y0) as f64 / (y1 - y0) as f64
+            } else {
+                0.5
+            }
+    };
+    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / top);
+    let mut t = 0.0;
+    while t <= top + 1e-9 {
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="#d8d8d8"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
+            W - RIGHT,
+            LEFT - 6.0,
+            y(t) + 4.0,
+            trim_number(t),
+            py = y(t)
+        );
+        t += step;
+    }
+    for yr in &years {
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle" font-size="12">{yr}</text>"#,
+            x(*yr),
+            H - BOTTOM + 18.0
+        );
+    }
+    for (i, s) in series.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let dash = DASHES[i % DASHES.len()];
+        let width = if s.emphasis { 3.5 } else { 2.0 };
+        let mut d = String::new();
+        let mut pen_down = false;
+        for (yr, v) in &s.points {
+            match v {
+                Some(v) => {
+                    let _ = write!(
+                        d,
+                        "{}{:.1},{:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        x(*yr),
+                        y(*v)
+                    );
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        let _ = write!(
+            svg,
+            r#"<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash}"><title>{}</title></path>"#,
+            esc(&s.label)
+        );
+        for (yr, v) in &s.points {
+            if let Some(v) = v {
+                let _ = write!(
+                    svg,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="{}" fill="{colour}"><title>{} {yr}: {}</title></circle>"#,
+                    x(*yr),
+                    y(*v),
+                    if s.emphasis { 4 } else { 3 },
+                    esc(&s.label),
+                    trim_number(*v)
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The legend as HTML (outside the SVG so it wraps and reads well).
+pub fn legend(series: &[Series]) -> String {
+    let mut out = String::from(r#"<ul class="legend">"#);
+    for (i, s) in series.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let dash = DASHES[i % DASHES.len()];
+        let _ = write!(
+            out,
+            r#"<li><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="{colour}" stroke-width="{}" stroke-dasharray="{dash}"/></svg> {}</li>"#,
+            if s.emphasis { 3.5 } else { 2.0 },
+            esc(&s.label)
+        );
+    }
+    out.push_str("</ul>");
+    out
+}
+
+pub fn trim_number(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_has_accessible_title_and_one_path_per_series_with_gaps() {
+        let s = vec![
+            Series {
+                label: "Area <A>".into(),
+                points: vec![(2023, Some(10.0)), (2024, None), (2025, Some(12.0))],
+                emphasis: true,
+            },
+            Series {
+                label: "England".into(),
+                points: vec![(2023, Some(8.0)), (2024, Some(9.0)), (2025, Some(9.5))],
+                emphasis: false,
+            },
+        ];
+        let svg = line_chart("c1", "Turnover", "Turnover rate by year", &s);
+        assert!(svg.contains(r#"<title id="c1-title">Turnover</title>"#));
+        assert_eq!(svg.matches("<path").count(), 2);
+        assert!(svg.contains("Area &lt;A&gt;"));
+        // the gap in 2024 starts a new segment
+        let first_path = svg.split("<path d=\"").nth(1).unwrap();
+        assert_eq!(
+            first_path.split('"').next().unwrap().matches('M').count(),
+            2
+        );
+        assert_eq!(svg.matches("<circle").count(), 5);
+    }
+
+    #[test]
+    fn empty_chart_says_so() {
+        assert!(line_chart("c", "t", "d", &[]).contains("No published values"));
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(23.0), 5.0);
+        assert_eq!(nice_step(180.0), 50.0);
+        assert_eq!(trim_number(12.0), "12");
+        assert_eq!(trim_number(12.34), "12.3");
+    }
+}

@@ -1,0 +1,88 @@
+//! The cws web application: server-rendered pages over the store.
+//!
+//! Handlers only extract, call the store and render; all HTML is in `templates/` (askama,
+//! compiled into the binary) and the one stylesheet is embedded too.
+
+mod chart;
+mod pages;
+
+use std::net::SocketAddr;
+
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use cws_store::Db;
+
+/// Shared state of the application.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+}
+
+/// The application's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/areas/{code}", get(pages::area))
+        .route("/about/data", get(pages::about_data))
+        .route("/healthz", get(healthz))
+        .route("/assets/cws.css", get(stylesheet))
+        .fallback(pages::not_found)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the application until Ctrl-C.
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "serving");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../assets/cws.css"),
+    )
+        .into_response()
+}
+
+/// An error shown to the user as a page. Internal details go to the log, not the page.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("store: {0}")]
+    Store(#[from] cws_store::StoreError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, heading, message) = match &self {
+            WebError::NotFound(what) => (StatusCode::NOT_FOUND, "Page not found", what.clone()),
+            _ => {
+                tracing::error!(error = %self, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Try again later.".to_string(),
+                )
+            }
+        };
+        (status, Html(pages::error_page(heading, &message))).into_response()
+    }
+}
