@@ -20,6 +20,8 @@ use thiserror::Error;
 mod bulk;
 pub mod geography;
 pub mod reference;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod users;
 pub mod workforce;
 

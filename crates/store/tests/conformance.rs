@@ -9,43 +9,8 @@ use cws_domain::user::{Access, Scope, UserRole};
 use cws_domain::worker::*;
 use cws_store::{geography, reference, users, workforce, Backend, Db};
 
-/// A fresh database per backend under test. The temp dir keeps the SQLite file alive.
 async fn backends() -> Vec<(Db, Option<tempfile::TempDir>)> {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("cws.db").display());
-    let mut out = vec![(Db::open(&url).await.unwrap(), Some(dir))];
-    if let Ok(base) = std::env::var("CWS_TEST_POSTGRES_URL") {
-        out.push((
-            Db::open(&fresh_pg_database(&base).await).await.unwrap(),
-            None,
-        ));
-    }
-    out
-}
-
-async fn fresh_pg_database(base: &str) -> String {
-    use sqlx::Connection;
-    let name = format!(
-        "cws_test_{}",
-        std::process::id() as u64 * 1_000_000 + rand_suffix()
-    );
-    let mut admin = sqlx::PgConnection::connect(base).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let (root, _) = base.rsplit_once('/').unwrap();
-    format!("{root}/{name}")
-}
-
-fn rand_suffix() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
-    (t % 1000) * 1000 + N.fetch_add(1, Ordering::SeqCst)
+    cws_store::testing::fresh_databases().await
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -1,0 +1,168 @@
+//! The `cws` binary as a user runs it: a fresh folder, the demo, the files it writes, and the
+//! web application answering over real HTTP on loopback.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn cws(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("CWS_DATABASE_URL")
+        .env("CWS_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn demo_sets_up_an_embedded_database_once_and_reuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = stdout(&first);
+    assert!(
+        out.contains("Generated a synthetic workforce for 1 areas"),
+        "{out}"
+    );
+    assert!(out.contains("Sign-in: admin@cws.example / "), "{out}");
+    assert!(dir.path().join("cws-data/cws.db").exists());
+
+    let again = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stdout(&again).contains("Reusing the synthetic workforce already loaded"));
+
+    let reference = cws(dir.path(), &["reference"]);
+    assert!(stdout(&reference).contains("nothing changed"));
+
+    // A scale that does not exist is refused with the reason, and changes nothing.
+    let bad = cws(dir.path(), &["demo", "--no-serve", "--scale", "area:999"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("999"), "{}", stderr(&bad));
+    let still = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(stdout(&still).contains("Reusing"));
+}
+
+#[test]
+fn generate_writes_the_same_files_for_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    for out in [&a, &b] {
+        let o = cws(
+            dir.path(),
+            &[
+                "generate",
+                "--out",
+                out.to_str().unwrap(),
+                "--scale",
+                "area:318",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("SYNTHETIC"));
+    }
+    let manifest = std::fs::read_to_string(a.join("manifest.csv")).unwrap();
+    assert_eq!(
+        manifest,
+        std::fs::read_to_string(b.join("manifest.csv")).unwrap()
+    );
+    let files: Vec<&str> = manifest
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').rev().nth(3))
+        .collect();
+    assert!(files.len() > 100, "one file per organisation");
+    let mut rows = 0;
+    for f in &files {
+        let x = std::fs::read(a.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert_eq!(x, std::fs::read(b.join(f)).unwrap(), "{f} differs");
+        rows += x.iter().filter(|c| **c == b'\n').count() - 1;
+    }
+    assert!(rows > 5_000, "{rows} worker rows");
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+#[test]
+fn the_demo_serves_the_web_application_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(dir.path())
+        .env("CWS_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut index = None;
+    while started.elapsed() < Duration::from_secs(30) {
+        if let Some(page) = http_get(port, "/") {
+            index = Some(page);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let area = http_get(port, "/areas/E09000027");
+    let _ = server.kill();
+    let _ = server.wait();
+    let index = index.expect("the server answered within 30 s");
+    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
+    assert!(index.contains("Richmond upon Thames"));
+    let area = area.unwrap();
+    assert!(area.starts_with("HTTP/1.1 200"));
+    assert!(area.contains("137.4"));
+}
+
+#[test]
+fn the_demo_runs_on_postgresql_when_configured() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(url) = runtime.block_on(cws_store::testing::fresh_postgres_url()) else {
+        return; // CWS_TEST_POSTGRES_URL not set: covered by .ci/run's PostgreSQL pass
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args(["demo", "--no-serve"])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &url)
+        .env("CWS_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("(PostgreSQL)"), "{}", stdout(&o));
+    assert!(!dir.path().join("cws-data").exists(), "no SQLite file made");
+}

@@ -1,0 +1,145 @@
+//! The web pages, driven in-process through the real router over a real database (SQLite,
+//! and PostgreSQL when `CWS_TEST_POSTGRES_URL` is set), with the embedded reference data and a
+//! small synthetic workforce loaded as `cws demo` does.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use cws_collect::pseudonymise::Pseudonymiser;
+use cws_store::{reference, Db};
+use cws_synth::Scale;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn get(db: &Db, path: &str) -> (StatusCode, String) {
+    let app = cws_web::router(cws_web::AppState { db: db.clone() });
+    let response = app
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+async fn demo_databases() -> Vec<(Db, Option<tempfile::TempDir>)> {
+    let mut out = cws_store::testing::fresh_databases().await;
+    for (db, _) in &mut out {
+        reference::load_reference(db).await.unwrap();
+        cws_synth::load::load(
+            db,
+            &Scale::Area("318".into()),
+            2025,
+            Pseudonymiser::new(b"web-test"),
+            false,
+            &|_, _, _| {},
+        )
+        .await
+        .unwrap();
+    }
+    out
+}
+
+/// The table row whose header cell starts with `label`, as text.
+fn row<'a>(html: &'a str, label: &str) -> &'a str {
+    let at = html
+        .find(&format!("<th scope=\"row\">{label}"))
+        .or_else(|| html.find(&format!("\">{label}</a>")))
+        .unwrap_or_else(|| panic!("no row for {label}"));
+    let end = html[at..].find("</tr>").unwrap();
+    &html[at..at + end]
+}
+
+#[tokio::test]
+async fn the_demo_pages_show_real_published_figures_on_every_backend() {
+    for (db, _keep) in demo_databases().await {
+        let backend = db.backend().name();
+
+        // First page: every live area, grouped by the nine regions, labelled synthetic.
+        let (status, index) = get(&db, "/").await;
+        assert_eq!(status, StatusCode::OK, "{backend}");
+        assert!(
+            index.contains("153 local authorities operating on 30 September 2025, in 9 regions"),
+            "{backend}"
+        );
+        assert_eq!(index.matches("<section class=\"region\">").count(), 9);
+        assert_eq!(index.matches("<li><a href=\"/areas/").count(), 153);
+        assert!(index.contains("<strong class=\"tag\">Synthetic data</strong>"));
+        assert!(index.contains(
+            "social work figures published jointly as Kingston upon Thames / Richmond upon Thames"
+        ));
+
+        // Richmond by DfE number and by GSS code: the joint return's published figures
+        // (2025: 137.4 FTE in post, 28 % turnover), ten neighbours, London and England.
+        for code in ["318", "E09000027"] {
+            let (status, page) = get(&db, &format!("/areas/{code}")).await;
+            assert_eq!(status, StatusCode::OK, "{backend} {code}");
+            assert!(page.contains("<h1>Richmond upon Thames"));
+            assert!(page.contains("social workers jointly with its partner"));
+            let own = row(&page, "Richmond upon Thames");
+            assert!(own.contains(">137.4<") && own.contains(">28<"), "{own}");
+            assert_eq!(page.matches("<span class=\"note\">neighbour ").count(), 10);
+            let england = row(&page, "England");
+            assert!(
+                england.contains(">36186.3<") && england.contains(">11.8<"),
+                "{england}"
+            );
+            assert!(row(&page, "London").contains("<td class=\"num\">"));
+            // six charts, each an accessible SVG with its data table
+            assert_eq!(page.matches(r#"role="img" aria-labelledby="#).count(), 6);
+            assert_eq!(
+                page.matches("<summary>Data behind this chart</summary>")
+                    .count(),
+                6
+            );
+            // the synthetic workforce held for Richmond is shown and labelled
+            assert!(page.contains("Posts in post at 30 September 2025 by role group"));
+            assert!(
+                page.contains("Children and family social workers</th>"),
+                "role groups listed"
+            );
+        }
+
+        // Camden has its own return; its neighbours' values come from their own rows.
+        let (_, camden) = get(&db, "/areas/202").await;
+        let own = row(&camden, "Camden");
+        assert!(own.contains(">185.2<") && own.contains(">19.5<"), "{own}");
+
+        // Westminster published no 2025 figures: the page shows the reason, never a zero.
+        let (_, westminster) = get(&db, "/areas/213").await;
+        let own = row(&westminster, "Westminster");
+        assert_eq!(
+            own.matches("<span class=\"symbol\">x</span>").count(),
+            6,
+            "{own}"
+        );
+        assert!(!own.contains(">0<"));
+
+        // An unknown area is a clear 404, not an error.
+        let (status, missing) = get(&db, "/areas/999").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(missing.contains("There is no area with the code"));
+        assert!(!missing.contains("database"));
+        let (status, _) = get(&db, "/no/such/page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // Attribution and the sources of every embedded file.
+        let (status, about) = get(&db, "/about/data").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(about.contains("Open Government Licence"));
+        assert!(about.contains("csww_indicators_2017_to_2025.csv"));
+        assert_eq!(get(&db, "/healthz").await, (StatusCode::OK, "ok".into()));
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn without_a_synthetic_workforce_nothing_is_labelled_synthetic() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        let (_, index) = get(&db, "/").await;
+        assert!(!index.contains("Synthetic data"));
+        let (_, page) = get(&db, "/areas/318").await;
+        assert!(page.contains("No worker-level returns are held for this area yet."));
+        db.close().await;
+    }
+}
