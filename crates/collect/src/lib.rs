@@ -1,5 +1,32 @@
-//! Collecting workforce returns (SPEC §4): the cws worker-return template and the
-//! pseudonymisation of worker references at ingest.
+//! Collecting workforce returns (SPEC §4): the cws worker template (CSV and XLSX), the DfE
+//! social work census XML and the adult social care bulk-upload worker file, all feeding one
+//! path: read → rows → rules → what changes → an atomic, versioned commit.
 
+pub mod bulk_upload;
+pub mod census_xml;
+pub mod checks;
+pub mod coverage;
+pub mod import;
+pub mod organisations;
 pub mod pseudonymise;
+pub mod read;
+pub mod report;
+pub mod rows;
+pub mod rules;
 pub mod template;
+pub mod xlsx;
+
+use thiserror::Error;
+
+/// Why an import could not run at all (as opposed to messages about the files).
+#[derive(Debug, Error)]
+pub enum CollectError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("store: {0}")]
+    Store(#[from] cws_store::StoreError),
+    #[error("reference data: {0}")]
+    Reference(#[from] cws_reference::ReferenceError),
+    #[error("writing {path}: {message}")]
+    Write { path: String, message: String },
+}

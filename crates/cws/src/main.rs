@@ -1,5 +1,6 @@
 //! `cws`: the command line. A thin edge over the library crates.
 
+mod collect_cmds;
 mod config;
 
 use std::path::PathBuf;
@@ -68,6 +69,32 @@ enum Command {
     },
     /// Load (or refresh) the embedded reference data; does nothing if it is unchanged.
     Reference,
+    /// Write the worker-return template (CSV, or XLSX with guidance, drop-downs and examples).
+    Template {
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// With --org: a template for one registered organisation.
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Check and store workforce returns. Exit status 0 when accepted, 1 when errors block
+    /// it, 2 when queries still need explanations.
+    Import(collect_cmds::ImportArgs),
+    /// List every validation rule with its code.
+    Rules {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Register and list an area's organisations.
+    #[command(subcommand)]
+    Org(collect_cmds::OrgCommand),
+    /// Collections: census dates, windows and who has returned.
+    #[command(subcommand)]
+    Collection(collect_cmds::CollectionCommand),
     /// Print the effective configuration.
     Config,
 }
@@ -183,6 +210,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     report.indicator_values
                 );
             }
+        }
+        Command::Template {
+            format,
+            out,
+            area,
+            org,
+        } => {
+            let db = match &org {
+                Some(_) => Some(open(&config).await?),
+                None => None,
+            };
+            collect_cmds::template_cmd(db.as_ref(), &format, &out, area.as_deref(), org.as_deref())
+                .await?;
+        }
+        Command::Rules { json } => collect_cmds::rules_cmd(json)?,
+        Command::Import(args) => {
+            let db = open(&config).await?;
+            let pseudo = pseudonymiser(&db, &config).await?;
+            let code = collect_cmds::import(&db, &pseudo, args).await?;
+            db.close().await;
+            if code != 0 {
+                std::process::exit(code);
+            }
+        }
+        Command::Org(cmd) => {
+            let db = open(&config).await?;
+            collect_cmds::org_cmd(&db, cmd).await?;
+        }
+        Command::Collection(cmd) => {
+            let db = open(&config).await?;
+            collect_cmds::collection_cmd(&db, cmd).await?;
         }
         Command::Generate { out, scale, seed } => {
             let scale = Scale::parse(&scale)?;

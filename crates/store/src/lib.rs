@@ -20,6 +20,7 @@ use thiserror::Error;
 mod bulk;
 pub mod geography;
 pub mod reference;
+pub mod returns;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -223,16 +223,20 @@ pub async fn insert_vacancies(tx: &mut Tx, vacancies: &[(i64, Vacancy)]) -> Resu
 
 /// Removes all synthetic data (organisations, returns, workers, vacancies, runs).
 pub async fn delete_synthetic(tx: &mut Tx) -> Result<()> {
+    // Returns of synthetic organisations go too, even ones imported later from files.
+    const SYNTHETIC_RETURNS: &str = "SELECT r.id FROM workforce_return r JOIN organisation o ON o.id = r.organisation_id WHERE r.synthetic = TRUE OR o.synthetic = TRUE";
     for sql in [
-        "DELETE FROM worker WHERE return_id IN (SELECT id FROM workforce_return WHERE synthetic = TRUE)",
-        "DELETE FROM vacancy WHERE return_id IN (SELECT id FROM workforce_return WHERE synthetic = TRUE)",
-        "DELETE FROM workforce_return WHERE synthetic = TRUE",
-        "UPDATE app_user SET scope_org_id = NULL WHERE scope_org_id IN (SELECT id FROM organisation WHERE synthetic = TRUE)",
-        "UPDATE organisation SET parent_id = NULL WHERE synthetic = TRUE",
-        "DELETE FROM organisation WHERE synthetic = TRUE",
-        "DELETE FROM synthetic_run",
+        format!("DELETE FROM worker WHERE return_id IN ({SYNTHETIC_RETURNS})"),
+        format!("DELETE FROM vacancy WHERE return_id IN ({SYNTHETIC_RETURNS})"),
+        format!("DELETE FROM return_query WHERE return_id IN ({SYNTHETIC_RETURNS})"),
+        "DELETE FROM return_status WHERE organisation_id IN (SELECT id FROM organisation WHERE synthetic = TRUE)".into(),
+        format!("DELETE FROM workforce_return WHERE id IN ({SYNTHETIC_RETURNS})"),
+        "UPDATE app_user SET scope_org_id = NULL WHERE scope_org_id IN (SELECT id FROM organisation WHERE synthetic = TRUE)".into(),
+        "UPDATE organisation SET parent_id = NULL WHERE synthetic = TRUE".into(),
+        "DELETE FROM organisation WHERE synthetic = TRUE".into(),
+        "DELETE FROM synthetic_run".into(),
     ] {
-        on_tx!(tx, c => sqlx::query(sql).execute(&mut *c).await?.rows_affected());
+        on_tx!(tx, c => sqlx::query(&sql).execute(&mut *c).await?.rows_affected());
     }
     Ok(())
 }

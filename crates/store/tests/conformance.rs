@@ -22,12 +22,12 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2],
+            vec![1, 2, 3],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
-        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2]);
+        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2, 3]);
     }
 }
 

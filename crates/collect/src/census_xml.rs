@@ -1,0 +1,505 @@
+//! The DfE children's social work workforce census return (XML, SPEC §4.1), item sets for
+//! the 2021 to 2025 collections.
+//!
+//! Each `CSWWWorker` is mapped to a row of the cws worker template and checked by the same
+//! rules as every other return, after the census's own rules (what a non-agency worker must
+//! have). The LA block gives the vacancies. Messages name the XML element and the line.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use crate::report::Message;
+use crate::rows::{self, ColumnMap, Post, RowContext, VacancyRow};
+use crate::rules;
+use crate::template::WORKER_COLUMNS;
+
+/// Worker elements every item set has.
+const COMMON: &[&str] = &[
+    "AgencyWorker",
+    "SWENo",
+    "FTE",
+    "FTE30",
+    "PersonBirthDate",
+    "Ethnicity",
+    "QualLevel",
+    "StepUpGrad",
+    "FrontlineGrad",
+    "OrgRole",
+    "RoleStartDate",
+    "StartOrigin",
+    "RoleEndDate",
+    "LeaverDestination",
+    "ReasonLeave",
+    "Cases30",
+    "WorkingDaysLost",
+    "ContractWeeks",
+    "Absat30Sept",
+    "ReasonAbsence",
+];
+
+/// The worker elements of a year's item set beyond `COMMON`, and its LA block's name.
+fn item_set(year: i32) -> Option<(&'static [&'static str], &'static str)> {
+    Some(match year {
+        2021..=2023 => (
+            &["GenderCurrent", "QualInst", "CFKSSstatus"],
+            "LALevelVacancies",
+        ),
+        2024 => (&["Sex", "QualInst", "CFKSSstatus"], "LALevelVacancies"),
+        2025 => (
+            &["Sex", "BaseSalary", "RRPayments", "OtherPayments"],
+            "LALevel",
+        ),
+        _ => return None,
+    })
+}
+
+/// Which template column each census element feeds, for messages.
+const ELEMENT_OF_COLUMN: &[(&str, &str)] = &[
+    ("worker_ref", "SWENo"),
+    ("role_code", "OrgRole"),
+    ("fte", "FTE30"),
+    ("start_date", "RoleStartDate"),
+    ("leaving_date", "RoleEndDate"),
+    ("leaving_reason", "ReasonLeave"),
+    ("leaving_destination", "LeaverDestination"),
+    ("birth_year", "PersonBirthDate"),
+    ("ethnicity", "Ethnicity"),
+    ("highest_qualification_level", "QualLevel"),
+    ("working_days_lost", "WorkingDaysLost"),
+    ("cases_held", "Cases30"),
+];
+
+/// What a census file gave.
+#[derive(Default)]
+pub struct CensusRead {
+    pub posts: Vec<Post>,
+    pub vacancies: Vec<VacancyRow>,
+    pub messages: Vec<Message>,
+}
+
+struct Element {
+    line: u64,
+    values: HashMap<String, String>,
+}
+
+struct Parsed {
+    header: HashMap<String, String>,
+    la_block: Option<(String, Element)>,
+    workers: Vec<Element>,
+    unknown_top: Vec<(String, u64)>,
+}
+
+fn line_of(text: &[u8], pos: usize, cache: &mut (usize, u64)) -> u64 {
+    let (from, mut line) = *cache;
+    if pos >= from {
+        line += text[from..pos.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        *cache = (pos, line);
+    }
+    line
+}
+
+/// Reads the XML into the header's leaves, the LA block and the workers (two levels under
+/// the root are all the census uses).
+fn parse(text: &[u8]) -> Result<Parsed, (u64, String)> {
+    let mut reader = Reader::from_reader(text);
+    reader.config_mut().trim_text(true);
+    let mut path: Vec<String> = Vec::new();
+    let mut parsed = Parsed {
+        header: HashMap::new(),
+        la_block: None,
+        workers: Vec::new(),
+        unknown_top: Vec::new(),
+    };
+    let mut current: Option<(String, Element)> = None;
+    let mut buf = Vec::new();
+    let mut lines = (0usize, 1u64);
+    let mut text_buf = String::new();
+    loop {
+        let pos = reader.buffer_position() as usize;
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            (
+                line_of(text, pos, &mut lines),
+                format!("The XML is not well formed: {e}."),
+            )
+        })?;
+        match event {
+            Event::Start(e) => {
+                let name = e.local_name().as_ref().to_string();
+                text_buf.clear();
+                let line = line_of(text, pos, &mut lines);
+                if path.len() == 1 {
+                    match name.as_str() {
+                        "Header" => {}
+                        "CSWWWorker" | "LALevelVacancies" | "LALevel" => {
+                            current = Some((
+                                name.clone(),
+                                Element {
+                                    line,
+                                    values: HashMap::new(),
+                                },
+                            ))
+                        }
+                        _ => parsed.unknown_top.push((name.clone(), line)),
+                    }
+                }
+                path.push(name);
+            }
+            Event::Empty(_) => {}
+            Event::Text(t) => text_buf.push_str(&t.xml10_content()),
+            Event::CData(t) => text_buf.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match r.borrow().into_inner().as_ref() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    },
+                };
+                text_buf.extend(resolved);
+            }
+            Event::End(_) => {
+                if let Some(leaf) = path.last() {
+                    let value = text_buf.trim().to_string();
+                    if path.get(1).map(String::as_str) == Some("Header") && path.len() >= 3 {
+                        parsed.header.insert(leaf.clone(), value);
+                    } else if let Some((_, el)) = current.as_mut().filter(|_| path.len() == 3) {
+                        el.values.insert(leaf.clone(), value);
+                    }
+                }
+                text_buf.clear();
+                if path.len() == 2 {
+                    if let Some((name, el)) = current.take() {
+                        if name == "CSWWWorker" {
+                            parsed.workers.push(el);
+                        } else {
+                            parsed.la_block = Some((name, el));
+                        }
+                    }
+                }
+                path.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(parsed)
+}
+
+fn org_role(code: &str) -> Option<&'static str> {
+    Some(match code.trim() {
+        "1" => "SC-SW-SM",
+        "2" => "SC-SW-MM",
+        "3" => "SC-SW-FLM",
+        "4" => "SC-SW-SENIOR",
+        "5" => "SC-SW",
+        "6" => "SC-SW-NOCASE",
+        _ => return None,
+    })
+}
+
+/// Reads a census XML file for the area whose DfE number is `la_code`.
+pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = CensusRead::default();
+    let err = |rule: &rules::Rule, text: String| Message::new(rule, &file, text);
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) => {
+            out.messages.push(err(
+                &rules::FILE_UNREADABLE,
+                format!("The file could not be read: {e}."),
+            ));
+            return out;
+        }
+    };
+    let parsed = match parse(&text) {
+        Ok(p) => p,
+        Err((line, m)) => {
+            out.messages.push(err(&rules::FILE_UNREADABLE, m).row(line));
+            return out;
+        }
+    };
+    let Some(organisation) = ctx.organisation else {
+        out.messages.push(err(&rules::ORG_MISMATCH, "A census XML return needs the organisation it is for: give --org with the reference of the council's children's social care organisation.".into()));
+        return out;
+    };
+    // Header: the collection, its year and the LA.
+    let h = |k: &str| parsed.header.get(k).map(String::as_str).unwrap_or("");
+    if h("Collection") != "CSWW" {
+        out.messages.push(err(&rules::XML_ITEM_SET, format!("The header's Collection is '{}', not CSWW: this is not a children's social work workforce census return.", h("Collection"))).column("Collection").value(h("Collection")));
+        return out;
+    }
+    let year: i32 = h("Year").parse().unwrap_or(0);
+    let Some((extra, la_block_name)) = item_set(year) else {
+        out.messages.push(err(&rules::XML_ITEM_SET, format!("The header's Year is '{}'; cws reads the item sets of the 2021 to 2025 collections.", h("Year"))).column("Year").value(h("Year")));
+        return out;
+    };
+    if h("LEA") != la_code {
+        out.messages.push(
+            err(
+                &rules::XML_WRONG_AREA,
+                format!(
+                    "The header's LA code is '{}' but the return is for {} (LA {la_code}).",
+                    h("LEA"),
+                    ctx.area_code
+                ),
+            )
+            .column("LEA")
+            .value(h("LEA")),
+        );
+        return out;
+    }
+    if let Some(d) = rows::parse_date(h("ReferenceDate")) {
+        if d != ctx.census {
+            out.messages.push(
+                err(
+                    &rules::XML_ITEM_SET,
+                    format!(
+                        "The header's ReferenceDate is {d} but the collection's census date is {}.",
+                        ctx.census
+                    ),
+                )
+                .column("ReferenceDate")
+                .value(h("ReferenceDate")),
+            );
+            return out;
+        }
+    }
+    for (name, line) in &parsed.unknown_top {
+        out.messages.push(
+            err(
+                &rules::XML_ITEM_SET,
+                format!("<{name}> is not part of the {year} item set."),
+            )
+            .row(*line)
+            .column(name),
+        );
+    }
+    // The LA block: vacancies and agency cover.
+    match &parsed.la_block {
+        Some((name, el)) if name == la_block_name => {
+            let num = |k: &str| el.values.get(k).and_then(|v| v.parse::<f64>().ok());
+            let vacancies = num("NumberOfVacancies");
+            match vacancies {
+                Some(v) if v > 0.0 => out.vacancies.push(VacancyRow {
+                    organisation: organisation.to_string(),
+                    file: file.clone(),
+                    row: el.line,
+                    vacancy: cws_domain::collection::Vacancy {
+                        role: cws_domain::role::RoleCode::parse("SC-SW").unwrap_or_else(|_| unreachable!("a valid code")),
+                        fte: v,
+                        // Agency workers at the census date are taken to cover vacancies first.
+                        agency_covered_fte: num("NoAgencyFTE").unwrap_or(0.0).clamp(0.0, v),
+                    },
+                }),
+                Some(_) => {}
+                None => out.messages.push(err(&rules::REQUIRED_VALUE, format!("<{name}> needs NumberOfVacancies (FTE vacancies at the census date, 0 if none).")).row(el.line).column("NumberOfVacancies")),
+            }
+        }
+        Some((name, el)) => out.messages.push(
+            err(
+                &rules::XML_ITEM_SET,
+                format!("The {year} item set's LA block is <{la_block_name}>, not <{name}>."),
+            )
+            .row(el.line)
+            .column(name),
+        ),
+        None => out.messages.push(err(
+            &rules::XML_ITEM_SET,
+            format!("The return has no <{la_block_name}> block (vacancies and agency workers)."),
+        )),
+    }
+    // Workers: census rules first, then the template's rules on the mapped row.
+    let headers: Vec<String> = WORKER_COLUMNS.iter().map(|c| c.name.to_string()).collect();
+    let table_headers = crate::read::Table::from_cells(&file, headers.clone(), Vec::new());
+    let (map, _) = ColumnMap::new(&table_headers, WORKER_COLUMNS, &[]);
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
+    for (i, w) in parsed.workers.iter().enumerate() {
+        let v = |k: &str| w.values.get(k).map(String::as_str).unwrap_or("");
+        let mut row_messages = Vec::new();
+        for k in w.values.keys() {
+            if !COMMON.contains(&k.as_str()) && !extra.contains(&k.as_str()) {
+                row_messages.push(
+                    err(
+                        &rules::XML_ITEM_SET,
+                        format!("<{k}> is not part of the {year} item set."),
+                    )
+                    .row(w.line)
+                    .column(k)
+                    .value(v(k)),
+                );
+            }
+        }
+        let agency = v("AgencyWorker") == "1";
+        let leaving = !v("RoleEndDate").is_empty();
+        let sex_element = if year >= 2024 { "Sex" } else { "GenderCurrent" };
+        if !agency {
+            let mut required = vec![
+                "PersonBirthDate",
+                sex_element,
+                "Ethnicity",
+                "QualLevel",
+                "OrgRole",
+                "RoleStartDate",
+                "StartOrigin",
+                "WorkingDaysLost",
+            ];
+            if !leaving {
+                required.push("FTE30");
+            }
+            for k in required {
+                if v(k).is_empty() {
+                    row_messages.push(
+                        err(
+                            &rules::REQUIRED_VALUE,
+                            format!("<{k}> is required for a worker who is not agency staff."),
+                        )
+                        .row(w.line)
+                        .column(k),
+                    );
+                }
+            }
+        }
+        let sex = match (year >= 2024, v(sex_element)) {
+            (true, s) if s.eq_ignore_ascii_case("M") || s.eq_ignore_ascii_case("F") => {
+                s.to_ascii_uppercase()
+            }
+            (false, "1") => "M".into(),
+            (false, "2") => "F".into(),
+            (_, "") | (false, "0" | "9") => "U".into(),
+            (_, other) => {
+                row_messages.push(
+                    err(
+                        &rules::CODE_UNKNOWN,
+                        format!(
+                            "'{other}' is not a {sex_element} code ({}).",
+                            if year >= 2024 {
+                                "M or F"
+                            } else {
+                                "0, 1, 2 or 9"
+                            }
+                        ),
+                    )
+                    .row(w.line)
+                    .column(sex_element)
+                    .value(other),
+                );
+                "U".into()
+            }
+        };
+        let role = match org_role(v("OrgRole")) {
+            Some(r) => r.to_string(),
+            None if agency && v("OrgRole").is_empty() => "SC-SW".to_string(),
+            None => {
+                if !v("OrgRole").is_empty() {
+                    row_messages.push(err(&rules::CODE_UNKNOWN, format!("'{}' is not an OrgRole code (1 senior manager to 6 qualified without cases).", v("OrgRole"))).row(w.line).column("OrgRole").value(v("OrgRole")));
+                }
+                String::new()
+            }
+        };
+        let (qual_level, mut quals) = match v("QualLevel") {
+            "1" => ("6", vec!["SWDEG"]),
+            "2" => ("7", vec!["SWPG"]),
+            _ => ("", vec![]),
+        };
+        if v("StepUpGrad") == "1" {
+            quals.push("STEPUP");
+        }
+        if v("FrontlineGrad") == "1" {
+            quals.push("FRONTLINE");
+        }
+        let fte = if leaving && !v("FTE").is_empty() {
+            v("FTE")
+        } else if !v("FTE30").is_empty() {
+            v("FTE30")
+        } else {
+            v("FTE")
+        };
+        let worker_ref = if v("SWENo").is_empty() {
+            format!("agency-line-{}", w.line)
+        } else {
+            v("SWENo").to_string()
+        };
+        let mut cells = vec![String::new(); headers.len()];
+        let mut set = |name: &str, value: String| cells[col(name)] = value;
+        set("organisation_ref", organisation.to_string());
+        set("worker_ref", worker_ref);
+        set("role_code", role);
+        // A post with no FTE (0 for leavers in some exports) is recorded as not given.
+        set(
+            "fte",
+            fte.parse::<f64>()
+                .ok()
+                .filter(|f| *f > 0.0)
+                .map(|f| f.to_string())
+                .unwrap_or_default(),
+        );
+        set(
+            "contract_type",
+            if agency { "agency" } else { "permanent" }.into(),
+        );
+        set("start_date", v("RoleStartDate").into());
+        set("leaving_date", v("RoleEndDate").into());
+        set("leaving_reason", v("ReasonLeave").into());
+        set("leaving_destination", v("LeaverDestination").into());
+        set("birth_year", v("PersonBirthDate").into());
+        set("sex", sex);
+        set(
+            "ethnicity",
+            if v("Ethnicity").is_empty() {
+                "NOBT".into()
+            } else {
+                v("Ethnicity").into()
+            },
+        );
+        set("disability", "unknown".into());
+        set("highest_qualification_level", qual_level.into());
+        set("qualifications", quals.join(";"));
+        set("vetting_check", "none".into());
+        set("working_days_lost", v("WorkingDaysLost").into());
+        set("cases_held", v("Cases30").into());
+        let (post, messages) = rows::worker_row(&file, w.line, &cells, &map, ctx);
+        // Name the census element, not the template column, in messages.
+        for mut m in messages {
+            if let Some(c) = &m.column {
+                if let Some((_, el)) = ELEMENT_OF_COLUMN.iter().find(|(t, _)| t == c) {
+                    m.column = Some(el.to_string());
+                }
+            }
+            row_messages.push(m);
+        }
+        let blocked = row_messages
+            .iter()
+            .any(|m| m.severity == rules::Severity::Error);
+        out.messages.extend(
+            row_messages
+                .into_iter()
+                .map(|m| m.organisation(organisation)),
+        );
+        if let Some(p) = post.filter(|_| !blocked) {
+            out.posts.push(p);
+        }
+        let _ = i;
+    }
+    if parsed.workers.is_empty() {
+        out.messages.push(err(
+            &rules::FILE_EMPTY,
+            "The return has no <CSWWWorker> records.".into(),
+        ));
+    }
+    out
+}

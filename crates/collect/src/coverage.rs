@@ -1,0 +1,74 @@
+//! Return coverage for the area lead: how many organisations have an accepted return, by
+//! sector, service and setting type (the private and voluntary sectors are the known gap).
+
+use std::collections::BTreeMap;
+
+use cws_domain::organisation::{Sector, Service, SettingType};
+use cws_store::returns::CoverageRow;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub code: String,
+    pub label: String,
+    pub organisations: usize,
+    pub returned: usize,
+}
+
+impl Group {
+    pub fn percent(&self) -> f64 {
+        if self.organisations == 0 {
+            0.0
+        } else {
+            self.returned as f64 * 100.0 / self.organisations as f64
+        }
+    }
+}
+
+fn label(dimension: &str, code: &str) -> String {
+    let l = match dimension {
+        "sector" => Sector::parse(code).map(|x| x.label()),
+        "service" => Service::parse(code).map(|x| x.label()),
+        _ => SettingType::parse(code).map(|x| x.label()),
+    };
+    l.unwrap_or(code).to_string()
+}
+
+/// Coverage by sector, service and setting type (in that order), and overall.
+pub fn summarise(rows: &[CoverageRow]) -> Vec<(&'static str, Vec<Group>)> {
+    let mut out = Vec::new();
+    for dimension in ["all", "sector", "service", "setting type"] {
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        for r in rows {
+            let code = match dimension {
+                "all" => "all",
+                "sector" => r.sector.as_str(),
+                "service" => r.service.as_str(),
+                _ => r.setting_type.as_str(),
+            };
+            let g = groups.entry(code.to_string()).or_insert_with(|| Group {
+                code: code.to_string(),
+                label: if dimension == "all" {
+                    "All organisations".into()
+                } else {
+                    label(dimension, code)
+                },
+                organisations: 0,
+                returned: 0,
+            });
+            g.organisations += 1;
+            if r.status == "accepted" {
+                g.returned += 1;
+            }
+        }
+        let mut groups: Vec<Group> = groups.into_values().collect();
+        // Weakest coverage first: that is where the lead needs to chase.
+        groups.sort_by(|a, b| {
+            a.percent()
+                .total_cmp(&b.percent())
+                .then(a.label.cmp(&b.label))
+        });
+        out.push((dimension, groups));
+    }
+    out
+}

@@ -1,0 +1,621 @@
+//! Importing returns: files of any supported kind → rows → validation → what would change →
+//! an atomic, idempotent, versioned commit per organisation.
+//!
+//! A submission (the files given together) is checked whole first. Nothing is stored if any
+//! file cannot be read or lacks a required column; otherwise each organisation's return is
+//! stored whole or not at all: errors block it, queries block it until explained, and the
+//! same content again changes nothing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use cws_domain::collection::{ReturnStatus, Vacancy};
+use cws_domain::role::Role;
+use cws_domain::worker::{PersonKey, WorkerRecord};
+use cws_store::returns::{self, AcceptedQuery, CollectionRow, NewReturn, OrganisationRow};
+use cws_store::{geography, Db};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::pseudonymise::Pseudonymiser;
+use crate::read::{self, FileKind};
+use crate::report::{Counts, Message};
+use crate::rows::{self, Post, RowContext, TableKind, VacancyRow};
+use crate::rules::{self, Severity};
+use crate::{census_xml, checks, CollectError};
+
+/// Written explanations for queries: for every query of a rule, or for all queries.
+#[derive(Debug, Clone, Default)]
+pub struct Explanations {
+    pub all: Option<String>,
+    pub by_rule: HashMap<String, String>,
+}
+
+impl Explanations {
+    pub fn for_rule(&self, code: &str) -> Option<&str> {
+        self.by_rule
+            .get(&code.to_ascii_uppercase())
+            .or(self.all.as_ref())
+            .map(String::as_str)
+            .filter(|s| !s.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The area, by DfE number or GSS code.
+    pub area: String,
+    /// The organisation every row must be for (may then be left out of the files).
+    pub organisation: Option<String>,
+    /// The collection's census date; the latest collection when `None`.
+    pub census: Option<NaiveDate>,
+    pub dry_run: bool,
+    pub explanations: Explanations,
+    pub max_file_bytes: u64,
+    pub today: NaiveDate,
+}
+
+/// What happened to one organisation's return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Stored as a new version.
+    Accepted,
+    /// Would be stored (dry run).
+    WouldBeAccepted,
+    /// The same as the current version: nothing to store.
+    Unchanged,
+    /// Errors must be fixed first; nothing stored.
+    BlockedByErrors,
+    /// Queries need explanations first; nothing stored.
+    AwaitingExplanations,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted and stored",
+            Outcome::WouldBeAccepted => "would be accepted (dry run: nothing stored)",
+            Outcome::Unchanged => "unchanged: identical to the current return, nothing stored",
+            Outcome::BlockedByErrors => "not accepted: fix the errors and send it again",
+            Outcome::AwaitingExplanations => "not accepted yet: explain or fix the queries",
+        }
+    }
+    pub fn is_ok(self) -> bool {
+        matches!(
+            self,
+            Outcome::Accepted | Outcome::WouldBeAccepted | Outcome::Unchanged
+        )
+    }
+}
+
+/// What a return adds, changes and removes against the organisation's current data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub posts_added: usize,
+    pub posts_changed: usize,
+    pub posts_removed: usize,
+    pub posts_unchanged: usize,
+    pub vacancies_before: usize,
+    pub vacancies_after: usize,
+    pub vacancies_changed: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.posts_added == 0
+            && self.posts_changed == 0
+            && self.posts_removed == 0
+            && !self.vacancies_changed
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReturnOutcome {
+    pub organisation: String,
+    pub organisation_name: Option<String>,
+    pub outcome: Outcome,
+    /// The version stored, or the current version when unchanged.
+    pub version: Option<i64>,
+    pub posts: usize,
+    pub vacancies: usize,
+    pub changes: Changes,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub area_code: String,
+    pub area_name: String,
+    pub census_date: NaiveDate,
+    pub dry_run: bool,
+    pub files: Vec<String>,
+    pub rows_read: u64,
+    pub returns: Vec<ReturnOutcome>,
+    pub counts: Counts,
+    /// Every message, file-level first, then by organisation, file and row.
+    pub messages: Vec<Message>,
+    /// True when nothing blocks: every return was accepted (or would be, or was unchanged).
+    pub accepted: bool,
+}
+
+/// Everything read from a submission's files, grouped by organisation.
+#[derive(Default)]
+struct Submission {
+    files: Vec<String>,
+    rows_read: u64,
+    posts: BTreeMap<String, Vec<Post>>,
+    vacancies: BTreeMap<String, Vec<VacancyRow>>,
+    /// Messages that no single organisation owns (file problems, rows whose organisation is
+    /// unknown); any error here blocks the whole submission.
+    file_messages: Vec<Message>,
+    org_messages: BTreeMap<String, Vec<Message>>,
+    /// Whether any file held vacancies; without one, current vacancies are kept.
+    has_vacancy_table: bool,
+}
+
+impl Submission {
+    fn add_messages(&mut self, messages: Vec<Message>) {
+        for m in messages {
+            match &m.organisation {
+                Some(o) => self.org_messages.entry(o.clone()).or_default().push(m),
+                None => self.file_messages.push(m),
+            }
+        }
+    }
+}
+
+/// What every import needs to know about the area and collection.
+pub struct Target {
+    pub area_id: i64,
+    pub area_code: String,
+    pub area_old_code: String,
+    pub area_name: String,
+    pub collection: CollectionRow,
+    pub organisations: HashMap<String, OrganisationRow>,
+    pub roles: HashMap<String, Role>,
+}
+
+impl Target {
+    pub async fn load(
+        db: &Db,
+        area: &str,
+        census: Option<NaiveDate>,
+    ) -> Result<Target, CollectError> {
+        let area = geography::area(db, area)
+            .await?
+            .ok_or_else(|| CollectError::Invalid(format!("there is no area with the code '{area}': use a DfE number such as 318 or a GSS code such as E09000027")))?;
+        let collection = returns::collection(db, census).await?.ok_or_else(|| {
+            CollectError::Invalid(match census {
+                Some(d) => format!("there is no collection for the census date {d}: create it with `cws collection create --census {d}`"),
+                None => "there is no collection yet: create one with `cws collection create --census YYYY-09-30`".to_string(),
+            })
+        })?;
+        let organisations = returns::organisations(db, area.id)
+            .await?
+            .into_iter()
+            .map(|o| (o.reference.to_ascii_uppercase(), o))
+            .collect();
+        let roles = cws_reference::roles()?
+            .into_iter()
+            .map(|r| (r.code.as_str().to_string(), r))
+            .collect();
+        Ok(Target {
+            area_id: area.id,
+            area_code: area.code,
+            area_old_code: area.old_la_code,
+            area_name: area.name,
+            collection,
+            organisations,
+            roles,
+        })
+    }
+
+    fn organisation(&self, reference: &str) -> Option<&OrganisationRow> {
+        self.organisations.get(&reference.to_ascii_uppercase())
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Reads files into a submission.
+fn read_files(
+    files: &[PathBuf],
+    target: &Target,
+    pseudo: &Pseudonymiser,
+    opts: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Submission {
+    let mut sub = Submission::default();
+    let ctx = RowContext {
+        census: target.collection.census_date,
+        today: opts.today,
+        roles: &target.roles,
+        pseudo,
+        area_code: &target.area_code,
+        organisation: opts.organisation.as_deref(),
+    };
+    for path in files {
+        let name = display_name(path);
+        sub.files.push(name.clone());
+        if let Err(m) = read::check_size(path, opts.max_file_bytes) {
+            sub.file_messages.push(m);
+            continue;
+        }
+        let kind = match read::sniff(path) {
+            Ok(k) => k,
+            Err(e) => {
+                sub.file_messages.push(Message::new(
+                    &rules::FILE_UNREADABLE,
+                    &name,
+                    format!("The file could not be opened: {e}."),
+                ));
+                continue;
+            }
+        };
+        let tables = match kind {
+            FileKind::Xml => {
+                let out = census_xml::read(path, &target.area_old_code, &ctx);
+                sub.rows_read += out.posts.len() as u64;
+                for p in out.posts {
+                    sub.posts.entry(p.organisation.clone()).or_default().push(p);
+                }
+                sub.has_vacancy_table = true;
+                for v in out.vacancies {
+                    sub.vacancies
+                        .entry(v.organisation.clone())
+                        .or_default()
+                        .push(v);
+                }
+                sub.add_messages(out.messages);
+                continue;
+            }
+            FileKind::Csv => match read::open_csv(path) {
+                Ok(t) => vec![t],
+                Err(m) => {
+                    sub.file_messages.push(m);
+                    continue;
+                }
+            },
+            FileKind::Xlsx => match read::open_xlsx(path, &|cells| {
+                rows::table_kind(cells).is_some() || crate::bulk_upload::is_worker_file(cells)
+            }) {
+                Ok(t) if t.is_empty() => {
+                    sub.file_messages.push(Message::new(&rules::COLUMN_MISSING, &name, "No sheet in this workbook has the template's header row (worker_ref, role_code, ...)."));
+                    continue;
+                }
+                Ok(t) => t,
+                Err(m) => {
+                    sub.file_messages.push(m);
+                    continue;
+                }
+            },
+        };
+        for mut table in tables {
+            if crate::bulk_upload::is_worker_file(&table.headers) {
+                let (posts, messages) = crate::bulk_upload::read(&mut table, &ctx);
+                sub.rows_read += posts.len() as u64;
+                for p in posts {
+                    sub.posts.entry(p.organisation.clone()).or_default().push(p);
+                }
+                sub.add_messages(messages);
+                continue;
+            }
+            match rows::table_kind(&table.headers) {
+                Some(TableKind::Vacancies) => {
+                    sub.has_vacancy_table = true;
+                    let (vacancies, messages) = rows::read_vacancies(&mut table, &ctx);
+                    sub.rows_read += vacancies.len() as u64;
+                    for v in vacancies {
+                        sub.vacancies
+                            .entry(v.organisation.clone())
+                            .or_default()
+                            .push(v);
+                    }
+                    sub.add_messages(messages);
+                }
+                // A table that is neither is read as workers so missing columns are named.
+                _ => {
+                    let (posts, messages) = rows::read_workers(&mut table, &ctx, progress);
+                    sub.rows_read += posts.len() as u64;
+                    for p in posts {
+                        sub.posts.entry(p.organisation.clone()).or_default().push(p);
+                    }
+                    sub.add_messages(messages);
+                }
+            }
+        }
+    }
+    sub
+}
+
+/// A digest of a return's content: the same records in any order give the same digest.
+fn content_digest(workers: &[WorkerRecord], vacancies: &[Vacancy]) -> String {
+    let mut lines: Vec<String> = workers.iter().map(|w| format!("{w:?}")).collect();
+    lines.sort_unstable();
+    let mut v: Vec<String> = vacancies.iter().map(|v| format!("{v:?}")).collect();
+    v.sort_unstable();
+    let mut h = Sha256::new();
+    for l in lines
+        .iter()
+        .chain(std::iter::once(&"--vacancies--".to_string()))
+        .chain(&v)
+    {
+        h.update(l.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+fn diff(
+    current: &[WorkerRecord],
+    new: &[WorkerRecord],
+    old_vac: &[Vacancy],
+    new_vac: &[Vacancy],
+) -> Changes {
+    let key = |w: &WorkerRecord| (w.person.clone(), w.role.as_str().to_string());
+    let old: HashMap<(PersonKey, String), &WorkerRecord> =
+        current.iter().map(|w| (key(w), w)).collect();
+    let mut c = Changes::default();
+    let mut seen = 0;
+    for w in new {
+        match old.get(&key(w)) {
+            None => c.posts_added += 1,
+            Some(o) => {
+                seen += 1;
+                if *o == w {
+                    c.posts_unchanged += 1;
+                } else {
+                    c.posts_changed += 1;
+                }
+            }
+        }
+    }
+    c.posts_removed = old.len() - seen;
+    let sorted = |v: &[Vacancy]| {
+        let mut s: Vec<String> = v.iter().map(|x| format!("{x:?}")).collect();
+        s.sort();
+        s
+    };
+    c.vacancies_before = old_vac.len();
+    c.vacancies_after = new_vac.len();
+    c.vacancies_changed = sorted(old_vac) != sorted(new_vac);
+    c
+}
+
+/// Imports `files` as one submission for the target's area and collection. `extra_vacancies`
+/// are vacancies read beforehand (for example from an area's vacancies file), added to the
+/// returns of the organisations they belong to.
+pub async fn import_files(
+    db: &Db,
+    pseudo: &Pseudonymiser,
+    target: &Target,
+    files: &[PathBuf],
+    extra_vacancies: Vec<VacancyRow>,
+    opts: &ImportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImportReport, CollectError> {
+    let mut sub = read_files(files, target, pseudo, opts, progress);
+    if !extra_vacancies.is_empty() {
+        sub.has_vacancy_table = true;
+    }
+    for v in extra_vacancies {
+        sub.vacancies
+            .entry(v.organisation.clone())
+            .or_default()
+            .push(v);
+    }
+    process(db, target, sub, opts).await
+}
+
+/// Reads a vacancy file on its own, grouped later by organisation (see `import_files`).
+pub fn read_vacancy_file(
+    path: &Path,
+    target: &Target,
+    pseudo: &Pseudonymiser,
+    opts: &ImportOptions,
+) -> (Vec<VacancyRow>, Vec<Message>) {
+    let sub = read_files(&[path.to_path_buf()], target, pseudo, opts, &|_| {});
+    let mut messages = sub.file_messages;
+    messages.extend(sub.org_messages.into_values().flatten());
+    (sub.vacancies.into_values().flatten().collect(), messages)
+}
+
+async fn process(
+    db: &Db,
+    target: &Target,
+    mut sub: Submission,
+    opts: &ImportOptions,
+) -> Result<ImportReport, CollectError> {
+    let census = target.collection.census_date;
+    let mut organisations: Vec<String> = sub
+        .posts
+        .keys()
+        .chain(sub.vacancies.keys())
+        .chain(sub.org_messages.keys())
+        .cloned()
+        .collect();
+    organisations.sort();
+    organisations.dedup();
+    if organisations.is_empty() && sub.file_messages.is_empty() {
+        sub.file_messages.push(Message::new(
+            &rules::FILE_EMPTY,
+            sub.files.first().map(String::as_str).unwrap_or(""),
+            "No rows of data were found in the files given.",
+        ));
+    }
+    let submission_blocked = sub
+        .file_messages
+        .iter()
+        .any(|m| m.severity == Severity::Error);
+    let mut outcomes = Vec::new();
+    let mut all_messages = std::mem::take(&mut sub.file_messages);
+    for org_ref in organisations {
+        let mut posts = sub.posts.remove(&org_ref).unwrap_or_default();
+        let vacancy_rows = sub.vacancies.remove(&org_ref).unwrap_or_default();
+        let mut messages = sub.org_messages.remove(&org_ref).unwrap_or_default();
+        let file = posts
+            .first()
+            .map(|p| p.file.clone())
+            .or_else(|| vacancy_rows.first().map(|v| v.file.clone()))
+            .unwrap_or_default();
+        let org = target.organisation(&org_ref);
+        if org.is_none() {
+            messages.push(
+                Message::new(
+                    &rules::ORG_MISMATCH,
+                    &file,
+                    format!(
+                        "'{org_ref}' is not an organisation registered in {}.",
+                        target.area_name
+                    ),
+                )
+                .column("organisation_ref")
+                .value(&org_ref)
+                .organisation(&org_ref),
+            );
+        }
+        messages.extend(checks::across_rows(&mut posts, census));
+        if let Some(o) = org {
+            if let Some(prev) = returns::previous_totals(db, o.id, census).await? {
+                messages.extend(checks::against_previous(
+                    &file,
+                    &org_ref,
+                    &posts,
+                    &vacancy_rows,
+                    census,
+                    &prev,
+                ));
+            }
+        }
+        messages.sort_by(|a, b| (&a.file, a.row, a.severity).cmp(&(&b.file, b.row, b.severity)));
+        let counts = Counts::of(&messages);
+        let unexplained = messages
+            .iter()
+            .filter(|m| {
+                m.severity == Severity::Query && opts.explanations.for_rule(m.rule).is_none()
+            })
+            .count();
+        let workers: Vec<WorkerRecord> = posts.iter().map(|p| p.record.clone()).collect();
+        let mut vacancies: Vec<Vacancy> = vacancy_rows.iter().map(|v| v.vacancy.clone()).collect();
+        let current = match org {
+            Some(o) => returns::current_return(db, target.collection.id, o.id).await?,
+            None => None,
+        };
+        let changes = match &current {
+            Some(r) => {
+                let held = returns::return_vacancies(db, r.id).await?;
+                if !sub.has_vacancy_table && !held.is_empty() {
+                    messages.push(Message::new(&rules::VACANCIES_KEPT, &file, format!("No vacancy rows were sent: the {} vacancies already held are kept.", held.len())).organisation(&org_ref));
+                    vacancies = held.clone();
+                }
+                diff(
+                    &returns::return_workers(db, r.id).await?,
+                    &workers,
+                    &held,
+                    &vacancies,
+                )
+            }
+            None => diff(&[], &workers, &[], &vacancies),
+        };
+        let outcome = if counts.errors > 0 || submission_blocked || org.is_none() {
+            Outcome::BlockedByErrors
+        } else if unexplained > 0 {
+            Outcome::AwaitingExplanations
+        } else if current.is_some() && changes.is_empty() {
+            Outcome::Unchanged
+        } else if opts.dry_run {
+            Outcome::WouldBeAccepted
+        } else {
+            Outcome::Accepted
+        };
+        let mut version = current.as_ref().map(|r| r.version);
+        if let (Some(o), false) = (org, opts.dry_run) {
+            match outcome {
+                Outcome::Accepted => {
+                    let queries: Vec<AcceptedQuery> = messages
+                        .iter()
+                        .filter(|m| m.severity == Severity::Query)
+                        .map(|m| AcceptedQuery {
+                            rule_code: m.rule.to_string(),
+                            file_name: m.file.clone(),
+                            row_number: m.row.map(|r| r as i64),
+                            column_name: m.column.clone(),
+                            cell_value: m.value.clone(),
+                            message: m.text.clone(),
+                            explanation: opts
+                                .explanations
+                                .for_rule(m.rule)
+                                .unwrap_or_default()
+                                .to_string(),
+                        })
+                        .collect();
+                    let digest = content_digest(&workers, &vacancies);
+                    let source = sub.files.join(", ");
+                    version = Some(
+                        returns::commit_return(
+                            db,
+                            &NewReturn {
+                                collection_id: target.collection.id,
+                                organisation_id: o.id,
+                                source: &source,
+                                content_digest: &digest,
+                                workers: &workers,
+                                vacancies: &vacancies,
+                                queries: &queries,
+                            },
+                        )
+                        .await?,
+                    );
+                }
+                Outcome::BlockedByErrors | Outcome::AwaitingExplanations => {
+                    let status = if outcome == Outcome::BlockedByErrors {
+                        ReturnStatus::WithErrors
+                    } else {
+                        ReturnStatus::WithQueries
+                    };
+                    returns::set_status(
+                        db,
+                        target.collection.id,
+                        o.id,
+                        status,
+                        counts.errors as i64,
+                        counts.queries as i64,
+                    )
+                    .await?;
+                }
+                _ => {}
+            }
+        }
+        outcomes.push(ReturnOutcome {
+            organisation: org_ref.clone(),
+            organisation_name: org.map(|o| o.name.clone()),
+            outcome,
+            version,
+            posts: workers.len(),
+            vacancies: vacancies.len(),
+            changes,
+            counts,
+        });
+        all_messages.extend(messages);
+    }
+    let accepted =
+        !submission_blocked && !outcomes.is_empty() && outcomes.iter().all(|o| o.outcome.is_ok());
+    Ok(ImportReport {
+        area_code: target.area_code.clone(),
+        area_name: target.area_name.clone(),
+        census_date: census,
+        dry_run: opts.dry_run,
+        files: sub.files,
+        rows_read: sub.rows_read,
+        counts: Counts::of(&all_messages),
+        messages: all_messages,
+        returns: outcomes,
+        accepted,
+    })
+}

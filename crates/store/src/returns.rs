@@ -1,0 +1,437 @@
+//! Collections and returns: organisations of an area, versioned returns (a new submission
+//! supersedes the current one, which stays in the history), the queries accepted with an
+//! explanation, each organisation's return status and the area's coverage.
+
+use chrono::NaiveDate;
+use cws_domain::collection::{Collection, ReturnStatus, Vacancy};
+use cws_domain::organisation::Organisation;
+use cws_domain::role::RoleCode;
+use cws_domain::worker::*;
+
+use crate::bulk::{insert_rows, Cell};
+use crate::workforce::{insert_vacancies, insert_workers};
+use crate::{now_text, on_pool, on_tx, Db, Result, StoreError, Tx};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CollectionRow {
+    pub id: i64,
+    pub census_date: NaiveDate,
+    pub opens: NaiveDate,
+    pub due: NaiveDate,
+    pub closes: NaiveDate,
+}
+
+/// Creates a collection; refuses a second one for the same census date.
+pub async fn create_collection(db: &Db, c: &Collection) -> Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let exists: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT id FROM collection WHERE census_date = $1").bind(c.census_date()).fetch_optional(&mut *conn).await?);
+    if exists.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "there is already a collection for the census date {}",
+            c.census_date()
+        )));
+    }
+    let id = crate::workforce::ensure_collection(&mut tx, c).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn collections(db: &Db) -> Result<Vec<CollectionRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, census_date, opens, due, closes FROM collection ORDER BY census_date DESC").fetch_all(p).await?))
+}
+
+/// The collection for `census`, or the latest one when `None`.
+pub async fn collection(db: &Db, census: Option<NaiveDate>) -> Result<Option<CollectionRow>> {
+    Ok(match census {
+        Some(d) => collections(db)
+            .await?
+            .into_iter()
+            .find(|c| c.census_date == d),
+        None => collections(db).await?.into_iter().next(),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OrganisationRow {
+    pub id: i64,
+    pub reference: String,
+    pub name: String,
+    pub sector: String,
+    pub service: String,
+    pub setting_type: String,
+    pub disadvantaged: bool,
+    pub synthetic: bool,
+}
+
+/// The organisations registered in an area, by reference.
+pub async fn organisations(db: &Db, area_id: i64) -> Result<Vec<OrganisationRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, reference, name, sector, service, setting_type, disadvantaged, synthetic FROM organisation WHERE area_id = $1 ORDER BY reference").bind(area_id).fetch_all(p).await?))
+}
+
+/// Registers organisations in an area, or updates their details when the reference is
+/// already registered. Returns (added, updated).
+pub async fn upsert_organisations(
+    db: &Db,
+    area_id: i64,
+    orgs: &[Organisation],
+) -> Result<(usize, usize)> {
+    let mut tx = db.begin_write().await?;
+    let (mut added, mut updated) = (0, 0);
+    for o in orgs {
+        let changed = on_tx!(&mut tx, c => sqlx::query("UPDATE organisation SET name = $1, sector = $2, service = $3, setting_type = $4, disadvantaged = $5 WHERE area_id = $6 AND reference = $7")
+            .bind(&o.name).bind(o.sector.code()).bind(o.service.code()).bind(o.setting.code()).bind(o.disadvantaged_area).bind(area_id).bind(o.reference.as_str())
+            .execute(&mut *c).await?.rows_affected());
+        if changed == 0 {
+            on_tx!(&mut tx, c => sqlx::query("INSERT INTO organisation (area_id, reference, name, sector, service, setting_type, disadvantaged, synthetic) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE)")
+                .bind(area_id).bind(o.reference.as_str()).bind(&o.name).bind(o.sector.code()).bind(o.service.code()).bind(o.setting.code()).bind(o.disadvantaged_area)
+                .execute(&mut *c).await?.rows_affected());
+            added += 1;
+        } else {
+            updated += 1;
+        }
+    }
+    for o in orgs {
+        if let Some(parent) = &o.parent {
+            on_tx!(&mut tx, c => sqlx::query("UPDATE organisation SET parent_id = (SELECT id FROM organisation WHERE area_id = $1 AND reference = $2) WHERE area_id = $1 AND reference = $3")
+                .bind(area_id).bind(parent.as_str()).bind(o.reference.as_str()).execute(&mut *c).await?.rows_affected());
+        }
+    }
+    tx.commit().await?;
+    Ok((added, updated))
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReturnRow {
+    pub id: i64,
+    pub version: i64,
+    pub status: String,
+    pub source: String,
+    pub submitted_at: String,
+    pub content_digest: String,
+    pub is_current: bool,
+}
+
+/// The current (latest accepted) return of an organisation in a collection.
+pub async fn current_return(
+    db: &Db,
+    collection_id: i64,
+    organisation_id: i64,
+) -> Result<Option<ReturnRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, version, status, source, submitted_at, content_digest, is_current FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2 AND is_current = TRUE")
+        .bind(collection_id).bind(organisation_id).fetch_optional(p).await?))
+}
+
+/// Every version of an organisation's return in a collection, newest first.
+pub async fn history(db: &Db, collection_id: i64, organisation_id: i64) -> Result<Vec<ReturnRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, version, status, source, submitted_at, content_digest, is_current FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2 ORDER BY version DESC")
+        .bind(collection_id).bind(organisation_id).fetch_all(p).await?))
+}
+
+#[derive(sqlx::FromRow)]
+struct WorkerRow {
+    person_key: String,
+    role_code: String,
+    fte: Option<f64>,
+    contract: String,
+    start_date: Option<NaiveDate>,
+    leave_date: Option<NaiveDate>,
+    leave_reason: Option<String>,
+    leave_destination: Option<String>,
+    birth_year: Option<i64>,
+    sex: String,
+    ethnicity: String,
+    disability: String,
+    qual_level: Option<String>,
+    qualifications: String,
+    common_core: bool,
+    induction: bool,
+    caf_trained: bool,
+    lead_professional: bool,
+    budget_holding: bool,
+    multi_agency: Option<String>,
+    vetting: String,
+    vetting_date: Option<NaiveDate>,
+    safeguarding_training: Option<NaiveDate>,
+    days_lost: Option<f64>,
+    cases: Option<i64>,
+}
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(format!("a stored worker record is not valid: {e}"))
+}
+
+impl WorkerRow {
+    fn into_record(self) -> Result<WorkerRecord> {
+        let opt = |v: Option<String>| v.filter(|s| !s.is_empty());
+        let leaving = Leaving::from_parts(
+            self.leave_date,
+            opt(self.leave_reason)
+                .map(|r| LeavingReason::parse(&r))
+                .transpose()
+                .map_err(invalid)?,
+            opt(self.leave_destination)
+                .map(|d| Destination::parse(&d))
+                .transpose()
+                .map_err(invalid)?,
+        )
+        .map_err(invalid)?;
+        Ok(WorkerRecord {
+            person: PersonKey::from_hex(&self.person_key).map_err(invalid)?,
+            role: RoleCode::parse(&self.role_code).map_err(invalid)?,
+            fte: self.fte.map(Fte::new).transpose().map_err(invalid)?,
+            contract: ContractType::parse(&self.contract).map_err(invalid)?,
+            start_date: self.start_date,
+            leaving,
+            birth_year: self.birth_year.map(|y| y as i32),
+            sex: Sex::parse(&self.sex).map_err(invalid)?,
+            ethnicity: Ethnicity::parse(&self.ethnicity).map_err(invalid)?,
+            disability: Disability::parse(&self.disability).map_err(invalid)?,
+            qual_level: opt(self.qual_level)
+                .map(|q| QualLevel::parse(&q))
+                .transpose()
+                .map_err(invalid)?,
+            qualifications: self
+                .qualifications
+                .split(';')
+                .filter(|q| !q.is_empty())
+                .map(str::to_string)
+                .collect(),
+            common_core: self.common_core,
+            induction: self.induction,
+            integrated: IntegratedWorking {
+                caf_trained: self.caf_trained,
+                lead_professional: self.lead_professional,
+                budget_holding: self.budget_holding,
+                multi_agency: opt(self.multi_agency)
+                    .map(|m| MultiAgency::parse(&m))
+                    .transpose()
+                    .map_err(invalid)?,
+            },
+            vetting: VettingType::parse(&self.vetting).map_err(invalid)?,
+            vetting_date: self.vetting_date,
+            safeguarding_training: self.safeguarding_training,
+            days_lost: self.days_lost,
+            cases: self.cases.map(|c| c as u32),
+        })
+    }
+}
+
+/// The worker records of a return, as stored.
+pub async fn return_workers(db: &Db, return_id: i64) -> Result<Vec<WorkerRecord>> {
+    let rows: Vec<WorkerRow> = on_pool!(db, p => sqlx::query_as(
+        "SELECT person_key, role_code, fte, contract, start_date, leave_date, leave_reason, leave_destination, birth_year, sex, ethnicity, disability, qual_level, qualifications, common_core, induction, caf_trained, lead_professional, budget_holding, multi_agency, vetting, vetting_date, safeguarding_training, days_lost, cases FROM worker WHERE return_id = $1 ORDER BY id")
+        .bind(return_id).fetch_all(p).await?);
+    rows.into_iter().map(WorkerRow::into_record).collect()
+}
+
+/// The vacancies of a return, as stored.
+pub async fn return_vacancies(db: &Db, return_id: i64) -> Result<Vec<Vacancy>> {
+    let rows: Vec<(String, f64, f64)> = on_pool!(db, p => sqlx::query_as("SELECT role_code, fte, agency_covered_fte FROM vacancy WHERE return_id = $1 ORDER BY id").bind(return_id).fetch_all(p).await?);
+    rows.into_iter()
+        .map(|(role, fte, agency)| {
+            Ok(Vacancy {
+                role: RoleCode::parse(&role).map_err(invalid)?,
+                fte,
+                agency_covered_fte: agency,
+            })
+        })
+        .collect()
+}
+
+/// Headcount in post and vacancy FTE of an organisation's current return at the latest
+/// census before `census`, for the swing rules.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreviousTotals {
+    pub census_date: NaiveDate,
+    pub headcount: i64,
+    pub vacancy_fte: f64,
+}
+
+pub async fn previous_totals(
+    db: &Db,
+    organisation_id: i64,
+    census: NaiveDate,
+) -> Result<Option<PreviousTotals>> {
+    let prev: Option<(i64, NaiveDate)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT r.id, c.census_date FROM workforce_return r JOIN collection c ON c.id = r.collection_id
+         WHERE r.organisation_id = $1 AND r.is_current = TRUE AND c.census_date < $2 ORDER BY c.census_date DESC LIMIT 1")
+        .bind(organisation_id).bind(census).fetch_optional(p).await?);
+    let Some((rid, date)) = prev else {
+        return Ok(None);
+    };
+    let (headcount, vacancy_fte): (i64, Option<f64>) = on_pool!(db, p => sqlx::query_as(
+        "SELECT (SELECT COUNT(DISTINCT person_key) FROM worker WHERE return_id = $1 AND (leave_date IS NULL OR leave_date > $2) AND contract <> 'agency'),
+                (SELECT SUM(fte) FROM vacancy WHERE return_id = $1)")
+        .bind(rid).bind(date).fetch_one(p).await?);
+    Ok(Some(PreviousTotals {
+        census_date: date,
+        headcount,
+        vacancy_fte: vacancy_fte.unwrap_or(0.0),
+    }))
+}
+
+/// A query the submitter accepted, with their explanation.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AcceptedQuery {
+    pub rule_code: String,
+    pub file_name: String,
+    pub row_number: Option<i64>,
+    pub column_name: Option<String>,
+    pub cell_value: Option<String>,
+    pub message: String,
+    pub explanation: String,
+}
+
+/// A new version of a return, stored whole or not at all.
+pub struct NewReturn<'a> {
+    pub collection_id: i64,
+    pub organisation_id: i64,
+    pub source: &'a str,
+    pub content_digest: &'a str,
+    pub workers: &'a [WorkerRecord],
+    pub vacancies: &'a [Vacancy],
+    pub queries: &'a [AcceptedQuery],
+}
+
+/// Stores a new current version of a return in one transaction: the previous version stays,
+/// no longer current. Returns the new version number.
+pub async fn commit_return(db: &Db, r: &NewReturn<'_>) -> Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let version = write_return(&mut tx, r).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// The body of `commit_return`, on a transaction the caller owns (tests use it to fail
+/// part-way).
+pub async fn write_return(tx: &mut Tx, r: &NewReturn<'_>) -> Result<i64> {
+    let version: i64 = on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2")
+        .bind(r.collection_id).bind(r.organisation_id).fetch_one(&mut *c).await?);
+    on_tx!(&mut *tx, c => sqlx::query("UPDATE workforce_return SET is_current = FALSE WHERE collection_id = $1 AND organisation_id = $2 AND is_current = TRUE")
+        .bind(r.collection_id).bind(r.organisation_id).execute(&mut *c).await?.rows_affected());
+    let now = now_text();
+    let rid: i64 = on_tx!(&mut *tx, c => sqlx::query_scalar("INSERT INTO workforce_return (collection_id, organisation_id, version, status, source, submitted_at, content_digest, is_current, synthetic) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, FALSE) RETURNING id")
+        .bind(r.collection_id).bind(r.organisation_id).bind(version).bind(ReturnStatus::Accepted.code()).bind(r.source).bind(&now).bind(r.content_digest)
+        .fetch_one(&mut *c).await?);
+    let workers: Vec<(i64, WorkerRecord)> = r.workers.iter().map(|w| (rid, w.clone())).collect();
+    insert_workers(tx, &workers).await?;
+    let vacancies: Vec<(i64, Vacancy)> = r.vacancies.iter().map(|v| (rid, v.clone())).collect();
+    insert_vacancies(tx, &vacancies).await?;
+    let rows: Vec<Vec<Cell>> = r
+        .queries
+        .iter()
+        .map(|q| {
+            vec![
+                Cell::Int(Some(rid)),
+                Cell::Text(Some(&q.rule_code)),
+                Cell::Text(Some(&q.file_name)),
+                Cell::Int(q.row_number),
+                Cell::Text(q.column_name.as_deref()),
+                Cell::Text(q.cell_value.as_deref()),
+                Cell::Text(Some(&q.message)),
+                Cell::Text(Some(&q.explanation)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "return_query",
+        &[
+            "return_id",
+            "rule_code",
+            "file_name",
+            "row_number",
+            "column_name",
+            "cell_value",
+            "message",
+            "explanation",
+        ],
+        &rows,
+    )
+    .await?;
+    set_status_tx(
+        tx,
+        r.collection_id,
+        r.organisation_id,
+        ReturnStatus::Accepted,
+        0,
+        r.queries.len() as i64,
+    )
+    .await?;
+    Ok(version)
+}
+
+/// The queries accepted with a return version.
+pub async fn accepted_queries(db: &Db, return_id: i64) -> Result<Vec<AcceptedQuery>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT rule_code, file_name, row_number, column_name, cell_value, message, explanation FROM return_query WHERE return_id = $1 ORDER BY id").bind(return_id).fetch_all(p).await?))
+}
+
+async fn set_status_tx(
+    tx: &mut Tx,
+    collection_id: i64,
+    organisation_id: i64,
+    status: ReturnStatus,
+    errors: i64,
+    queries: i64,
+) -> Result<()> {
+    let now = now_text();
+    on_tx!(tx, c => sqlx::query("INSERT INTO return_status (collection_id, organisation_id, status, errors, queries, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (collection_id, organisation_id) DO UPDATE SET status = excluded.status, errors = excluded.errors, queries = excluded.queries, updated_at = excluded.updated_at")
+        .bind(collection_id).bind(organisation_id).bind(status.code()).bind(errors).bind(queries).bind(&now)
+        .execute(&mut *c).await?.rows_affected());
+    Ok(())
+}
+
+/// Records the outcome of a submission that was not stored (errors, or queries not yet
+/// explained), so the area lead sees it. The accepted data, if any, is untouched.
+pub async fn set_status(
+    db: &Db,
+    collection_id: i64,
+    organisation_id: i64,
+    status: ReturnStatus,
+    errors: i64,
+    queries: i64,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    set_status_tx(
+        &mut tx,
+        collection_id,
+        organisation_id,
+        status,
+        errors,
+        queries,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// One organisation's line in the coverage report.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CoverageRow {
+    pub organisation_id: i64,
+    pub reference: String,
+    pub name: String,
+    pub sector: String,
+    pub service: String,
+    pub setting_type: String,
+    /// `not_started` when nothing was ever submitted.
+    pub status: String,
+    pub version: Option<i64>,
+    pub submitted_at: Option<String>,
+    pub errors: Option<i64>,
+    pub queries: Option<i64>,
+}
+
+/// Every organisation of an area with its return status in a collection.
+pub async fn coverage(db: &Db, area_id: i64, collection_id: i64) -> Result<Vec<CoverageRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT o.id AS organisation_id, o.reference, o.name, o.sector, o.service, o.setting_type,
+                COALESCE(s.status, CASE WHEN r.id IS NULL THEN 'not_started' ELSE 'accepted' END) AS status,
+                r.version, r.submitted_at, s.errors, s.queries
+         FROM organisation o
+         LEFT JOIN workforce_return r ON r.organisation_id = o.id AND r.collection_id = $2 AND r.is_current = TRUE
+         LEFT JOIN return_status s ON s.organisation_id = o.id AND s.collection_id = $2
+         WHERE o.area_id = $1
+         ORDER BY o.sector, o.service, o.reference")
+        .bind(area_id).bind(collection_id).fetch_all(p).await?))
+}
