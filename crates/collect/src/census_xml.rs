@@ -75,6 +75,8 @@ const ELEMENT_OF_COLUMN: &[(&str, &str)] = &[
 /// What a census file gave.
 #[derive(Default)]
 pub struct CensusRead {
+    /// Worker records read (including ones with problems).
+    pub rows: u64,
     pub posts: Vec<Post>,
     pub vacancies: Vec<VacancyRow>,
     pub messages: Vec<Message>,
@@ -495,6 +497,7 @@ pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
         }
         let _ = i;
     }
+    out.rows = parsed.workers.len() as u64;
     if parsed.workers.is_empty() {
         out.messages.push(err(
             &rules::FILE_EMPTY,

@@ -261,7 +261,7 @@ fn read_files(
         let tables = match kind {
             FileKind::Xml => {
                 let out = census_xml::read(path, &target.area_old_code, &ctx);
-                sub.rows_read += out.posts.len() as u64;
+                sub.rows_read += out.rows;
                 for p in out.posts {
                     sub.posts.entry(p.organisation.clone()).or_default().push(p);
                 }
@@ -299,7 +299,7 @@ fn read_files(
         for mut table in tables {
             if crate::bulk_upload::is_worker_file(&table.headers) {
                 let (posts, messages) = crate::bulk_upload::read(&mut table, &ctx);
-                sub.rows_read += posts.len() as u64;
+                sub.rows_read += table.rows_read();
                 for p in posts {
                     sub.posts.entry(p.organisation.clone()).or_default().push(p);
                 }
@@ -310,7 +310,7 @@ fn read_files(
                 Some(TableKind::Vacancies) => {
                     sub.has_vacancy_table = true;
                     let (vacancies, messages) = rows::read_vacancies(&mut table, &ctx);
-                    sub.rows_read += vacancies.len() as u64;
+                    sub.rows_read += table.rows_read();
                     for v in vacancies {
                         sub.vacancies
                             .entry(v.organisation.clone())
@@ -322,7 +322,7 @@ fn read_files(
                 // A table that is neither is read as workers so missing columns are named.
                 _ => {
                     let (posts, messages) = rows::read_workers(&mut table, &ctx, progress);
-                    sub.rows_read += posts.len() as u64;
+                    sub.rows_read += table.rows_read();
                     for p in posts {
                         sub.posts.entry(p.organisation.clone()).or_default().push(p);
                     }
@@ -426,12 +426,54 @@ pub fn read_vacancy_file(
     (sub.vacancies.into_values().flatten().collect(), messages)
 }
 
-async fn process(
+/// What the store already holds for an area that checking its returns needs, read once per
+/// area rather than once per return.
+pub struct Held {
+    current: HashMap<i64, returns::ReturnRow>,
+    previous: HashMap<i64, returns::PreviousTotals>,
+}
+
+impl Held {
+    pub async fn load(db: &Db, target: &Target) -> Result<Held, CollectError> {
+        Ok(Held {
+            current: returns::current_returns_in_area(db, target.collection.id, target.area_id)
+                .await?,
+            previous: returns::previous_totals_in_area(
+                db,
+                target.area_id,
+                target.collection.census_date,
+            )
+            .await?,
+        })
+    }
+}
+
+/// One organisation's return, checked and compared, ready to store (or not).
+struct Prepared {
+    outcome: ReturnOutcome,
+    messages: Vec<Message>,
+    organisation_id: Option<i64>,
+    workers: Vec<WorkerRecord>,
+    vacancies: Vec<Vacancy>,
+    queries: Vec<AcceptedQuery>,
+    digest: String,
+    source: String,
+}
+
+/// A submission's returns, checked against what is held, with its report (outcomes are
+/// final except the versions of returns still to be stored).
+struct PreparedSubmission {
+    report: ImportReport,
+    returns: Vec<Prepared>,
+}
+
+async fn prepare(
     db: &Db,
     target: &Target,
+    held: &Held,
     mut sub: Submission,
     opts: &ImportOptions,
-) -> Result<ImportReport, CollectError> {
+) -> Result<PreparedSubmission, CollectError> {
     let census = target.collection.census_date;
     let mut organisations: Vec<String> = sub
         .posts
@@ -453,8 +495,8 @@ async fn process(
         .file_messages
         .iter()
         .any(|m| m.severity == Severity::Error);
-    let mut outcomes = Vec::new();
-    let mut all_messages = std::mem::take(&mut sub.file_messages);
+    let source = sub.files.join(", ");
+    let mut prepared = Vec::new();
     for org_ref in organisations {
         let mut posts = sub.posts.remove(&org_ref).unwrap_or_default();
         let vacancy_rows = sub.vacancies.remove(&org_ref).unwrap_or_default();
@@ -481,18 +523,38 @@ async fn process(
             );
         }
         messages.extend(checks::across_rows(&mut posts, census));
-        if let Some(o) = org {
-            if let Some(prev) = returns::previous_totals(db, o.id, census).await? {
-                messages.extend(checks::against_previous(
-                    &file,
-                    &org_ref,
-                    &posts,
-                    &vacancy_rows,
-                    census,
-                    &prev,
-                ));
-            }
+        if let Some(prev) = org.and_then(|o| held.previous.get(&o.id)) {
+            messages.extend(checks::against_previous(
+                &file,
+                &org_ref,
+                &posts,
+                &vacancy_rows,
+                census,
+                prev,
+            ));
         }
+        let workers: Vec<WorkerRecord> = posts.into_iter().map(|p| p.record).collect();
+        let mut vacancies: Vec<Vacancy> = vacancy_rows.into_iter().map(|v| v.vacancy).collect();
+        let current = org.and_then(|o| held.current.get(&o.id));
+        let changes = match current {
+            Some(r) => {
+                let held_vacancies = returns::return_vacancies(db, r.id).await?;
+                if !sub.has_vacancy_table && !held_vacancies.is_empty() {
+                    messages.push(
+                        Message::new(&rules::VACANCIES_KEPT, &file, format!("No vacancy rows were sent: the {} vacancies already held are kept.", held_vacancies.len()))
+                            .organisation(&org_ref),
+                    );
+                    vacancies = held_vacancies.clone();
+                }
+                diff(
+                    &returns::return_workers(db, r.id).await?,
+                    &workers,
+                    &held_vacancies,
+                    &vacancies,
+                )
+            }
+            None => diff(&[], &workers, &[], &vacancies),
+        };
         messages.sort_by(|a, b| (&a.file, a.row, a.severity).cmp(&(&b.file, b.row, b.severity)));
         let counts = Counts::of(&messages);
         let unexplained = messages
@@ -501,28 +563,6 @@ async fn process(
                 m.severity == Severity::Query && opts.explanations.for_rule(m.rule).is_none()
             })
             .count();
-        let workers: Vec<WorkerRecord> = posts.iter().map(|p| p.record.clone()).collect();
-        let mut vacancies: Vec<Vacancy> = vacancy_rows.iter().map(|v| v.vacancy.clone()).collect();
-        let current = match org {
-            Some(o) => returns::current_return(db, target.collection.id, o.id).await?,
-            None => None,
-        };
-        let changes = match &current {
-            Some(r) => {
-                let held = returns::return_vacancies(db, r.id).await?;
-                if !sub.has_vacancy_table && !held.is_empty() {
-                    messages.push(Message::new(&rules::VACANCIES_KEPT, &file, format!("No vacancy rows were sent: the {} vacancies already held are kept.", held.len())).organisation(&org_ref));
-                    vacancies = held.clone();
-                }
-                diff(
-                    &returns::return_workers(db, r.id).await?,
-                    &workers,
-                    &held,
-                    &vacancies,
-                )
-            }
-            None => diff(&[], &workers, &[], &vacancies),
-        };
         let outcome = if counts.errors > 0 || submission_blocked || org.is_none() {
             Outcome::BlockedByErrors
         } else if unexplained > 0 {
@@ -534,88 +574,236 @@ async fn process(
         } else {
             Outcome::Accepted
         };
-        let mut version = current.as_ref().map(|r| r.version);
-        if let (Some(o), false) = (org, opts.dry_run) {
-            match outcome {
-                Outcome::Accepted => {
-                    let queries: Vec<AcceptedQuery> = messages
-                        .iter()
-                        .filter(|m| m.severity == Severity::Query)
-                        .map(|m| AcceptedQuery {
-                            rule_code: m.rule.to_string(),
-                            file_name: m.file.clone(),
-                            row_number: m.row.map(|r| r as i64),
-                            column_name: m.column.clone(),
-                            cell_value: m.value.clone(),
-                            message: m.text.clone(),
-                            explanation: opts
-                                .explanations
-                                .for_rule(m.rule)
-                                .unwrap_or_default()
-                                .to_string(),
-                        })
-                        .collect();
-                    let digest = content_digest(&workers, &vacancies);
-                    let source = sub.files.join(", ");
-                    version = Some(
-                        returns::commit_return(
-                            db,
-                            &NewReturn {
-                                collection_id: target.collection.id,
-                                organisation_id: o.id,
-                                source: &source,
-                                content_digest: &digest,
-                                workers: &workers,
-                                vacancies: &vacancies,
-                                queries: &queries,
-                            },
-                        )
-                        .await?,
-                    );
+        let queries: Vec<AcceptedQuery> = if outcome == Outcome::Accepted {
+            messages
+                .iter()
+                .filter(|m| m.severity == Severity::Query)
+                .map(|m| AcceptedQuery {
+                    rule_code: m.rule.to_string(),
+                    file_name: m.file.clone(),
+                    row_number: m.row.map(|r| r as i64),
+                    column_name: m.column.clone(),
+                    cell_value: m.value.clone(),
+                    message: m.text.clone(),
+                    explanation: opts
+                        .explanations
+                        .for_rule(m.rule)
+                        .unwrap_or_default()
+                        .to_string(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let digest = if outcome == Outcome::Accepted {
+            content_digest(&workers, &vacancies)
+        } else {
+            String::new()
+        };
+        prepared.push(Prepared {
+            outcome: ReturnOutcome {
+                organisation: org_ref.clone(),
+                organisation_name: org.map(|o| o.name.clone()),
+                outcome,
+                version: current.map(|r| r.version),
+                posts: workers.len(),
+                vacancies: vacancies.len(),
+                changes,
+                counts,
+            },
+            messages,
+            organisation_id: org.map(|o| o.id),
+            workers,
+            vacancies,
+            queries,
+            digest,
+            source: source.clone(),
+        });
+    }
+    let mut all_messages = std::mem::take(&mut sub.file_messages);
+    for p in &prepared {
+        all_messages.extend(p.messages.iter().cloned());
+    }
+    let outcomes: Vec<ReturnOutcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
+    let accepted =
+        !submission_blocked && !outcomes.is_empty() && outcomes.iter().all(|o| o.outcome.is_ok());
+    Ok(PreparedSubmission {
+        report: ImportReport {
+            area_code: target.area_code.clone(),
+            area_name: target.area_name.clone(),
+            census_date: census,
+            dry_run: opts.dry_run,
+            files: sub.files,
+            rows_read: sub.rows_read,
+            counts: Counts::of(&all_messages),
+            messages: all_messages,
+            returns: outcomes,
+            accepted,
+        },
+        returns: prepared,
+    })
+}
+
+/// Stores the accepted returns of several submissions in one transaction and records the
+/// status of the refused ones; fills in the versions stored.
+async fn store(
+    db: &Db,
+    target: &Target,
+    batch: &mut [PreparedSubmission],
+    dry_run: bool,
+) -> Result<(), CollectError> {
+    if dry_run {
+        return Ok(());
+    }
+    let mut new = Vec::new();
+    let mut statuses = Vec::new();
+    for (s, sub) in batch.iter().enumerate() {
+        for (r, p) in sub.returns.iter().enumerate() {
+            let Some(org_id) = p.organisation_id else {
+                continue;
+            };
+            match p.outcome.outcome {
+                Outcome::Accepted => new.push((
+                    (s, r),
+                    NewReturn {
+                        collection_id: target.collection.id,
+                        organisation_id: org_id,
+                        source: &p.source,
+                        content_digest: &p.digest,
+                        workers: &p.workers,
+                        vacancies: &p.vacancies,
+                        queries: &p.queries,
+                    },
+                )),
+                Outcome::BlockedByErrors => {
+                    statuses.push((org_id, ReturnStatus::WithErrors, p.outcome.counts))
                 }
-                Outcome::BlockedByErrors | Outcome::AwaitingExplanations => {
-                    let status = if outcome == Outcome::BlockedByErrors {
-                        ReturnStatus::WithErrors
-                    } else {
-                        ReturnStatus::WithQueries
-                    };
-                    returns::set_status(
-                        db,
-                        target.collection.id,
-                        o.id,
-                        status,
-                        counts.errors as i64,
-                        counts.queries as i64,
-                    )
-                    .await?;
+                Outcome::AwaitingExplanations => {
+                    statuses.push((org_id, ReturnStatus::WithQueries, p.outcome.counts))
                 }
                 _ => {}
             }
         }
-        outcomes.push(ReturnOutcome {
-            organisation: org_ref.clone(),
-            organisation_name: org.map(|o| o.name.clone()),
-            outcome,
-            version,
-            posts: workers.len(),
-            vacancies: vacancies.len(),
-            changes,
-            counts,
-        });
-        all_messages.extend(messages);
     }
-    let accepted =
-        !submission_blocked && !outcomes.is_empty() && outcomes.iter().all(|o| o.outcome.is_ok());
-    Ok(ImportReport {
-        area_code: target.area_code.clone(),
-        area_name: target.area_name.clone(),
-        census_date: census,
-        dry_run: opts.dry_run,
-        files: sub.files,
-        rows_read: sub.rows_read,
-        counts: Counts::of(&all_messages),
-        messages: all_messages,
-        returns: outcomes,
-        accepted,
-    })
+    // An organisation sent twice in one batch is stored in turn, each version superseding
+    // the one before.
+    let mut rounds: Vec<Vec<((usize, usize), NewReturn)>> = Vec::new();
+    for item in new {
+        match rounds.iter_mut().find(|r| {
+            r.iter()
+                .all(|(_, n)| n.organisation_id != item.1.organisation_id)
+        }) {
+            Some(round) => round.push(item),
+            None => rounds.push(vec![item]),
+        }
+    }
+    let mut places = Vec::new();
+    let mut versions = Vec::new();
+    for round in rounds {
+        let (p, returns_new): (Vec<_>, Vec<_>) = round.into_iter().unzip();
+        versions.extend(returns::commit_returns(db, &returns_new).await?);
+        places.extend(p);
+    }
+    for s in &statuses {
+        returns::set_status(
+            db,
+            target.collection.id,
+            s.0,
+            s.1,
+            s.2.errors as i64,
+            s.2.queries as i64,
+        )
+        .await?;
+    }
+    for ((s, r), v) in places.into_iter().zip(versions) {
+        batch[s].returns[r].outcome.version = Some(v);
+        batch[s].report.returns[r].version = Some(v);
+    }
+    Ok(())
+}
+
+async fn process(
+    db: &Db,
+    target: &Target,
+    sub: Submission,
+    opts: &ImportOptions,
+) -> Result<ImportReport, CollectError> {
+    let held = Held::load(db, target).await?;
+    let mut batch = vec![prepare(db, target, &held, sub, opts).await?];
+    store(db, target, &mut batch, opts.dry_run).await?;
+    Ok(batch.remove(0).report)
+}
+
+/// One submission of a bulk import: a file and the vacancies read for its organisation.
+pub struct BulkItem {
+    pub file: PathBuf,
+    pub vacancies: Vec<VacancyRow>,
+}
+
+/// Imports many single-file submissions for one area (a manifest's files, say): files are
+/// read and checked in parallel, and accepted returns are stored many to a transaction.
+/// Each submission is judged on its own. `on_report` sees every report as it is stored.
+pub async fn import_bulk(
+    db: &Db,
+    pseudo: &Pseudonymiser,
+    target: std::sync::Arc<Target>,
+    items: Vec<BulkItem>,
+    opts: &ImportOptions,
+    on_report: &mut (dyn FnMut(ImportReport) + Send),
+) -> Result<(), CollectError> {
+    use rayon::prelude::*;
+    const BATCH: usize = 256;
+    let held = Held::load(db, &target).await?;
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Submission>>(2);
+    let reader = {
+        let target = std::sync::Arc::clone(&target);
+        let pseudo = pseudo.clone();
+        let opts = opts.clone();
+        std::thread::spawn(move || {
+            let mut items = items;
+            while !items.is_empty() {
+                let rest = items.split_off(BATCH.min(items.len()));
+                let subs: Vec<Submission> = items
+                    .into_par_iter()
+                    .map(|item| {
+                        let mut sub = read_files(
+                            std::slice::from_ref(&item.file),
+                            &target,
+                            &pseudo,
+                            &opts,
+                            &|_| {},
+                        );
+                        if !item.vacancies.is_empty() {
+                            sub.has_vacancy_table = true;
+                        }
+                        for v in item.vacancies {
+                            sub.vacancies
+                                .entry(v.organisation.clone())
+                                .or_default()
+                                .push(v);
+                        }
+                        sub
+                    })
+                    .collect();
+                if sender.blocking_send(subs).is_err() {
+                    return;
+                }
+                items = rest;
+            }
+        })
+    };
+    while let Some(subs) = receiver.recv().await {
+        let mut batch = Vec::with_capacity(subs.len());
+        for sub in subs {
+            batch.push(prepare(db, &target, &held, sub, opts).await?);
+        }
+        store(db, &target, &mut batch, opts.dry_run).await?;
+        for p in batch {
+            on_report(p.report);
+        }
+    }
+    reader
+        .join()
+        .map_err(|_| CollectError::Invalid("the file reader stopped unexpectedly".into()))?;
+    Ok(())
 }

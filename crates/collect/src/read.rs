@@ -58,6 +58,8 @@ pub struct Table {
     /// Messages about the file found while reading (encoding, ragged rows).
     pub notices: Vec<Message>,
     decoded_1252: bool,
+    /// Non-blank rows returned so far.
+    rows_read: u64,
 }
 
 enum RowSource {
@@ -104,6 +106,7 @@ impl Table {
             if cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
+            self.rows_read += 1;
             if cells.len() > self.headers.len()
                 && cells[self.headers.len()..]
                     .iter()
@@ -122,6 +125,11 @@ impl Table {
             }
             return Some(Ok((row, cells)));
         }
+    }
+
+    /// Non-blank rows read so far (including rows with problems).
+    pub fn rows_read(&self) -> u64 {
+        self.rows_read
     }
 
     /// Messages about the whole file, available once every row has been read.
@@ -149,6 +157,7 @@ impl Table {
             rows: RowSource::Cells(rows.into_iter()),
             notices: Vec::new(),
             decoded_1252: false,
+            rows_read: 0,
         }
     }
 }
@@ -252,6 +261,7 @@ pub fn open_csv(path: &Path) -> Result<Table, Message> {
         rows: RowSource::Csv(Box::new(reader)),
         notices: Vec::new(),
         decoded_1252: false,
+        rows_read: 0,
     })
 }
 
@@ -345,6 +355,7 @@ pub fn open_xlsx(path: &Path, wanted: &dyn Fn(&[String]) -> bool) -> Result<Vec<
             rows: RowSource::Cells(rows.into_iter()),
             notices: Vec::new(),
             decoded_1252: false,
+            rows_read: 0,
         });
     }
     Ok(tables)

@@ -353,36 +353,45 @@ async fn import_manifest(
                 }
             }
         }
-        for o in orgs {
-            let Some(file) = &o.file else { continue };
-            let extra = vacancies
-                .remove(&o.organisation.reference.as_str().to_ascii_uppercase())
-                .unwrap_or_default();
-            let r = import::import_files(
-                db,
-                pseudo,
-                &target,
-                &[base.join(file)],
-                extra,
-                opts,
-                &|_| {},
-            )
-            .await?;
+        let items: Vec<import::BulkItem> = orgs
+            .iter()
+            .filter_map(|o| {
+                let file = o.file.as_ref()?;
+                let vacancies = vacancies
+                    .remove(&o.organisation.reference.as_str().to_ascii_uppercase())
+                    .unwrap_or_default();
+                Some(import::BulkItem {
+                    file: base.join(file),
+                    vacancies,
+                })
+            })
+            .collect();
+        let json = args.json;
+        let mut on_report = |r: ImportReport| {
             rows += r.rows_read;
             if r.accepted {
                 accepted += 1;
             } else {
                 refused += 1;
-                if !args.json {
-                    print_report(&r);
+                if !json {
+                    bar.suspend(|| print_report(&r));
                 }
             }
             bar.inc(1);
             bar.set_message(format!("{rows} rows"));
-            if args.json || !r.accepted {
+            if json || !r.accepted {
                 reports.push(r);
             }
-        }
+        };
+        import::import_bulk(
+            db,
+            pseudo,
+            std::sync::Arc::new(target),
+            items,
+            opts,
+            &mut on_report,
+        )
+        .await?;
     }
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();

@@ -296,69 +296,11 @@ pub struct NewReturn<'a> {
 /// Stores a new current version of a return in one transaction: the previous version stays,
 /// no longer current. Returns the new version number.
 pub async fn commit_return(db: &Db, r: &NewReturn<'_>) -> Result<i64> {
-    let mut tx = db.begin_write().await?;
-    let version = write_return(&mut tx, r).await?;
-    tx.commit().await?;
-    Ok(version)
-}
-
-/// The body of `commit_return`, on a transaction the caller owns (tests use it to fail
-/// part-way).
-pub async fn write_return(tx: &mut Tx, r: &NewReturn<'_>) -> Result<i64> {
-    let version: i64 = on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2")
-        .bind(r.collection_id).bind(r.organisation_id).fetch_one(&mut *c).await?);
-    on_tx!(&mut *tx, c => sqlx::query("UPDATE workforce_return SET is_current = FALSE WHERE collection_id = $1 AND organisation_id = $2 AND is_current = TRUE")
-        .bind(r.collection_id).bind(r.organisation_id).execute(&mut *c).await?.rows_affected());
-    let now = now_text();
-    let rid: i64 = on_tx!(&mut *tx, c => sqlx::query_scalar("INSERT INTO workforce_return (collection_id, organisation_id, version, status, source, submitted_at, content_digest, is_current, synthetic) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, FALSE) RETURNING id")
-        .bind(r.collection_id).bind(r.organisation_id).bind(version).bind(ReturnStatus::Accepted.code()).bind(r.source).bind(&now).bind(r.content_digest)
-        .fetch_one(&mut *c).await?);
-    let workers: Vec<(i64, WorkerRecord)> = r.workers.iter().map(|w| (rid, w.clone())).collect();
-    insert_workers(tx, &workers).await?;
-    let vacancies: Vec<(i64, Vacancy)> = r.vacancies.iter().map(|v| (rid, v.clone())).collect();
-    insert_vacancies(tx, &vacancies).await?;
-    let rows: Vec<Vec<Cell>> = r
-        .queries
-        .iter()
-        .map(|q| {
-            vec![
-                Cell::Int(Some(rid)),
-                Cell::Text(Some(&q.rule_code)),
-                Cell::Text(Some(&q.file_name)),
-                Cell::Int(q.row_number),
-                Cell::Text(q.column_name.as_deref()),
-                Cell::Text(q.cell_value.as_deref()),
-                Cell::Text(Some(&q.message)),
-                Cell::Text(Some(&q.explanation)),
-            ]
-        })
-        .collect();
-    insert_rows(
-        tx,
-        "return_query",
-        &[
-            "return_id",
-            "rule_code",
-            "file_name",
-            "row_number",
-            "column_name",
-            "cell_value",
-            "message",
-            "explanation",
-        ],
-        &rows,
-    )
-    .await?;
-    set_status_tx(
-        tx,
-        r.collection_id,
-        r.organisation_id,
-        ReturnStatus::Accepted,
-        0,
-        r.queries.len() as i64,
-    )
-    .await?;
-    Ok(version)
+    let versions = commit_returns(db, std::slice::from_ref(r)).await?;
+    versions
+        .first()
+        .copied()
+        .ok_or_else(|| StoreError::Invalid("no version was stored".into()))
 }
 
 /// The queries accepted with a return version.
@@ -434,4 +376,234 @@ pub async fn coverage(db: &Db, area_id: i64, collection_id: i64) -> Result<Vec<C
          WHERE o.area_id = $1
          ORDER BY o.sector, o.service, o.reference")
         .bind(area_id).bind(collection_id).fetch_all(p).await?))
+}
+
+/// The current return of every organisation of an area in a collection, by organisation.
+pub async fn current_returns_in_area(
+    db: &Db,
+    collection_id: i64,
+    area_id: i64,
+) -> Result<std::collections::HashMap<i64, ReturnRow>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        organisation_id: i64,
+        #[sqlx(flatten)]
+        r: ReturnRow,
+    }
+    let rows: Vec<Row> = on_pool!(db, p => sqlx::query_as(
+        "SELECT r.organisation_id, r.id, r.version, r.status, r.source, r.submitted_at, r.content_digest, r.is_current
+         FROM workforce_return r JOIN organisation o ON o.id = r.organisation_id
+         WHERE r.collection_id = $1 AND o.area_id = $2 AND r.is_current = TRUE")
+        .bind(collection_id).bind(area_id).fetch_all(p).await?);
+    Ok(rows.into_iter().map(|x| (x.organisation_id, x.r)).collect())
+}
+
+/// `previous_totals` for every organisation of an area that has an earlier return.
+pub async fn previous_totals_in_area(
+    db: &Db,
+    area_id: i64,
+    census: NaiveDate,
+) -> Result<std::collections::HashMap<i64, PreviousTotals>> {
+    let rows: Vec<(i64, NaiveDate, i64, Option<f64>)> = on_pool!(db, p => sqlx::query_as(
+        "WITH prev AS (
+            SELECT r.id, r.organisation_id, c.census_date,
+                   ROW_NUMBER() OVER (PARTITION BY r.organisation_id ORDER BY c.census_date DESC) AS rn
+            FROM workforce_return r
+            JOIN collection c ON c.id = r.collection_id
+            JOIN organisation o ON o.id = r.organisation_id
+            WHERE o.area_id = $1 AND r.is_current = TRUE AND c.census_date < $2)
+         SELECT p.organisation_id, p.census_date,
+            (SELECT COUNT(DISTINCT w.person_key) FROM worker w WHERE w.return_id = p.id AND (w.leave_date IS NULL OR w.leave_date > p.census_date) AND w.contract <> 'agency'),
+            (SELECT SUM(v.fte) FROM vacancy v WHERE v.return_id = p.id)
+         FROM prev p WHERE p.rn = 1")
+        .bind(area_id).bind(census).fetch_all(p).await?);
+    Ok(rows
+        .into_iter()
+        .map(|(org, date, headcount, vac)| {
+            (
+                org,
+                PreviousTotals {
+                    census_date: date,
+                    headcount,
+                    vacancy_fte: vac.unwrap_or(0.0),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Stores several returns in one transaction (all or none); returns their new versions in
+/// the order given. Each supersedes its organisation's current return.
+pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = db.begin_write().await?;
+    let now = now_text();
+    // Statements are few and large: one round trip per chunk of returns, not per return.
+    let mut versions = Vec::with_capacity(new.len());
+    let mut return_ids = Vec::with_capacity(new.len());
+    for chunk in new.chunks(500) {
+        let collection_id = chunk[0].collection_id;
+        if chunk.iter().any(|r| r.collection_id != collection_id) {
+            return Err(StoreError::Invalid(
+                "returns stored together must be for one collection".into(),
+            ));
+        }
+        let ids: Vec<i64> = chunk.iter().map(|r| r.organisation_id).collect();
+        let list = (2..ids.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let latest: Vec<(i64, i64)> = on_tx!(&mut tx, c => {
+            let sql = format!("SELECT organisation_id, MAX(version) FROM workforce_return WHERE collection_id = $1 AND organisation_id IN ({list}) GROUP BY organisation_id");
+            let mut q = sqlx::query_as(&sql).bind(collection_id);
+            for id in &ids { q = q.bind(*id); }
+            q.fetch_all(&mut *c).await?
+        });
+        let latest: std::collections::HashMap<i64, i64> = latest.into_iter().collect();
+        if !latest.is_empty() {
+            on_tx!(&mut tx, c => {
+                let sql = format!("UPDATE workforce_return SET is_current = FALSE WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({list})");
+                let mut q = sqlx::query(&sql).bind(collection_id);
+                for id in &ids { q = q.bind(*id); }
+                q.execute(&mut *c).await?.rows_affected()
+            });
+        }
+        let chunk_versions: Vec<i64> = ids
+            .iter()
+            .map(|id| latest.get(id).copied().unwrap_or(0) + 1)
+            .collect();
+        let rows: Vec<Vec<Cell>> = chunk
+            .iter()
+            .zip(&chunk_versions)
+            .map(|(r, v)| {
+                vec![
+                    Cell::Int(Some(collection_id)),
+                    Cell::Int(Some(r.organisation_id)),
+                    Cell::Int(Some(*v)),
+                    Cell::Text(Some(ReturnStatus::Accepted.code())),
+                    Cell::Text(Some(r.source)),
+                    Cell::Text(Some(&now)),
+                    Cell::Text(Some(r.content_digest)),
+                    Cell::Bool(true),
+                    Cell::Bool(false),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "workforce_return",
+            &[
+                "collection_id",
+                "organisation_id",
+                "version",
+                "status",
+                "source",
+                "submitted_at",
+                "content_digest",
+                "is_current",
+                "synthetic",
+            ],
+            &rows,
+        )
+        .await?;
+        let stored: Vec<(i64, i64)> = on_tx!(&mut tx, c => {
+            let sql = format!("SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({list})");
+            let mut q = sqlx::query_as(&sql).bind(collection_id);
+            for id in &ids { q = q.bind(*id); }
+            q.fetch_all(&mut *c).await?
+        });
+        let stored: std::collections::HashMap<i64, i64> = stored.into_iter().collect();
+        for id in &ids {
+            return_ids.push(*stored.get(id).ok_or_else(|| {
+                StoreError::Invalid("a stored return could not be read back".into())
+            })?);
+        }
+        versions.extend(chunk_versions);
+        // Statuses: replaced, not updated row by row.
+        on_tx!(&mut tx, c => {
+            let sql = format!("DELETE FROM return_status WHERE collection_id = $1 AND organisation_id IN ({list})");
+            let mut q = sqlx::query(&sql).bind(collection_id);
+            for id in &ids { q = q.bind(*id); }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+        let counts: Vec<i64> = chunk.iter().map(|r| r.queries.len() as i64).collect();
+        let rows: Vec<Vec<Cell>> = chunk
+            .iter()
+            .zip(&counts)
+            .map(|(r, q)| {
+                vec![
+                    Cell::Int(Some(collection_id)),
+                    Cell::Int(Some(r.organisation_id)),
+                    Cell::Text(Some(ReturnStatus::Accepted.code())),
+                    Cell::Int(Some(0)),
+                    Cell::Int(Some(*q)),
+                    Cell::Text(Some(&now)),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "return_status",
+            &[
+                "collection_id",
+                "organisation_id",
+                "status",
+                "errors",
+                "queries",
+                "updated_at",
+            ],
+            &rows,
+        )
+        .await?;
+    }
+    let workers: Vec<(i64, &WorkerRecord)> = new
+        .iter()
+        .zip(&return_ids)
+        .flat_map(|(r, id)| r.workers.iter().map(move |w| (*id, w)))
+        .collect();
+    insert_workers(&mut tx, &workers).await?;
+    let vacancies: Vec<(i64, Vacancy)> = new
+        .iter()
+        .zip(&return_ids)
+        .flat_map(|(r, id)| r.vacancies.iter().map(move |v| (*id, v.clone())))
+        .collect();
+    insert_vacancies(&mut tx, &vacancies).await?;
+    let rows: Vec<Vec<Cell>> = new
+        .iter()
+        .zip(&return_ids)
+        .flat_map(|(r, id)| {
+            r.queries.iter().map(move |q| {
+                vec![
+                    Cell::Int(Some(*id)),
+                    Cell::Text(Some(&q.rule_code)),
+                    Cell::Text(Some(&q.file_name)),
+                    Cell::Int(q.row_number),
+                    Cell::Text(q.column_name.as_deref()),
+                    Cell::Text(q.cell_value.as_deref()),
+                    Cell::Text(Some(&q.message)),
+                    Cell::Text(Some(&q.explanation)),
+                ]
+            })
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "return_query",
+        &[
+            "return_id",
+            "rule_code",
+            "file_name",
+            "row_number",
+            "column_name",
+            "cell_value",
+            "message",
+            "explanation",
+        ],
+        &rows,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(versions)
 }

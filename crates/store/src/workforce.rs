@@ -157,15 +157,19 @@ const WORKER_COLUMNS: &[&str] = &[
 ];
 
 /// Inserts worker records, each with the id of the return it belongs to.
-pub async fn insert_workers(tx: &mut Tx, workers: &[(i64, WorkerRecord)]) -> Result<u64> {
+pub async fn insert_workers<W: std::borrow::Borrow<WorkerRecord>>(
+    tx: &mut Tx,
+    workers: &[(i64, W)],
+) -> Result<u64> {
     let quals: Vec<String> = workers
         .iter()
-        .map(|(_, w)| w.qualifications.join(";"))
+        .map(|(_, w)| w.borrow().qualifications.join(";"))
         .collect();
     let rows: Vec<Vec<Cell>> = workers
         .iter()
         .zip(&quals)
         .map(|((rid, w), q)| {
+            let w: &WorkerRecord = w.borrow();
             vec![
                 Cell::Int(Some(*rid)),
                 Cell::Text(Some(w.person.as_str())),

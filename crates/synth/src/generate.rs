@@ -250,6 +250,9 @@ impl Gen<'_> {
                         RoleCode::parse("SCH-MEALS").unwrap_or_else(|_| w.record.role.clone());
                     second.record.fte = Fte::new(0.2).ok();
                     second.record.cases = None;
+                    // sickness is recorded per post: at most this post's working days
+                    second.record.days_lost =
+                        w.record.days_lost.map(|d| d.min((253.0_f64 * 0.2).floor()));
                     second
                 })
                 .collect();
@@ -579,7 +582,9 @@ impl Gen<'_> {
             if chance(&mut self.rng, 0.45) {
                 0.0
             } else {
-                round2(exp_mean(&mut self.rng, 8.0) * fte.map_or(1.0, Fte::get))
+                let f = fte.map_or(1.0, Fte::get);
+                // never more than the post's working days in a year (rule R16)
+                round2(exp_mean(&mut self.rng, 8.0) * f).min((253.0 * f).floor())
             }
         });
         let cases =
@@ -683,6 +688,7 @@ impl Gen<'_> {
                         0.0
                     } else {
                         round2(exp_mean(&mut g.rng, days_per_fte / 0.55) * fte)
+                            .min((253.0 * fte).floor())
                     });
                 } else {
                     w.record.cases = None;
@@ -706,11 +712,7 @@ impl Gen<'_> {
             true,
             &mut workers,
         );
-        let agency_fte = if t.agency_rate < 100.0 {
-            t.inpost_fte * t.agency_rate / (100.0 - t.agency_rate)
-        } else {
-            0.0
-        };
+        let agency_fte = t.agency_fte;
         fill(self, agency_fte, ContractType::Agency, false, &mut workers);
         // Some permanent posts are fixed-term in reality; keep the calibrated FTE.
         for w in workers
@@ -721,11 +723,7 @@ impl Gen<'_> {
                 w.record.contract = ContractType::FixedTerm;
             }
         }
-        let vacancy_fte = if t.vacancy_rate < 100.0 {
-            t.inpost_fte * t.vacancy_rate / (100.0 - t.vacancy_rate)
-        } else {
-            0.0
-        };
+        let vacancy_fte = t.vacancy_fte;
         let mut covered = (agency_fte * t.agency_cover_rate / 100.0).min(vacancy_fte);
         let mut vacancies = Vec::new();
         for (code, share) in [

@@ -53,6 +53,10 @@ pub struct SocialWorkTargets {
     pub vacancy_rate: f64,
     pub agency_rate: f64,
     pub agency_cover_rate: f64,
+    /// Agency and vacancy FTE: the published numbers where there are some (so an area with
+    /// no staff of its own and only agency workers still gets them), else from the rates.
+    pub agency_fte: f64,
+    pub vacancy_fte: f64,
     pub caseload: f64,
     pub absence_rate: f64,
     /// False where the area's own figures were missing and national rates were used.
@@ -186,13 +190,31 @@ pub fn plan(scale: &Scale) -> Result<Vec<AreaInputs>, SynthError> {
         let nat = |k: &str| national.get(k).copied().unwrap_or(0.0);
         let get = |k: &'static str| row.and_then(|r| r.get(k).copied().flatten());
         let published = row.is_some() && get("inpost_fte").is_some();
+        let inpost_fte = get("inpost_fte")
+            .map(|v| v * share)
+            .unwrap_or(nat("inpost_fte") * own_children / national_children);
+        let agency_rate = get("agency_rate_fte").unwrap_or(nat("agency_rate_fte"));
+        let vacancy_rate = get("vacancy_rate_fte").unwrap_or(nat("vacancy_rate_fte"));
+        let from_rate = |rate: f64| {
+            if rate < 100.0 {
+                inpost_fte * rate / (100.0 - rate)
+            } else {
+                0.0
+            }
+        };
         let social_work = SocialWorkTargets {
-            inpost_fte: get("inpost_fte")
-                .map(|v| v * share)
-                .unwrap_or(nat("inpost_fte") * own_children / national_children),
+            inpost_fte,
             turnover_rate: get("turnover_rate_fte").unwrap_or(nat("turnover_rate_fte")),
-            vacancy_rate: get("vacancy_rate_fte").unwrap_or(nat("vacancy_rate_fte")),
-            agency_rate: get("agency_rate_fte").unwrap_or(nat("agency_rate_fte")),
+            vacancy_rate,
+            agency_rate,
+            agency_fte: get("agency_fte")
+                .filter(|_| published)
+                .map(|v| v * share)
+                .unwrap_or_else(|| from_rate(agency_rate)),
+            vacancy_fte: get("vacancy_fte")
+                .filter(|_| published)
+                .map(|v| v * share)
+                .unwrap_or_else(|| from_rate(vacancy_rate)),
             agency_cover_rate: get("agency_cover_rate_fte").unwrap_or(nat("agency_cover_rate_fte")),
             caseload: get("caseload_fte").unwrap_or(nat("caseload_fte")),
             absence_rate: get("absence_rate_fte").unwrap_or(nat("absence_rate_fte")),

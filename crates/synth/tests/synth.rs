@@ -146,3 +146,18 @@ fn bad_scales_are_explained() {
     }
     assert_eq!(Scale::parse("national").unwrap(), Scale::National);
 }
+
+#[test]
+fn an_area_with_only_agency_social_workers_gets_them() {
+    // Isles of Scilly, 2025: none in post, 2 FTE agency (an agency rate of 100%).
+    let areas = plan(&Scale::Area("420".into())).unwrap();
+    let org = generate_social_work(&ctx(2025), &areas[0]);
+    assert_eq!(social_work_inpost_fte(&org), 0.0);
+    let agency: f64 = org
+        .workers
+        .iter()
+        .filter(|w| w.record.contract == ContractType::Agency)
+        .filter_map(|w| w.record.fte.map(|f| f.get()))
+        .sum();
+    assert!((agency - 2.0).abs() < 1e-9, "{agency}");
+}
