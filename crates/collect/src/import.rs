@@ -681,6 +681,10 @@ async fn store(
                 Outcome::AwaitingExplanations => {
                     statuses.push((org_id, ReturnStatus::WithQueries, p.outcome.counts))
                 }
+                // the same content as the accepted return: it stands, whatever came between
+                Outcome::Unchanged => {
+                    statuses.push((org_id, ReturnStatus::Accepted, p.outcome.counts))
+                }
                 _ => {}
             }
         }
@@ -704,17 +708,11 @@ async fn store(
         versions.extend(returns::commit_returns(db, &returns_new).await?);
         places.extend(p);
     }
-    for s in &statuses {
-        returns::set_status(
-            db,
-            target.collection.id,
-            s.0,
-            s.1,
-            s.2.errors as i64,
-            s.2.queries as i64,
-        )
-        .await?;
-    }
+    let statuses: Vec<(i64, ReturnStatus, i64, i64)> = statuses
+        .into_iter()
+        .map(|(org, status, c)| (org, status, c.errors as i64, c.queries as i64))
+        .collect();
+    returns::set_statuses(db, target.collection.id, &statuses).await?;
     for ((s, r), v) in places.into_iter().zip(versions) {
         batch[s].returns[r].outcome.version = Some(v);
         batch[s].report.returns[r].version = Some(v);

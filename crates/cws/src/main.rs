@@ -261,12 +261,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Serve { listen } => {
             let db = open(&config).await?;
+            let pseudo = pseudonymiser(&db, &config).await?;
             let addr = listen.unwrap_or(config.listen);
             println!(
                 "cws is running at http://{addr}/ on {} — press Ctrl-C to stop.",
                 db.backend().name()
             );
-            cws_web::serve(cws_web::AppState { db }, addr).await?;
+            cws_web::serve(cws_web::AppState { db, pseudo }, addr).await?;
         }
         Command::Demo {
             scale,
@@ -285,7 +286,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 &db,
                 &scale,
                 seed,
-                pseudo,
+                pseudo.clone(),
                 regenerate,
                 &|done, _, workers| {
                     bar.set_position(done as u64);
@@ -332,7 +333,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 return Ok(());
             }
             println!("Open http://{addr}/ — press Ctrl-C to stop.");
-            cws_web::serve(cws_web::AppState { db }, addr).await?;
+            cws_web::serve(cws_web::AppState { db, pseudo }, addr).await?;
         }
     }
     Ok(())

@@ -166,3 +166,63 @@ fn the_demo_runs_on_postgresql_when_configured() {
     assert!(stdout(&o).contains("(PostgreSQL)"), "{}", stdout(&o));
     assert!(!dir.path().join("cws-data").exists(), "no SQLite file made");
 }
+
+#[test]
+fn generated_return_files_import_as_the_demo_workforce_unchanged() {
+    // The files `cws generate` writes are the demo's workforce in the template: importing
+    // them over the same seed's demo changes nothing, which checks writing and reading agree.
+    let dir = tempfile::tempdir().unwrap();
+    let setup = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let out = cws(
+        dir.path(),
+        &["generate", "--out", "returns", "--scale", "area:318"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let import = cws(
+        dir.path(),
+        &["import", "--manifest", "returns/manifest.csv", "--json"],
+    );
+    assert!(
+        import.status.success(),
+        "{}\n{}",
+        stderr(&import),
+        &stdout(&import)[..2000.min(stdout(&import).len())]
+    );
+    let reports: serde_json::Value = serde_json::from_slice(&import.stdout).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert!(reports.len() > 400, "{} returns", reports.len());
+    for r in reports {
+        for o in r["returns"].as_array().unwrap() {
+            assert_eq!(o["outcome"], "unchanged", "{}", o);
+        }
+    }
+    // A return with an error exits 1 and names the problem; the stored data is untouched.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "organisation_ref,worker_ref,role_code,fte,contract_type,sex,ethnicity,disability,vetting_check\nLA-CSC,X1,SC-SW,2,permanent,F,WBRI,no,none\n").unwrap();
+    let o = cws(
+        dir.path(),
+        &["import", bad.to_str().unwrap(), "--area", "318"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("row 2, column fte, value '2'"),
+        "{}",
+        stdout(&o)
+    );
+    let again = cws(
+        dir.path(),
+        &["import", "--manifest", "returns/manifest.csv"],
+    );
+    assert!(
+        stdout(&again).contains("0 not accepted"),
+        "{}",
+        stdout(&again)
+    );
+    let status = cws(dir.path(), &["collection", "status", "--area", "318"]);
+    assert!(
+        stdout(&status).contains("Not yet accepted (0)"),
+        "{}",
+        stdout(&status)
+    );
+}

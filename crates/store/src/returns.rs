@@ -10,7 +10,7 @@ use cws_domain::worker::*;
 
 use crate::bulk::{insert_rows, Cell};
 use crate::workforce::{insert_vacancies, insert_workers};
-use crate::{now_text, on_pool, on_tx, Db, Result, StoreError, Tx};
+use crate::{now_text, on_pool, on_tx, Db, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct CollectionRow {
@@ -247,29 +247,6 @@ pub struct PreviousTotals {
     pub vacancy_fte: f64,
 }
 
-pub async fn previous_totals(
-    db: &Db,
-    organisation_id: i64,
-    census: NaiveDate,
-) -> Result<Option<PreviousTotals>> {
-    let prev: Option<(i64, NaiveDate)> = on_pool!(db, p => sqlx::query_as(
-        "SELECT r.id, c.census_date FROM workforce_return r JOIN collection c ON c.id = r.collection_id
-         WHERE r.organisation_id = $1 AND r.is_current = TRUE AND c.census_date < $2 ORDER BY c.census_date DESC LIMIT 1")
-        .bind(organisation_id).bind(census).fetch_optional(p).await?);
-    let Some((rid, date)) = prev else {
-        return Ok(None);
-    };
-    let (headcount, vacancy_fte): (i64, Option<f64>) = on_pool!(db, p => sqlx::query_as(
-        "SELECT (SELECT COUNT(DISTINCT person_key) FROM worker WHERE return_id = $1 AND (leave_date IS NULL OR leave_date > $2) AND contract <> 'agency'),
-                (SELECT SUM(fte) FROM vacancy WHERE return_id = $1)")
-        .bind(rid).bind(date).fetch_one(p).await?);
-    Ok(Some(PreviousTotals {
-        census_date: date,
-        headcount,
-        vacancy_fte: vacancy_fte.unwrap_or(0.0),
-    }))
-}
-
 /// A query the submitter accepted, with their explanation.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AcceptedQuery {
@@ -306,45 +283,6 @@ pub async fn commit_return(db: &Db, r: &NewReturn<'_>) -> Result<i64> {
 /// The queries accepted with a return version.
 pub async fn accepted_queries(db: &Db, return_id: i64) -> Result<Vec<AcceptedQuery>> {
     on_pool!(db, p => Ok(sqlx::query_as("SELECT rule_code, file_name, row_number, column_name, cell_value, message, explanation FROM return_query WHERE return_id = $1 ORDER BY id").bind(return_id).fetch_all(p).await?))
-}
-
-async fn set_status_tx(
-    tx: &mut Tx,
-    collection_id: i64,
-    organisation_id: i64,
-    status: ReturnStatus,
-    errors: i64,
-    queries: i64,
-) -> Result<()> {
-    let now = now_text();
-    on_tx!(tx, c => sqlx::query("INSERT INTO return_status (collection_id, organisation_id, status, errors, queries, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-        ON CONFLICT (collection_id, organisation_id) DO UPDATE SET status = excluded.status, errors = excluded.errors, queries = excluded.queries, updated_at = excluded.updated_at")
-        .bind(collection_id).bind(organisation_id).bind(status.code()).bind(errors).bind(queries).bind(&now)
-        .execute(&mut *c).await?.rows_affected());
-    Ok(())
-}
-
-/// Records the outcome of a submission that was not stored (errors, or queries not yet
-/// explained), so the area lead sees it. The accepted data, if any, is untouched.
-pub async fn set_status(
-    db: &Db,
-    collection_id: i64,
-    organisation_id: i64,
-    status: ReturnStatus,
-    errors: i64,
-    queries: i64,
-) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    set_status_tx(
-        &mut tx,
-        collection_id,
-        organisation_id,
-        status,
-        errors,
-        queries,
-    )
-    .await?;
-    tx.commit().await
 }
 
 /// One organisation's line in the coverage report.
@@ -606,4 +544,58 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
     .await?;
     tx.commit().await?;
     Ok(versions)
+}
+
+/// Records the outcome of submissions (refused ones too, so the area lead sees them) for
+/// many organisations in one transaction. Accepted data is untouched.
+pub async fn set_statuses(
+    db: &Db,
+    collection_id: i64,
+    statuses: &[(i64, ReturnStatus, i64, i64)],
+) -> Result<()> {
+    if statuses.is_empty() {
+        return Ok(());
+    }
+    let now = now_text();
+    let mut tx = db.begin_write().await?;
+    for chunk in statuses.chunks(500) {
+        let list = (2..chunk.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        on_tx!(&mut tx, c => {
+            let sql = format!("DELETE FROM return_status WHERE collection_id = $1 AND organisation_id IN ({list})");
+            let mut q = sqlx::query(&sql).bind(collection_id);
+            for s in chunk { q = q.bind(s.0); }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+        let rows: Vec<Vec<Cell>> = chunk
+            .iter()
+            .map(|(org, status, errors, queries)| {
+                vec![
+                    Cell::Int(Some(collection_id)),
+                    Cell::Int(Some(*org)),
+                    Cell::Text(Some(status.code())),
+                    Cell::Int(Some(*errors)),
+                    Cell::Int(Some(*queries)),
+                    Cell::Text(Some(&now)),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "return_status",
+            &[
+                "collection_id",
+                "organisation_id",
+                "status",
+                "errors",
+                "queries",
+                "updated_at",
+            ],
+            &rows,
+        )
+        .await?;
+    }
+    tx.commit().await
 }

@@ -595,10 +595,7 @@ impl Gen<'_> {
             });
         let worker_ref = format!("W{n:06}");
         let record = WorkerRecord {
-            person: self
-                .ctx
-                .pseudo
-                .key(&self.area.old_la_code, org_ref, &worker_ref),
+            person: self.ctx.pseudo.key(&self.area.code, org_ref, &worker_ref),
             role: RoleCode::parse(role_code).unwrap_or_else(|_| unreachable_role()),
             fte,
             contract,

@@ -4,25 +4,54 @@
 //! compiled into the binary) and the one stylesheet is embedded too.
 
 mod chart;
+mod collection;
 mod pages;
 
 use std::net::SocketAddr;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use cws_collect::pseudonymise::Pseudonymiser;
 use cws_store::Db;
 
 /// Shared state of the application.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Pseudonymises worker references in uploaded returns.
+    pub pseudo: Pseudonymiser,
 }
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
+    // Pages that show or change worker-level data: this computer only until sign-in exists.
+    let collecting = Router::new()
+        .route("/areas/{code}/returns", get(collection::returns_page))
+        .route(
+            "/areas/{code}/returns/upload",
+            get(collection::upload_form).post(collection::upload),
+        )
+        .route(
+            "/areas/{code}/returns/uploads/{token}/submit",
+            post(collection::submit),
+        )
+        .route(
+            "/areas/{code}/returns/uploads/{token}/{file}",
+            get(collection::report_download),
+        )
+        .route(
+            "/areas/{code}/organisations/{reference}/{file}",
+            get(collection::organisation_template),
+        )
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(collection::local_only));
     Router::new()
+        .merge(collecting)
+        .route("/rules", get(collection::rules_page))
+        .route("/templates/{file}", get(collection::blank_template))
         .route("/", get(pages::index))
         .route("/areas/{code}", get(pages::area))
         .route("/about/data", get(pages::about_data))
@@ -37,11 +66,14 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "serving");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
 
 async fn healthz() -> &'static str {
@@ -68,6 +100,8 @@ pub enum WebError {
     Store(#[from] cws_store::StoreError),
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl IntoResponse for WebError {

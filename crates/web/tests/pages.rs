@@ -11,7 +11,10 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn get(db: &Db, path: &str) -> (StatusCode, String) {
-    let app = cws_web::router(cws_web::AppState { db: db.clone() });
+    let app = cws_web::router(cws_web::AppState {
+        db: db.clone(),
+        pseudo: Pseudonymiser::new(b"web-test"),
+    });
     let response = app
         .oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await

@@ -1,0 +1,612 @@
+//! Collecting returns in the browser: the rule list, the area's return coverage, template
+//! downloads, and uploading a return — checked first, then submitted with explanations for
+//! any queries — with the report to read on the page or download.
+//!
+//! Until accounts arrive (issue 5) these pages answer only requests from this computer
+//! (`local_only`), because they show and change worker-level data.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path as FsPath, PathBuf};
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Multipart, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
+use cws_collect::import::{self, Explanations, ImportOptions, ImportReport, Target};
+use cws_collect::report::{self, Message};
+use cws_collect::{coverage, rules, template, xlsx};
+use cws_store::{geography, returns};
+use serde::Deserialize;
+
+use crate::{AppState, WebError};
+
+/// Refuses requests that do not come from this computer (see the module note).
+pub async fn local_only(request: Request, next: Next) -> Response {
+    let remote = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    if remote.is_some_and(|a| !a.ip().is_loopback()) {
+        let body = crate::pages::error_page(
+            "You cannot use this page from another computer yet",
+            "Returns and worker-level data can only be reached from the computer cws runs on until sign-in is set up.",
+        );
+        return (StatusCode::FORBIDDEN, Html(body)).into_response();
+    }
+    next.run(request).await
+}
+
+#[derive(Template)]
+#[template(path = "rules.html")]
+struct RulesPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    rules: &'static [rules::Rule],
+}
+
+pub async fn rules_page() -> Result<Html<String>, WebError> {
+    Ok(Html(
+        RulesPage {
+            attribution: cws_reference::ATTRIBUTION,
+            synthetic_banner: false,
+            rules: rules::ALL,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CensusQuery {
+    census: Option<chrono::NaiveDate>,
+}
+
+struct CoverageTable {
+    dimension: &'static str,
+    heading: String,
+    groups: Vec<coverage::Group>,
+}
+
+/// A coverage row as shown: status in words.
+struct MissingRow {
+    reference: String,
+    name: String,
+    sector: String,
+    setting: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "returns.html")]
+struct ReturnsPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    area_code: String,
+    area_name: String,
+    census_date: String,
+    due: String,
+    closes: String,
+    collections: Vec<String>,
+    overall: Option<coverage::Group>,
+    tables: Vec<CoverageTable>,
+    missing: Vec<MissingRow>,
+    returned: usize,
+}
+
+async fn area_and_collection(
+    state: &AppState,
+    code: &str,
+    census: Option<chrono::NaiveDate>,
+) -> Result<(geography::AreaRow, returns::CollectionRow), WebError> {
+    let area = geography::area(&state.db, code)
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("There is no area with the code '{code}'.")))?;
+    let collection = returns::collection(&state.db, census)
+        .await?
+        .ok_or_else(|| WebError::NotFound("There is no collection for that census date. Create one with `cws collection create`.".into()))?;
+    Ok((area, collection))
+}
+
+/// The area lead's view: who has returned, by sector, service and setting, and who has not.
+pub async fn returns_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<CensusQuery>,
+) -> Result<Html<String>, WebError> {
+    let (area, c) = area_and_collection(&state, &code, q.census).await?;
+    let rows = returns::coverage(&state.db, area.id, c.id).await?;
+    let mut summary = coverage::summarise(&rows);
+    let overall = summary.first_mut().and_then(|(_, g)| g.pop());
+    let tables = summary
+        .into_iter()
+        .skip(1)
+        .map(|(dimension, groups)| {
+            let mut heading = dimension.to_string();
+            heading[..1].make_ascii_uppercase();
+            CoverageTable {
+                dimension,
+                heading,
+                groups,
+            }
+        })
+        .collect();
+    let returned = rows.iter().filter(|r| r.status == "accepted").count();
+    let missing = rows
+        .into_iter()
+        .filter(|r| r.status != "accepted")
+        .map(|r| {
+            let mut status = cws_domain::collection::ReturnStatus::parse(&r.status)
+                .map(|s| s.label().to_string())
+                .unwrap_or(r.status.clone());
+            if let Some(e) = r.errors.filter(|e| *e > 0) {
+                status.push_str(&format!(" ({e} errors)"));
+            }
+            MissingRow {
+                sector: cws_domain::organisation::Sector::parse(&r.sector)
+                    .map(|x| x.label().to_string())
+                    .unwrap_or(r.sector.clone()),
+                setting: cws_domain::organisation::SettingType::parse(&r.setting_type)
+                    .map(|x| x.label().to_string())
+                    .unwrap_or(r.setting_type.clone()),
+                reference: r.reference,
+                name: r.name,
+                status,
+            }
+        })
+        .collect();
+    let page = ReturnsPage {
+        attribution: cws_reference::ATTRIBUTION,
+        synthetic_banner: cws_store::workforce::synthetic_run(&state.db)
+            .await?
+            .is_some(),
+        area_code: area.code,
+        area_name: area.name,
+        census_date: c.census_date.format("%-d %B %Y").to_string(),
+        due: c.due.format("%-d %B %Y").to_string(),
+        closes: c.closes.format("%-d %B %Y").to_string(),
+        collections: returns::collections(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| c.census_date.to_string())
+            .collect(),
+        overall,
+        tables,
+        missing,
+        returned,
+    };
+    Ok(Html(page.render()?))
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", safe_name(filename));
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The worker template, blank (`/templates/workers.xlsx` or `.csv`).
+pub async fn blank_template(Path(file): Path<String>) -> Result<Response, WebError> {
+    template_response(&file, None)
+}
+
+/// The worker template for one registered organisation.
+pub async fn organisation_template(
+    State(state): State<AppState>,
+    Path((code, reference, file)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let area = geography::area(&state.db, &code)
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("There is no area with the code '{code}'.")))?;
+    let org = returns::organisations(&state.db, area.id)
+        .await?
+        .into_iter()
+        .find(|o| o.reference.eq_ignore_ascii_case(&reference))
+        .ok_or_else(|| {
+            WebError::NotFound(format!(
+                "'{reference}' is not an organisation registered in {}.",
+                area.name
+            ))
+        })?;
+    template_response(&file, Some((&org.reference, &org.name)))
+}
+
+fn template_response(file: &str, org: Option<(&str, &str)>) -> Result<Response, WebError> {
+    let stem = org
+        .map(|o| format!("{}-workforce-return", o.0))
+        .unwrap_or_else(|| "cws-workforce-return".into());
+    match file {
+        "template.xlsx" | "workers.xlsx" => {
+            let roles = cws_reference::roles().map_err(|e| WebError::Internal(e.to_string()))?;
+            let bytes =
+                xlsx::template(&roles, org).map_err(|e| WebError::Internal(e.to_string()))?;
+            Ok(download(bytes, XLSX, &format!("{stem}.xlsx")))
+        }
+        "template.csv" | "workers.csv" => {
+            let mut bytes = Vec::new();
+            template::write_workers(&mut bytes, "", &[])
+                .map_err(|e| WebError::Internal(e.to_string()))?;
+            Ok(download(
+                bytes,
+                "text/csv; charset=utf-8",
+                &format!("{stem}.csv"),
+            ))
+        }
+        _ => Err(WebError::NotFound(
+            "Templates are available as template.xlsx and template.csv.".into(),
+        )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    area_code: String,
+    area_name: String,
+    census_date: String,
+    organisations: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+pub async fn upload_form(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Html<String>, WebError> {
+    upload_page(&state, &code, None).await
+}
+
+async fn upload_page(
+    state: &AppState,
+    code: &str,
+    error: Option<String>,
+) -> Result<Html<String>, WebError> {
+    let (area, c) = area_and_collection(state, code, None).await?;
+    let organisations = returns::organisations(&state.db, area.id)
+        .await?
+        .into_iter()
+        .map(|o| (o.reference, o.name))
+        .collect();
+    let page = UploadPage {
+        attribution: cws_reference::ATTRIBUTION,
+        synthetic_banner: cws_store::workforce::synthetic_run(&state.db)
+            .await?
+            .is_some(),
+        area_code: area.code,
+        area_name: area.name,
+        census_date: c.census_date.format("%-d %B %Y").to_string(),
+        organisations,
+        error,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Where an upload's files and reports are kept between checking and submitting.
+fn upload_dir(token: &str) -> Result<PathBuf, WebError> {
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(WebError::NotFound(
+            "That upload does not exist or has expired.".into(),
+        ));
+    }
+    Ok(std::env::temp_dir().join("cws-uploads").join(token))
+}
+
+fn safe_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cleaned.trim_matches(['.', '_']).is_empty() {
+        "upload".into()
+    } else {
+        cleaned
+    }
+}
+
+/// The organisation chosen on the form, saved beside the files.
+const ORG_FILE: &str = ".organisation";
+
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let token = {
+        let bytes: [u8; 16] = rand::random();
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let dir = upload_dir(&token)?;
+    std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut saved = 0;
+    let mut organisation = String::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("organisation") => {
+                organisation = field.text().await.unwrap_or_default().trim().to_string()
+            }
+            Some("files") => {
+                let Some(name) = field.file_name().map(safe_name) else {
+                    continue;
+                };
+                let Ok(bytes) = field.bytes().await else {
+                    return Ok(upload_page(
+                        &state,
+                        &code,
+                        Some("The file could not be received: it may be larger than 64 MB.".into()),
+                    )
+                    .await?
+                    .into_response());
+                };
+                if bytes.is_empty() && name == "upload" {
+                    continue;
+                }
+                std::fs::write(dir.join(&name), &bytes)
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
+                saved += 1;
+            }
+            _ => {}
+        }
+    }
+    if saved == 0 {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Ok(
+            upload_page(&state, &code, Some("Select a file to upload.".into()))
+                .await?
+                .into_response(),
+        );
+    }
+    std::fs::write(dir.join(ORG_FILE), &organisation)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let report = run_import(&state, &code, &token, true, Explanations::default()).await?;
+    Ok(report_page(&state, &code, &token, report, false)
+        .await?
+        .into_response())
+}
+
+async fn run_import(
+    state: &AppState,
+    code: &str,
+    token: &str,
+    dry_run: bool,
+    explanations: Explanations,
+) -> Result<ImportReport, WebError> {
+    let dir = upload_dir(token)?;
+    let organisation = std::fs::read_to_string(dir.join(ORG_FILE))
+        .ok()
+        .filter(|s| !s.is_empty());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|_| WebError::NotFound("That upload does not exist or has expired.".into()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+                && p.extension().is_some_and(|x| x != "report")
+        })
+        .collect();
+    files.sort();
+    let target = Target::load(&state.db, code, None)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let opts = ImportOptions {
+        area: code.to_string(),
+        organisation,
+        census: Some(target.collection.census_date),
+        dry_run,
+        explanations,
+        max_file_bytes: 64 * 1024 * 1024,
+        today: chrono::Local::now().date_naive(),
+    };
+    let report = import::import_files(
+        &state.db,
+        &state.pseudo,
+        &target,
+        &files,
+        Vec::new(),
+        &opts,
+        &|_| {},
+    )
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    save_report(&dir, &report.messages)?;
+    Ok(report)
+}
+
+fn save_report(dir: &FsPath, messages: &[Message]) -> Result<(), WebError> {
+    let mut csv = Vec::new();
+    report::write_csv(&mut csv, messages).map_err(|e| WebError::Internal(e.to_string()))?;
+    std::fs::write(dir.join("messages.csv.report"), csv)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let x = xlsx::report(messages).map_err(|e| WebError::Internal(e.to_string()))?;
+    std::fs::write(dir.join("messages.xlsx.report"), x)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// A message as shown in a table.
+struct MessageRow {
+    file: String,
+    row: String,
+    column: String,
+    value: String,
+    text: String,
+    fix: &'static str,
+    rule: &'static str,
+}
+
+impl From<&Message> for MessageRow {
+    fn from(m: &Message) -> Self {
+        MessageRow {
+            file: m.file.clone(),
+            row: m.row.map(|r| r.to_string()).unwrap_or_default(),
+            column: m.column.clone().unwrap_or_default(),
+            value: m.value.clone().unwrap_or_default(),
+            text: m.text.clone(),
+            fix: m.fix,
+            rule: m.rule,
+        }
+    }
+}
+
+struct QueryRule {
+    code: &'static str,
+    checks: &'static str,
+    count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "upload_report.html")]
+struct ReportPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    area_code: String,
+    token: String,
+    submitted: bool,
+    report: ImportReport,
+    /// Organisation name (or reference) per return, in report order.
+    names: Vec<String>,
+    errors: Vec<MessageRow>,
+    queries: Vec<MessageRow>,
+    notices: Vec<MessageRow>,
+    error_count: usize,
+    query_rules: Vec<QueryRule>,
+    can_submit: bool,
+}
+
+async fn report_page(
+    state: &AppState,
+    code: &str,
+    token: &str,
+    report: ImportReport,
+    submitted: bool,
+) -> Result<Html<String>, WebError> {
+    // Tables show the first 500 of each kind; the download has them all.
+    let by = |s: rules::Severity| {
+        report
+            .messages
+            .iter()
+            .filter(|m| m.severity == s)
+            .take(500)
+            .map(MessageRow::from)
+            .collect::<Vec<_>>()
+    };
+    let (errors, queries, notices) = (
+        by(rules::Severity::Error),
+        by(rules::Severity::Query),
+        by(rules::Severity::Notice),
+    );
+    let error_count = report
+        .messages
+        .iter()
+        .filter(|m| m.severity == rules::Severity::Error)
+        .count();
+    let names = report
+        .returns
+        .iter()
+        .map(|r| {
+            r.organisation_name
+                .clone()
+                .unwrap_or(r.organisation.clone())
+        })
+        .collect();
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for q in report
+        .messages
+        .iter()
+        .filter(|m| m.severity == rules::Severity::Query)
+    {
+        *counts.entry(q.rule).or_default() += 1;
+    }
+    let query_rules = counts
+        .into_iter()
+        .map(|(code, count)| QueryRule {
+            code,
+            checks: rules::by_code(code).map(|r| r.checks).unwrap_or(""),
+            count,
+        })
+        .collect();
+    let can_submit = !submitted
+        && error_count == 0
+        && report
+            .returns
+            .iter()
+            .any(|r| r.outcome != import::Outcome::Unchanged);
+    let page = ReportPage {
+        attribution: cws_reference::ATTRIBUTION,
+        synthetic_banner: cws_store::workforce::synthetic_run(&state.db)
+            .await?
+            .is_some(),
+        area_code: code.to_string(),
+        token: token.to_string(),
+        submitted,
+        names,
+        errors,
+        queries,
+        notices,
+        error_count,
+        query_rules,
+        can_submit,
+        report,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Submitting a checked upload: explanations come as `explain_<RULE>` fields.
+pub async fn submit(
+    State(state): State<AppState>,
+    Path((code, token)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let mut explanations = Explanations::default();
+    for (k, v) in form {
+        if let Some(rule) = k.strip_prefix("explain_") {
+            if !v.trim().is_empty() {
+                explanations
+                    .by_rule
+                    .insert(rule.to_ascii_uppercase(), v.trim().to_string());
+            }
+        }
+    }
+    let report = run_import(&state, &code, &token, false, explanations).await?;
+    let submitted = report.accepted;
+    Ok(report_page(&state, &code, &token, report, submitted)
+        .await?
+        .into_response())
+}
+
+/// The last report of an upload as CSV or XLSX.
+pub async fn report_download(
+    Path((_code, token, file)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let dir = upload_dir(&token)?;
+    let (stored, content_type) = match file.as_str() {
+        "report.csv" => ("messages.csv.report", "text/csv; charset=utf-8"),
+        "report.xlsx" => ("messages.xlsx.report", XLSX),
+        _ => {
+            return Err(WebError::NotFound(
+                "Reports are available as report.csv and report.xlsx.".into(),
+            ))
+        }
+    };
+    let bytes = std::fs::read(dir.join(stored))
+        .map_err(|_| WebError::NotFound("That upload does not exist or has expired.".into()))?;
+    Ok(download(
+        bytes,
+        content_type,
+        &format!("cws-return-report.{}", &file[7..]),
+    ))
+}

@@ -1,0 +1,269 @@
+//! Collecting returns through the web application: the rule list, the coverage page, template
+//! downloads, and an upload checked, refused, corrected, explained and submitted — over the
+//! real router and a real database, as a browser's form posts would arrive.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use cws_collect::pseudonymise::Pseudonymiser;
+use cws_domain::collection::Collection;
+use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
+use cws_store::{geography, reference, returns, Db};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn send(db: &Db, request: Request<Body>) -> (StatusCode, Vec<(String, String)>, Vec<u8>) {
+    let app = cws_web::router(cws_web::AppState {
+        db: db.clone(),
+        pseudo: Pseudonymiser::new(b"web-collection"),
+    });
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
+async fn get(db: &Db, path: &str) -> (StatusCode, String) {
+    let (s, _, b) = send(db, Request::get(path).body(Body::empty()).unwrap()).await;
+    (s, String::from_utf8_lossy(&b).into_owned())
+}
+
+const HEADER: &str = "organisation_ref,worker_ref,role_code,fte,contract_type,start_date,birth_year,sex,ethnicity,disability,vetting_check";
+
+fn multipart(files: &[(&str, String)], organisation: &str) -> (String, Vec<u8>) {
+    let boundary = "cwsboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, content) in files {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n").as_bytes());
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"organisation\"\r\n\r\n{organisation}\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn token_of(page: &str) -> String {
+    let at = page.find("/returns/uploads/").unwrap() + "/returns/uploads/".len();
+    page[at..at + 32].to_string()
+}
+
+#[tokio::test]
+async fn upload_check_fix_explain_submit_and_see_coverage() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        let area = geography::area(&db, "318").await.unwrap().unwrap();
+        returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
+            .await
+            .unwrap();
+        let org = |r: &str, sector, setting| Organisation {
+            reference: OrgRef::parse(r).unwrap(),
+            name: format!("{r} Nursery"),
+            sector,
+            service: Service::EarlyYears,
+            setting,
+            disadvantaged_area: false,
+            parent: None,
+        };
+        returns::upsert_organisations(
+            &db,
+            area.id,
+            &[
+                org("SUN-1", Sector::Private, SettingType::FullDayCare),
+                org("MOON-2", Sector::VoluntaryCommunity, SettingType::Sessional),
+            ],
+        )
+        .await
+        .unwrap();
+
+        // The rule list and the coverage page, before anything is returned.
+        let (status, rules) = get(&db, "/rules").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(rules.contains("id=\"R02\"") && rules.contains("id=\"X02\""));
+        let (status, page) = get(&db, "/areas/318/returns").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("0 of 2"), "coverage starts at none");
+        assert!(page.contains("SUN-1") && page.contains("MOON-2"));
+
+        // Templates download as real files.
+        let (status, headers, bytes) = send(
+            &db,
+            Request::get("/areas/318/organisations/SUN-1/template.xlsx")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(bytes.starts_with(b"PK"));
+        assert!(headers
+            .iter()
+            .any(|(k, v)| k == "content-disposition" && v.contains("SUN-1-workforce-return.xlsx")));
+        let (_, _, csv) = send(
+            &db,
+            Request::get("/templates/template.csv")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(String::from_utf8_lossy(&csv).starts_with("organisation_ref,worker_ref,role_code"));
+
+        // A return with an error: reported with row and column, nothing stored.
+        let bad = format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-PRAC3,1.8,permanent,2021-01-06,1992,F,XXXX,no,enhanced_barred\n");
+        let (ct, body) = multipart(&[("sun.csv", bad)], "");
+        let (status, _, page) = send(
+            &db,
+            Request::post("/areas/318/returns/upload")
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        let page = String::from_utf8_lossy(&page).into_owned();
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("There are 2 errors to fix"), "{page}");
+        assert!(page.contains("XXXX") && page.contains("ethnicity") && page.contains(">3<"));
+        assert!(
+            !page.contains("Submit the return"),
+            "errors cannot be submitted"
+        );
+        let token = token_of(&page);
+        let (status, _, report) = send(
+            &db,
+            Request::get(format!("/areas/318/returns/uploads/{token}/report.csv"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let report = String::from_utf8_lossy(&report).into_owned();
+        assert!(
+            report.starts_with("severity,rule,file,row,column,value") && report.contains("R02")
+        );
+        let (_, _, xlsx) = send(
+            &db,
+            Request::get(format!("/areas/318/returns/uploads/{token}/report.xlsx"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(xlsx.starts_with(b"PK"));
+        // an attempt to submit it anyway stores nothing
+        let (_, _, page) = send(
+            &db,
+            Request::post(format!("/areas/318/returns/uploads/{token}/submit"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(""))
+                .unwrap(),
+        )
+        .await;
+        assert!(String::from_utf8_lossy(&page).contains("not accepted"));
+        assert!(get(&db, "/areas/318/returns").await.1.contains("0 of 2"));
+
+        // Corrected, with one query (a 15-year-old apprentice) explained on the form.
+        let good = format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-APPR,0.6,permanent,2025-09-01,2010,F,BAFR,no,enhanced_barred\n");
+        let (ct, body) = multipart(&[("sun.csv", good)], "SUN-1");
+        let (_, _, page) = send(
+            &db,
+            Request::post("/areas/318/returns/upload")
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        let page = String::from_utf8_lossy(&page).into_owned();
+        assert!(
+            page.contains("Explain the 1 query under rule R11"),
+            "{page}"
+        );
+        assert!(page.contains("would be accepted") || page.contains("not accepted yet"));
+        let token = token_of(&page);
+        let (_, _, page) = send(
+            &db,
+            Request::post(format!("/areas/318/returns/uploads/{token}/submit"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(
+                    "explain_R11=Apprentice+aged+15+on+a+school+work+placement",
+                ))
+                .unwrap(),
+        )
+        .await;
+        let page = String::from_utf8_lossy(&page).into_owned();
+        assert!(
+            page.contains("Return submitted") && page.contains("version 1"),
+            "{page}"
+        );
+        let (_, page) = get(&db, "/areas/318/returns").await;
+        assert!(page.contains("1 of 2"));
+        let c = returns::collection(&db, None).await.unwrap().unwrap();
+        let orgs = returns::organisations(&db, area.id).await.unwrap();
+        let sun = orgs.iter().find(|o| o.reference == "SUN-1").unwrap();
+        let cur = returns::current_return(&db, c.id, sun.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let q = returns::accepted_queries(&db, cur.id).await.unwrap();
+        assert_eq!(
+            q[0].explanation,
+            "Apprentice aged 15 on a school work placement"
+        );
+
+        // Tokens are checked: no path tricks, no guessing.
+        assert_eq!(
+            get(&db, "/areas/318/returns/uploads/..%2F..%2Fetc/report.csv")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get(
+                &db,
+                &format!("/areas/318/returns/uploads/{}/report.csv", "0".repeat(32))
+            )
+            .await
+            .0,
+            StatusCode::NOT_FOUND
+        );
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn collection_pages_refuse_other_computers() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
+            .await
+            .unwrap();
+        let from = |ip: [u8; 4]| {
+            let mut r = Request::get("/areas/318/returns")
+                .body(Body::empty())
+                .unwrap();
+            r.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    ip, 5000,
+                ))));
+            r
+        };
+        assert_eq!(
+            send(&db, from([203, 0, 113, 9])).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(send(&db, from([127, 0, 0, 1])).await.0, StatusCode::OK);
+        // public pages stay public
+        let mut r = Request::get("/rules").body(Body::empty()).unwrap();
+        r.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [203, 0, 113, 9],
+                5000,
+            ))));
+        assert_eq!(send(&db, r).await.0, StatusCode::OK);
+        db.close().await;
+    }
+}
