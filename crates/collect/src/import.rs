@@ -805,3 +805,103 @@ pub async fn import_bulk(
         .map_err(|_| CollectError::Invalid("the file reader stopped unexpectedly".into()))?;
     Ok(())
 }
+
+/// One post entered on the web form: the template's columns by name. `person` is the key of
+/// an existing person when a post is edited (their reference is never known again).
+pub struct FormPost {
+    pub cells: HashMap<String, String>,
+    pub person: Option<PersonKey>,
+    /// The role of the post being replaced, when editing.
+    pub replaces_role: Option<String>,
+}
+
+/// Adds or edits one post of an organisation's current return, through the same rules and
+/// the same store path as a file: the result is a new version of the whole return (the other
+/// posts and the vacancies as they are held). Returns the report; nothing is stored unless
+/// it is accepted.
+pub async fn submit_form_post(
+    db: &Db,
+    pseudo: &Pseudonymiser,
+    target: &Target,
+    organisation: &str,
+    post: FormPost,
+    opts: &ImportOptions,
+) -> Result<ImportReport, CollectError> {
+    const FILE: &str = "web form";
+    let org = target.organisation(organisation).ok_or_else(|| {
+        CollectError::Invalid(format!(
+            "'{organisation}' is not an organisation registered in {}",
+            target.area_name
+        ))
+    })?;
+    let mut sub = Submission {
+        files: vec![FILE.to_string()],
+        rows_read: 1,
+        ..Default::default()
+    };
+    // The posts already held, unchanged, except the one being edited.
+    if let Some(current) = returns::current_return(db, target.collection.id, org.id).await? {
+        for (i, w) in returns::return_workers(db, current.id)
+            .await?
+            .into_iter()
+            .enumerate()
+        {
+            let replaced = post.person.as_ref() == Some(&w.person)
+                && post.replaces_role.as_deref() == Some(w.role.as_str());
+            if !replaced {
+                sub.posts
+                    .entry(org.reference.clone())
+                    .or_default()
+                    .push(Post {
+                        organisation: org.reference.clone(),
+                        file: "held return".into(),
+                        row: i as u64 + 2,
+                        record: w,
+                    });
+            }
+        }
+    }
+    let headers: Vec<String> = crate::template::WORKER_COLUMNS
+        .iter()
+        .map(|c| c.name.to_string())
+        .collect();
+    let mut cells: Vec<String> = headers
+        .iter()
+        .map(|h| post.cells.get(h).cloned().unwrap_or_default())
+        .collect();
+    cells[0] = org.reference.clone();
+    if post.person.is_some() {
+        // The reference is not shown again; any placeholder gives a row that parses.
+        cells[1] = "existing".into();
+    }
+    let table = crate::read::Table::from_cells(FILE, headers, Vec::new());
+    let (map, _) = rows::ColumnMap::new(&table, crate::template::WORKER_COLUMNS, &[]);
+    let ctx = RowContext {
+        census: target.collection.census_date,
+        today: opts.today,
+        roles: &target.roles,
+        pseudo,
+        area_code: &target.area_code,
+        organisation: Some(&org.reference),
+    };
+    let (parsed, messages) = rows::worker_row(FILE, 1, &cells, &map, &ctx);
+    if let Some(mut p) = parsed {
+        if let Some(person) = post.person {
+            p.record.person = person;
+        }
+        p.row = 1;
+        sub.posts
+            .entry(org.reference.clone())
+            .or_default()
+            .insert(0, p);
+    }
+    sub.org_messages.insert(
+        org.reference.clone(),
+        messages
+            .into_iter()
+            .map(|m| m.organisation(&org.reference))
+            .collect(),
+    );
+    sub.posts.entry(org.reference.clone()).or_default();
+    process(db, target, sub, opts).await
+}

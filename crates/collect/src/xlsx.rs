@@ -19,8 +19,8 @@ fn err(e: XlsxError) -> crate::CollectError {
     }
 }
 
-/// The code list behind a column, if it has one.
-fn code_list(column: &str, roles: &[Role]) -> Option<Vec<String>> {
+/// The codes a template column allows, if it has a code list.
+pub fn code_list(column: &str, roles: &[Role]) -> Option<Vec<String>> {
     fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<String> {
         all.iter().map(|x| code(*x).to_string()).collect()
     }
@@ -42,8 +42,8 @@ fn code_list(column: &str, roles: &[Role]) -> Option<Vec<String>> {
     })
 }
 
-/// The label of a code, for the Codes sheet.
-fn code_label(column: &str, code: &str, roles: &[Role]) -> String {
+/// What a code means, in words.
+pub fn code_label(column: &str, code: &str, roles: &[Role]) -> String {
     fn label<T: Copy>(
         parse: fn(&str) -> Result<T, cws_domain::UnknownCode>,
         label: fn(T) -> &'static str,

@@ -43,6 +43,10 @@ pub fn router(state: AppState) -> Router {
             get(collection::report_download),
         )
         .route(
+            "/areas/{code}/organisations/{reference}/workers",
+            get(collection::workers_form).post(collection::workers_submit),
+        )
+        .route(
             "/areas/{code}/organisations/{reference}/{file}",
             get(collection::organisation_template),
         )

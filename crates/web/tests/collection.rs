@@ -267,3 +267,92 @@ async fn collection_pages_refuse_other_computers() {
         db.close().await;
     }
 }
+
+fn form_post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rules() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        let area = geography::area(&db, "318").await.unwrap().unwrap();
+        returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
+            .await
+            .unwrap();
+        let cm = Organisation {
+            reference: OrgRef::parse("CM-7").unwrap(),
+            name: "A childminder".into(),
+            sector: Sector::SelfEmployed,
+            service: Service::EarlyYears,
+            setting: SettingType::Childminder,
+            disadvantaged_area: false,
+            parent: None,
+        };
+        returns::upsert_organisations(&db, area.id, &[cm])
+            .await
+            .unwrap();
+        let path = "/areas/318/organisations/CM-7/workers";
+        let (status, page) = get(&db, path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("Posts in your current return (0)")
+                && page.contains("name=\"worker_ref\"")
+        );
+
+        // Missing sex and an unknown role: the error summary links to each field.
+        let bad = "worker_ref=ME&role_code=NOPE&contract_type=self_employed&ethnicity=WBRI&disability=no&vetting_check=enhanced_barred&fte=1";
+        let (status, _, page) = send(&db, form_post(path, bad)).await;
+        let page = String::from_utf8_lossy(&page).into_owned();
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("There is a problem")
+                && page.contains("href=\"#field-sex\"")
+                && page.contains("href=\"#field-role_code\""),
+            "{page}"
+        );
+        assert!(page.contains("value=\"ME\""), "what was typed is kept");
+
+        // Valid: saved as version 1, then shown in the list.
+        let good = "worker_ref=ME&role_code=EY-CHILDMINDER&contract_type=self_employed&sex=F&ethnicity=WBRI&disability=no&vetting_check=enhanced_barred&fte=1&start_date=2015-04-01&birth_year=1979";
+        let (status, headers, _) = send(&db, form_post(path, good)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(headers
+            .iter()
+            .any(|(k, v)| k == "location" && v.contains("version+1")));
+        let (_, page) = get(&db, path).await;
+        assert!(
+            page.contains("Posts in your current return (1)") && page.contains("EY-CHILDMINDER")
+        );
+
+        // Change the post: the form is filled in, the change is version 2.
+        let at = page.find("?edit=").unwrap() + 6;
+        let edit = &page[at..page[at..].find('"').unwrap() + at];
+        let (status, form) = get(&db, &format!("{path}?edit={edit}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            form.contains("Change a post")
+                && form.contains("value=\"2015-04-01\"")
+                && !form.contains("name=\"worker_ref\"")
+        );
+        let (person, role) = edit.split_once(':').unwrap();
+        let changed = format!("_person={person}&_role={role}&role_code=EY-CHILDMINDER&contract_type=self_employed&sex=F&ethnicity=WBRI&disability=no&vetting_check=enhanced_barred&fte=0.8&start_date=2015-04-01&birth_year=1979");
+        let (status, headers, _) = send(&db, form_post(path, &changed)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+        let (_, page) = get(&db, path).await;
+        assert!(
+            page.contains("Posts in your current return (1)") && page.contains(">0.80<"),
+            "edited, not added"
+        );
+        let c = returns::collection(&db, None).await.unwrap().unwrap();
+        let orgs = returns::organisations(&db, area.id).await.unwrap();
+        assert_eq!(
+            returns::history(&db, c.id, orgs[0].id).await.unwrap().len(),
+            2
+        );
+        db.close().await;
+    }
+}
