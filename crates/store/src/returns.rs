@@ -459,42 +459,18 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
             })?);
         }
         versions.extend(chunk_versions);
-        // Statuses: replaced, not updated row by row.
-        on_tx!(&mut tx, c => {
-            let sql = format!("DELETE FROM return_status WHERE collection_id = $1 AND organisation_id IN ({list})");
-            let mut q = sqlx::query(&sql).bind(collection_id);
-            for id in &ids { q = q.bind(*id); }
-            q.execute(&mut *c).await?.rows_affected()
-        });
-        let counts: Vec<i64> = chunk.iter().map(|r| r.queries.len() as i64).collect();
-        let rows: Vec<Vec<Cell>> = chunk
+        let statuses: Vec<(i64, ReturnStatus, i64, i64)> = chunk
             .iter()
-            .zip(&counts)
-            .map(|(r, q)| {
-                vec![
-                    Cell::Int(Some(collection_id)),
-                    Cell::Int(Some(r.organisation_id)),
-                    Cell::Text(Some(ReturnStatus::Accepted.code())),
-                    Cell::Int(Some(0)),
-                    Cell::Int(Some(*q)),
-                    Cell::Text(Some(&now)),
-                ]
+            .map(|r| {
+                (
+                    r.organisation_id,
+                    ReturnStatus::Accepted,
+                    0,
+                    r.queries.len() as i64,
+                )
             })
             .collect();
-        insert_rows(
-            &mut tx,
-            "return_status",
-            &[
-                "collection_id",
-                "organisation_id",
-                "status",
-                "errors",
-                "queries",
-                "updated_at",
-            ],
-            &rows,
-        )
-        .await?;
+        replace_statuses(&mut tx, collection_id, &statuses, &now).await?;
     }
     let workers: Vec<(i64, &WorkerRecord)> = new
         .iter()
@@ -559,43 +535,54 @@ pub async fn set_statuses(
     let now = now_text();
     let mut tx = db.begin_write().await?;
     for chunk in statuses.chunks(500) {
-        let list = (2..chunk.len() + 2)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        on_tx!(&mut tx, c => {
-            let sql = format!("DELETE FROM return_status WHERE collection_id = $1 AND organisation_id IN ({list})");
-            let mut q = sqlx::query(&sql).bind(collection_id);
-            for s in chunk { q = q.bind(s.0); }
-            q.execute(&mut *c).await?.rows_affected()
-        });
-        let rows: Vec<Vec<Cell>> = chunk
-            .iter()
-            .map(|(org, status, errors, queries)| {
-                vec![
-                    Cell::Int(Some(collection_id)),
-                    Cell::Int(Some(*org)),
-                    Cell::Text(Some(status.code())),
-                    Cell::Int(Some(*errors)),
-                    Cell::Int(Some(*queries)),
-                    Cell::Text(Some(&now)),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "return_status",
-            &[
-                "collection_id",
-                "organisation_id",
-                "status",
-                "errors",
-                "queries",
-                "updated_at",
-            ],
-            &rows,
-        )
-        .await?;
+        replace_statuses(&mut tx, collection_id, chunk, &now).await?;
     }
     tx.commit().await
+}
+
+/// Replaces the statuses of up to a few hundred organisations: one delete, one insert.
+async fn replace_statuses(
+    tx: &mut crate::Tx,
+    collection_id: i64,
+    statuses: &[(i64, ReturnStatus, i64, i64)],
+    now: &str,
+) -> Result<()> {
+    let list = (2..statuses.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    on_tx!(&mut *tx, c => {
+        let sql = format!("DELETE FROM return_status WHERE collection_id = $1 AND organisation_id IN ({list})");
+        let mut q = sqlx::query(&sql).bind(collection_id);
+        for s in statuses { q = q.bind(s.0); }
+        q.execute(&mut *c).await?.rows_affected()
+    });
+    let rows: Vec<Vec<Cell>> = statuses
+        .iter()
+        .map(|(org, status, errors, queries)| {
+            vec![
+                Cell::Int(Some(collection_id)),
+                Cell::Int(Some(*org)),
+                Cell::Text(Some(status.code())),
+                Cell::Int(Some(*errors)),
+                Cell::Int(Some(*queries)),
+                Cell::Text(Some(now)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "return_status",
+        &[
+            "collection_id",
+            "organisation_id",
+            "status",
+            "errors",
+            "queries",
+            "updated_at",
+        ],
+        &rows,
+    )
+    .await?;
+    Ok(())
 }
