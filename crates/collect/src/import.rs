@@ -247,8 +247,8 @@ fn read_files(
             sub.file_messages.push(m);
             continue;
         }
-        let kind = match read::sniff(path) {
-            Ok(k) => k,
+        let head = match read::read_head(path) {
+            Ok(h) => h,
             Err(e) => {
                 sub.file_messages.push(Message::new(
                     &rules::FILE_UNREADABLE,
@@ -258,7 +258,7 @@ fn read_files(
                 continue;
             }
         };
-        let tables = match kind {
+        let tables = match read::sniff_bytes(&head.bytes) {
             FileKind::Xml => {
                 let out = census_xml::read(path, &target.area_old_code, &ctx);
                 sub.rows_read += out.rows;
@@ -275,7 +275,7 @@ fn read_files(
                 sub.add_messages(out.messages);
                 continue;
             }
-            FileKind::Csv => match read::open_csv(path) {
+            FileKind::Csv => match read::open_csv_from(path, head) {
                 Ok(t) => vec![t],
                 Err(m) => {
                     sub.file_messages.push(m);
@@ -335,19 +335,70 @@ fn read_files(
 }
 
 /// A digest of a return's content: the same records in any order give the same digest.
+/// Each record is written in a fixed field order and hashed; the sorted record hashes are
+/// hashed again, so the order of rows in the file does not matter.
 fn content_digest(workers: &[WorkerRecord], vacancies: &[Vacancy]) -> String {
-    let mut lines: Vec<String> = workers.iter().map(|w| format!("{w:?}")).collect();
-    lines.sort_unstable();
-    let mut v: Vec<String> = vacancies.iter().map(|v| format!("{v:?}")).collect();
-    v.sort_unstable();
-    let mut h = Sha256::new();
-    for l in lines
+    use std::fmt::Write;
+    let mut buf = String::with_capacity(256);
+    let mut hash_of = |fill: &mut dyn FnMut(&mut String)| -> [u8; 32] {
+        buf.clear();
+        fill(&mut buf);
+        Sha256::digest(buf.as_bytes()).into()
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d));
+    let mut records: Vec<[u8; 32]> = workers
         .iter()
-        .chain(std::iter::once(&"--vacancies--".to_string()))
-        .chain(&v)
-    {
-        h.update(l.as_bytes());
-        h.update(b"\n");
+        .map(|w| {
+            hash_of(&mut |b| {
+                let _ = write!(
+                    b,
+                    "W|{}|{}|{:?}|{}|{}|{}|{}|{}|{:?}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}",
+                    w.person.as_str(),
+                    w.role.as_str(),
+                    w.fte.map(|f| f.get()),
+                    w.contract.code(),
+                    date(w.start_date),
+                    date(w.leaving.map(|l| l.date)),
+                    w.leaving.map_or("", |l| l.reason.code()),
+                    w.leaving.map_or("", |l| l.destination.code()),
+                    w.birth_year,
+                    w.sex.code(),
+                    w.ethnicity.code(),
+                    w.disability.code(),
+                    w.qual_level.map_or("", |q| q.code()),
+                    w.qualifications.join(";"),
+                    w.common_core,
+                    w.induction,
+                    w.integrated.caf_trained,
+                    w.integrated.lead_professional,
+                    w.integrated.budget_holding,
+                    w.integrated.multi_agency.map_or("", |m| m.code()),
+                    w.vetting.code(),
+                    date(w.vetting_date),
+                    date(w.safeguarding_training),
+                    w.days_lost,
+                    w.cases,
+                );
+            })
+        })
+        .collect();
+    records.sort_unstable();
+    let mut vacancy_records: Vec<[u8; 32]> = vacancies
+        .iter()
+        .map(|v| {
+            hash_of(&mut |b| {
+                let _ = write!(b, "V|{}|{}|{}", v.role.as_str(), v.fte, v.agency_covered_fte);
+            })
+        })
+        .collect();
+    vacancy_records.sort_unstable();
+    let mut h = Sha256::new();
+    for r in &records {
+        h.update(r);
+    }
+    h.update(b"--vacancies--");
+    for r in &vacancy_records {
+        h.update(r);
     }
     hex::encode(h.finalize())
 }

@@ -35,11 +35,7 @@ impl Pseudonymiser {
             mac.update(&(part.len() as u64).to_le_bytes());
             mac.update(part.as_bytes());
         }
-        let hex = hex::encode(mac.finalize().into_bytes());
-        match PersonKey::from_hex(&hex) {
-            Ok(k) => k,
-            Err(_) => unreachable!("HMAC-SHA256 gives 64 hex characters"),
-        }
+        PersonKey::from_digest(&mac.finalize().into_bytes().into())
     }
 }
 

@@ -34,17 +34,43 @@ pub enum FileKind {
 pub fn sniff(path: &Path) -> std::io::Result<FileKind> {
     let mut head = [0u8; 512];
     let n = File::open(path)?.read(&mut head)?;
-    let head = &head[..n];
+    Ok(sniff_bytes(&head[..n]))
+}
+
+/// The kind of a file from its first bytes.
+pub fn sniff_bytes(head: &[u8]) -> FileKind {
     if head.starts_with(b"PK\x03\x04") {
-        return Ok(FileKind::Xlsx);
+        return FileKind::Xlsx;
     }
+    let head = &head[..head.len().min(512)];
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches('\u{feff}').trim_start();
-    Ok(if t.starts_with("<?xml") || t.starts_with('<') {
+    if t.starts_with("<?xml") || t.starts_with('<') {
         FileKind::Xml
     } else {
         FileKind::Csv
-    })
+    }
+}
+
+/// Files up to this size are read into memory whole; larger ones are streamed.
+const IN_MEMORY_BYTES: usize = 1024 * 1024;
+
+/// The start of a file, read once for sniffing its kind and delimiter and then parsed from
+/// memory: a whole small file, or the first part of a large one (the rest is streamed).
+pub struct Head {
+    pub bytes: Vec<u8>,
+    /// True when `bytes` is the whole file.
+    pub complete: bool,
+}
+
+/// Reads a file's head (the whole file when it is small).
+pub fn read_head(path: &Path) -> std::io::Result<Head> {
+    let mut bytes = Vec::new();
+    File::open(path)?
+        .take(IN_MEMORY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    let complete = bytes.len() <= IN_MEMORY_BYTES;
+    Ok(Head { bytes, complete })
 }
 
 /// A table read from a file: headers, then rows of cells with their spreadsheet row numbers.
@@ -55,6 +81,8 @@ pub struct Table {
     pub sheet: Option<String>,
     pub headers: Vec<String>,
     rows: RowSource,
+    /// The cells of the row last returned; their strings are reused from row to row.
+    current: Vec<String>,
     /// Messages about the file found while reading (encoding, ragged rows).
     pub notices: Vec<Message>,
     decoded_1252: bool,
@@ -63,20 +91,148 @@ pub struct Table {
 }
 
 enum RowSource {
-    Csv(Box<csv::Reader<BufReader<File>>>),
+    Memory(MemoryCsv),
+    Stream(Box<csv::Reader<Box<dyn Read + Send>>>, csv::ByteRecord),
     Cells(std::vec::IntoIter<(u64, Vec<String>)>),
+}
+
+/// A small CSV file parsed whole in memory: all fields' bytes, where each field ends, and
+/// where each record starts. Parsing borrows a `csv_core` reader kept per thread, because
+/// building one costs more than parsing a typical employer's file, and there are thousands.
+struct MemoryCsv {
+    out: Vec<u8>,
+    /// End of each field in `out`.
+    ends: Vec<usize>,
+    /// Each record: the line it starts on and its first field's index in `ends`; then a last
+    /// entry marking where the final record ends.
+    records: Vec<(u64, usize)>,
+    next: usize,
+}
+
+impl MemoryCsv {
+    fn parse(data: &[u8], delimiter: u8) -> MemoryCsv {
+        use csv_core::ReadRecordResult as R;
+        use std::cell::RefCell;
+        thread_local! {
+            static READERS: RefCell<Vec<(u8, csv_core::Reader)>> = const { RefCell::new(Vec::new()) };
+        }
+        READERS.with_borrow_mut(|readers| {
+            let at = match readers.iter().position(|(d, _)| *d == delimiter) {
+                Some(i) => i,
+                None => {
+                    let r = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+                    readers.push((delimiter, r));
+                    readers.len() - 1
+                }
+            };
+            let core = &mut readers[at].1;
+            core.reset();
+            let mut out = vec![0u8; data.len() + 16];
+            let mut ends = vec![0usize; 64];
+            let mut records = Vec::new();
+            let (mut pos, mut nout, mut nends) = (0, 0, 0);
+            // where the current record's output starts; csv_core counts field ends from there
+            let mut record_out = 0;
+            // A record's line is that of its first byte: blank lines before it are skipped.
+            let (mut line, mut counted) = (1u64, 0usize);
+            let mut line_of_next = |from: usize| {
+                let start = from
+                    + data[from..]
+                        .iter()
+                        .take_while(|b| **b == b'\r' || **b == b'\n')
+                        .count();
+                line += data[counted..start].iter().filter(|b| **b == b'\n').count() as u64;
+                counted = start;
+                line
+            };
+            let mut record_start = (line_of_next(0), 0);
+            loop {
+                let (res, nin, o, e) =
+                    core.read_record(&data[pos..], &mut out[nout..], &mut ends[nends..]);
+                for end in &mut ends[nends..nends + e] {
+                    *end += record_out;
+                }
+                pos += nin;
+                nout += o;
+                nends += e;
+                match res {
+                    R::InputEmpty => {}
+                    R::OutputFull => out.resize(out.len() * 2, 0),
+                    R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                    R::Record => {
+                        records.push(record_start);
+                        record_start = (line_of_next(pos), nends);
+                        record_out = nout;
+                    }
+                    R::End => break,
+                }
+            }
+            records.push(record_start);
+            MemoryCsv {
+                out,
+                ends,
+                records,
+                next: 0,
+            }
+        })
+    }
+
+    /// The next record: the line it starts on, its first field's index and its field count.
+    fn next_record(&mut self) -> Option<(u64, usize, usize)> {
+        let (line, first) = *self.records.get(self.next)?;
+        let (_, end) = *self.records.get(self.next + 1)?;
+        self.next += 1;
+        Some((line, first, end - first))
+    }
+
+    /// Field `i` of the record whose first field is `first`.
+    fn field(&self, first: usize, i: usize) -> &[u8] {
+        let at = first + i;
+        let start = if i == 0 {
+            self.ends.get(at.wrapping_sub(1)).copied().unwrap_or(0)
+        } else {
+            self.ends[at - 1]
+        };
+        &self.out[start..self.ends[at]]
+    }
+}
+
+/// Sets `slot` to a field's text: UTF-8 when it is valid, Windows-1252 otherwise.
+fn set_text(slot: &mut String, field: &[u8], decoded_1252: &mut bool) {
+    slot.clear();
+    match std::str::from_utf8(field) {
+        Ok(s) => slot.push_str(s),
+        Err(_) => {
+            *decoded_1252 = true;
+            slot.push_str(&encoding_rs::WINDOWS_1252.decode(field).0);
+        }
+    }
 }
 
 impl Table {
     /// The next non-blank row: (row number, cells). Ragged rows (more cells than headers) are
     /// returned as an error message for that row; reading goes on.
-    pub fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), Message>> {
+    pub fn next_row(&mut self) -> Option<Result<(u64, &[String]), Message>> {
         loop {
-            let (row, cells) = match &mut self.rows {
-                RowSource::Cells(it) => it.next()?,
-                RowSource::Csv(reader) => {
-                    let mut record = csv::ByteRecord::new();
-                    match reader.read_byte_record(&mut record) {
+            let (row, len) = match &mut self.rows {
+                RowSource::Cells(it) => {
+                    let (row, cells) = it.next()?;
+                    self.current = cells;
+                    (row, self.current.len())
+                }
+                RowSource::Memory(csv) => {
+                    let (line, first, len) = csv.next_record()?;
+                    if self.current.len() < len {
+                        self.current.resize(len, String::new());
+                    }
+                    for i in 0..len {
+                        let field = csv.field(first, i);
+                        set_text(&mut self.current[i], field, &mut self.decoded_1252);
+                    }
+                    (line, len)
+                }
+                RowSource::Stream(reader, record) => {
+                    match reader.read_byte_record(record) {
                         Ok(false) => return None,
                         Ok(true) => {}
                         Err(e) => {
@@ -90,19 +246,16 @@ impl Table {
                         }
                     }
                     let line = record.position().map(|p| p.line()).unwrap_or(0);
-                    let mut cells = Vec::with_capacity(record.len());
-                    for field in record.iter() {
-                        cells.push(match std::str::from_utf8(field) {
-                            Ok(s) => s.to_string(),
-                            Err(_) => {
-                                self.decoded_1252 = true;
-                                encoding_rs::WINDOWS_1252.decode(field).0.into_owned()
-                            }
-                        });
+                    if self.current.len() < record.len() {
+                        self.current.resize(record.len(), String::new());
                     }
-                    (line, cells)
+                    for (slot, field) in self.current.iter_mut().zip(record.iter()) {
+                        set_text(slot, field, &mut self.decoded_1252);
+                    }
+                    (line, record.len())
                 }
             };
+            let cells = &self.current[..len];
             if cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
@@ -123,7 +276,7 @@ impl Table {
                 )
                 .row(row)));
             }
-            return Some(Ok((row, cells)));
+            return Some(Ok((row, &self.current[..len])));
         }
     }
 
@@ -150,11 +303,21 @@ impl Table {
 impl Table {
     /// A table of cells already in memory (rows numbered as given).
     pub fn from_cells(file: &str, headers: Vec<String>, rows: Vec<(u64, Vec<String>)>) -> Table {
-        Table {
-            file: file.to_string(),
-            sheet: None,
+        Table::new(
+            file.to_string(),
+            None,
             headers,
-            rows: RowSource::Cells(rows.into_iter()),
+            RowSource::Cells(rows.into_iter()),
+        )
+    }
+
+    fn new(file: String, sheet: Option<String>, headers: Vec<String>, rows: RowSource) -> Table {
+        Table {
+            file,
+            sheet,
+            headers,
+            rows,
+            current: Vec::new(),
             notices: Vec::new(),
             decoded_1252: false,
             rows_read: 0,
@@ -203,12 +366,10 @@ pub fn check_size(path: &Path, max_bytes: u64) -> Result<(), Message> {
 
 /// The delimiter of a CSV file: whichever of comma, semicolon and tab is most common in the
 /// header line outside quotes (comma when there is a tie or none).
-fn sniff_delimiter(path: &Path) -> std::io::Result<u8> {
-    let mut head = vec![0u8; 64 * 1024];
-    let n = File::open(path)?.read(&mut head)?;
+fn sniff_delimiter(head: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
-    for &b in &head[..n] {
+    for &b in head.iter().take(64 * 1024) {
         match b {
             b'"' => quoted = !quoted,
             b'\n' if !quoted => break,
@@ -219,11 +380,23 @@ fn sniff_delimiter(path: &Path) -> std::io::Result<u8> {
         }
     }
     let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    Ok([b',', b';', b'\t'][best])
+    [b',', b';', b'\t'][best]
 }
 
 /// Opens a CSV file as a table. The header is the first non-blank line.
 pub fn open_csv(path: &Path) -> Result<Table, Message> {
+    let head = read_head(path).map_err(|e| {
+        Message::new(
+            &rules::FILE_UNREADABLE,
+            &display_name(path),
+            format!("The file could not be read: {e}."),
+        )
+    })?;
+    open_csv_from(path, head)
+}
+
+/// Opens a CSV file as a table from its head already read (see `read_head`).
+pub fn open_csv_from(path: &Path, head: Head) -> Result<Table, Message> {
     let name = display_name(path);
     let unreadable = |e: &dyn std::fmt::Display| {
         Message::new(
@@ -232,21 +405,40 @@ pub fn open_csv(path: &Path) -> Result<Table, Message> {
             format!("The file could not be read: {e}."),
         )
     };
-    let delimiter = sniff_delimiter(path).map_err(|e| unreadable(&e))?;
-    let file = File::open(path).map_err(|e| unreadable(&e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(BufReader::with_capacity(256 * 1024, file));
-    let headers = reader.byte_headers().map_err(|e| unreadable(&e))?.clone();
-    let headers: Vec<String> = headers
-        .iter()
-        .map(|h| match std::str::from_utf8(h) {
-            Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
-            Err(_) => encoding_rs::WINDOWS_1252.decode(h).0.into_owned(),
-        })
-        .collect();
+    let delimiter = sniff_delimiter(&head.bytes);
+    let (headers, rows) = if head.complete {
+        let mut data = head.bytes;
+        if data.starts_with(b"\xef\xbb\xbf") {
+            data.drain(..3);
+        }
+        let mut csv = MemoryCsv::parse(&data, delimiter);
+        let headers: Vec<&[u8]> = match csv.next_record() {
+            Some((_, first, n)) => (0..n).map(|i| csv.field(first, i)).collect(),
+            None => Vec::new(),
+        };
+        (decode_headers(headers), RowSource::Memory(csv))
+    } else {
+        // The rest of the file follows the head already read.
+        let mut file = File::open(path).map_err(|e| unreadable(&e))?;
+        std::io::Seek::seek(
+            &mut file,
+            std::io::SeekFrom::Start(head.bytes.len() as u64),
+        )
+        .map_err(|e| unreadable(&e))?;
+        let input: Box<dyn Read + Send> = Box::new(
+            std::io::Cursor::new(head.bytes).chain(BufReader::with_capacity(256 * 1024, file)),
+        );
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(input);
+        let headers = reader.byte_headers().map_err(|e| unreadable(&e))?.clone();
+        (
+            decode_headers(headers.iter().collect()),
+            RowSource::Stream(Box::new(reader), csv::ByteRecord::new()),
+        )
+    };
     if headers.iter().all(|h| h.trim().is_empty()) {
         return Err(Message::new(
             &rules::FILE_EMPTY,
@@ -254,15 +446,17 @@ pub fn open_csv(path: &Path) -> Result<Table, Message> {
             "The file has no header row.",
         ));
     }
-    Ok(Table {
-        file: name,
-        sheet: None,
-        headers,
-        rows: RowSource::Csv(Box::new(reader)),
-        notices: Vec::new(),
-        decoded_1252: false,
-        rows_read: 0,
-    })
+    Ok(Table::new(name, None, headers, rows))
+}
+
+fn decode_headers(fields: Vec<&[u8]>) -> Vec<String> {
+    fields
+        .into_iter()
+        .map(|h| match std::str::from_utf8(h) {
+            Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
+            Err(_) => encoding_rs::WINDOWS_1252.decode(h).0.into_owned(),
+        })
+        .collect()
 }
 
 /// The text of a workbook cell as a person would type it: whole numbers without ".0", dates
@@ -348,15 +542,12 @@ pub fn open_xlsx(path: &Path, wanted: &dyn Fn(&[String]) -> bool) -> Result<Vec<
             .skip(h + 1)
             .map(|(i, r)| (u64::from(top) + i as u64 + 1, r))
             .collect();
-        tables.push(Table {
-            file: name.clone(),
-            sheet: Some(sheet.clone()),
+        tables.push(Table::new(
+            name.clone(),
+            Some(sheet.clone()),
             headers,
-            rows: RowSource::Cells(rows.into_iter()),
-            notices: Vec::new(),
-            decoded_1252: false,
-            rows_read: 0,
-        });
+            RowSource::Cells(rows.into_iter()),
+        ));
     }
     Ok(tables)
 }
@@ -364,6 +555,15 @@ pub fn open_xlsx(path: &Path, wanted: &dyn Fn(&[String]) -> bool) -> Result<Vec<
 /// A header as a key: lower case, runs of anything but letters and digits as one `_`.
 pub fn header_key(h: &str) -> String {
     let mut out = String::with_capacity(h.len());
+    // Most headers are the template's own: plain ASCII, already keys.
+    if h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !h.starts_with('_')
+        && !h.ends_with('_')
+        && !h.contains("__")
+    {
+        out.push_str(h);
+        return out;
+    }
     let mut gap = false;
     for ch in h.trim().trim_start_matches('\u{feff}').chars() {
         if ch.is_alphanumeric() {
@@ -388,5 +588,25 @@ mod tests {
         assert_eq!(header_key("\u{feff} Worker Ref "), "worker_ref");
         assert_eq!(header_key("FTE (0-1)"), "fte_0_1");
         assert_eq!(header_key("role-code"), "role_code");
+    }
+}
+#[cfg(test)]
+mod memory_csv_tests {
+    use super::*;
+
+    #[test]
+    fn small_files_are_parsed_from_memory() {
+        let dir = std::env::temp_dir().join(format!("cws-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("a.csv");
+        std::fs::write(&p, "\u{feff}a,b\r\n1,2\r\n\r\n3,\"x,y\"\n").unwrap();
+        let mut t = open_csv(&p).unwrap();
+        assert_eq!(t.headers, ["a", "b"]);
+        let mut rows = Vec::new();
+        while let Some(r) = t.next_row() {
+            let (n, cells) = r.unwrap();
+            rows.push((n, cells.to_vec()));
+        }
+        assert_eq!(rows, [(2, vec!["1".to_string(), "2".into()]), (4, vec!["3".into(), "x,y".into()])]);
     }
 }

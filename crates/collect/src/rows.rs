@@ -109,7 +109,7 @@ pub fn table_kind(headers: &[String]) -> Option<TableKind> {
 
 /// Column positions by template name.
 pub struct ColumnMap {
-    index: HashMap<&'static str, usize>,
+    index: rustc_hash::FxHashMap<&'static str, usize>,
 }
 
 impl ColumnMap {
@@ -121,7 +121,7 @@ impl ColumnMap {
         columns: &'static [Column],
         optional_required: &[&str],
     ) -> (ColumnMap, Vec<Message>) {
-        let mut index = HashMap::new();
+        let mut index = rustc_hash::FxHashMap::default();
         let mut messages = Vec::new();
         let file = &table.file;
         for (i, h) in table.headers.iter().enumerate() {
@@ -365,6 +365,15 @@ impl<'r> Cells<'r> {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let day = s.split(['T', ' ']).next().unwrap_or(s);
+    // The template's own form, YYYY-MM-DD, read without a format string.
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *day.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |ds: &[u8]| ds.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+            return NaiveDate::from_ymd_opt(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))
+                .filter(|d| (1900..=2100).contains(&d.year()));
+        }
+    }
     for f in ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(day, f) {
             if (1900..=2100).contains(&d.year()) {

@@ -240,6 +240,16 @@ impl PersonKey {
             Err("a person key is 64 hexadecimal characters (a hashed reference)".to_string())
         }
     }
+    /// The key of a 32-byte digest (lower-case hex, as `from_hex` keeps it).
+    pub fn from_digest(digest: &[u8; 32]) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(64);
+        for b in digest {
+            s.push(HEX[(b >> 4) as usize] as char);
+            s.push(HEX[(b & 15) as usize] as char);
+        }
+        PersonKey(s)
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }
