@@ -345,7 +345,8 @@ fn content_digest(workers: &[WorkerRecord], vacancies: &[Vacancy]) -> String {
         fill(&mut buf);
         Sha256::digest(buf.as_bytes()).into()
     };
-    let date = |d: Option<chrono::NaiveDate>| d.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d));
+    let date =
+        |d: Option<chrono::NaiveDate>| d.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d));
     let mut records: Vec<[u8; 32]> = workers
         .iter()
         .map(|w| {
@@ -387,7 +388,13 @@ fn content_digest(workers: &[WorkerRecord], vacancies: &[Vacancy]) -> String {
         .iter()
         .map(|v| {
             hash_of(&mut |b| {
-                let _ = write!(b, "V|{}|{}|{}", v.role.as_str(), v.fte, v.agency_covered_fte);
+                let _ = write!(
+                    b,
+                    "V|{}|{}|{}",
+                    v.role.as_str(),
+                    v.fte,
+                    v.agency_covered_fte
+                );
             })
         })
         .collect();
@@ -481,6 +488,8 @@ pub fn read_vacancy_file(
 /// area rather than once per return.
 pub struct Held {
     current: HashMap<i64, returns::ReturnRow>,
+    /// The vacancies of the current returns, by return id.
+    vacancies: HashMap<i64, Vec<Vacancy>>,
     previous: HashMap<i64, returns::PreviousTotals>,
 }
 
@@ -488,6 +497,8 @@ impl Held {
     pub async fn load(db: &Db, target: &Target) -> Result<Held, CollectError> {
         Ok(Held {
             current: returns::current_returns_in_area(db, target.collection.id, target.area_id)
+                .await?,
+            vacancies: returns::current_vacancies_in_area(db, target.collection.id, target.area_id)
                 .await?,
             previous: returns::previous_totals_in_area(
                 db,
@@ -587,22 +598,36 @@ async fn prepare(
         let workers: Vec<WorkerRecord> = posts.into_iter().map(|p| p.record).collect();
         let mut vacancies: Vec<Vacancy> = vacancy_rows.into_iter().map(|v| v.vacancy).collect();
         let current = org.and_then(|o| held.current.get(&o.id));
+        let mut digest = None;
         let changes = match current {
             Some(r) => {
-                let held_vacancies = returns::return_vacancies(db, r.id).await?;
+                let held_vacancies = held.vacancies.get(&r.id).map_or(&[][..], Vec::as_slice);
                 if !sub.has_vacancy_table && !held_vacancies.is_empty() {
                     messages.push(
                         Message::new(&rules::VACANCIES_KEPT, &file, format!("No vacancy rows were sent: the {} vacancies already held are kept.", held_vacancies.len()))
                             .organisation(&org_ref),
                     );
-                    vacancies = held_vacancies.clone();
+                    vacancies = held_vacancies.to_vec();
                 }
-                diff(
-                    &returns::return_workers(db, r.id).await?,
-                    &workers,
-                    &held_vacancies,
-                    &vacancies,
-                )
+                let d = content_digest(&workers, &vacancies);
+                let same = d == r.content_digest;
+                digest = Some(d);
+                if same {
+                    // the same content as held: nothing to compare post by post
+                    Changes {
+                        posts_unchanged: workers.len(),
+                        vacancies_before: vacancies.len(),
+                        vacancies_after: vacancies.len(),
+                        ..Changes::default()
+                    }
+                } else {
+                    diff(
+                        &returns::return_workers(db, r.id).await?,
+                        &workers,
+                        held_vacancies,
+                        &vacancies,
+                    )
+                }
             }
             None => diff(&[], &workers, &[], &vacancies),
         };
@@ -646,10 +671,10 @@ async fn prepare(
         } else {
             Vec::new()
         };
-        let digest = if outcome == Outcome::Accepted {
-            content_digest(&workers, &vacancies)
-        } else {
-            String::new()
+        let digest = match (outcome, digest) {
+            (Outcome::Accepted, Some(d)) => d,
+            (Outcome::Accepted, None) => content_digest(&workers, &vacancies),
+            _ => String::new(),
         };
         prepared.push(Prepared {
             outcome: ReturnOutcome {
@@ -789,63 +814,81 @@ pub struct BulkItem {
     pub vacancies: Vec<VacancyRow>,
 }
 
-/// Imports many single-file submissions for one area (a manifest's files, say): files are
-/// read and checked in parallel, and accepted returns are stored many to a transaction.
+/// The submissions of one area in a bulk import.
+pub struct BulkArea {
+    pub target: std::sync::Arc<Target>,
+    pub items: Vec<BulkItem>,
+}
+
+/// Imports many single-file submissions (a manifest's files, say), area by area: files are
+/// read, checked and compared with what is held on all cores, while accepted returns are
+/// stored many to a transaction, so reading and writing overlap across the whole import.
 /// Each submission is judged on its own. `on_report` sees every report as it is stored.
 pub async fn import_bulk(
     db: &Db,
     pseudo: &Pseudonymiser,
-    target: std::sync::Arc<Target>,
-    items: Vec<BulkItem>,
+    areas: Vec<BulkArea>,
     opts: &ImportOptions,
     on_report: &mut (dyn FnMut(ImportReport) + Send),
 ) -> Result<(), CollectError> {
     use rayon::prelude::*;
-    const BATCH: usize = 256;
-    let held = Held::load(db, &target).await?;
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Submission>>(2);
+    use std::sync::Arc;
+    // Small enough to keep both stages busy, large enough for few transactions.
+    const BATCH: usize = 128;
+    type Batch = (Arc<Target>, Result<Vec<PreparedSubmission>, CollectError>);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(4);
     let reader = {
-        let target = std::sync::Arc::clone(&target);
         let pseudo = pseudo.clone();
         let opts = opts.clone();
+        let db = db.clone();
+        let runtime = tokio::runtime::Handle::current();
         std::thread::spawn(move || {
-            let mut items = items;
-            while !items.is_empty() {
-                let rest = items.split_off(BATCH.min(items.len()));
-                let subs: Vec<Submission> = items
-                    .into_par_iter()
-                    .map(|item| {
-                        let mut sub = read_files(
-                            std::slice::from_ref(&item.file),
-                            &target,
-                            &pseudo,
-                            &opts,
-                            &|_| {},
-                        );
-                        if !item.vacancies.is_empty() {
-                            sub.has_vacancy_table = true;
-                        }
-                        for v in item.vacancies {
-                            sub.vacancies
-                                .entry(v.organisation.clone())
-                                .or_default()
-                                .push(v);
-                        }
-                        sub
-                    })
-                    .collect();
-                if sender.blocking_send(subs).is_err() {
-                    return;
+            for area in areas {
+                let target = area.target;
+                let held = match runtime.block_on(Held::load(&db, &target)) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        let _ = sender.blocking_send((target, Err(e)));
+                        return;
+                    }
+                };
+                let mut items = area.items;
+                while !items.is_empty() {
+                    let rest = items.split_off(BATCH.min(items.len()));
+                    let batch: Result<Vec<PreparedSubmission>, CollectError> = items
+                        .into_par_iter()
+                        .map(|item| {
+                            let mut sub = read_files(
+                                std::slice::from_ref(&item.file),
+                                &target,
+                                &pseudo,
+                                &opts,
+                                &|_| {},
+                            );
+                            if !item.vacancies.is_empty() {
+                                sub.has_vacancy_table = true;
+                            }
+                            for v in item.vacancies {
+                                sub.vacancies
+                                    .entry(v.organisation.clone())
+                                    .or_default()
+                                    .push(v);
+                            }
+                            // reading what is held is a short query on the read pool
+                            runtime.block_on(prepare(&db, &target, &held, sub, &opts))
+                        })
+                        .collect();
+                    let failed = batch.is_err();
+                    if sender.blocking_send((Arc::clone(&target), batch)).is_err() || failed {
+                        return;
+                    }
+                    items = rest;
                 }
-                items = rest;
             }
         })
     };
-    while let Some(subs) = receiver.recv().await {
-        let mut batch = Vec::with_capacity(subs.len());
-        for sub in subs {
-            batch.push(prepare(db, &target, &held, sub, opts).await?);
-        }
+    while let Some((target, batch)) = receiver.recv().await {
+        let mut batch = batch?;
         store(db, &target, &mut batch, opts.dry_run).await?;
         for p in batch {
             on_report(p.report);

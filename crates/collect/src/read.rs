@@ -420,11 +420,8 @@ pub fn open_csv_from(path: &Path, head: Head) -> Result<Table, Message> {
     } else {
         // The rest of the file follows the head already read.
         let mut file = File::open(path).map_err(|e| unreadable(&e))?;
-        std::io::Seek::seek(
-            &mut file,
-            std::io::SeekFrom::Start(head.bytes.len() as u64),
-        )
-        .map_err(|e| unreadable(&e))?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(head.bytes.len() as u64))
+            .map_err(|e| unreadable(&e))?;
         let input: Box<dyn Read + Send> = Box::new(
             std::io::Cursor::new(head.bytes).chain(BufReader::with_capacity(256 * 1024, file)),
         );
@@ -556,7 +553,8 @@ pub fn open_xlsx(path: &Path, wanted: &dyn Fn(&[String]) -> bool) -> Result<Vec<
 pub fn header_key(h: &str) -> String {
     let mut out = String::with_capacity(h.len());
     // Most headers are the template's own: plain ASCII, already keys.
-    if h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    if h.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !h.starts_with('_')
         && !h.ends_with('_')
         && !h.contains("__")
@@ -607,6 +605,40 @@ mod memory_csv_tests {
             let (n, cells) = r.unwrap();
             rows.push((n, cells.to_vec()));
         }
-        assert_eq!(rows, [(2, vec!["1".to_string(), "2".into()]), (4, vec!["3".into(), "x,y".into()])]);
+        assert_eq!(
+            rows,
+            [
+                (2, vec!["1".to_string(), "2".into()]),
+                (4, vec!["3".into(), "x,y".into()])
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn large_files_are_streamed_on_from_the_head_already_read() {
+        let dir = std::env::temp_dir().join(format!("cws-read-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("big.csv");
+        let mut text = String::from("n;note\n");
+        let rows = 40_000;
+        for i in 0..rows {
+            // quoted fields with the delimiter and a line break inside, across the head's end
+            text.push_str(&format!("{i};\"a;b\nline {i} padding padding\"\n"));
+        }
+        assert!(text.len() > IN_MEMORY_BYTES);
+        std::fs::write(&p, &text).unwrap();
+        let mut t = open_csv(&p).unwrap();
+        assert_eq!(t.headers, ["n", "note"]);
+        let mut seen = 0;
+        while let Some(r) = t.next_row() {
+            let (line, cells) = r.unwrap();
+            assert_eq!(cells[0], seen.to_string());
+            assert_eq!(cells[1], format!("a;b\nline {seen} padding padding"));
+            assert_eq!(line, 2 + 2 * seen as u64);
+            seen += 1;
+        }
+        assert_eq!(seen, rows);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

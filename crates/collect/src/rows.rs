@@ -370,8 +370,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
         if digits.iter().all(u8::is_ascii_digit) {
             let n = |ds: &[u8]| ds.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
-            return NaiveDate::from_ymd_opt(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]))
-                .filter(|d| (1900..=2100).contains(&d.year()));
+            return NaiveDate::from_ymd_opt(
+                n(&digits[..4]) as i32,
+                n(&digits[4..6]),
+                n(&digits[6..]),
+            )
+            .filter(|d| (1900..=2100).contains(&d.year()));
         }
     }
     for f in ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"] {
@@ -423,7 +427,7 @@ pub fn read_workers(
                 continue;
             }
         };
-        let (post, mut msgs) = worker_row(&file, row, &cells, &map, ctx);
+        let (post, mut msgs) = worker_row(&file, row, cells, &map, ctx);
         messages.append(&mut msgs);
         posts.extend(post);
     }
@@ -773,7 +777,7 @@ pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, 
         let mut c = Cells {
             file: &file,
             row,
-            cells: &cells,
+            cells,
             map: &map,
             messages: Vec::new(),
         };

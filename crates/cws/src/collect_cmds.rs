@@ -330,6 +330,7 @@ async fn import_manifest(
     let started = std::time::Instant::now();
     let mut reports = Vec::new();
     let (mut rows, mut accepted, mut refused) = (total_rows, 0usize, 0usize);
+    let mut areas = Vec::with_capacity(by_area.len());
     for (area, orgs) in by_area {
         let target = Target::load(db, &area, opts.census).await?;
         // An area's vacancies file sits beside its organisation files.
@@ -366,33 +367,29 @@ async fn import_manifest(
                 })
             })
             .collect();
-        let json = args.json;
-        let mut on_report = |r: ImportReport| {
-            rows += r.rows_read;
-            if r.accepted {
-                accepted += 1;
-            } else {
-                refused += 1;
-                if !json {
-                    bar.suspend(|| print_report(&r));
-                }
-            }
-            bar.inc(1);
-            bar.set_message(format!("{rows} rows"));
-            if json || !r.accepted {
-                reports.push(r);
-            }
-        };
-        import::import_bulk(
-            db,
-            pseudo,
-            std::sync::Arc::new(target),
+        areas.push(import::BulkArea {
+            target: std::sync::Arc::new(target),
             items,
-            opts,
-            &mut on_report,
-        )
-        .await?;
+        });
     }
+    let json = args.json;
+    let mut on_report = |r: ImportReport| {
+        rows += r.rows_read;
+        if r.accepted {
+            accepted += 1;
+        } else {
+            refused += 1;
+            if !json {
+                bar.suspend(|| print_report(&r));
+            }
+        }
+        bar.inc(1);
+        bar.set_message(format!("{rows} rows"));
+        if json || !r.accepted {
+            reports.push(r);
+        }
+    };
+    import::import_bulk(db, pseudo, areas, opts, &mut on_report).await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     if !args.json {

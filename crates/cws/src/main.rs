@@ -3,6 +3,11 @@
 mod collect_cmds;
 mod config;
 
+/// mimalloc: imports and figures allocate many small records on several threads at once,
+/// where it is markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -238,6 +238,30 @@ pub async fn return_vacancies(db: &Db, return_id: i64) -> Result<Vec<Vacancy>> {
         .collect()
 }
 
+/// The vacancies of every current return of an area in a collection, by return id.
+pub async fn current_vacancies_in_area(
+    db: &Db,
+    collection_id: i64,
+    area_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<Vacancy>>> {
+    let rows: Vec<(i64, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT v.return_id, v.role_code, v.fte, v.agency_covered_fte
+         FROM vacancy v JOIN workforce_return r ON r.id = v.return_id
+         JOIN organisation o ON o.id = r.organisation_id
+         WHERE r.collection_id = $1 AND o.area_id = $2 AND r.is_current = TRUE
+         ORDER BY v.id")
+        .bind(collection_id).bind(area_id).fetch_all(p).await?);
+    let mut out: std::collections::HashMap<i64, Vec<Vacancy>> = Default::default();
+    for (return_id, role, fte, agency) in rows {
+        out.entry(return_id).or_default().push(Vacancy {
+            role: RoleCode::parse(&role).map_err(invalid)?,
+            fte,
+            agency_covered_fte: agency,
+        });
+    }
+    Ok(out)
+}
+
 /// Headcount in post and vacancy FTE of an organisation's current return at the latest
 /// census before `census`, for the swing rules.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -161,6 +161,9 @@ pub async fn insert_workers<W: std::borrow::Borrow<WorkerRecord>>(
     tx: &mut Tx,
     workers: &[(i64, W)],
 ) -> Result<u64> {
+    if let Tx::Sqlite(t) = tx {
+        return insert_workers_sqlite(t, workers).await;
+    }
     let quals: Vec<String> = workers
         .iter()
         .map(|(_, w)| w.borrow().qualifications.join(";"))
@@ -201,6 +204,140 @@ pub async fn insert_workers<W: std::borrow::Borrow<WorkerRecord>>(
         })
         .collect();
     insert_rows(tx, "worker", WORKER_COLUMNS, &rows).await
+}
+
+/// SQLite: one prepared single-row INSERT stepped per worker, on the transaction's own
+/// connection. Millions of rows arrive in a national import, and binding them one statement
+/// at a time through SQLite's C interface costs a fraction of building multi-row statements.
+async fn insert_workers_sqlite<W: std::borrow::Borrow<WorkerRecord>>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    workers: &[(i64, W)],
+) -> Result<u64> {
+    use rusqlite::types::{ToSqlOutput, Value};
+    if workers.is_empty() {
+        return Ok(0);
+    }
+    let mut handle = tx.lock_handle().await?;
+    // SAFETY: the handle is open and locked for this scope; `from_handle` borrows it and does
+    // not close it when the connection is dropped, which happens before the lock is released.
+    let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
+        .map_err(sqlite_error)?;
+    let placeholders = vec!["?"; WORKER_COLUMNS.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO worker ({}) VALUES ({placeholders})",
+        WORKER_COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare(&sql).map_err(sqlite_error)?;
+    let mut dates = DateText::default();
+    let mut quals = String::new();
+    for (rid, w) in workers {
+        let w: &WorkerRecord = w.borrow();
+        quals.clear();
+        for (i, q) in w.qualifications.iter().enumerate() {
+            if i > 0 {
+                quals.push(';');
+            }
+            quals.push_str(q);
+        }
+        let [start, leave, vetting, safeguarding] = dates.set([
+            w.start_date,
+            w.leaving.map(|l| l.date),
+            w.vetting_date,
+            w.safeguarding_training,
+        ]);
+        let values: [ToSqlOutput; 26] = [
+            ToSqlOutput::Owned(Value::Integer(*rid)),
+            text(w.person.as_str()),
+            text(w.role.as_str()),
+            w.fte.map_or(ToSqlOutput::Owned(Value::Null), |f| {
+                ToSqlOutput::Owned(Value::Real(f.get()))
+            }),
+            text(w.contract.code()),
+            opt_text(start),
+            opt_text(leave),
+            opt_text(w.leaving.map(|l| l.reason.code())),
+            opt_text(w.leaving.map(|l| l.destination.code())),
+            w.birth_year.map_or(ToSqlOutput::Owned(Value::Null), |y| {
+                ToSqlOutput::Owned(Value::Integer(i64::from(y)))
+            }),
+            text(w.sex.code()),
+            text(w.ethnicity.code()),
+            text(w.disability.code()),
+            opt_text(w.qual_level.map(|q| q.code())),
+            text(&quals),
+            ToSqlOutput::Owned(Value::Integer(i64::from(w.common_core))),
+            ToSqlOutput::Owned(Value::Integer(i64::from(w.induction))),
+            ToSqlOutput::Owned(Value::Integer(i64::from(w.integrated.caf_trained))),
+            ToSqlOutput::Owned(Value::Integer(i64::from(w.integrated.lead_professional))),
+            ToSqlOutput::Owned(Value::Integer(i64::from(w.integrated.budget_holding))),
+            opt_text(w.integrated.multi_agency.map(|m| m.code())),
+            text(w.vetting.code()),
+            opt_text(vetting),
+            opt_text(safeguarding),
+            w.days_lost.map_or(ToSqlOutput::Owned(Value::Null), |d| {
+                ToSqlOutput::Owned(Value::Real(d))
+            }),
+            w.cases.map_or(ToSqlOutput::Owned(Value::Null), |c| {
+                ToSqlOutput::Owned(Value::Integer(i64::from(c)))
+            }),
+        ];
+        for (i, v) in values.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, v).map_err(sqlite_error)?;
+        }
+        stmt.raw_execute().map_err(sqlite_error)?;
+    }
+    Ok(workers.len() as u64)
+}
+
+fn text(s: &str) -> rusqlite::types::ToSqlOutput<'_> {
+    rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes()))
+}
+
+fn opt_text(s: Option<&str>) -> rusqlite::types::ToSqlOutput<'_> {
+    s.map_or(
+        rusqlite::types::ToSqlOutput::Owned(rusqlite::types::Value::Null),
+        text,
+    )
+}
+
+fn sqlite_error(e: rusqlite::Error) -> crate::StoreError {
+    crate::StoreError::Invalid(format!("SQLite: {e}"))
+}
+
+/// Dates written as SQLite text (YYYY-MM-DD, as sqlx writes them) into reused buffers.
+#[derive(Default)]
+struct DateText {
+    buf: [[u8; 10]; 4],
+}
+
+impl DateText {
+    fn set(&mut self, dates: [Option<NaiveDate>; 4]) -> [Option<&str>; 4] {
+        use chrono::Datelike;
+        for (slot, d) in self.buf.iter_mut().zip(dates) {
+            if let Some(d) = d {
+                let (y, m, day) = (d.year().clamp(0, 9999) as u32, d.month(), d.day());
+                *slot = [
+                    b'0' + (y / 1000) as u8,
+                    b'0' + (y / 100 % 10) as u8,
+                    b'0' + (y / 10 % 10) as u8,
+                    b'0' + (y % 10) as u8,
+                    b'-',
+                    b'0' + (m / 10) as u8,
+                    b'0' + (m % 10) as u8,
+                    b'-',
+                    b'0' + (day / 10) as u8,
+                    b'0' + (day % 10) as u8,
+                ];
+            }
+        }
+        let mut out = [None; 4];
+        for (i, d) in dates.iter().enumerate() {
+            if d.is_some() {
+                out[i] = std::str::from_utf8(&self.buf[i]).ok();
+            }
+        }
+        out
+    }
 }
 
 /// Inserts vacancies, each with the id of its return.

@@ -22,12 +22,12 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3],
+            vec![1, 2, 3, 4],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
-        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2, 3]);
+        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2, 3, 4]);
     }
 }
 
@@ -49,6 +49,8 @@ fn the_two_migration_folders_describe_the_same_schema() {
             files
                 .iter()
                 .map(|f| std::fs::read_to_string(f).unwrap())
+                // storage tuning for one backend is compared by name only
+                .filter(|text| !text.starts_with("-- Storage only"))
                 .collect::<Vec<_>>()
                 .join("\n"),
         )
