@@ -2,6 +2,7 @@
 
 mod collect_cmds;
 mod config;
+mod figures_cmd;
 
 /// mimalloc: imports and figures allocate many small records on several threads at once,
 /// where it is markedly faster than the system allocator.
@@ -100,6 +101,8 @@ enum Command {
     /// Collections: census dates, windows and who has returned.
     #[command(subcommand)]
     Collection(collect_cmds::CollectionCommand),
+    /// Workforce figures (SPEC §6) for England, a region or an area, cut by dimensions.
+    Figures(figures_cmd::FiguresArgs),
     /// Print the effective configuration.
     Config,
 }
@@ -230,6 +233,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await?;
         }
         Command::Rules { json } => collect_cmds::rules_cmd(json)?,
+        Command::Figures(args) => {
+            let db = open(&config).await?;
+            figures_cmd::figures(&db, args).await?;
+            db.close().await;
+        }
         Command::Import(args) => {
             let db = open(&config).await?;
             let pseudo = pseudonymiser(&db, &config).await?;

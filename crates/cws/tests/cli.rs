@@ -226,3 +226,107 @@ fn generated_return_files_import_as_the_demo_workforce_unchanged() {
         stdout(&status)
     );
 }
+
+#[test]
+fn figures_are_printed_and_written_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let table = cws(dir.path(), &["figures", "--area", "318"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let out = stdout(&table);
+    for name in [
+        "inpost_fte",
+        "turnover_rate_fte",
+        "vacancy_rate_fte",
+        "caseload_fte",
+    ] {
+        assert!(out.contains(name), "{out}");
+    }
+    // CSV by role group: a header of dimension and DfE names, one row per group
+    let csv = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "E09000027",
+            "--by",
+            "role_group",
+            "--measures",
+            "inpost_headcount,turnover_rate_fte",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("role_group,inpost_headcount,turnover_rate_fte")
+    );
+    assert!(
+        lines.any(|l| l.starts_with("Teachers and school leaders,")),
+        "{text}"
+    );
+    // the tidy format has Total rows beside each cut
+    let tidy = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--by",
+            "contract",
+            "--measures",
+            "inpost_fte",
+            "--format",
+            "tidy",
+        ],
+    );
+    let text = stdout(&tidy);
+    assert!(text.starts_with("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,new_la_code,la_name,contract,inpost_fte"), "{text}");
+    assert!(text.contains("2025,Reporting year,Local authority,E92000001,England,E12000007,London,E09000027,Richmond upon Thames,Total,"), "{text}");
+    assert!(text.contains(",Permanent,"), "{text}");
+    // the sum of the cut rows is the Total row
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let total: f64 = rows.iter().find(|r| r[9] == "Total").unwrap()[10]
+        .parse()
+        .unwrap();
+    let parts: f64 = rows
+        .iter()
+        .filter(|r| r[9] != "Total")
+        .filter_map(|r| r[10].parse::<f64>().ok())
+        .sum();
+    assert!(
+        (total - parts).abs() < 0.05 * rows.len() as f64,
+        "{total} vs {parts}"
+    );
+    // JSON for machines
+    let json = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--format",
+            "json",
+            "--by",
+            "sector",
+            "--measures",
+            "inpost_fte",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["dimensions"][0], "sector");
+    assert!(doc["rows"].as_array().unwrap().len() > 1);
+    // mistakes are named
+    let bad = cws(dir.path(), &["figures", "--measures", "nonsense"]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("'nonsense' is not a measure"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -610,3 +610,68 @@ async fn replace_statuses(
     .await?;
     Ok(())
 }
+
+/// One stored post of a current return, with its organisation, for building snapshots.
+pub struct CurrentPost {
+    pub organisation_id: i64,
+    pub record: WorkerRecord,
+}
+
+/// Calls `each` with every post of every current return in a collection, streamed (a
+/// national collection holds millions), ordered by organisation.
+pub async fn for_each_current_post(
+    db: &Db,
+    collection_id: i64,
+    mut each: impl FnMut(CurrentPost) + Send,
+) -> Result<()> {
+    use futures_util::TryStreamExt;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        organisation_id: i64,
+        #[sqlx(flatten)]
+        w: WorkerRow,
+    }
+    const SQL: &str = "SELECT r.organisation_id, w.person_key, w.role_code, w.fte, w.contract, w.start_date, w.leave_date, w.leave_reason, w.leave_destination, w.birth_year, w.sex, w.ethnicity, w.disability, w.qual_level, w.qualifications, w.common_core, w.induction, w.caf_trained, w.lead_professional, w.budget_holding, w.multi_agency, w.vetting, w.vetting_date, w.safeguarding_training, w.days_lost, w.cases
+         FROM worker w JOIN workforce_return r ON r.id = w.return_id
+         WHERE r.collection_id = $1 AND r.is_current = TRUE ORDER BY r.organisation_id, w.id";
+    on_pool!(db, p => {
+        let mut rows = sqlx::query_as::<_, Row>(SQL).bind(collection_id).fetch(p);
+        while let Some(row) = rows.try_next().await? {
+            each(CurrentPost { organisation_id: row.organisation_id, record: row.w.into_record()? });
+        }
+        Ok(())
+    })
+}
+
+/// The vacancies of every current return in a collection, with their organisations.
+pub async fn current_vacancies(db: &Db, collection_id: i64) -> Result<Vec<(i64, Vacancy)>> {
+    let rows: Vec<(i64, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT r.organisation_id, v.role_code, v.fte, v.agency_covered_fte
+         FROM vacancy v JOIN workforce_return r ON r.id = v.return_id
+         WHERE r.collection_id = $1 AND r.is_current = TRUE ORDER BY r.organisation_id, v.id")
+        .bind(collection_id).fetch_all(p).await?);
+    rows.into_iter()
+        .map(|(org, role, fte, agency)| {
+            Ok((
+                org,
+                Vacancy {
+                    role: RoleCode::parse(&role).map_err(invalid)?,
+                    fte,
+                    agency_covered_fte: agency,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Every organisation with its area, for building snapshots.
+pub async fn all_organisations(db: &Db) -> Result<Vec<(i64, OrganisationRow)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        area_id: i64,
+        #[sqlx(flatten)]
+        o: OrganisationRow,
+    }
+    let rows: Vec<Row> = on_pool!(db, p => sqlx::query_as("SELECT area_id, id, reference, name, sector, service, setting_type, disadvantaged, synthetic FROM organisation ORDER BY id").fetch_all(p).await?);
+    Ok(rows.into_iter().map(|r| (r.area_id, r.o)).collect())
+}

@@ -1,0 +1,502 @@
+//! The figures engine: one pass over a snapshot's columns, adding each post's contribution to
+//! the `Sums` of its group, on all cores.
+//!
+//! Definitions at census date C, for the year (C − 1 year, C]:
+//! - in post: started on or before C (or start not given) and not left by C; someone leaving
+//!   on the census date is a leaver, not in post;
+//! - starters and leavers: start or leaving date in the year (a starter who left in the same
+//!   year counts as both);
+//! - "inpost", starters, leavers, absence: employed posts (every contract but agency), as DfE
+//!   counts them; agency figures: agency posts in post;
+//! - headcounts count each person once, in their most senior post (FTE adds every post, and
+//!   posts without an FTE are left out of FTE sums and counted in `fte_missing_posts`);
+//! - people measures (age, diversity, qualifications, training, vetting, integrated working)
+//!   are over everyone in post, employed or agency, once each;
+//! - case holders: posts in case-holding roles with cases given, employed or agency.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::measure::{Params, Sums};
+use crate::snapshot::{days, flag, Snapshot, NO_DATE, UNKNOWN};
+
+/// A way to cut the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    Region,
+    Area,
+    Sector,
+    Service,
+    SettingType,
+    Role,
+    RoleGroup,
+    Contract,
+    CoreWider,
+}
+
+impl Dimension {
+    pub const ALL: &'static [Dimension] = &[
+        Dimension::Region,
+        Dimension::Area,
+        Dimension::Sector,
+        Dimension::Service,
+        Dimension::SettingType,
+        Dimension::Role,
+        Dimension::RoleGroup,
+        Dimension::Contract,
+        Dimension::CoreWider,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Region => "region",
+            Dimension::Area => "area",
+            Dimension::Sector => "sector",
+            Dimension::Service => "service",
+            Dimension::SettingType => "setting_type",
+            Dimension::Role => "role",
+            Dimension::RoleGroup => "role_group",
+            Dimension::Contract => "contract",
+            Dimension::CoreWider => "core_wider",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Dimension> {
+        Dimension::ALL.iter().copied().find(|d| d.name() == s)
+    }
+}
+
+/// Which areas the figures cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Nation,
+    Region(String),
+    Area(String),
+}
+
+/// Settings of a computation beyond the measure definitions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    pub params: Params,
+    /// Retirement age and the year by which "reaching retirement" is counted.
+    pub retirement_age: i32,
+    pub horizon_year: i32,
+    /// How long a vetting check stays in date.
+    pub vetting_valid_months: u32,
+}
+
+impl Options {
+    pub fn for_census(census: NaiveDate) -> Options {
+        Options {
+            params: Params::default(),
+            retirement_age: 65,
+            horizon_year: census.year() + 10,
+            vetting_valid_months: 36,
+        }
+    }
+}
+
+/// The most dimensions one table may have.
+pub const MAX_DIMENSIONS: usize = 4;
+type Key = [u32; MAX_DIMENSIONS];
+/// The key of a vacancy's contract: vacant posts have none.
+const VACANT: u32 = u32::MAX - 1;
+
+/// One group of a table: its labels by dimension, and its sums.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub labels: Vec<String>,
+    pub sums: Sums,
+}
+
+/// Errors in a figures request.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum FiguresError {
+    #[error("at most {MAX_DIMENSIONS} dimensions can be combined in one table")]
+    TooManyDimensions,
+    #[error("there is no {0} with the code '{1}'")]
+    UnknownScope(&'static str, String),
+    #[error("the snapshot has no census date")]
+    NoCensus,
+}
+
+struct Context<'a> {
+    snap: &'a Snapshot,
+    dims: &'a [Dimension],
+    in_scope: Vec<bool>,
+    census: i32,
+    year_start: i32,
+    vetting_from: i32,
+    vetting_due_from: i32,
+    vetting_due_to: i32,
+    census_year: i32,
+    opts: Options,
+}
+
+/// Computes the sums of every group of `dims` within `scope`.
+pub fn compute(
+    snap: &Snapshot,
+    scope: &Scope,
+    dims: &[Dimension],
+    opts: &Options,
+) -> Result<Vec<Group>, FiguresError> {
+    if dims.len() > MAX_DIMENSIONS {
+        return Err(FiguresError::TooManyDimensions);
+    }
+    let census = snap.census.ok_or(FiguresError::NoCensus)?;
+    let in_scope: Vec<bool> = match scope {
+        Scope::Nation => vec![true; snap.areas.len()],
+        Scope::Region(code) => {
+            let v: Vec<bool> = snap.areas.iter().map(|a| &a.region_code == code).collect();
+            if !v.contains(&true) {
+                return Err(FiguresError::UnknownScope("region", code.clone()));
+            }
+            v
+        }
+        Scope::Area(code) => {
+            let v: Vec<bool> = snap.areas.iter().map(|a| &a.code == code).collect();
+            if !v.contains(&true) {
+                return Err(FiguresError::UnknownScope("area", code.clone()));
+            }
+            v
+        }
+    };
+    let minus = |m: u32| days(census.checked_sub_months(Months::new(m)));
+    let ctx = Context {
+        snap,
+        dims,
+        in_scope,
+        census: days(Some(census)),
+        year_start: minus(12),
+        vetting_from: minus(opts.vetting_valid_months),
+        vetting_due_from: minus(opts.vetting_valid_months),
+        vetting_due_to: days(
+            census
+                .checked_add_days(chrono::Days::new(90))
+                .and_then(|d| d.checked_sub_months(Months::new(opts.vetting_valid_months))),
+        ),
+        census_year: census.year(),
+        opts: *opts,
+    };
+    const CHUNK: usize = 1 << 16;
+    let n = snap.len();
+    let posts = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut acc: FxHashMap<Key, Sums> = FxHashMap::default();
+            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                ctx.add_post(i, &mut acc);
+            }
+            acc
+        })
+        .reduce(FxHashMap::default, merge);
+    let mut acc = posts;
+    for i in 0..snap.vac_org.len() {
+        ctx.add_vacancy(i, &mut acc);
+    }
+    ctx.add_settings(&mut acc);
+    let mut groups: Vec<(Key, Group)> = acc
+        .into_iter()
+        .map(|(k, sums)| {
+            (
+                k,
+                Group {
+                    labels: ctx.labels(&k),
+                    sums,
+                },
+            )
+        })
+        .collect();
+    groups.sort_by(|a, b| a.1.labels.cmp(&b.1.labels));
+    Ok(groups.into_iter().map(|(_, g)| g).collect())
+}
+
+fn merge(mut a: FxHashMap<Key, Sums>, b: FxHashMap<Key, Sums>) -> FxHashMap<Key, Sums> {
+    for (k, s) in b {
+        a.entry(k).or_default().add(&s);
+    }
+    a
+}
+
+impl Context<'_> {
+    fn key(&self, org: u32, role: u16, contract: u32) -> Key {
+        let s = self.snap;
+        let o = &s.orgs[org as usize];
+        let r = s.roles.get(role as usize);
+        let mut k = [0u32; MAX_DIMENSIONS];
+        for (slot, d) in k.iter_mut().zip(self.dims) {
+            *slot = match d {
+                // keyed by the first area of the region, labelled by the region
+                Dimension::Region => s.area_region[o.area as usize] as u32,
+                Dimension::Area => o.area as u32,
+                Dimension::Sector => o.sector_code as u32,
+                Dimension::Service => o.service_code as u32,
+                Dimension::SettingType => o.setting_code as u32,
+                Dimension::Role => role as u32,
+                Dimension::RoleGroup => r.map_or(u32::MAX, |r| r.group as u32),
+                Dimension::Contract => contract,
+                Dimension::CoreWider => r.map_or(u32::MAX, |r| r.core_wider as u32),
+            };
+        }
+        k
+    }
+
+    fn labels(&self, k: &Key) -> Vec<String> {
+        let s = self.snap;
+        self.dims
+            .iter()
+            .zip(k)
+            .map(|(d, &v)| match d {
+                Dimension::Region => s
+                    .areas
+                    .get(v as usize)
+                    .map_or_else(String::new, |a| a.region_name.clone()),
+                Dimension::Area => s
+                    .areas
+                    .get(v as usize)
+                    .map_or_else(String::new, |a| a.name.clone()),
+                Dimension::Sector => {
+                    code_label::<cws_domain::organisation::Sector>(&s.dictionary.0, v)
+                }
+                Dimension::Service => {
+                    code_label::<cws_domain::organisation::Service>(&s.dictionary.1, v)
+                }
+                Dimension::SettingType => {
+                    code_label::<cws_domain::organisation::SettingType>(&s.dictionary.2, v)
+                }
+                Dimension::Role => s
+                    .roles
+                    .get(v as usize)
+                    .map_or_else(|| "Unknown role".into(), |r| r.title.clone()),
+                Dimension::RoleGroup => cws_domain::role::RoleGroup::ALL
+                    .get(v as usize)
+                    .map_or_else(|| "Unknown".into(), |g| g.label().to_string()),
+                Dimension::Contract if v == VACANT => "Vacant posts".into(),
+                Dimension::Contract => cws_domain::worker::ContractType::ALL
+                    .get(v as usize)
+                    .map_or_else(|| "Unknown".into(), |c| c.label().to_string()),
+                Dimension::CoreWider => cws_domain::role::CoreWider::ALL
+                    .get(v as usize)
+                    .map_or_else(|| "Unknown".into(), |c| c.label().to_string()),
+            })
+            .collect()
+    }
+
+    fn add_post(&self, i: usize, acc: &mut FxHashMap<Key, Sums>) {
+        let s = self.snap;
+        if !s.live[i] {
+            return;
+        }
+        let org = s.org[i];
+        if !self.in_scope[s.orgs[org as usize].area as usize] {
+            return;
+        }
+        let (start, leave, flags) = (s.start[i], s.leave[i], s.flags[i]);
+        let started = start == NO_DATE || start <= self.census;
+        let in_post = started && (leave == NO_DATE || leave > self.census);
+        let leaver = leave != NO_DATE && leave > self.year_start && leave <= self.census;
+        let starter = start != NO_DATE && start > self.year_start && start <= self.census;
+        if !(in_post || leaver || starter) {
+            return;
+        }
+        let sums = acc
+            .entry(self.key(org, s.role[i], s.contract[i] as u32))
+            .or_default();
+        let fte = s.fte[i] as f64;
+        let fte_known = !fte.is_nan();
+        let fte0 = if fte_known { fte } else { 0.0 };
+        let primary = flags & flag::PRIMARY != 0;
+        let one = |b: bool| if b { 1.0 } else { 0.0 };
+        if flags & flag::AGENCY == 0 {
+            if in_post {
+                sums.inpost_fte += fte0;
+                sums.inpost_headcount += one(primary);
+                sums.fte_missing_posts += one(!fte_known);
+                let lost = s.days_lost[i] as f64;
+                if !lost.is_nan() {
+                    sums.working_days_lost_fte += lost;
+                }
+            }
+            if starter {
+                sums.starters_fte += fte0;
+                sums.starters_headcount += one(primary);
+            }
+            if leaver {
+                sums.leavers_fte += fte0;
+                sums.leavers_headcount += one(primary);
+            }
+        } else if in_post {
+            sums.agency_fte += fte0;
+            sums.agency_headcount += one(primary);
+            sums.fte_missing_posts += one(!fte_known);
+        }
+        if !in_post {
+            return;
+        }
+        if flags & flag::CASE_HOLDER != 0 {
+            sums.case_holders_fte += fte0;
+            sums.cases += s.cases[i] as f64;
+        }
+        if !primary {
+            return;
+        }
+        sums.people += 1.0;
+        let by = s.birth_year[i] as i32;
+        if by > 0 {
+            let age = self.census_year - by;
+            sums.age_known += 1.0;
+            match age {
+                ..20 => sums.age_under_20 += 1.0,
+                20..30 => sums.age_20_29 += 1.0,
+                30..40 => sums.age_30_39 += 1.0,
+                40..50 => sums.age_40_49 += 1.0,
+                50..60 => sums.age_50_59 += 1.0,
+                _ => sums.age_60_plus += 1.0,
+            }
+            sums.age_55_plus += one(age >= 55);
+            sums.reaching_retirement +=
+                one(by + self.opts.retirement_age <= self.opts.horizon_year);
+        }
+        match s.sex[i] {
+            UNKNOWN => {}
+            x => {
+                sums.sex_known += 1.0;
+                sums.female += one(x == cws_domain::worker::Sex::Female as u8);
+                sums.male += one(x == cws_domain::worker::Sex::Male as u8);
+            }
+        }
+        match s.ethnic_group[i] {
+            UNKNOWN => {}
+            g => {
+                sums.ethnicity_known += 1.0;
+                sums.ethnic_minority += one(g != cws_domain::worker::EthnicGroup::White as u8);
+            }
+        }
+        if flags & flag::DISABILITY_KNOWN != 0 {
+            sums.disability_known += 1.0;
+            sums.disabled += one(flags & flag::DISABLED != 0);
+        }
+        match s.qual[i] {
+            UNKNOWN => {}
+            q => {
+                use cws_domain::worker::QualLevel;
+                sums.qual_known += 1.0;
+                if q >= QualLevel::L6 as u8 {
+                    sums.graduates += 1.0;
+                } else {
+                    sums.non_graduates += 1.0;
+                    sums.level3_plus_non_graduates += one(q >= QualLevel::L3 as u8);
+                }
+            }
+        }
+        sums.common_core += one(flags & flag::COMMON_CORE != 0);
+        sums.induction += one(flags & flag::INDUCTION != 0);
+        let vetted = s.vetting_date[i];
+        if flags & flag::VETTED != 0 && vetted != NO_DATE {
+            sums.vetting_in_date += one(vetted > self.vetting_from && vetted <= self.census);
+            sums.vetting_due_90_days +=
+                one(vetted > self.vetting_due_from && vetted <= self.vetting_due_to);
+        }
+        sums.caf_trained += one(flags & flag::CAF_TRAINED != 0);
+        sums.lead_professionals += one(flags & flag::LEAD_PROFESSIONAL != 0);
+        sums.multi_agency += one(flags & flag::MULTI_AGENCY != 0);
+        if start != NO_DATE {
+            sums.service_known += 1.0;
+            let years = (self.census - start) as f64 / 365.25;
+            if years < 2.0 {
+                sums.service_under_2_years += 1.0;
+            } else if years < 5.0 {
+                sums.service_2_to_5_years += 1.0;
+            } else {
+                sums.service_5_plus_years += 1.0;
+            }
+        }
+    }
+
+    fn add_vacancy(&self, i: usize, acc: &mut FxHashMap<Key, Sums>) {
+        let s = self.snap;
+        if !s.vac_live[i] {
+            return;
+        }
+        let org = s.vac_org[i];
+        if !self.in_scope[s.orgs[org as usize].area as usize] {
+            return;
+        }
+        let sums = acc.entry(self.key(org, s.vac_role[i], VACANT)).or_default();
+        sums.vacancy_fte += s.vac_fte[i] as f64;
+        sums.agency_cover_fte += s.vac_agency[i] as f64;
+    }
+
+    /// Full day care settings and their graduate leaders (an Early Years Professional,
+    /// teacher or graduate in an early years post, in post at the census date).
+    fn add_settings(&self, acc: &mut FxHashMap<Key, Sums>) {
+        let s = self.snap;
+        let mut leaders: FxHashMap<u32, (u32, u16)> = FxHashMap::default();
+        for i in 0..s.len() {
+            let org = s.org[i];
+            let o = &s.orgs[org as usize];
+            if !s.live[i] || o.setting_type != "full_day_care" || !self.in_scope[o.area as usize] {
+                continue;
+            }
+            let in_post = (s.start[i] == NO_DATE || s.start[i] <= self.census)
+                && (s.leave[i] == NO_DATE || s.leave[i] > self.census);
+            if !in_post {
+                continue;
+            }
+            let e = leaders.entry(org).or_insert((0, u16::MAX));
+            let early_years = s
+                .roles
+                .get(s.role[i] as usize)
+                .is_some_and(|r| r.group == cws_domain::role::RoleGroup::EarlyYears);
+            let graduate = s.flags[i] & flag::GRADUATE_LEADER_QUAL != 0
+                || (s.qual[i] != UNKNOWN && s.qual[i] >= cws_domain::worker::QualLevel::L6 as u8);
+            if early_years && graduate {
+                e.0 += 1;
+            }
+            // the setting is counted under its most senior early years role
+            if early_years && e.1 == u16::MAX {
+                e.1 = s.role[i];
+            }
+        }
+        for (org, (count, role)) in leaders {
+            let key = self.key(org, role, VACANT);
+            let sums = acc.entry(key).or_default();
+            sums.settings += 1.0;
+            sums.settings_with_graduate_leader += if count >= 1 { 1.0 } else { 0.0 };
+            if s.orgs[org as usize].disadvantaged {
+                sums.disadvantaged_settings += 1.0;
+                sums.disadvantaged_settings_with_two_graduate_leaders +=
+                    if count >= 2 { 1.0 } else { 0.0 };
+            }
+        }
+    }
+}
+
+/// The label of a code in a snapshot's dictionary: the code list's label when it has one.
+fn code_label<T: CodeLabel>(dictionary: &[String], key: u32) -> String {
+    dictionary
+        .get(key as usize)
+        .map_or_else(|| "Unknown".into(), |c| T::label_of(c))
+}
+
+trait CodeLabel {
+    fn label_of(code: &str) -> String;
+}
+
+macro_rules! code_label {
+    ($($t:ty),*) => {$(
+        impl CodeLabel for $t {
+            fn label_of(code: &str) -> String {
+                <$t>::parse(code).map_or_else(|_| code.to_string(), |v| v.label().to_string())
+            }
+        }
+    )*};
+}
+code_label!(
+    cws_domain::organisation::Sector,
+    cws_domain::organisation::Service,
+    cws_domain::organisation::SettingType
+);

@@ -1,0 +1,14 @@
+//! Analysing the workforce: the figures of SPEC §6 from worker-level returns (through a
+//! compact in-memory snapshot of each census) or from published figures, cut by any
+//! dimension, compared over time and with neighbours, and protected by disclosure control
+//! before anything leaves its area.
+
+pub mod figures;
+pub mod load;
+pub mod measure;
+pub mod published;
+pub mod snapshot;
+
+pub use figures::{compute, Dimension, Group, Options, Scope};
+pub use measure::{Kind, Measure, Params, Sums};
+pub use snapshot::Snapshot;

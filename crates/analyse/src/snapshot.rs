@@ -1,0 +1,408 @@
+//! A compact columnar form of one census's worker-level returns, built once from the store
+//! and updated organisation by organisation when a return is accepted.
+//!
+//! Each post is one entry in parallel columns of small integers (dictionary codes, days since
+//! the common era, flags); figures are computed in one pass over the columns.
+
+use chrono::{Datelike, NaiveDate};
+use cws_domain::collection::Vacancy;
+use cws_domain::role::Role;
+use cws_domain::worker::{ContractType, EthnicGroup, Sex, WorkerRecord};
+use cws_store::returns::OrganisationRow;
+use rustc_hash::FxHashMap;
+
+/// A value that is not known, in the small-integer columns.
+pub const UNKNOWN: u8 = u8::MAX;
+/// A date that is not given (days columns).
+pub const NO_DATE: i32 = i32::MIN;
+
+/// Flags of a post (bits of `Snapshot::flags`).
+pub mod flag {
+    pub const COMMON_CORE: u16 = 1;
+    pub const INDUCTION: u16 = 1 << 1;
+    pub const CAF_TRAINED: u16 = 1 << 2;
+    pub const LEAD_PROFESSIONAL: u16 = 1 << 3;
+    pub const MULTI_AGENCY: u16 = 1 << 4;
+    pub const AGENCY: u16 = 1 << 5;
+    /// This post counts the person in headcounts (their most senior post).
+    pub const PRIMARY: u16 = 1 << 6;
+    pub const GRADUATE_LEADER_QUAL: u16 = 1 << 7;
+    pub const DISABLED: u16 = 1 << 8;
+    pub const DISABILITY_KNOWN: u16 = 1 << 9;
+    pub const CASE_HOLDER: u16 = 1 << 10;
+    pub const VETTED: u16 = 1 << 11;
+}
+
+/// An area a snapshot covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaInfo {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub region_code: String,
+    pub region_name: String,
+}
+
+/// An organisation with its dictionary codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgInfo {
+    pub id: i64,
+    pub area: u16,
+    pub reference: String,
+    pub sector: String,
+    pub service: String,
+    pub setting_type: String,
+    pub disadvantaged: bool,
+    /// Keys of sector, service and setting type in the snapshot's dictionary.
+    pub sector_code: u16,
+    pub service_code: u16,
+    pub setting_code: u16,
+}
+
+/// The census's posts and vacancies in columns.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub census: Option<NaiveDate>,
+    pub areas: Vec<AreaInfo>,
+    pub orgs: Vec<OrgInfo>,
+    pub roles: Vec<Role>,
+    /// For each area, the first area of its region (regions are keyed by it).
+    pub area_region: Vec<u16>,
+    /// Sector, service and setting type codes, in order of first use.
+    pub dictionary: (Vec<String>, Vec<String>, Vec<String>),
+    org_index: FxHashMap<i64, u32>,
+    role_index: FxHashMap<String, u16>,
+    // one entry per post
+    pub org: Vec<u32>,
+    pub role: Vec<u16>,
+    pub contract: Vec<u8>,
+    /// FTE, NaN when not given.
+    pub fte: Vec<f32>,
+    pub start: Vec<i32>,
+    pub leave: Vec<i32>,
+    pub leave_reason: Vec<u8>,
+    /// Year of birth, 0 when not given.
+    pub birth_year: Vec<i16>,
+    pub sex: Vec<u8>,
+    pub ethnic_group: Vec<u8>,
+    pub qual: Vec<u8>,
+    pub vetting_date: Vec<i32>,
+    /// Days lost to sickness, NaN when not given.
+    pub days_lost: Vec<f32>,
+    /// Cases held, NaN when not given.
+    pub cases: Vec<f32>,
+    pub flags: Vec<u16>,
+    /// False for posts replaced by a later return (compacted away in time).
+    pub live: Vec<bool>,
+    // one entry per vacancy
+    pub vac_org: Vec<u32>,
+    pub vac_role: Vec<u16>,
+    pub vac_fte: Vec<f32>,
+    pub vac_agency: Vec<f32>,
+    pub vac_live: Vec<bool>,
+    /// Where each organisation's posts and vacancies are, for replacing them.
+    org_posts: FxHashMap<u32, (Vec<u32>, Vec<u32>)>,
+    dead: usize,
+}
+
+/// Days since the common era, or `NO_DATE`.
+pub fn days(d: Option<NaiveDate>) -> i32 {
+    d.map_or(NO_DATE, |d| d.num_days_from_ce())
+}
+
+impl Snapshot {
+    /// An empty snapshot knowing the areas, organisations and roles.
+    pub fn new(
+        census: Option<NaiveDate>,
+        areas: Vec<AreaInfo>,
+        orgs: &[(i64, OrganisationRow)],
+        roles: Vec<Role>,
+    ) -> Snapshot {
+        let area_index: FxHashMap<i64, u16> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id, i as u16))
+            .collect();
+        let mut s = Snapshot {
+            census,
+            areas,
+            roles,
+            ..Snapshot::default()
+        };
+        s.area_region = s
+            .areas
+            .iter()
+            .map(|a| {
+                s.areas
+                    .iter()
+                    .position(|b| b.region_code == a.region_code)
+                    .unwrap_or(0) as u16
+            })
+            .collect();
+        fn intern(dictionary: &mut Vec<String>, text: &str) -> u16 {
+            match dictionary.iter().position(|x| x == text) {
+                Some(i) => i as u16,
+                None => {
+                    dictionary.push(text.to_string());
+                    (dictionary.len() - 1) as u16
+                }
+            }
+        }
+        for (area_id, o) in orgs {
+            let Some(&area) = area_index.get(area_id) else {
+                continue;
+            };
+            let sector_code = intern(&mut s.dictionary.0, &o.sector);
+            let service_code = intern(&mut s.dictionary.1, &o.service);
+            let setting_code = intern(&mut s.dictionary.2, &o.setting_type);
+            s.org_index.insert(o.id, s.orgs.len() as u32);
+            s.orgs.push(OrgInfo {
+                id: o.id,
+                area,
+                reference: o.reference.clone(),
+                sector: o.sector.clone(),
+                service: o.service.clone(),
+                setting_type: o.setting_type.clone(),
+                disadvantaged: o.disadvantaged,
+                sector_code,
+                service_code,
+                setting_code,
+            });
+        }
+        s.role_index = s
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str().to_string(), i as u16))
+            .collect();
+        s
+    }
+
+    pub fn len(&self) -> usize {
+        self.org.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.org.is_empty()
+    }
+
+    /// Index of an organisation by its store id.
+    pub fn org_of(&self, organisation_id: i64) -> Option<u32> {
+        self.org_index.get(&organisation_id).copied()
+    }
+
+    /// Replaces an organisation's posts and vacancies with those of its newly accepted
+    /// return; only that organisation's entries change.
+    pub fn replace_organisation(
+        &mut self,
+        organisation_id: i64,
+        workers: &[WorkerRecord],
+        vacancies: &[Vacancy],
+    ) {
+        let Some(org) = self.org_of(organisation_id) else {
+            return;
+        };
+        if let Some((posts, vacs)) = self.org_posts.remove(&org) {
+            for p in posts {
+                self.live[p as usize] = false;
+                self.dead += 1;
+            }
+            for v in vacs {
+                self.vac_live[v as usize] = false;
+            }
+        }
+        self.push_posts(org, workers);
+        for v in vacancies {
+            self.push_vacancy(org, v);
+        }
+        if self.dead > self.org.len() / 4 {
+            self.compact();
+        }
+    }
+
+    /// Adds an organisation's posts (all of them at once, so the headcount's most senior post
+    /// per person can be chosen).
+    pub fn push_posts(&mut self, org: u32, workers: &[WorkerRecord]) {
+        // the person's most senior post counts them in headcounts: lowest IQF rank, then most FTE
+        let rank = |w: &WorkerRecord| {
+            let role = self
+                .role_index
+                .get(w.role.as_str())
+                .map(|i| &self.roles[*i as usize]);
+            (
+                role.map_or(u8::MAX, |r| r.iqf_range as u8),
+                std::cmp::Reverse((w.fte.map_or(0.0, |f| f.get()) * 1000.0) as i64),
+            )
+        };
+        let mut best: FxHashMap<&str, (usize, (u8, std::cmp::Reverse<i64>))> = FxHashMap::default();
+        for (i, w) in workers.iter().enumerate() {
+            // posts already left do not decide who someone is now
+            let in_post = w.leaving.is_none();
+            let r = rank(w);
+            let r = (
+                if in_post {
+                    r.0
+                } else {
+                    r.0.saturating_add(100)
+                },
+                r.1,
+            );
+            best.entry(w.person.as_str())
+                .and_modify(|b| {
+                    if r < b.1 {
+                        *b = (i, r)
+                    }
+                })
+                .or_insert((i, r));
+        }
+        let primary: rustc_hash::FxHashSet<usize> = best.values().map(|(i, _)| *i).collect();
+        for (i, w) in workers.iter().enumerate() {
+            self.push_post(org, w, primary.contains(&i));
+        }
+    }
+
+    fn push_post(&mut self, org: u32, w: &WorkerRecord, primary: bool) {
+        let role = self
+            .role_index
+            .get(w.role.as_str())
+            .copied()
+            .unwrap_or(u16::MAX);
+        let role_info = self.roles.get(role as usize);
+        let mut flags = 0u16;
+        let mut set = |cond: bool, f: u16| {
+            if cond {
+                flags |= f
+            }
+        };
+        set(w.common_core, flag::COMMON_CORE);
+        set(w.induction, flag::INDUCTION);
+        set(w.integrated.caf_trained, flag::CAF_TRAINED);
+        set(w.integrated.lead_professional, flag::LEAD_PROFESSIONAL);
+        set(w.integrated.multi_agency.is_some(), flag::MULTI_AGENCY);
+        set(w.contract == ContractType::Agency, flag::AGENCY);
+        set(primary, flag::PRIMARY);
+        set(
+            w.qualifications
+                .iter()
+                .any(|q| matches!(q.as_str(), "EYPS" | "EYTS" | "QTS")),
+            flag::GRADUATE_LEADER_QUAL,
+        );
+        set(
+            w.disability == cws_domain::worker::Disability::Yes,
+            flag::DISABLED,
+        );
+        set(
+            matches!(
+                w.disability,
+                cws_domain::worker::Disability::Yes | cws_domain::worker::Disability::No
+            ),
+            flag::DISABILITY_KNOWN,
+        );
+        set(
+            role_info.is_some_and(|r| r.case_holding) && w.cases.is_some(),
+            flag::CASE_HOLDER,
+        );
+        set(
+            w.vetting != cws_domain::worker::VettingType::None,
+            flag::VETTED,
+        );
+        let at = self.org.len() as u32;
+        self.org.push(org);
+        self.role.push(role);
+        self.contract.push(w.contract as u8);
+        self.fte.push(w.fte.map_or(f32::NAN, |f| f.get() as f32));
+        self.start.push(days(w.start_date));
+        self.leave.push(days(w.leaving.map(|l| l.date)));
+        self.leave_reason
+            .push(w.leaving.map_or(UNKNOWN, |l| l.reason as u8));
+        self.birth_year.push(
+            w.birth_year
+                .map_or(0, |y| y.clamp(0, i16::MAX as i32) as i16),
+        );
+        self.sex.push(match w.sex {
+            Sex::Unknown => UNKNOWN,
+            s => s as u8,
+        });
+        self.ethnic_group.push(match w.ethnicity.group() {
+            EthnicGroup::Unknown => UNKNOWN,
+            g => g as u8,
+        });
+        self.qual.push(w.qual_level.map_or(UNKNOWN, |q| q as u8));
+        self.vetting_date.push(days(w.vetting_date));
+        self.days_lost
+            .push(w.days_lost.map_or(f32::NAN, |d| d as f32));
+        self.cases.push(w.cases.map_or(f32::NAN, |c| c as f32));
+        self.flags.push(flags);
+        self.live.push(true);
+        self.org_posts.entry(org).or_default().0.push(at);
+    }
+
+    fn push_vacancy(&mut self, org: u32, v: &Vacancy) {
+        let at = self.vac_org.len() as u32;
+        self.vac_org.push(org);
+        self.vac_role.push(
+            self.role_index
+                .get(v.role.as_str())
+                .copied()
+                .unwrap_or(u16::MAX),
+        );
+        self.vac_fte.push(v.fte as f32);
+        self.vac_agency.push(v.agency_covered_fte as f32);
+        self.vac_live.push(true);
+        self.org_posts.entry(org).or_default().1.push(at);
+    }
+
+    /// Adds vacancies of an organisation (when building).
+    pub fn push_vacancies(&mut self, org: u32, vacancies: &[Vacancy]) {
+        for v in vacancies {
+            self.push_vacancy(org, v);
+        }
+    }
+
+    /// Drops replaced posts and vacancies.
+    fn compact(&mut self) {
+        fn keep<T: Copy>(col: &mut Vec<T>, live: &[bool]) {
+            let mut i = 0;
+            col.retain(|_| {
+                i += 1;
+                live[i - 1]
+            });
+        }
+        let live = std::mem::take(&mut self.live);
+        keep(&mut self.org, &live);
+        keep(&mut self.role, &live);
+        keep(&mut self.contract, &live);
+        keep(&mut self.fte, &live);
+        keep(&mut self.start, &live);
+        keep(&mut self.leave, &live);
+        keep(&mut self.leave_reason, &live);
+        keep(&mut self.birth_year, &live);
+        keep(&mut self.sex, &live);
+        keep(&mut self.ethnic_group, &live);
+        keep(&mut self.qual, &live);
+        keep(&mut self.vetting_date, &live);
+        keep(&mut self.days_lost, &live);
+        keep(&mut self.cases, &live);
+        keep(&mut self.flags, &live);
+        self.live = vec![true; self.org.len()];
+        let vlive = std::mem::take(&mut self.vac_live);
+        keep(&mut self.vac_org, &vlive);
+        keep(&mut self.vac_role, &vlive);
+        keep(&mut self.vac_fte, &vlive);
+        keep(&mut self.vac_agency, &vlive);
+        self.vac_live = vec![true; self.vac_org.len()];
+        self.org_posts.clear();
+        for (i, o) in self.org.iter().enumerate() {
+            self.org_posts.entry(*o).or_default().0.push(i as u32);
+        }
+        for (i, o) in self.vac_org.iter().enumerate() {
+            self.org_posts.entry(*o).or_default().1.push(i as u32);
+        }
+        self.dead = 0;
+    }
+
+    /// The calendar year of a days value.
+    pub fn year_of(days: i32) -> Option<i32> {
+        NaiveDate::from_num_days_from_ce_opt(days).map(|d| d.year())
+    }
+}

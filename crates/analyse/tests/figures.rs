@@ -1,0 +1,251 @@
+//! Worker-level fixtures with hand-worked answers for every DfE measure and the edge cases:
+//! zero in post, all agency, missing FTE, one person in two posts, leaving on the census
+//! date, starting and leaving in the same year.
+
+use chrono::NaiveDate;
+use cws_analyse::figures::{compute, Dimension, Options, Scope};
+use cws_analyse::measure::{round, Measure, Sums};
+use cws_analyse::snapshot::{AreaInfo, Snapshot};
+use cws_domain::collection::Vacancy;
+use cws_domain::role::RoleCode;
+use cws_domain::worker::*;
+use cws_store::returns::OrganisationRow;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn post(person: u8, role: &str, contract: ContractType, fte: Option<f64>) -> WorkerRecord {
+    WorkerRecord {
+        person: PersonKey::from_digest(&[person; 32]),
+        role: RoleCode::parse(role).unwrap(),
+        fte: fte.map(|f| Fte::new(f).unwrap()),
+        contract,
+        start_date: Some(d(2019, 4, 1)),
+        leaving: None,
+        birth_year: Some(1980),
+        sex: Sex::Female,
+        ethnicity: Ethnicity::Wbri,
+        disability: Disability::No,
+        qual_level: Some(QualLevel::L6),
+        qualifications: vec![],
+        common_core: true,
+        induction: true,
+        integrated: IntegratedWorking {
+            caf_trained: false,
+            lead_professional: false,
+            budget_holding: false,
+            multi_agency: None,
+        },
+        vetting: VettingType::EnhancedBarred,
+        vetting_date: Some(d(2024, 1, 1)),
+        safeguarding_training: None,
+        days_lost: None,
+        cases: None,
+    }
+}
+
+fn left(mut w: WorkerRecord, on: NaiveDate) -> WorkerRecord {
+    w.leaving = Some(Leaving {
+        date: on,
+        reason: LeavingReason::Resigned,
+        destination: Destination::parse("other_la").unwrap_or(Destination::ALL[0]),
+    });
+    w
+}
+
+fn org(id: i64, reference: &str, setting: &str) -> (i64, OrganisationRow) {
+    (
+        1,
+        OrganisationRow {
+            id,
+            reference: reference.into(),
+            name: reference.into(),
+            sector: "la".into(),
+            service: "social_care".into(),
+            setting_type: setting.into(),
+            disadvantaged: false,
+            synthetic: false,
+        },
+    )
+}
+
+fn snapshot() -> Snapshot {
+    let area = AreaInfo {
+        id: 1,
+        code: "E09000027".into(),
+        name: "Richmond upon Thames".into(),
+        region_code: "E12000007".into(),
+        region_name: "London".into(),
+    };
+    let orgs = vec![
+        org(10, "LA-CSC", "social_work_team"),
+        org(11, "AGENCY-ONLY", "social_work_team"),
+        org(12, "EMPTY", "social_work_team"),
+    ];
+    let mut s = Snapshot::new(
+        Some(d(2025, 9, 30)),
+        vec![area],
+        &orgs,
+        cws_reference::roles().unwrap(),
+    );
+    use ContractType::*;
+    let mut p1 = post(1, "SC-SW", Permanent, Some(1.0));
+    p1.cases = Some(15);
+    p1.days_lost = Some(10.0);
+    // the same person's second, more senior post: counted once, here
+    let p6 = post(1, "SC-SW-MM", Permanent, Some(0.2));
+    let mut p2 = post(2, "SC-SW", Permanent, Some(0.5));
+    p2.start_date = Some(d(2025, 3, 1));
+    p2.cases = Some(8);
+    // leaves on the census date: a leaver, not in post
+    let p3 = left(post(3, "SC-SW", Permanent, Some(1.0)), d(2025, 9, 30));
+    // starts and leaves in the same year: a starter and a leaver
+    let mut p4 = left(post(4, "SC-SW", FixedTerm, Some(0.8)), d(2025, 6, 30));
+    p4.start_date = Some(d(2025, 1, 1));
+    let mut p5 = post(5, "SC-SW", Agency, Some(1.0));
+    p5.cases = Some(20);
+    // no FTE given: counted in headcount, left out of FTE and reported
+    let p7 = post(7, "SC-SW", Permanent, None);
+    // left before the year: in no figure
+    let p8 = left(post(8, "SC-SW", Permanent, Some(1.0)), d(2024, 6, 1));
+    let la = s.org_of(10).unwrap();
+    s.push_posts(la, &[p1, p6, p2, p3, p4, p5, p7, p8]);
+    s.push_vacancies(
+        la,
+        &[Vacancy {
+            role: RoleCode::parse("SC-SW").unwrap(),
+            fte: 2.0,
+            agency_covered_fte: 1.0,
+        }],
+    );
+    // an organisation staffed only by agency workers
+    let agency = s.org_of(11).unwrap();
+    s.push_posts(agency, &[post(20, "SC-SW", Agency, Some(0.6))]);
+    s
+}
+
+fn total(s: &Snapshot, scope: Scope) -> Sums {
+    let groups = compute(s, &scope, &[], &Options::for_census(d(2025, 9, 30))).unwrap();
+    assert_eq!(groups.len(), 1);
+    groups[0].sums
+}
+
+fn value(s: &Sums, m: Measure) -> Option<f64> {
+    m.value(s, &Default::default()).map(|v| round(m.kind(), v))
+}
+
+#[test]
+fn every_dfe_measure_matches_the_hand_worked_answer() {
+    let s = snapshot();
+    let t = total(&s, Scope::Area("E09000027".into()));
+    use Measure::*;
+    // in post, employed: 1.0 + 0.2 (same person) + 0.5 + missing
+    assert_eq!(value(&t, InpostFte), Some(1.7));
+    assert_eq!(value(&t, InpostHeadcount), Some(3.0));
+    assert_eq!(value(&t, FteMissingPosts), Some(1.0));
+    assert_eq!(value(&t, StartersFte), Some(1.3));
+    assert_eq!(value(&t, StartersHeadcount), Some(2.0));
+    assert_eq!(value(&t, LeaversFte), Some(1.8));
+    assert_eq!(value(&t, LeaversHeadcount), Some(2.0));
+    assert_eq!(value(&t, TurnoverRateFte), Some(105.9)); // 1.8 / 1.7
+    assert_eq!(value(&t, TurnoverRateHeadcount), Some(66.7)); // 2 / 3
+    assert_eq!(value(&t, AgencyFte), Some(1.6)); // 1.0 + the agency-only organisation's 0.6
+    assert_eq!(value(&t, AgencyHeadcount), Some(2.0));
+    assert_eq!(value(&t, AgencyRateFte), Some(48.5)); // 1.6 / 3.3
+    assert_eq!(value(&t, AgencyRateHeadcount), Some(40.0)); // 2 / 5
+    assert_eq!(value(&t, VacancyFte), Some(2.0));
+    assert_eq!(value(&t, VacancyRateFte), Some(54.1)); // 2 / 3.7
+    assert_eq!(value(&t, AgencyCoverFte), Some(1.0));
+    assert_eq!(value(&t, AgencyCoverRateFte), Some(62.5)); // 1.0 / 1.6
+    assert_eq!(value(&t, VacancyAgencyCoverRateFte), Some(50.0));
+    assert_eq!(value(&t, CaseHoldersFte), Some(2.5)); // 1.0 + 0.5 + agency 1.0
+    assert_eq!(value(&t, Cases), Some(43.0));
+    assert_eq!(value(&t, CaseloadFte), Some(17.2));
+    assert_eq!(value(&t, WorkingDaysLostFte), Some(10.0));
+    assert_eq!(value(&t, AbsenceRateFte), Some(2.3)); // 10 / (1.7 × 253)
+    assert_eq!(value(&t, People), Some(5.0)); // 3 employed + 2 agency
+}
+
+#[test]
+fn one_person_in_two_posts_counts_once_in_the_more_senior_role() {
+    let s = snapshot();
+    let by_role = compute(
+        &s,
+        &Scope::Nation,
+        &[Dimension::Role],
+        &Options::for_census(d(2025, 9, 30)),
+    )
+    .unwrap();
+    let get = |title: &str| {
+        by_role
+            .iter()
+            .find(|g| g.labels[0] == title)
+            .unwrap_or_else(|| panic!("no group {title}"))
+            .sums
+    };
+    let manager = get("Middle manager (social work)");
+    assert_eq!(manager.inpost_headcount, 1.0);
+    assert!((manager.inpost_fte - 0.2).abs() < 1e-6);
+    let sw = get("Children and families social worker");
+    assert_eq!(sw.inpost_headcount, 2.0); // person 2, person 7
+    assert!((sw.inpost_fte - 1.5).abs() < 1e-6);
+}
+
+#[test]
+fn an_all_agency_organisation_and_an_empty_one() {
+    let s = snapshot();
+    let by_org = compute(
+        &s,
+        &Scope::Nation,
+        &[Dimension::Contract],
+        &Options::for_census(d(2025, 9, 30)),
+    )
+    .unwrap();
+    let agency = by_org.iter().find(|g| g.labels[0] == "Agency").unwrap();
+    assert_eq!(agency.sums.inpost_fte, 0.0);
+    assert!((agency.sums.agency_fte - 1.6).abs() < 1e-6);
+    // zero in post: rates over nothing are undefined, not zero
+    assert_eq!(value(&agency.sums, Measure::TurnoverRateFte), None);
+    assert_eq!(value(&agency.sums, Measure::AgencyRateFte), Some(100.0));
+    let vacant = by_org
+        .iter()
+        .find(|g| g.labels[0] == "Vacant posts")
+        .unwrap();
+    assert_eq!(vacant.sums.vacancy_fte, 2.0);
+}
+
+#[test]
+fn replacing_a_return_changes_only_that_organisation() {
+    let mut s = snapshot();
+    let before = total(&s, Scope::Nation);
+    s.replace_organisation(
+        11,
+        &[post(21, "SC-SW", ContractType::Permanent, Some(1.0))],
+        &[],
+    );
+    let after = total(&s, Scope::Nation);
+    assert!((after.agency_fte - (before.agency_fte - 0.6)).abs() < 1e-6);
+    assert!((after.inpost_fte - (before.inpost_fte + 1.0)).abs() < 1e-6);
+    assert_eq!(after.vacancy_fte, before.vacancy_fte);
+    // replacing again with the same content gives the same figures
+    s.replace_organisation(
+        11,
+        &[post(21, "SC-SW", ContractType::Permanent, Some(1.0))],
+        &[],
+    );
+    assert_eq!(total(&s, Scope::Nation), after);
+}
+
+#[test]
+fn unknown_scopes_are_refused_by_name() {
+    let s = snapshot();
+    let e = compute(
+        &s,
+        &Scope::Area("E09999999".into()),
+        &[],
+        &Options::for_census(d(2025, 9, 30)),
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), "there is no area with the code 'E09999999'");
+}
