@@ -3,6 +3,10 @@
 //! dimension, compared over time and with neighbours, and protected by disclosure control
 //! before anything leaves its area.
 
+pub mod compare;
+pub mod cube;
+pub mod disclosure;
+pub mod export;
 pub mod figures;
 pub mod load;
 pub mod measure;

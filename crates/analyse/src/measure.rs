@@ -174,6 +174,11 @@ macro_rules! measures {
             pub fn base(self, s: &Sums) -> f64 {
                 match self { $( Measure::$variant => s.$base ),* }
             }
+            /// The name of the count a value rests on: measures on the same base share one
+            /// suppression pattern.
+            pub fn base_name(self) -> &'static str {
+                match self { $( Measure::$variant => stringify!($base) ),* }
+            }
             /// The value, or `None` when it is undefined (a rate over nothing).
             pub fn value(self, sums: &Sums, params: &Params) -> Option<f64> {
                 #[allow(unused_variables)]
@@ -254,6 +259,12 @@ measures! {
     Service5PlusYears => ("service_5_plus_years_pct", Rate, "In service 5 years or more (%)", service_known, |s, p| pct(s.service_5_plus_years, s.service_known)),
     SettingsWithGraduateLeader => ("settings_with_graduate_leader_pct", Rate, "Full day care settings with an Early Years Professional or graduate (%)", settings, |s, p| pct(s.settings_with_graduate_leader, s.settings)),
     DisadvantagedSettingsWithTwo => ("disadvantaged_settings_with_two_graduate_leaders_pct", Rate, "Full day care settings in disadvantaged areas with two Early Years Professionals or graduates (%)", disadvantaged_settings, |s, p| pct(s.disadvantaged_settings_with_two_graduate_leaders, s.disadvantaged_settings)),
+}
+
+impl Serialize for Measure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// The measures DfE publishes for the children's social work workforce, in DfE's order.

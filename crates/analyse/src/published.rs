@@ -13,8 +13,8 @@ use serde::Serialize;
 use crate::measure::{Kind, Measure, Params, Sums};
 
 /// The additive published indicators, and where each goes in `Sums`.
-type Field = fn(&mut Sums) -> &mut f64;
-const COMPONENTS: &[(&str, Field)] = &[
+pub type Field = fn(&mut Sums) -> &mut f64;
+pub const COMPONENTS: &[(&str, Field)] = &[
     ("inpost_fte", |s| &mut s.inpost_fte),
     ("inpost_headcount", |s| &mut s.inpost_headcount),
     ("starters_fte", |s| &mut s.starters_fte),

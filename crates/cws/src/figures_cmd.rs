@@ -1,11 +1,18 @@
-//! `cws figures`: workforce figures from the stored returns, as a table, CSV, JSON or the
-//! explore-education-statistics tidy format.
+//! `cws figures`: workforce figures from the stored returns — a table by any dimensions with
+//! its totals, or a comparison with statistical neighbours or over census dates — as text,
+//! CSV, JSON, XLSX with a chart, or the explore-education-statistics tidy format, with
+//! disclosure control on anything that leaves the owning area.
 
 use std::io::Write;
 
 use anyhow::{bail, Context};
+use cws_analyse::compare::{self, Entry, Focus, Inputs};
+use cws_analyse::cube::Cube;
+use cws_analyse::disclosure::{self, Policy, Protected};
+use cws_analyse::export::{Table, TableRow};
 use cws_analyse::figures::{compute, Dimension, Options, Scope};
-use cws_analyse::measure::{round, Measure};
+use cws_analyse::measure::Measure;
+use cws_analyse::Snapshot;
 use cws_store::Db;
 
 #[derive(clap::Args, Debug)]
@@ -27,9 +34,32 @@ pub struct FiguresArgs {
     /// role, role_group, contract, core_wider.
     #[arg(long, value_delimiter = ',')]
     by: Vec<String>,
-    /// table, csv, json or tidy (explore-education-statistics, with Total rows).
+    /// table, csv, json, xlsx (with a chart; needs --out) or tidy (explore-education-
+    /// statistics, for publication).
     #[arg(long, default_value = "table")]
     format: String,
+    /// The same as --format json.
+    #[arg(long)]
+    json: bool,
+    /// Compare instead of cutting: `neighbours` (an area beside its ten statistical
+    /// neighbours, the neighbours pooled, its region and England) or `census` (every
+    /// census date held).
+    #[arg(long)]
+    compare: Option<String>,
+    /// Only children and family social workers of the local authority (DfE's census
+    /// population), so DfE's published figures can stand beside and in for returns.
+    #[arg(long)]
+    social_work: bool,
+    /// Apply disclosure control even to an area's own figures (always applied to regions,
+    /// England, other areas and the tidy format).
+    #[arg(long)]
+    publishable: bool,
+    /// Counts from 1 to this many people are suppressed.
+    #[arg(long, default_value_t = 5)]
+    threshold: u32,
+    /// Round England's counts to a multiple of this.
+    #[arg(long, default_value_t = 1)]
+    round: u32,
     /// Write to this file instead of the terminal.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
@@ -64,6 +94,17 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
             })
         })
         .collect::<anyhow::Result<_>>()?;
+    let format = if args.json {
+        "json"
+    } else {
+        args.format.as_str()
+    };
+    if !["table", "csv", "json", "xlsx", "tidy"].contains(&format) {
+        bail!("'{format}' is not a format: use table, csv, json, xlsx or tidy");
+    }
+    if format == "xlsx" && args.out.is_none() {
+        bail!("an XLSX file needs --out FILE.xlsx");
+    }
     let scope = match (&args.area, &args.region) {
         (Some(_), Some(_)) => bail!("give --area or --region, not both"),
         (Some(a), None) => {
@@ -75,115 +116,221 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
         (None, Some(r)) => Scope::Region(r.clone()),
         (None, None) => Scope::Nation,
     };
-    let snap = cws_analyse::load::load(db, args.census).await?;
-    let census = snap.census.context("the collection has no census date")?;
-    let opts = Options::for_census(census);
-    let groups = compute(&snap, &scope, &dims, &opts)?;
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
+    let policy = Policy {
+        threshold: args.threshold,
+        rounding: if scope == Scope::Nation {
+            args.round
+        } else {
+            1
+        },
     };
-    let value =
-        |s: &cws_analyse::Sums, m: Measure| m.value(s, &opts.params).map(|v| round(m.kind(), v));
-    match args.format.as_str() {
-        "json" => {
-            let rows: Vec<serde_json::Value> = groups
-                .iter()
-                .map(|g| {
-                    let mut o = serde_json::Map::new();
-                    for (d, l) in dims.iter().zip(&g.labels) {
-                        o.insert(d.name().into(), l.clone().into());
-                    }
-                    for m in &measures {
-                        o.insert(m.name().into(), value(&g.sums, *m).into());
-                    }
-                    o.into()
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "census_date": census,
-                "scope": scope_name(&scope),
-                "dimensions": dims.iter().map(|d| d.name()).collect::<Vec<_>>(),
-                "rows": rows,
-            });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
-        }
-        "csv" => {
-            let mut w = csv::Writer::from_writer(out);
-            let mut header: Vec<&str> = dims.iter().map(|d| d.name()).collect();
-            header.extend(measures.iter().map(|m| m.name()));
-            w.write_record(&header)?;
-            for g in &groups {
-                let mut rec = g.labels.clone();
-                rec.extend(measures.iter().map(|m| cell(value(&g.sums, *m))));
-                w.write_record(&rec)?;
+    // the owning area may see its own figures whole; anything wider is protected
+    let protect = args.publishable || format == "tidy" || !matches!(scope, Scope::Area(_));
+    let table = match args.compare.as_deref() {
+        None => {
+            if args.social_work {
+                bail!("--social-work goes with --compare (use --by role_group,sector to cut any table)");
             }
-            w.flush()?;
-        }
-        "tidy" => tidy(&mut out, &snap, &scope, &dims, &measures, &opts, census)?,
-        "table" => {
-            let mut header: Vec<String> = dims.iter().map(|d| d.name().to_string()).collect();
-            header.extend(measures.iter().map(|m| m.name().to_string()));
-            let rows: Vec<Vec<String>> = groups
-                .iter()
-                .map(|g| {
-                    let mut r = g.labels.clone();
-                    r.extend(measures.iter().map(|m| cell(value(&g.sums, *m))));
-                    r
-                })
-                .collect();
-            writeln!(out, "{} at {census}", scope_name(&scope))?;
-            // one line per measure when there are no dimensions: easier to read
-            if dims.is_empty() {
-                if let Some(g) = groups.first() {
-                    for m in &measures {
-                        writeln!(
-                            out,
-                            "  {:<45} {:>10}  {}",
-                            m.name(),
-                            cell(value(&g.sums, *m)),
-                            m.label()
-                        )?;
-                    }
-                }
+            let snap = cws_analyse::load::load(db, args.census).await?;
+            let census = snap.census.context("the collection has no census date")?;
+            let opts = Options::for_census(census);
+            if format == "tidy" {
+                return write(
+                    &args,
+                    tidy(&snap, &scope, &dims, &measures, &opts, &policy)?,
+                );
+            }
+            let groups = compute(&snap, &scope, &dims, &opts)?;
+            let cube = Cube::from_groups(&dims, &groups);
+            let shown = if protect {
+                disclosure::protect(&cube, &measures, &opts.params, &policy)
             } else {
-                let widths: Vec<usize> = (0..header.len())
-                    .map(|i| {
-                        rows.iter()
-                            .map(|r| r[i].chars().count())
-                            .chain([header[i].chars().count()])
-                            .max()
-                            .unwrap_or(0)
-                    })
-                    .collect();
-                for r in std::iter::once(&header).chain(&rows) {
-                    let line: Vec<String> = r
-                        .iter()
-                        .zip(&widths)
-                        .enumerate()
-                        .map(|(i, (c, w))| {
-                            if i < dims.len() {
-                                format!("{c:<w$}")
-                            } else {
-                                format!("{c:>w$}")
-                            }
-                        })
-                        .collect();
-                    writeln!(out, "{}", line.join("  "))?;
-                }
-            }
+                disclosure::unprotected(&cube, &measures, &opts.params)
+            };
+            cube_table(
+                &cube,
+                &shown,
+                &measures,
+                format!("{} at {census}", scope_name(&scope)),
+            )
         }
-        other => bail!("'{other}' is not a format: use table, csv, json or tidy"),
-    }
-    Ok(())
+        Some(kind) => {
+            if !dims.is_empty() {
+                bail!("--by cannot be combined with --compare: a comparison is of whole areas");
+            }
+            let focus = if args.social_work {
+                Focus::SocialWork
+            } else {
+                Focus::Whole
+            };
+            compare_table(db, kind, &args, &scope, focus, &measures, &policy, protect).await?
+        }
+    };
+    let bytes = match format {
+        "json" => {
+            let mut v = serde_json::to_vec_pretty(&table.json())?;
+            v.push(b'\n');
+            v
+        }
+        "csv" => table.csv()?,
+        "xlsx" => table.xlsx()?,
+        _ => table.text().into_bytes(),
+    };
+    write(&args, bytes)
 }
 
-fn cell(v: Option<f64>) -> String {
-    // an undefined rate (over nothing) is shown with the GSS symbol for "not applicable"
-    v.map_or_else(|| "z".to_string(), |v| format!("{v}"))
+fn write(args: &FiguresArgs, bytes: Vec<u8>) -> anyhow::Result<()> {
+    match &args.out {
+        Some(p) => std::fs::write(p, bytes).with_context(|| format!("writing {}", p.display())),
+        None => Ok(std::io::stdout().lock().write_all(&bytes)?),
+    }
+}
+
+fn cube_table(cube: &Cube, shown: &Protected, measures: &[Measure], title: String) -> Table {
+    Table {
+        title,
+        label_columns: cube.dims.iter().map(|d| d.name().to_string()).collect(),
+        measures: measures.to_vec(),
+        rows: cube
+            .cells
+            .iter()
+            .zip(&shown.values)
+            .map(|(c, v)| TableRow {
+                labels: c
+                    .labels
+                    .iter()
+                    .map(|l| l.clone().unwrap_or_else(|| "Total".into()))
+                    .collect(),
+                values: v.clone(),
+            })
+            .collect(),
+        footnote: shown.footnote.clone(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn compare_table(
+    db: &Db,
+    kind: &str,
+    args: &FiguresArgs,
+    scope: &Scope,
+    focus: Focus,
+    measures: &[Measure],
+    policy: &Policy,
+    protect: bool,
+) -> anyhow::Result<Table> {
+    let published = cws_analyse::published::area_rows(&cws_reference::social_work_indicators()?);
+    let (entries, title): (Vec<Entry>, String) = match kind {
+        "neighbours" => {
+            let Scope::Area(code) = scope else {
+                bail!("--compare neighbours needs --area");
+            };
+            let snap = cws_analyse::load::load(db, args.census).await?;
+            let census = snap.census.context("the collection has no census date")?;
+            let opts = Options::for_census(census);
+            let area = cws_store::geography::area(db, code)
+                .await?
+                .with_context(|| format!("there is no area with the code '{code}'"))?;
+            let neighbours: Vec<(String, String)> =
+                cws_store::geography::neighbours(db, &area.old_la_code)
+                    .await?
+                    .into_iter()
+                    .filter_map(|n| Some((n.code?, n.name?)))
+                    .collect();
+            let inputs = Inputs::new(&snap, &opts, focus, &published)?;
+            (
+                inputs.with_neighbours(code, &neighbours),
+                format!(
+                    "{} beside its statistical neighbours at {census}",
+                    area.name
+                ),
+            )
+        }
+        "census" => {
+            let mut entries = Vec::new();
+            let collections = cws_store::returns::collections(db).await?;
+            if collections.is_empty() {
+                bail!("there is no collection yet: create one with `cws collection create`");
+            }
+            for c in &collections {
+                let snap = cws_analyse::load::load(db, Some(c.census_date)).await?;
+                let opts = Options::for_census(c.census_date);
+                let inputs = Inputs::new(&snap, &opts, focus, &published)?;
+                entries.extend(inputs.scope_rows(scope));
+            }
+            // DfE's published years too, for the trend before and beside the collections
+            if let (Focus::SocialWork, Scope::Area(code)) = (focus, scope) {
+                for e in compare::published_years(&published, code) {
+                    if !entries
+                        .iter()
+                        .any(|x| x.census == e.census && x.source == compare::Source::Published)
+                    {
+                        entries.push(e);
+                    }
+                }
+            }
+            entries.sort_by(|a, b| (a.census, a.source.label()).cmp(&(b.census, b.source.label())));
+            (entries, format!("{} over census dates", scope_name(scope)))
+        }
+        other => {
+            bail!("'{other}' cannot be compared: use --compare neighbours or --compare census")
+        }
+    };
+    let protect_rows: Vec<bool> = entries
+        .iter()
+        .map(|e| protect || e.relation != "area")
+        .collect();
+    let params = cws_analyse::Params::default();
+    let values = compare::shown(&entries, measures, &params, policy, &protect_rows);
+    let mut title = title;
+    if focus == Focus::SocialWork {
+        title.push_str(" — children and family social workers of the local authority");
+    }
+    Ok(Table {
+        title,
+        label_columns: [
+            "census_date",
+            "relation",
+            "code",
+            "name",
+            "source",
+            "coverage",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        measures: measures.to_vec(),
+        rows: entries
+            .iter()
+            .zip(values)
+            .map(|(e, values)| TableRow {
+                labels: vec![
+                    e.census.to_string(),
+                    e.relation.clone(),
+                    e.code.clone(),
+                    e.name.clone(),
+                    e.source.label().to_string(),
+                    e.coverage(),
+                ],
+                values,
+            })
+            .collect(),
+        footnote: {
+            let mut f = String::from(
+                "z: not applicable (a rate over nothing). x: not available (no returns, or not a \
+                 published measure). Published figures are DfE's Children's social work \
+                 workforce statistics.",
+            );
+            if protect_rows.iter().any(|p| *p) {
+                f.push_str(&format!(
+                    " c: suppressed — counts of 1 to {} people from other areas' returns, the \
+                     FTE and rates on them, and any row that would reveal them.",
+                    policy.threshold
+                ));
+            }
+            f
+        },
+    })
 }
 
 fn scope_name(s: &Scope) -> String {
@@ -195,23 +342,26 @@ fn scope_name(s: &Scope) -> String {
 }
 
 /// The explore-education-statistics tidy format: one row per geography and combination of
-/// filter values, "Total" for a filter that is not cut, indicators as columns.
+/// filter values, "Total" for a filter that is not cut, indicators as columns, protected.
 fn tidy(
-    out: &mut dyn Write,
-    snap: &cws_analyse::Snapshot,
+    snap: &Snapshot,
     scope: &Scope,
     dims: &[Dimension],
     measures: &[Measure],
     opts: &Options,
-    census: chrono::NaiveDate,
-) -> anyhow::Result<()> {
+    policy: &Policy,
+) -> anyhow::Result<Vec<u8>> {
     use chrono::Datelike;
+    let census = snap.census.context("the collection has no census date")?;
     let filters: Vec<Dimension> = dims
         .iter()
         .copied()
         .filter(|d| !matches!(d, Dimension::Area | Dimension::Region))
         .collect();
-    let mut w = csv::Writer::from_writer(out);
+    let groups = compute(snap, scope, &filters, opts)?;
+    let cube = Cube::from_groups(&filters, &groups);
+    let shown = disclosure::protect(&cube, measures, &opts.params, policy);
+    let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [
         "time_period",
         "time_identifier",
@@ -229,58 +379,37 @@ fn tidy(
     header.extend(filters.iter().map(|d| d.name().to_string()));
     header.extend(measures.iter().map(|m| m.name().to_string()));
     w.write_record(&header)?;
-    // every subset of the filters, so each has its Total rows
-    for mask in 0..(1u32 << filters.len()) {
-        let cut: Vec<Dimension> = filters
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, d)| *d)
-            .collect();
-        let geo_dims: Vec<Dimension> = match scope {
-            Scope::Nation => vec![],
-            Scope::Region(_) => vec![Dimension::Region],
-            Scope::Area(_) => vec![Dimension::Area],
-        };
-        let all: Vec<Dimension> = geo_dims.iter().chain(&cut).copied().collect();
-        for g in compute(snap, scope, &all, opts)? {
-            let (level, region, la) = match scope {
-                Scope::Nation => ("National", None, None),
-                Scope::Region(code) => {
-                    let a = snap.areas.iter().find(|a| &a.region_code == code);
-                    ("Regional", a, None)
-                }
-                Scope::Area(code) => {
-                    let a = snap.areas.iter().find(|a| &a.code == code);
-                    ("Local authority", a, a)
-                }
-            };
-            let mut rec = vec![
-                census.year().to_string(),
-                "Reporting year".to_string(),
-                level.to_string(),
-                "E92000001".to_string(),
-                "England".to_string(),
-                region.map_or_else(String::new, |a| a.region_code.clone()),
-                region.map_or_else(String::new, |a| a.region_name.clone()),
-                la.map_or_else(String::new, |a| a.code.clone()),
-                la.map_or_else(String::new, |a| a.name.clone()),
-            ];
-            let labels = &g.labels[geo_dims.len()..];
-            for d in &filters {
-                rec.push(match cut.iter().position(|c| c == d) {
-                    Some(i) => labels[i].clone(),
-                    None => "Total".to_string(),
-                });
-            }
-            rec.extend(
-                measures
-                    .iter()
-                    .map(|m| cell(m.value(&g.sums, &opts.params).map(|v| round(m.kind(), v)))),
-            );
-            w.write_record(&rec)?;
+    let (level, region, la) = match scope {
+        Scope::Nation => ("National", None, None),
+        Scope::Region(code) => (
+            "Regional",
+            snap.areas.iter().find(|a| &a.region_code == code),
+            None,
+        ),
+        Scope::Area(code) => {
+            let a = snap.areas.iter().find(|a| &a.code == code);
+            ("Local authority", a, a)
         }
+    };
+    for (cell, values) in cube.cells.iter().zip(&shown.values) {
+        let mut rec = vec![
+            census.year().to_string(),
+            "Reporting year".to_string(),
+            level.to_string(),
+            "E92000001".to_string(),
+            "England".to_string(),
+            region.map_or_else(String::new, |a| a.region_code.clone()),
+            region.map_or_else(String::new, |a| a.region_name.clone()),
+            la.map_or_else(String::new, |a| a.code.clone()),
+            la.map_or_else(String::new, |a| a.name.clone()),
+        ];
+        rec.extend(
+            cell.labels
+                .iter()
+                .map(|l| l.clone().unwrap_or_else(|| "Total".into())),
+        );
+        rec.extend(values.iter().map(|v| v.to_string()));
+        w.write_record(&rec)?;
     }
-    w.flush()?;
-    Ok(())
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
 }

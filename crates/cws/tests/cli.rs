@@ -319,9 +319,139 @@ fn figures_are_printed_and_written_in_every_format() {
         ],
     );
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(doc["dimensions"][0], "sector");
+    assert_eq!(doc["columns"][0], "sector");
+    assert_eq!(doc["rows"][0]["sector"], "Total");
     assert!(doc["rows"].as_array().unwrap().len() > 1);
+    assert!(doc["footnote"].as_str().unwrap().contains("c: suppressed"));
+    // a publishable cut hides small counts (the demo has roles with few people)
+    let cut = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--by",
+            "role,contract",
+            "--measures",
+            "people",
+            "--publishable",
+            "--format",
+            "csv",
+        ],
+    );
+    let text = stdout(&cut);
+    assert!(text.lines().any(|l| l.ends_with(",c")), "{text}");
+    let own = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--by",
+            "role,contract",
+            "--measures",
+            "people",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        !stdout(&own).lines().any(|l| l.ends_with(",c")),
+        "the owning area sees its own figures whole"
+    );
+    // beside the neighbours: own returns and DfE's published figures side by side
+    let cmp = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--compare",
+            "neighbours",
+            "--social-work",
+            "--measures",
+            "inpost_fte,turnover_rate_fte",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(cmp.status.success(), "{}", stderr(&cmp));
+    let text = stdout(&cmp);
+    assert!(
+        text.starts_with(
+            "census_date,relation,code,name,source,coverage,inpost_fte,turnover_rate_fte"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(",area,E09000027,Richmond upon Thames,returns,own returns,"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            ",area,E09000021 / E09000027,Kingston upon Thames / Richmond upon Thames,published,"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Statistical neighbours (pooled)"), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.contains(",neighbour ")).count(),
+        10,
+        "{text}"
+    );
+    // over census dates: DfE's published years and the collection
+    let trend = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--compare",
+            "census",
+            "--social-work",
+            "--measures",
+            "inpost_fte",
+            "--format",
+            "csv",
+        ],
+    );
+    let text = stdout(&trend);
+    assert!(text.contains("2017-09-30,area"), "{text}");
+    assert!(
+        text.contains("2025-09-30,area,E09000027,Richmond upon Thames,returns"),
+        "{text}"
+    );
+    // XLSX with a native chart
+    let xlsx = dir.path().join("figures.xlsx");
+    let out = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--by",
+            "role_group",
+            "--measures",
+            "people,female_pct",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    assert!(zip.by_name("xl/charts/chart1.xml").is_ok());
     // mistakes are named
+    let bad = cws(
+        dir.path(),
+        &["figures", "--area", "318", "--compare", "nonsense"],
+    );
+    assert!(
+        stderr(&bad).contains("'nonsense' cannot be compared"),
+        "{}",
+        stderr(&bad)
+    );
     let bad = cws(dir.path(), &["figures", "--measures", "nonsense"]);
     assert!(!bad.status.success());
     assert!(
