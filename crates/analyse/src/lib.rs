@@ -8,6 +8,7 @@ pub mod cube;
 pub mod disclosure;
 pub mod export;
 pub mod figures;
+pub mod live;
 pub mod load;
 pub mod measure;
 pub mod published;

@@ -15,6 +15,8 @@ pub enum LoadError {
     NoCollection(chrono::NaiveDate),
     #[error("there is no collection yet: create one with `cws collection create`")]
     NoCollections,
+    #[error("a snapshot was left unusable by a failure while it was being updated")]
+    Poisoned,
 }
 
 /// Builds the snapshot of a collection (the latest when `census` is `None`) from the current

@@ -53,3 +53,68 @@ async fn snapshots_agree_with_sql_on_every_backend() {
         assert_eq!(t.people, totals[0].people);
     }
 }
+
+#[tokio::test]
+async fn a_warm_snapshot_takes_in_only_the_returns_that_changed() {
+    use cws_store::returns;
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        cws_synth::load::load(
+            &db,
+            &Scale::Area("318".into()),
+            2025,
+            Pseudonymiser::new(b"analyse-test"),
+            false,
+            &|_, _, _| {},
+        )
+        .await
+        .unwrap();
+        let live = cws_analyse::live::LiveFigures::default();
+        let scope = Scope::Area("E09000027".into());
+        let total = |snap: &cws_analyse::Snapshot| {
+            compute(
+                snap,
+                &scope,
+                &[],
+                &Options::for_census(snap.census.unwrap()),
+            )
+            .unwrap()[0]
+                .sums
+        };
+        let warm = live.snapshot(&db, None).await.unwrap();
+        let before = total(&warm.read().unwrap());
+        // nothing changed: nothing replaced
+        assert_eq!(live.refresh_all(&db).await.unwrap(), 0);
+        // one organisation sends a new version without its first five posts
+        let c = returns::collection(&db, None).await.unwrap().unwrap();
+        let (org, rid) = returns::current_return_ids(&db, c.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .min()
+            .unwrap();
+        let workers = returns::return_workers(&db, rid).await.unwrap();
+        let vacancies = returns::return_vacancies(&db, rid).await.unwrap();
+        assert!(workers.len() > 5);
+        returns::commit_return(
+            &db,
+            &returns::NewReturn {
+                collection_id: c.id,
+                organisation_id: org,
+                source: "test",
+                content_digest: "changed",
+                workers: &workers[5..],
+                vacancies: &vacancies,
+                queries: &[],
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(live.refresh_all(&db).await.unwrap(), 1);
+        let after = total(&warm.read().unwrap());
+        // the warm snapshot now says what a snapshot built afresh says
+        let fresh = total(&cws_analyse::load::load(&db, None).await.unwrap());
+        assert_eq!(after, fresh);
+        assert_ne!(after, before);
+    }
+}

@@ -413,3 +413,62 @@ fn tidy(
     }
     Ok(w.into_inner().map_err(|e| e.into_error())?)
 }
+
+/// Every measure for every area by role group, by sector and by contract type, and each
+/// area's total: the "full profile" the benchmark times. Returns the number of values.
+pub fn profile_every_area(snap: &Snapshot, opts: &Options) -> anyhow::Result<usize> {
+    let mut values = 0usize;
+    for dims in [
+        &[Dimension::Area][..],
+        &[Dimension::Area, Dimension::RoleGroup],
+        &[Dimension::Area, Dimension::Sector],
+        &[Dimension::Area, Dimension::Contract],
+    ] {
+        for g in compute(snap, &Scope::Nation, dims, opts)? {
+            for m in Measure::ALL {
+                values += usize::from(m.value(&g.sums, &opts.params).is_some());
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// Times the profile cold (snapshot loaded from the store first) and warm (snapshot held),
+/// and reports the peak resident memory.
+pub async fn bench_profile(db: &Db, repeat: usize) -> anyhow::Result<()> {
+    let t0 = std::time::Instant::now();
+    let snap = cws_analyse::load::load(db, None).await?;
+    let load = t0.elapsed();
+    let census = snap.census.context("the collection has no census date")?;
+    let opts = Options::for_census(census);
+    let t1 = std::time::Instant::now();
+    let values = profile_every_area(&snap, &opts)?;
+    let cold = load + t1.elapsed();
+    let mut warm = Vec::new();
+    for _ in 0..repeat.max(1) {
+        let t = std::time::Instant::now();
+        std::hint::black_box(profile_every_area(&snap, &opts)?);
+        warm.push(t.elapsed().as_secs_f64());
+    }
+    warm.sort_by(f64::total_cmp);
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .unwrap_or(0);
+    println!(
+        "posts {} · areas {} · values {values} · cold {:.2} s (snapshot {:.2} s) · warm median {:.3} s (best {:.3}, worst {:.3}) · peak RSS {} MB",
+        snap.len(),
+        snap.areas.len(),
+        cold.as_secs_f64(),
+        load.as_secs_f64(),
+        warm[warm.len() / 2],
+        warm[0],
+        warm[warm.len() - 1],
+        peak / 1024
+    );
+    Ok(())
+}

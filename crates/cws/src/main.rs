@@ -103,6 +103,13 @@ enum Command {
     Collection(collect_cmds::CollectionCommand),
     /// Workforce figures (SPEC §6) for England, a region or an area, cut by dimensions.
     Figures(figures_cmd::FiguresArgs),
+    /// Benchmark: the full profile of every area (every measure by role group, sector and
+    /// contract), cold (snapshot built from the store) and warm; see bench/figures.sh.
+    #[command(hide = true)]
+    BenchFigures {
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+    },
     /// Print the effective configuration.
     Config,
 }
@@ -238,6 +245,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             figures_cmd::figures(&db, args).await?;
             db.close().await;
         }
+        Command::BenchFigures { repeat } => {
+            let db = open(&config).await?;
+            figures_cmd::bench_profile(&db, repeat).await?;
+            db.close().await;
+        }
         Command::Import(args) => {
             let db = open(&config).await?;
             let pseudo = pseudonymiser(&db, &config).await?;
@@ -280,7 +292,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "cws is running at http://{addr}/ on {} — press Ctrl-C to stop.",
                 db.backend().name()
             );
-            cws_web::serve(cws_web::AppState { db, pseudo }, addr).await?;
+            cws_web::serve(cws_web::AppState::new(db, pseudo), addr).await?;
         }
         Command::Demo {
             scale,
@@ -346,7 +358,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 return Ok(());
             }
             println!("Open http://{addr}/ — press Ctrl-C to stop.");
-            cws_web::serve(cws_web::AppState { db, pseudo }, addr).await?;
+            cws_web::serve(cws_web::AppState::new(db, pseudo), addr).await?;
         }
     }
     Ok(())

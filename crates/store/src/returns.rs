@@ -360,6 +360,17 @@ pub async fn current_returns_in_area(
     Ok(rows.into_iter().map(|x| (x.organisation_id, x.r)).collect())
 }
 
+/// The id of every organisation's current return in a collection.
+pub async fn current_return_ids(
+    db: &Db,
+    collection_id: i64,
+) -> Result<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE")
+        .bind(collection_id).fetch_all(p).await?);
+    Ok(rows.into_iter().collect())
+}
+
 /// `previous_totals` for every organisation of an area that has an earlier return.
 pub async fn previous_totals_in_area(
     db: &Db,
@@ -634,13 +645,90 @@ pub async fn for_each_current_post(
     const SQL: &str = "SELECT r.organisation_id, w.person_key, w.role_code, w.fte, w.contract, w.start_date, w.leave_date, w.leave_reason, w.leave_destination, w.birth_year, w.sex, w.ethnicity, w.disability, w.qual_level, w.qualifications, w.common_core, w.induction, w.caf_trained, w.lead_professional, w.budget_holding, w.multi_agency, w.vetting, w.vetting_date, w.safeguarding_training, w.days_lost, w.cases
          FROM worker w JOIN workforce_return r ON r.id = w.return_id
          WHERE r.collection_id = $1 AND r.is_current = TRUE ORDER BY r.organisation_id, w.id";
-    on_pool!(db, p => {
-        let mut rows = sqlx::query_as::<_, Row>(SQL).bind(collection_id).fetch(p);
-        while let Some(row) = rows.try_next().await? {
-            each(CurrentPost { organisation_id: row.organisation_id, record: row.w.into_record()? });
+    match db {
+        // sqlx's SQLite rows cross a channel one by one (about 18 µs each here); millions
+        // are read straight from the connection's own handle instead, as imports write them.
+        Db::Sqlite(pools) => {
+            let mut conn = pools.read.acquire().await?;
+            let mut handle = conn.lock_handle().await?;
+            // SAFETY: the handle is open and locked for this scope; `from_handle` borrows it
+            // and does not close it when dropped, which happens before the lock is released.
+            let raw = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
+                .map_err(crate::workforce::sqlite_error)?;
+            let mut stmt = raw
+                .prepare(&SQL.replace("$1", "?1"))
+                .map_err(crate::workforce::sqlite_error)?;
+            let mut rows = stmt
+                .query([collection_id])
+                .map_err(crate::workforce::sqlite_error)?;
+            while let Some(r) = rows.next().map_err(crate::workforce::sqlite_error)? {
+                let (organisation_id, w) =
+                    sqlite_worker_row(r).map_err(crate::workforce::sqlite_error)?;
+                each(CurrentPost {
+                    organisation_id,
+                    record: w.into_record()?,
+                });
+            }
+            Ok(())
         }
-        Ok(())
-    })
+        Db::Postgres(p) => {
+            let mut rows = sqlx::query_as::<_, Row>(SQL).bind(collection_id).fetch(p);
+            while let Some(row) = rows.try_next().await? {
+                each(CurrentPost {
+                    organisation_id: row.organisation_id,
+                    record: row.w.into_record()?,
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A row of `for_each_current_post`'s query read by rusqlite (dates are stored as ISO text).
+fn sqlite_worker_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, WorkerRow)> {
+    let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        let t: Option<String> = r.get(i)?;
+        t.map(|t| {
+            NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+        })
+        .transpose()
+    };
+    Ok((
+        r.get(0)?,
+        WorkerRow {
+            person_key: r.get(1)?,
+            role_code: r.get(2)?,
+            fte: r.get(3)?,
+            contract: r.get(4)?,
+            start_date: date(5)?,
+            leave_date: date(6)?,
+            leave_reason: r.get(7)?,
+            leave_destination: r.get(8)?,
+            birth_year: r.get(9)?,
+            sex: r.get(10)?,
+            ethnicity: r.get(11)?,
+            disability: r.get(12)?,
+            qual_level: r.get(13)?,
+            qualifications: r.get(14)?,
+            common_core: r.get(15)?,
+            induction: r.get(16)?,
+            caf_trained: r.get(17)?,
+            lead_professional: r.get(18)?,
+            budget_holding: r.get(19)?,
+            multi_agency: r.get(20)?,
+            vetting: r.get(21)?,
+            vetting_date: date(22)?,
+            safeguarding_training: date(23)?,
+            days_lost: r.get(24)?,
+            cases: r.get(25)?,
+        },
+    ))
 }
 
 /// The vacancies of every current return in a collection, with their organisations.

@@ -300,7 +300,7 @@ fn opt_text(s: Option<&str>) -> rusqlite::types::ToSqlOutput<'_> {
     )
 }
 
-fn sqlite_error(e: rusqlite::Error) -> crate::StoreError {
+pub(crate) fn sqlite_error(e: rusqlite::Error) -> crate::StoreError {
     crate::StoreError::Invalid(format!("SQLite: {e}"))
 }
 

@@ -583,6 +583,9 @@ pub async fn submit(
     }
     let report = run_import(&state, &code, &token, false, explanations).await?;
     let submitted = report.accepted;
+    if submitted {
+        crate::figures::refresh(&state).await;
+    }
     Ok(report_page(&state, &code, &token, report, submitted)
         .await?
         .into_response())
@@ -974,6 +977,7 @@ pub async fn workers_submit(
             .await
             .map_err(|e| WebError::Internal(e.to_string()))?;
     if report.accepted {
+        crate::figures::refresh(&state).await;
         let note = report
             .returns
             .first()

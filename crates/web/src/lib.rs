@@ -5,6 +5,7 @@
 
 mod chart;
 mod collection;
+mod figures;
 mod pages;
 
 use std::net::SocketAddr;
@@ -23,6 +24,18 @@ pub struct AppState {
     pub db: Db,
     /// Pseudonymises worker references in uploaded returns.
     pub pseudo: Pseudonymiser,
+    /// Census snapshots kept warm for the figures, updated when returns are accepted.
+    pub figures: cws_analyse::live::LiveFigures,
+}
+
+impl AppState {
+    pub fn new(db: Db, pseudo: Pseudonymiser) -> AppState {
+        AppState {
+            db,
+            pseudo,
+            figures: Default::default(),
+        }
+    }
 }
 
 /// The application's routes.
@@ -58,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/templates/{file}", get(collection::blank_template))
         .route("/", get(pages::index))
         .route("/areas/{code}", get(pages::area))
+        .route("/areas/{code}/figures.json", get(figures::area_figures))
         .route("/about/data", get(pages::about_data))
         .route("/healthz", get(healthz))
         .route("/assets/cws.css", get(stylesheet))

@@ -11,11 +11,16 @@ use cws_store::{geography, reference, returns, Db};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-async fn send(db: &Db, request: Request<Body>) -> (StatusCode, Vec<(String, String)>, Vec<u8>) {
-    let app = cws_web::router(cws_web::AppState {
-        db: db.clone(),
-        pseudo: Pseudonymiser::new(b"web-collection"),
-    });
+/// One application per database, as a server runs: its warm figures persist across requests.
+fn app_state(db: &Db) -> cws_web::AppState {
+    cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"web-collection"))
+}
+
+async fn send(
+    state: &cws_web::AppState,
+    request: Request<Body>,
+) -> (StatusCode, Vec<(String, String)>, Vec<u8>) {
+    let app = cws_web::router(state.clone());
     let response = app.oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response
@@ -33,8 +38,8 @@ async fn send(db: &Db, request: Request<Body>) -> (StatusCode, Vec<(String, Stri
     (status, headers, bytes)
 }
 
-async fn get(db: &Db, path: &str) -> (StatusCode, String) {
-    let (s, _, b) = send(db, Request::get(path).body(Body::empty()).unwrap()).await;
+async fn get(state: &cws_web::AppState, path: &str) -> (StatusCode, String) {
+    let (s, _, b) = send(state, Request::get(path).body(Body::empty()).unwrap()).await;
     (s, String::from_utf8_lossy(&b).into_owned())
 }
 
@@ -58,6 +63,7 @@ fn token_of(page: &str) -> String {
 #[tokio::test]
 async fn upload_check_fix_explain_submit_and_see_coverage() {
     for (db, _keep) in cws_store::testing::fresh_databases().await {
+        let state = app_state(&db);
         reference::load_reference(&db).await.unwrap();
         let area = geography::area(&db, "318").await.unwrap().unwrap();
         returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
@@ -84,17 +90,17 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         .unwrap();
 
         // The rule list and the coverage page, before anything is returned.
-        let (status, rules) = get(&db, "/rules").await;
+        let (status, rules) = get(&state, "/rules").await;
         assert_eq!(status, StatusCode::OK);
         assert!(rules.contains("id=\"R02\"") && rules.contains("id=\"X02\""));
-        let (status, page) = get(&db, "/areas/318/returns").await;
+        let (status, page) = get(&state, "/areas/318/returns").await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("0 of 2"), "coverage starts at none");
         assert!(page.contains("SUN-1") && page.contains("MOON-2"));
 
         // Templates download as real files.
         let (status, headers, bytes) = send(
-            &db,
+            &state,
             Request::get("/areas/318/organisations/SUN-1/template.xlsx")
                 .body(Body::empty())
                 .unwrap(),
@@ -106,7 +112,7 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
             .iter()
             .any(|(k, v)| k == "content-disposition" && v.contains("SUN-1-workforce-return.xlsx")));
         let (_, _, csv) = send(
-            &db,
+            &state,
             Request::get("/templates/template.csv")
                 .body(Body::empty())
                 .unwrap(),
@@ -114,11 +120,18 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         .await;
         assert!(String::from_utf8_lossy(&csv).starts_with("organisation_ref,worker_ref,role_code"));
 
+        // Figures from the returns: nobody yet; the snapshot is built now and kept warm.
+        let (status, json) = get(&state, "/areas/318/figures.json").await;
+        assert_eq!(status, StatusCode::OK);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(doc["rows"][0]["role_group"], "Total");
+        assert_eq!(doc["rows"][0]["people"], 0.0);
+
         // A return with an error: reported with row and column, nothing stored.
         let bad = format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-PRAC3,1.8,permanent,2021-01-06,1992,F,XXXX,no,enhanced_barred\n");
         let (ct, body) = multipart(&[("sun.csv", bad)], "");
         let (status, _, page) = send(
-            &db,
+            &state,
             Request::post("/areas/318/returns/upload")
                 .header(header::CONTENT_TYPE, ct)
                 .body(Body::from(body))
@@ -135,7 +148,7 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         );
         let token = token_of(&page);
         let (status, _, report) = send(
-            &db,
+            &state,
             Request::get(format!("/areas/318/returns/uploads/{token}/report.csv"))
                 .body(Body::empty())
                 .unwrap(),
@@ -147,7 +160,7 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
             report.starts_with("severity,rule,file,row,column,value") && report.contains("R02")
         );
         let (_, _, xlsx) = send(
-            &db,
+            &state,
             Request::get(format!("/areas/318/returns/uploads/{token}/report.xlsx"))
                 .body(Body::empty())
                 .unwrap(),
@@ -156,7 +169,7 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         assert!(xlsx.starts_with(b"PK"));
         // an attempt to submit it anyway stores nothing
         let (_, _, page) = send(
-            &db,
+            &state,
             Request::post(format!("/areas/318/returns/uploads/{token}/submit"))
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(""))
@@ -164,13 +177,13 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         )
         .await;
         assert!(String::from_utf8_lossy(&page).contains("not accepted"));
-        assert!(get(&db, "/areas/318/returns").await.1.contains("0 of 2"));
+        assert!(get(&state, "/areas/318/returns").await.1.contains("0 of 2"));
 
         // Corrected, with one query (a 15-year-old apprentice) explained on the form.
         let good = format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-APPR,0.6,permanent,2025-09-01,2010,F,BAFR,no,enhanced_barred\n");
         let (ct, body) = multipart(&[("sun.csv", good)], "SUN-1");
         let (_, _, page) = send(
-            &db,
+            &state,
             Request::post("/areas/318/returns/upload")
                 .header(header::CONTENT_TYPE, ct)
                 .body(Body::from(body))
@@ -185,7 +198,7 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         assert!(page.contains("would be accepted") || page.contains("not accepted yet"));
         let token = token_of(&page);
         let (_, _, page) = send(
-            &db,
+            &state,
             Request::post(format!("/areas/318/returns/uploads/{token}/submit"))
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(
@@ -199,8 +212,13 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
             page.contains("Return submitted") && page.contains("version 1"),
             "{page}"
         );
-        let (_, page) = get(&db, "/areas/318/returns").await;
+        let (_, page) = get(&state, "/areas/318/returns").await;
         assert!(page.contains("1 of 2"));
+        // the warm figures took in the accepted return: a few people, too few to show
+        let (_, json) = get(&state, "/areas/318/figures.json").await;
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(doc["rows"][0]["people"], "c", "{json}");
+        assert!(doc["footnote"].as_str().unwrap().contains("1 to 5 people"));
         let c = returns::collection(&db, None).await.unwrap().unwrap();
         let orgs = returns::organisations(&db, area.id).await.unwrap();
         let sun = orgs.iter().find(|o| o.reference == "SUN-1").unwrap();
@@ -216,14 +234,17 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
 
         // Tokens are checked: no path tricks, no guessing.
         assert_eq!(
-            get(&db, "/areas/318/returns/uploads/..%2F..%2Fetc/report.csv")
-                .await
-                .0,
+            get(
+                &state,
+                "/areas/318/returns/uploads/..%2F..%2Fetc/report.csv"
+            )
+            .await
+            .0,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
             get(
-                &db,
+                &state,
                 &format!("/areas/318/returns/uploads/{}/report.csv", "0".repeat(32))
             )
             .await
@@ -237,6 +258,7 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
 #[tokio::test]
 async fn collection_pages_refuse_other_computers() {
     for (db, _keep) in cws_store::testing::fresh_databases().await {
+        let state = app_state(&db);
         reference::load_reference(&db).await.unwrap();
         returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
             .await
@@ -252,10 +274,10 @@ async fn collection_pages_refuse_other_computers() {
             r
         };
         assert_eq!(
-            send(&db, from([203, 0, 113, 9])).await.0,
+            send(&state, from([203, 0, 113, 9])).await.0,
             StatusCode::FORBIDDEN
         );
-        assert_eq!(send(&db, from([127, 0, 0, 1])).await.0, StatusCode::OK);
+        assert_eq!(send(&state, from([127, 0, 0, 1])).await.0, StatusCode::OK);
         // public pages stay public
         let mut r = Request::get("/rules").body(Body::empty()).unwrap();
         r.extensions_mut()
@@ -263,7 +285,7 @@ async fn collection_pages_refuse_other_computers() {
                 [203, 0, 113, 9],
                 5000,
             ))));
-        assert_eq!(send(&db, r).await.0, StatusCode::OK);
+        assert_eq!(send(&state, r).await.0, StatusCode::OK);
         db.close().await;
     }
 }
@@ -278,6 +300,7 @@ fn form_post(path: &str, body: &str) -> Request<Body> {
 #[tokio::test]
 async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rules() {
     for (db, _keep) in cws_store::testing::fresh_databases().await {
+        let state = app_state(&db);
         reference::load_reference(&db).await.unwrap();
         let area = geography::area(&db, "318").await.unwrap().unwrap();
         returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
@@ -296,7 +319,7 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
             .await
             .unwrap();
         let path = "/areas/318/organisations/CM-7/workers";
-        let (status, page) = get(&db, path).await;
+        let (status, page) = get(&state, path).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             page.contains("Posts in your current return (0)")
@@ -305,7 +328,7 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
 
         // Missing sex and an unknown role: the error summary links to each field.
         let bad = "worker_ref=ME&role_code=NOPE&contract_type=self_employed&ethnicity=WBRI&disability=no&vetting_check=enhanced_barred&fte=1";
-        let (status, _, page) = send(&db, form_post(path, bad)).await;
+        let (status, _, page) = send(&state, form_post(path, bad)).await;
         let page = String::from_utf8_lossy(&page).into_owned();
         assert_eq!(status, StatusCode::OK);
         assert!(
@@ -318,12 +341,12 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
 
         // Valid: saved as version 1, then shown in the list.
         let good = "worker_ref=ME&role_code=EY-CHILDMINDER&contract_type=self_employed&sex=F&ethnicity=WBRI&disability=no&vetting_check=enhanced_barred&fte=1&start_date=2015-04-01&birth_year=1979";
-        let (status, headers, _) = send(&db, form_post(path, good)).await;
+        let (status, headers, _) = send(&state, form_post(path, good)).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert!(headers
             .iter()
             .any(|(k, v)| k == "location" && v.contains("version+1")));
-        let (_, page) = get(&db, path).await;
+        let (_, page) = get(&state, path).await;
         assert!(
             page.contains("Posts in your current return (1)") && page.contains("EY-CHILDMINDER")
         );
@@ -331,7 +354,7 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         // Change the post: the form is filled in, the change is version 2.
         let at = page.find("?edit=").unwrap() + 6;
         let edit = &page[at..page[at..].find('"').unwrap() + at];
-        let (status, form) = get(&db, &format!("{path}?edit={edit}")).await;
+        let (status, form) = get(&state, &format!("{path}?edit={edit}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             form.contains("Change a post")
@@ -340,9 +363,9 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         );
         let (person, role) = edit.split_once(':').unwrap();
         let changed = format!("_person={person}&_role={role}&role_code=EY-CHILDMINDER&contract_type=self_employed&sex=F&ethnicity=WBRI&disability=no&vetting_check=enhanced_barred&fte=0.8&start_date=2015-04-01&birth_year=1979");
-        let (status, headers, _) = send(&db, form_post(path, &changed)).await;
+        let (status, headers, _) = send(&state, form_post(path, &changed)).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
-        let (_, page) = get(&db, path).await;
+        let (_, page) = get(&state, path).await;
         assert!(
             page.contains("Posts in your current return (1)") && page.contains(">0.80<"),
             "edited, not added"

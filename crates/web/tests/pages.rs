@@ -11,10 +11,10 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn get(db: &Db, path: &str) -> (StatusCode, String) {
-    let app = cws_web::router(cws_web::AppState {
-        db: db.clone(),
-        pseudo: Pseudonymiser::new(b"web-test"),
-    });
+    let app = cws_web::router(cws_web::AppState::new(
+        db.clone(),
+        Pseudonymiser::new(b"web-test"),
+    ));
     let response = app
         .oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await

@@ -1,0 +1,102 @@
+//! Snapshots kept warm for a server: each census's snapshot is built from the store once, on
+//! first use, and afterwards brought up to date by replacing only the organisations whose
+//! current return has changed (after an import is accepted), so figures are computed from
+//! memory, never by re-reading millions of posts.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+use cws_store::{returns, Db};
+
+use crate::load::{load, LoadError};
+use crate::snapshot::Snapshot;
+
+/// A census's snapshot and the return it holds for each organisation.
+struct Held {
+    snapshot: Arc<RwLock<Snapshot>>,
+    collection_id: i64,
+    returns: HashMap<i64, i64>,
+}
+
+/// Warm snapshots by census date.
+#[derive(Default, Clone)]
+pub struct LiveFigures {
+    held: Arc<tokio::sync::Mutex<HashMap<NaiveDate, Held>>>,
+}
+
+impl LiveFigures {
+    /// The snapshot of a census (the latest when `None`): built on first use, then kept.
+    pub async fn snapshot(
+        &self,
+        db: &Db,
+        census: Option<NaiveDate>,
+    ) -> Result<Arc<RwLock<Snapshot>>, LoadError> {
+        let collection = returns::collection(db, census).await?.ok_or(match census {
+            Some(d) => LoadError::NoCollection(d),
+            None => LoadError::NoCollections,
+        })?;
+        let mut held = self.held.lock().await;
+        if let Some(h) = held.get(&collection.census_date) {
+            return Ok(Arc::clone(&h.snapshot));
+        }
+        // what the snapshot holds is read first: a return accepted meanwhile is caught up
+        // by the next refresh
+        let ids = returns::current_return_ids(db, collection.id).await?;
+        let snap = load(db, Some(collection.census_date)).await?;
+        let h = Held {
+            snapshot: Arc::new(RwLock::new(snap)),
+            collection_id: collection.id,
+            returns: ids,
+        };
+        let out = Arc::clone(&h.snapshot);
+        held.insert(collection.census_date, h);
+        Ok(out)
+    }
+
+    /// Brings every built snapshot up to date (after an import).
+    pub async fn refresh_all(&self, db: &Db) -> Result<usize, LoadError> {
+        let held: Vec<NaiveDate> = self.held.lock().await.keys().copied().collect();
+        let mut n = 0;
+        for census in held {
+            n += self.refresh(db, census).await?;
+        }
+        Ok(n)
+    }
+
+    /// Brings a census's snapshot (if built) up to date with the store: organisations whose
+    /// current return changed are replaced, nothing else is touched. Returns how many were.
+    pub async fn refresh(&self, db: &Db, census: NaiveDate) -> Result<usize, LoadError> {
+        let mut held = self.held.lock().await;
+        let Some(h) = held.get_mut(&census) else {
+            return Ok(0);
+        };
+        let now = returns::current_return_ids(db, h.collection_id).await?;
+        let changed: Vec<(i64, i64)> = now
+            .iter()
+            .filter(|(org, id)| h.returns.get(org) != Some(id))
+            .map(|(o, i)| (*o, *i))
+            .collect();
+        let known = {
+            let snap = h.snapshot.read().map_err(|_| LoadError::Poisoned)?;
+            changed.iter().all(|(org, _)| snap.org_of(*org).is_some())
+        };
+        if !known {
+            // an organisation registered since the snapshot was built: build it again
+            let snap = load(db, Some(census)).await?;
+            *h.snapshot.write().map_err(|_| LoadError::Poisoned)? = snap;
+            h.returns = now;
+            return Ok(changed.len());
+        }
+        for (org, return_id) in &changed {
+            let workers = returns::return_workers(db, *return_id).await?;
+            let vacancies = returns::return_vacancies(db, *return_id).await?;
+            h.snapshot
+                .write()
+                .map_err(|_| LoadError::Poisoned)?
+                .replace_organisation(*org, &workers, &vacancies);
+            h.returns.insert(*org, *return_id);
+        }
+        Ok(changed.len())
+    }
+}
