@@ -13,9 +13,50 @@ pub struct Table {
     pub title: String,
     /// Names of the label columns (dimensions, or census date, geography and source).
     pub label_columns: Vec<String>,
-    pub measures: Vec<Measure>,
+    /// The value columns: measures, or figures built beside them (a community's share).
+    pub columns: Vec<Column>,
     pub rows: Vec<TableRow>,
     pub footnote: String,
+    /// What the XLSX chart shows; `None`: the first column over the rows that are not totals.
+    #[serde(skip)]
+    pub chart: Option<ChartSpec>,
+}
+
+/// The rows and value columns (indexes into `columns`) a chart shows, one series per column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    pub rows: std::ops::Range<usize>,
+    pub columns: Vec<usize>,
+}
+
+/// A value column: its machine name (DfE's where DfE publishes it) and a plain label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    pub name: String,
+    pub label: String,
+}
+
+impl From<Measure> for Column {
+    fn from(m: Measure) -> Column {
+        Column {
+            name: m.name().into(),
+            label: m.label().into(),
+        }
+    }
+}
+
+impl Column {
+    pub fn new(name: &str, label: &str) -> Column {
+        Column {
+            name: name.into(),
+            label: label.into(),
+        }
+    }
+
+    /// Columns for measures.
+    pub fn of(measures: &[Measure]) -> Vec<Column> {
+        measures.iter().map(|&m| m.into()).collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,7 +68,7 @@ pub struct TableRow {
 impl Table {
     fn header(&self) -> Vec<String> {
         let mut h = self.label_columns.clone();
-        h.extend(self.measures.iter().map(|m| m.name().to_string()));
+        h.extend(self.columns.iter().map(|m| m.name.clone()));
         h
     }
 
@@ -46,12 +87,12 @@ impl Table {
         let mut out = format!("{}\n", self.title);
         // one line per measure for a single row: easier to read
         if rows.len() == 1 && self.label_columns.iter().all(|c| c.is_empty()) {
-            for (m, v) in self.measures.iter().zip(&self.rows[0].values) {
+            for (m, v) in self.columns.iter().zip(&self.rows[0].values) {
                 out.push_str(&format!(
                     "  {:<45} {:>10}  {}\n",
-                    m.name(),
+                    m.name,
                     v.to_string(),
-                    m.label()
+                    m.label
                 ));
             }
         } else {
@@ -110,9 +151,9 @@ impl Table {
                 for (c, l) in self.label_columns.iter().zip(&r.labels) {
                     o.insert(c.clone(), l.clone().into());
                 }
-                for (m, v) in self.measures.iter().zip(&r.values) {
+                for (m, v) in self.columns.iter().zip(&r.values) {
                     o.insert(
-                        m.name().into(),
+                        m.name.clone(),
                         match v {
                             Shown::Value(x) => (*x).into(),
                             Shown::Symbol(s) => (*s).into(),
@@ -127,6 +168,29 @@ impl Table {
             "columns": self.header(),
             "rows": rows,
             "footnote": self.footnote,
+        })
+    }
+
+    /// The chart asked for, or the first column over the rows that are not totals when those
+    /// are contiguous; `None` when there is nothing to chart.
+    fn chart_spec(&self) -> Option<ChartSpec> {
+        if self.label_columns.is_empty() || self.columns.is_empty() {
+            return None;
+        }
+        if let Some(c) = &self.chart {
+            let fits = c.rows.end <= self.rows.len()
+                && !c.rows.is_empty()
+                && !c.columns.is_empty()
+                && c.columns.iter().all(|&i| i < self.columns.len());
+            return fits.then(|| c.clone());
+        }
+        let parts: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| !self.rows[i].labels.iter().any(|l| l == "Total"))
+            .collect();
+        let (&first, &last) = (parts.first()?, parts.last()?);
+        (last - first + 1 == parts.len()).then(|| ChartSpec {
+            rows: first..last + 1,
+            columns: vec![0],
         })
     }
 
@@ -161,39 +225,40 @@ impl Table {
         let last = top + self.rows.len() as u32;
         sheet.write_string_with_format(last + 2, 0, &self.footnote, &wrap)?;
         sheet.set_freeze_panes(top + 1, 0)?;
-        // the chart: first measure by the rows that are not totals (contiguous after sorting)
-        let parts: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| !self.rows[i].labels.iter().any(|l| l == "Total"))
-            .collect();
-        if let (Some(m), Some(&first), Some(&end)) =
-            (self.measures.first(), parts.first(), parts.last())
-        {
-            if end - first + 1 == parts.len() && !self.label_columns.is_empty() {
-                let col = self.label_columns.len() as u16;
-                let name_col = (self.label_columns.len() - 1) as u16;
-                let (r0, r1) = (top + 1 + first as u32, top + 1 + end as u32);
-                let mut chart = Chart::new(ChartType::Bar);
+        if let Some(spec) = self.chart_spec() {
+            let labels = self.label_columns.len() as u16;
+            let name_col = labels - 1;
+            let (r0, r1) = (top + 1 + spec.rows.start as u32, top + spec.rows.end as u32);
+            let mut chart = Chart::new(ChartType::Bar);
+            for &c in &spec.columns {
+                let col = labels + c as u16;
                 chart
                     .add_series()
-                    .set_name(m.label())
+                    .set_name(&self.columns[c].label)
                     .set_categories(("Figures", r0, name_col, r1, name_col))
                     .set_values(("Figures", r0, col, r1, col));
-                chart.title().set_name(m.label());
-                chart.legend().set_hidden();
-                chart.x_axis().set_name(m.label());
-                let height = (120 + 22 * parts.len()).clamp(300, 1400) as u32;
-                chart.set_width(720).set_height(height);
-                sheet.insert_chart(top, (header.len() + 1) as u16, &chart)?;
             }
+            let title = &self.columns[spec.columns[0]].label;
+            if spec.columns.len() == 1 {
+                chart.title().set_name(title);
+                chart.legend().set_hidden();
+                chart.x_axis().set_name(title);
+            } else {
+                chart.title().set_name(&self.title);
+            }
+            let bars = spec.rows.len() * spec.columns.len();
+            let height = (120 + 22 * bars).clamp(300, 1400) as u32;
+            chart.set_width(720).set_height(height);
+            sheet.insert_chart(top, (header.len() + 1) as u16, &chart)?;
         }
         let about = book.add_worksheet().set_name("Measures")?;
         about.write_string_with_format(0, 0, "measure", &bold)?;
         about.write_string_with_format(0, 1, "what it is", &bold)?;
         about.set_column_width(0, 40)?;
         about.set_column_width(1, 80)?;
-        for (i, m) in self.measures.iter().enumerate() {
-            about.write_string(1 + i as u32, 0, m.name())?;
-            about.write_string(1 + i as u32, 1, m.label())?;
+        for (i, m) in self.columns.iter().enumerate() {
+            about.write_string(1 + i as u32, 0, &m.name)?;
+            about.write_string(1 + i as u32, 1, &m.label)?;
         }
         book.save_to_buffer()
     }
@@ -207,7 +272,7 @@ mod tests {
         Table {
             title: "Test".into(),
             label_columns: vec!["sector".into()],
-            measures: vec![Measure::People, Measure::Female],
+            columns: Column::of(&[Measure::People, Measure::Female]),
             rows: vec![
                 TableRow {
                     labels: vec!["Total".into()],
@@ -223,6 +288,7 @@ mod tests {
                 },
             ],
             footnote: "c: suppressed".into(),
+            chart: None,
         }
     }
 

@@ -19,6 +19,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use cws_domain::worker::EthnicGroup;
+
 use crate::measure::{Params, Sums};
 use crate::snapshot::{days, flag, Snapshot, NO_DATE, UNKNOWN};
 
@@ -372,7 +374,14 @@ impl Context<'_> {
             UNKNOWN => {}
             g => {
                 sums.ethnicity_known += 1.0;
-                sums.ethnic_minority += one(g != cws_domain::worker::EthnicGroup::White as u8);
+                sums.ethnic_minority += one(g != EthnicGroup::White as u8);
+                *match EthnicGroup::ALL.get(g as usize) {
+                    Some(EthnicGroup::White) => &mut sums.ethnicity_white,
+                    Some(EthnicGroup::Mixed) => &mut sums.ethnicity_mixed,
+                    Some(EthnicGroup::Asian) => &mut sums.ethnicity_asian,
+                    Some(EthnicGroup::Black) => &mut sums.ethnicity_black,
+                    _ => &mut sums.ethnicity_other,
+                } += 1.0;
             }
         }
         if flags & flag::DISABILITY_KNOWN != 0 {

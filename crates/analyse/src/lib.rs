@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod cube;
 pub mod disclosure;
+pub mod diversity;
 pub mod export;
 pub mod figures;
 pub mod live;

@@ -5,6 +5,7 @@
 pub mod bulk_upload;
 pub mod census_xml;
 pub mod checks;
+pub mod community;
 pub mod coverage;
 pub mod import;
 pub mod organisations;

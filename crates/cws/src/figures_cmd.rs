@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use cws_analyse::compare::{self, Entry, Focus, Inputs};
 use cws_analyse::cube::Cube;
 use cws_analyse::disclosure::{self, Policy, Protected};
-use cws_analyse::export::{Table, TableRow};
+use cws_analyse::export::{Column, Table, TableRow};
 use cws_analyse::figures::{compute, Dimension, Options, Scope};
 use cws_analyse::measure::Measure;
 use cws_analyse::Snapshot;
@@ -50,6 +50,14 @@ pub struct FiguresArgs {
     /// population), so DfE's published figures can stand beside and in for returns.
     #[arg(long)]
     social_work: bool,
+    /// Diversity against the community: each ethnic group's share of the workforce beside
+    /// its share of the community, and the representation ratio.
+    #[arg(long)]
+    diversity: bool,
+    /// The community for --diversity: `residents` (Census 2021 usual residents, shipped) or
+    /// a comparator loaded with `cws community load` (e.g. `children`).
+    #[arg(long, default_value = "residents")]
+    community: String,
     /// Apply disclosure control even to an area's own figures (always applied to regions,
     /// England, other areas and the tidy format).
     #[arg(long)]
@@ -127,6 +135,12 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
     // the owning area may see its own figures whole; anything wider is protected
     let protect = args.publishable || format == "tidy" || !matches!(scope, Scope::Area(_));
     let table = match args.compare.as_deref() {
+        None if args.diversity => {
+            if !dims.is_empty() || args.social_work || format == "tidy" {
+                bail!("--diversity is a table of its own: it cannot be combined with --by, --social-work or --format tidy");
+            }
+            diversity_table(db, &args, &scope, protect.then_some(&policy)).await?
+        }
         None => {
             if args.social_work {
                 bail!("--social-work goes with --compare (use --by role_group,sector to cut any table)");
@@ -190,7 +204,7 @@ fn cube_table(cube: &Cube, shown: &Protected, measures: &[Measure], title: Strin
     Table {
         title,
         label_columns: cube.dims.iter().map(|d| d.name().to_string()).collect(),
-        measures: measures.to_vec(),
+        columns: Column::of(measures),
         rows: cube
             .cells
             .iter()
@@ -205,6 +219,7 @@ fn cube_table(cube: &Cube, shown: &Protected, measures: &[Measure], title: Strin
             })
             .collect(),
         footnote: shown.footnote.clone(),
+        chart: None,
     }
 }
 
@@ -299,7 +314,7 @@ async fn compare_table(
         .iter()
         .map(|s| s.to_string())
         .collect(),
-        measures: measures.to_vec(),
+        columns: Column::of(measures),
         rows: entries
             .iter()
             .zip(values)
@@ -330,7 +345,81 @@ async fn compare_table(
             }
             f
         },
+        chart: None,
     })
+}
+
+/// The workforce by ethnic group against the community it serves.
+async fn diversity_table(
+    db: &Db,
+    args: &FiguresArgs,
+    scope: &Scope,
+    policy: Option<&Policy>,
+) -> anyhow::Result<Table> {
+    let snap = cws_analyse::load::load(db, args.census).await?;
+    let census = snap.census.context("the collection has no census date")?;
+    let opts = Options::for_census(census);
+    let groups = compute(&snap, scope, &[], &opts)?;
+    let mut sums = cws_analyse::Sums::default();
+    for g in &groups {
+        sums.add(&g.sums);
+    }
+    // the community of a region or England is its own Census row where there is one, or
+    // else the sum of its areas
+    let (geo_code, areas): (String, Vec<String>) = match scope {
+        Scope::Area(c) => (c.clone(), vec![c.clone()]),
+        Scope::Region(r) => (
+            r.clone(),
+            snap.areas
+                .iter()
+                .filter(|a| &a.region_code == r)
+                .map(|a| a.code.clone())
+                .collect(),
+        ),
+        Scope::Nation => (
+            "E92000001".into(),
+            snap.areas.iter().map(|a| a.code.clone()).collect(),
+        ),
+    };
+    let base = args.community.trim();
+    let counts = cws_store::community::community(db, base, &geo_code, &areas)
+        .await?
+        .with_context(|| {
+            format!(
+                "there is no '{base}' community comparator for {geo_code}: `cws community list` \
+                 shows those held, and `cws community load --base {base} FILE.csv` loads one \
+                 from an ONS download"
+            )
+        })?;
+    let description = if base == cws_store::community::RESIDENTS {
+        "usual residents, Census 2021".to_string()
+    } else {
+        format!("the '{base}' comparator")
+    };
+    let mut community = cws_analyse::diversity::Community::from_categories(
+        &description,
+        &counts.source,
+        &counts.by_category,
+    );
+    if let Some((found, asked)) = counts.summed_from_areas {
+        // a community from only some of the areas would be the wrong denominator
+        if found < asked {
+            bail!(
+                "the '{base}' comparator has no row for {geo_code} and covers only {found} of \
+                 its {asked} areas: load a file with every area, or with {geo_code}'s own row"
+            );
+        }
+        community.note = Some(format!("The community is summed from its {asked} areas."));
+    }
+    Ok(cws_analyse::diversity::table(
+        format!(
+            "{} at {census}: the workforce by ethnic group against {description}",
+            scope_name(scope)
+        ),
+        &sums,
+        &community,
+        policy,
+    ))
 }
 
 fn scope_name(s: &Scope) -> String {
@@ -470,5 +559,66 @@ pub async fn bench_profile(db: &Db, repeat: usize) -> anyhow::Result<()> {
         warm[warm.len() - 1],
         peak / 1024
     );
+    Ok(())
+}
+
+/// `cws community`: the populations the workforce's diversity is compared with.
+#[derive(clap::Subcommand, Debug)]
+pub enum CommunityCommand {
+    /// Load (or replace) a comparator from an ONS download by Census 2021 ethnic group (20
+    /// categories): a geography code and name, the ethnic group code and label, and
+    /// Observation; other columns such as an age band are summed over.
+    Load {
+        /// A short name used with `cws figures --diversity --community NAME`, e.g. children.
+        #[arg(long)]
+        base: String,
+        /// Where the figures come from, shown under every comparison.
+        #[arg(long)]
+        source: String,
+        file: std::path::PathBuf,
+    },
+    /// List the comparators held.
+    List,
+}
+
+pub async fn community_cmd(db: &Db, cmd: CommunityCommand) -> anyhow::Result<()> {
+    match cmd {
+        CommunityCommand::Load { base, source, file } => {
+            let base = base.trim().to_lowercase();
+            if base == cws_store::community::RESIDENTS
+                || base.is_empty()
+                || !base
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                bail!(
+                    "'{base}' cannot be used as a comparator name: use letters, digits, - or _, \
+                     and not 'residents' (the Census 2021 residents shipped with cws)"
+                );
+            }
+            let rows = cws_collect::community::read_comparator(&file)?;
+            let geographies: std::collections::BTreeSet<&str> =
+                rows.iter().map(|r| r.geo_code.as_str()).collect();
+            cws_store::community::replace_comparator(db, &base, source.trim(), &rows).await?;
+            println!(
+                "Loaded the '{base}' comparator: {} counts for {} geographies.",
+                rows.len(),
+                geographies.len()
+            );
+        }
+        CommunityCommand::List => {
+            for c in cws_store::community::comparators(db).await? {
+                println!(
+                    "{:<12} {:>4} geographies  {}{}",
+                    c.base,
+                    c.geographies,
+                    c.source,
+                    c.loaded_at
+                        .map(|t| format!(" (loaded {t})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
     Ok(())
 }

@@ -103,6 +103,9 @@ enum Command {
     Collection(collect_cmds::CollectionCommand),
     /// Workforce figures (SPEC §6) for England, a region or an area, cut by dimensions.
     Figures(figures_cmd::FiguresArgs),
+    /// Community comparators for diversity: Census 2021 residents, and any loaded.
+    #[command(subcommand)]
+    Community(figures_cmd::CommunityCommand),
     /// Benchmark: the full profile of every area (every measure by role group, sector and
     /// contract), cold (snapshot built from the store) and warm; see bench/figures.sh.
     #[command(hide = true)]
@@ -240,6 +243,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await?;
         }
         Command::Rules { json } => collect_cmds::rules_cmd(json)?,
+        Command::Community(cmd) => {
+            let db = open(&config).await?;
+            figures_cmd::community_cmd(&db, cmd).await?;
+            db.close().await;
+        }
         Command::Figures(args) => {
             let db = open(&config).await?;
             figures_cmd::figures(&db, args).await?;

@@ -460,3 +460,148 @@ fn figures_are_printed_and_written_in_every_format() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn diversity_is_compared_with_the_community_served() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let out = cws(
+        dir.path(),
+        &["figures", "--area", "318", "--diversity", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = doc["rows"].as_array().unwrap();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["ethnic_group"] == name)
+            .unwrap_or_else(|| panic!("no {name} row in {doc}"))
+    };
+    let known = row("Ethnicity known")["people"].as_f64().unwrap();
+    let white = row("White");
+    // the workforce share is of people whose ethnicity is known
+    let share = white["people"].as_f64().unwrap() / known * 100.0;
+    assert_eq!(
+        white["workforce_pct"].as_f64().unwrap(),
+        (share * 10.0).round() / 10.0
+    );
+    // the community share is Richmond's Census 2021 White residents (categories 13 to 17),
+    // worked out here from the published file independently
+    let census = cws_reference::community_ethnicity().unwrap();
+    let richmond: Vec<_> = census.iter().filter(|e| e.code == "E09000027").collect();
+    let all: u64 = richmond.iter().map(|e| e.persons).sum();
+    let whites: u64 = richmond
+        .iter()
+        .filter(|e| (13..=17).contains(&e.category))
+        .map(|e| e.persons)
+        .sum();
+    let expected = whites as f64 / all as f64 * 100.0;
+    assert_eq!(
+        white["community_pct"].as_f64().unwrap(),
+        (expected * 10.0).round() / 10.0
+    );
+    let ratio = white["representation_ratio"].as_f64().unwrap();
+    assert!((ratio - share / expected).abs() < 0.006, "{ratio}");
+    assert!(doc["footnote"].as_str().unwrap().contains("Census 2021"));
+
+    // a loaded comparator (children, in ONS's layout with an age column summed over)
+    let file = dir.path().join("children.csv");
+    std::fs::write(
+        &file,
+        "Upper tier local authorities Code,Upper tier local authorities,Age (B) Code,Age (B),Ethnic group (20 categories) Code,Ethnic group (20 categories),Observation\n\
+         E09000027,Richmond upon Thames,1,0 to 4,13,White: English,600\n\
+         E09000027,Richmond upon Thames,2,5 to 17,13,White: English,200\n\
+         E09000027,Richmond upon Thames,1,0 to 4,7,Black: Caribbean,200\n",
+    )
+    .unwrap();
+    let load = cws(
+        dir.path(),
+        &[
+            "community",
+            "load",
+            "--base",
+            "children",
+            "--source",
+            "test file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(load.status.success(), "{}", stderr(&load));
+    let list = stdout(&cws(dir.path(), &["community", "list"]));
+    assert!(
+        list.contains("children") && list.contains("test file"),
+        "{list}"
+    );
+    let out = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--diversity",
+            "--community",
+            "children",
+            "--format",
+            "csv",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains(",80,"), "White children are 80%: {text}");
+    assert!(text.contains("Black or Black British,"), "{text}");
+    // London has no row in that file and it covers 1 of London's areas: refused, not misleading
+    let region = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--region",
+            "E12000007",
+            "--diversity",
+            "--community",
+            "children",
+        ],
+    );
+    assert!(!region.status.success());
+    assert!(
+        stderr(&region).contains("covers only 1 of"),
+        "{}",
+        stderr(&region)
+    );
+    // a bad comparator file is refused with the row, column and value, and the old one stays
+    std::fs::write(&file, "Area Code,Area,Ethnic group Code,Ethnic group,Observation\nE09000027,Richmond,13,White,lots\n").unwrap();
+    let bad = cws(
+        dir.path(),
+        &[
+            "community",
+            "load",
+            "--base",
+            "children",
+            "--source",
+            "bad",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(!bad.status.success());
+    let e = stderr(&bad);
+    assert!(
+        e.contains("row 2") && e.contains("'Observation', value 'lots'"),
+        "{e}"
+    );
+    assert!(stdout(&cws(dir.path(), &["community", "list"])).contains("test file"));
+    // other areas' small groups are protected when publishable
+    let cut = cws(
+        dir.path(),
+        &[
+            "figures",
+            "--area",
+            "318",
+            "--diversity",
+            "--publishable",
+            "--threshold",
+            "250",
+            "--format",
+            "csv",
+        ],
+    );
+    let text = stdout(&cut);
+    assert!(text.contains("Black or Black British,c,c,"), "{text}");
+}

@@ -18,6 +18,7 @@ use sqlx::sqlite::{
 use thiserror::Error;
 
 mod bulk;
+pub mod community;
 pub mod geography;
 pub mod reference;
 pub mod returns;

@@ -22,12 +22,12 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4],
+            vec![1, 2, 3, 4, 5],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
-        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2, 3, 4]);
+        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2, 3, 4, 5]);
     }
 }
 
@@ -146,6 +146,75 @@ async fn reference_loads_once_and_reloading_changes_nothing() {
                 .len(),
             19
         );
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn community_comparators_load_whole_and_sum_over_areas() {
+    use cws_store::community::{self, ComparatorRow};
+    for (db, _keep) in backends().await {
+        reference::load_reference(&db).await.unwrap();
+        let row = |geo: &str, category: i64, persons: i64| ComparatorRow {
+            geo_code: geo.into(),
+            geo_name: geo.into(),
+            category,
+            label: format!("group {category}"),
+            persons,
+        };
+        let rows = vec![
+            row("E09000027", 13, 900),
+            row("E09000027", 3, 100),
+            row("E09000021", 13, 500),
+            row("E09000021", 7, 50),
+        ];
+        assert_eq!(
+            community::replace_comparator(&db, "children", "test", &rows)
+                .await
+                .unwrap(),
+            4
+        );
+        // an area's own rows
+        let own = community::community(&db, "children", "E09000027", &[])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(own.by_category, vec![(3, 100), (13, 900)]);
+        assert_eq!(own.summed_from_areas, None);
+        // a geography without rows is summed from the areas given, saying how many were found
+        let areas = ["E09000027", "E09000021", "E09000008"].map(String::from);
+        let sum = community::community(&db, "children", "E12000007", &areas)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(sum.by_category, vec![(3, 100), (7, 50), (13, 1400)]);
+        assert_eq!(sum.summed_from_areas, Some((2, 3)));
+        // residents come with the reference data, with the region's own row
+        let london = community::community(&db, community::RESIDENTS, "E12000007", &areas)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(london.summed_from_areas, None);
+        assert_eq!(london.by_category.len(), 19);
+        // replacing is whole: the old rows go
+        community::replace_comparator(&db, "children", "second", &rows[..1])
+            .await
+            .unwrap();
+        let list = community::comparators(&db).await.unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].base, "residents");
+        assert_eq!(
+            (list[1].source.as_str(), list[1].geographies),
+            ("second", 1)
+        );
+        assert!(community::community(&db, "children", "E09000021", &[])
+            .await
+            .unwrap()
+            .is_none());
+        assert!(community::community(&db, "nothing", "E09000027", &[])
+            .await
+            .unwrap()
+            .is_none());
         db.close().await;
     }
 }

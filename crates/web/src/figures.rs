@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use cws_analyse::cube::Cube;
 use cws_analyse::disclosure::{protect, Policy};
-use cws_analyse::export::{Table, TableRow};
+use cws_analyse::export::{Column, Table, TableRow};
 use cws_analyse::figures::{compute, Dimension, Options, Scope};
 use cws_analyse::load::LoadError;
 use cws_analyse::measure::{published_measures, Measure};
@@ -49,7 +49,7 @@ pub async fn area_figures(
         Table {
             title: format!("{} by role group at {census}", area.name),
             label_columns: vec!["role_group".into()],
-            measures: measures.clone(),
+            columns: Column::of(&measures),
             rows: cube
                 .cells
                 .iter()
@@ -60,6 +60,7 @@ pub async fn area_figures(
                 })
                 .collect(),
             footnote: shown.footnote,
+            chart: None,
         }
     };
     Ok((
