@@ -3,6 +3,7 @@
 mod collect_cmds;
 mod config;
 mod figures_cmd;
+mod user_cmd;
 
 /// mimalloc: imports and figures allocate many small records on several threads at once,
 /// where it is markedly faster than the system allocator.
@@ -103,6 +104,9 @@ enum Command {
     Collection(collect_cmds::CollectionCommand),
     /// Workforce figures (SPEC §6) for England, a region or an area, cut by dimensions.
     Figures(figures_cmd::FiguresArgs),
+    /// Accounts: invite the first administrator, reset a password, list accounts.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
     /// Community comparators for diversity: Census 2021 residents, and any loaded.
     #[command(subcommand)]
     Community(figures_cmd::CommunityCommand),
@@ -190,11 +194,7 @@ async fn pseudonymiser(db: &Db, config: &Config) -> anyhow::Result<Pseudonymiser
 }
 
 fn hash_password(password: &str) -> anyhow::Result<String> {
-    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
+    cws_web::access::account::hash_password_now(password)
         .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
 }
 
@@ -243,6 +243,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await?;
         }
         Command::Rules { json } => collect_cmds::rules_cmd(json)?,
+        Command::User(cmd) => {
+            let db = open(&config).await?;
+            user_cmd::user_cmd(&db, cmd, &config.listen.to_string()).await?;
+            db.close().await;
+        }
         Command::Community(cmd) => {
             let db = open(&config).await?;
             figures_cmd::community_cmd(&db, cmd).await?;

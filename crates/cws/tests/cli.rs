@@ -114,38 +114,243 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     Some(body)
 }
 
-#[test]
-fn the_demo_serves_the_web_application_over_http() {
-    let dir = tempfile::tempdir().unwrap();
-    let setup = cws(dir.path(), &["demo", "--no-serve"]);
-    assert!(setup.status.success(), "{}", stderr(&setup));
+/// One HTTP/1.1 request over loopback: (status line and headers, body).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookies: &str,
+    form: Option<&str>,
+) -> (String, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let body = form.unwrap_or("");
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    if !cookies.is_empty() {
+        head.push_str(&format!("Cookie: {cookies}\r\n"));
+    }
+    if form.is_some() {
+        head.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    write!(s, "{head}\r\n{body}").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (head.to_string(), body.to_string())
+}
+
+/// The value of a cookie set by a response.
+fn set_cookie(head: &str, name: &str) -> Option<String> {
+    head.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap_or("").to_string())
+}
+
+fn hidden(page: &str, name: &str) -> String {
+    let at = page.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Signs in over HTTP as a browser would; returns the session cookie.
+fn sign_in(port: u16, email: &str, password: &str) -> (String, String) {
+    let (head, page) = http(port, "GET", "/sign-in", "", None);
+    let form_cookie = set_cookie(&head, "cws_form").expect("a form cookie");
+    let csrf = hidden(&page, "csrf");
+    let (head, body) = http(
+        port,
+        "POST",
+        "/sign-in",
+        &format!("cws_form={form_cookie}"),
+        Some(&format!(
+            "csrf={csrf}&next=%2F&email={}&password={}",
+            enc(email),
+            enc(password)
+        )),
+    );
+    (head, body)
+}
+
+fn serve(dir: &Path) -> (std::process::Child, u16) {
     let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cws"))
+    let server = Command::new(env!("CARGO_BIN_EXE_cws"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .env("CWS_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let started = Instant::now();
-    let mut index = None;
-    while started.elapsed() < Duration::from_secs(30) {
-        if let Some(page) = http_get(port, "/") {
-            index = Some(page);
-            break;
-        }
+    while started.elapsed() < Duration::from_secs(30) && http_get(port, "/healthz").is_none() {
         std::thread::sleep(Duration::from_millis(100));
     }
-    let area = http_get(port, "/areas/E09000027");
+    (server, port)
+}
+
+#[test]
+fn the_demo_serves_the_web_application_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let out = stdout(&setup);
+    let password = out
+        .split("Sign-in: admin@cws.example / ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    let (mut server, port) = serve(dir.path());
+    // not signed in: sent to sign in
+    let (head, _) = http(port, "GET", "/", "", None);
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+    assert!(head.contains("location: /sign-in?next=%2F"), "{head}");
+    // a wrong password: told so, with the field linked
+    let (head, page) = sign_in(port, "admin@cws.example", "wrong password!");
+    assert!(head.starts_with("HTTP/1.1 422"), "{head}");
+    assert!(
+        page.contains("The email address or password is not right")
+            && page.contains("href=\"#email\"")
+    );
+    // the right one: a secure, script-proof session cookie
+    let (head, _) = sign_in(port, "admin@cws.example", &password);
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+    assert!(head.contains("HttpOnly; Secure; SameSite=Lax"), "{head}");
+    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let (head, index) = http(port, "GET", "/", &session, None);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(index.contains("Richmond upon Thames") && index.contains("Demo administrator"));
+    let (head, area) = http(port, "GET", "/areas/E09000027", &session, None);
+    assert!(head.starts_with("HTTP/1.1 200"));
+    assert!(area.contains("137.4"));
+    // a state change without the form's token is refused
+    let (head, _) = http(port, "POST", "/sign-out", &session, Some(""));
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    let csrf = hidden(&index, "csrf");
+    let (head, _) = http(
+        port,
+        "POST",
+        "/sign-out",
+        &session,
+        Some(&format!("csrf={csrf}")),
+    );
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+    let (head, _) = http(port, "GET", "/", &session, None);
+    assert!(head.starts_with("HTTP/1.1 303"), "signed out: {head}");
     let _ = server.kill();
     let _ = server.wait();
-    let index = index.expect("the server answered within 30 s");
-    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
-    assert!(index.contains("Richmond upon Thames"));
-    let area = area.unwrap();
-    assert!(area.starts_with("HTTP/1.1 200"));
-    assert!(area.contains("137.4"));
+}
+
+#[test]
+fn the_first_administrator_is_invited_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let bad = cws(
+        dir.path(),
+        &[
+            "user",
+            "invite",
+            "--email",
+            "lead@example.org",
+            "--name",
+            "Lead",
+            "--role",
+            "area_lead",
+            "--scope",
+            "999",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("There is no area with the code '999'"),
+        "{}",
+        stderr(&bad)
+    );
+    let out = cws(
+        dir.path(),
+        &[
+            "user",
+            "invite",
+            "--email",
+            "Chief@Example.org",
+            "--name",
+            "Chief",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let link = text
+        .lines()
+        .find(|l| l.contains("/account/password/"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let path = &link[link.find("/account/").unwrap()..];
+    let (mut server, port) = serve(dir.path());
+    let (head, page) = http(port, "GET", path, "", None);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(page.contains("chief@example.org"));
+    let form_cookie = format!("cws_form={}", set_cookie(&head, "cws_form").unwrap());
+    let csrf = hidden(&page, "csrf");
+    // too short: refused with the reason
+    let (head, page) = http(
+        port,
+        "POST",
+        path,
+        &form_cookie,
+        Some(&format!("csrf={csrf}&password=short&confirm=short")),
+    );
+    assert!(
+        head.starts_with("HTTP/1.1 422") && page.contains("12 characters or more"),
+        "{head}"
+    );
+    let pw = "correct horse battery staple";
+    let (head, _) = http(
+        port,
+        "POST",
+        path,
+        &form_cookie,
+        Some(&format!(
+            "csrf={csrf}&password={}&confirm={}",
+            enc(pw),
+            enc(pw)
+        )),
+    );
+    assert!(head.contains("location: /sign-in?done=password"), "{head}");
+    // the link works once
+    let (head, _) = http(port, "GET", path, "", None);
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    let (head, _) = sign_in(port, "chief@example.org", pw);
+    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let (head, users) = http(port, "GET", "/admin/users", &session, None);
+    assert!(
+        head.starts_with("HTTP/1.1 200") && users.contains("chief@example.org"),
+        "{head}"
+    );
+    let (_, audit) = http(port, "GET", "/admin/audit?action=sign_in", &session, None);
+    assert!(audit.contains("chief@example.org"), "{audit}");
+    let _ = server.kill();
+    let _ = server.wait();
+    let list = stdout(&cws(dir.path(), &["user", "list"]));
+    assert!(
+        list.contains("chief@example.org") && list.contains("active"),
+        "{list}"
+    );
 }
 
 #[test]

@@ -17,6 +17,8 @@ use sqlx::sqlite::{
 };
 use thiserror::Error;
 
+pub mod accounts;
+pub mod audit;
 mod bulk;
 pub mod community;
 pub mod geography;

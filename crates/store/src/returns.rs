@@ -763,3 +763,12 @@ pub async fn all_organisations(db: &Db) -> Result<Vec<(i64, OrganisationRow)>> {
     let rows: Vec<Row> = on_pool!(db, p => sqlx::query_as("SELECT area_id, id, reference, name, sector, service, setting_type, disadvantaged, synthetic FROM organisation ORDER BY id").fetch_all(p).await?);
     Ok(rows.into_iter().map(|r| (r.area_id, r.o)).collect())
 }
+
+/// One organisation of an area by its reference.
+pub async fn organisation(
+    db: &Db,
+    area_id: i64,
+    reference: &str,
+) -> Result<Option<OrganisationRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, reference, name, sector, service, setting_type, disadvantaged, synthetic FROM organisation WHERE area_id = $1 AND reference = $2").bind(area_id).bind(reference.trim()).fetch_optional(p).await?))
+}

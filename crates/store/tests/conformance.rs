@@ -22,12 +22,15 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5],
+            vec![1, 2, 3, 4, 5, 6, 7],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
-        assert_eq!(db.migration_versions().await.unwrap(), vec![1, 2, 3, 4, 5]);
+        assert_eq!(
+            db.migration_versions().await.unwrap(),
+            vec![1, 2, 3, 4, 5, 6, 7]
+        );
     }
 }
 
@@ -215,6 +218,76 @@ async fn community_comparators_load_whole_and_sum_over_areas() {
             .await
             .unwrap()
             .is_none());
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_only_ever_added_to() {
+    use cws_store::audit;
+    for (db, _keep) in backends().await {
+        let event = |action| audit::Event {
+            user_email: Some("Lead@Example.org"),
+            action,
+            target: Some("/areas/E09000027/returns"),
+            outcome: "ok",
+            ..Default::default()
+        };
+        audit::record(&db, &event("read_returns")).await.unwrap();
+        audit::record(&db, &event("export")).await.unwrap();
+        let all = audit::list(
+            &db,
+            &audit::Filter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].action, "export", "newest first");
+        let some = audit::list(
+            &db,
+            &audit::Filter {
+                action: Some("read_returns".into()),
+                target_prefix: Some("/areas/E09000027".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(some.len(), 1);
+        // the database itself refuses changes, whatever connects to it
+        let mut tx = db.begin_write().await.unwrap();
+        let changed = match &mut tx {
+            cws_store::Tx::Sqlite(t) => sqlx::query("UPDATE audit_event SET outcome = 'x'")
+                .execute(&mut **t)
+                .await
+                .map(|_| ()),
+            cws_store::Tx::Postgres(t) => sqlx::query("UPDATE audit_event SET outcome = 'x'")
+                .execute(&mut **t)
+                .await
+                .map(|_| ()),
+        };
+        assert!(changed
+            .unwrap_err()
+            .to_string()
+            .contains("the audit log cannot be changed"));
+        tx.rollback().await.ok();
+        let mut tx = db.begin_write().await.unwrap();
+        let deleted = match &mut tx {
+            cws_store::Tx::Sqlite(t) => sqlx::query("DELETE FROM audit_event")
+                .execute(&mut **t)
+                .await
+                .map(|_| ()),
+            cws_store::Tx::Postgres(t) => sqlx::query("DELETE FROM audit_event")
+                .execute(&mut **t)
+                .await
+                .map(|_| ()),
+        };
+        assert!(deleted.is_err());
+        tx.rollback().await.ok();
         db.close().await;
     }
 }

@@ -2,17 +2,15 @@
 //! downloads, and uploading a return — checked first, then submitted with explanations for
 //! any queries — with the report to read on the page or download.
 //!
-//! Until accounts arrive (issue 5) these pages answer only requests from this computer
-//! (`local_only`), because they show and change worker-level data.
+//! Who may use them is decided in `access::policy` (the area's lead; an employer for its own
+//! organisation's form), and each use is in the audit log.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::{Path as FsPath, PathBuf};
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Multipart, Path, Query, Request, State};
-use axum::http::{header, StatusCode};
-use axum::middleware::Next;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use cws_collect::import::{self, Explanations, ImportOptions, ImportReport, Target};
@@ -22,22 +20,6 @@ use cws_store::{geography, returns};
 use serde::Deserialize;
 
 use crate::{AppState, WebError};
-
-/// Refuses requests that do not come from this computer (see the module note).
-pub async fn local_only(request: Request, next: Next) -> Response {
-    let remote = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    if remote.is_some_and(|a| !a.ip().is_loopback()) {
-        let body = crate::pages::error_page(
-            "You cannot use this page from another computer yet",
-            "Returns and worker-level data can only be reached from the computer cws runs on until sign-in is set up.",
-        );
-        return (StatusCode::FORBIDDEN, Html(body)).into_response();
-    }
-    next.run(request).await
-}
 
 #[derive(Template)]
 #[template(path = "rules.html")]
@@ -934,7 +916,7 @@ pub async fn workers_submit(
 ) -> Result<Response, WebError> {
     let values: BTreeMap<String, String> = form
         .iter()
-        .filter(|(k, _)| !k.starts_with('_'))
+        .filter(|(k, _)| !k.starts_with('_') && k != "csrf")
         .map(|(k, v)| (k.clone(), v.trim().to_string()))
         .collect();
     let field = |k: &str| {

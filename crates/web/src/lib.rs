@@ -3,6 +3,7 @@
 //! Handlers only extract, call the store and render; all HTML is in `templates/` (askama,
 //! compiled into the binary) and the one stylesheet is embedded too.
 
+pub mod access;
 mod chart;
 mod collection;
 mod figures;
@@ -38,10 +39,35 @@ impl AppState {
     }
 }
 
-/// The application's routes.
+/// The application's routes. Who may use each is decided in `access::policy`, which
+/// lists every route here; a route missing there is refused to everyone.
 pub fn router(state: AppState) -> Router {
-    // Pages that show or change worker-level data: this computer only until sign-in exists.
-    let collecting = Router::new()
+    use access::{account, admin};
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/assets/cws.css", get(stylesheet))
+        .route("/about/data", get(pages::about_data))
+        .route("/rules", get(collection::rules_page))
+        .route("/templates/{file}", get(collection::blank_template))
+        .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
+        .route(
+            "/account/password/{token}",
+            get(account::set_password_form).post(account::set_password),
+        )
+        .route("/", get(pages::index))
+        .route("/sign-out", post(account::sign_out))
+        .route("/account", get(account::account))
+        .route(
+            "/account/sign-out-everywhere",
+            post(account::sign_out_everywhere),
+        )
+        .route("/account/tokens", post(account::create_token))
+        .route(
+            "/account/tokens/{token}/revoke",
+            post(account::revoke_token),
+        )
+        .route("/areas/{code}", get(pages::area))
+        .route("/areas/{code}/figures.json", get(figures::area_figures))
         .route("/areas/{code}/returns", get(collection::returns_page))
         .route(
             "/areas/{code}/returns/upload",
@@ -63,20 +89,31 @@ pub fn router(state: AppState) -> Router {
             "/areas/{code}/organisations/{reference}/{file}",
             get(collection::organisation_template),
         )
-        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
-        .layer(axum::middleware::from_fn(collection::local_only));
-    Router::new()
-        .merge(collecting)
-        .route("/rules", get(collection::rules_page))
-        .route("/templates/{file}", get(collection::blank_template))
-        .route("/", get(pages::index))
-        .route("/areas/{code}", get(pages::area))
-        .route("/areas/{code}/figures.json", get(figures::area_figures))
-        .route("/about/data", get(pages::about_data))
-        .route("/healthz", get(healthz))
-        .route("/assets/cws.css", get(stylesheet))
+        .route("/admin/users", get(admin::users_list).post(admin::invite))
+        .route("/admin/users/{id}/reset", post(admin::reset))
+        .route("/admin/users/{id}/disable", post(admin::disable))
+        .route("/admin/users/{id}/enable", post(admin::enable))
+        .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/audit.csv", get(admin::audit_csv))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authorise,
+        ))
         .fallback(pages::not_found)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(access::check_csrf))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::identify,
+        ))
+        // spans carry the path only: query strings can hold tokens
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |r: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %r.method(), path = %r.uri().path())
+                },
+            ),
+        )
         .with_state(state)
 }
 

@@ -7,20 +7,66 @@ use axum::http::{header, Request, StatusCode};
 use cws_collect::pseudonymise::Pseudonymiser;
 use cws_domain::collection::Collection;
 use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
-use cws_store::{geography, reference, returns, Db};
+use cws_domain::user::{Access, Scope, UserRole};
+use cws_store::{geography, reference, returns, users, Db};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-/// One application per database, as a server runs: its warm figures persist across requests.
-fn app_state(db: &Db) -> cws_web::AppState {
-    cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"web-collection"))
+/// One application per database, as a server runs (its warm figures persist across
+/// requests), used by one signed-in user.
+struct Client {
+    state: cws_web::AppState,
+    /// (session cookie, CSRF token); `None` for someone not signed in.
+    session: Option<(String, String)>,
+}
+
+/// The area's workforce lead for Richmond (318), signed in.
+async fn app_state(db: &Db) -> Client {
+    reference::load_reference(db).await.unwrap();
+    signed_in(
+        db,
+        UserRole::AreaLead,
+        Scope::Area {
+            area: "E09000027".into(),
+        },
+    )
+    .await
+}
+
+async fn signed_in(db: &Db, role: UserRole, scope: Scope) -> Client {
+    let email = format!("{}-{}@example.org", role.code(), rand_suffix());
+    let access = Access::new(role, scope).unwrap();
+    let id = users::upsert_user(db, &email, "Test user", &access, "!")
+        .await
+        .unwrap();
+    let session = cws_web::access::account::open_session(db, id)
+        .await
+        .unwrap();
+    Client {
+        state: cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"web-collection")),
+        session: Some(session),
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
 }
 
 async fn send(
-    state: &cws_web::AppState,
-    request: Request<Body>,
+    client: &Client,
+    mut request: Request<Body>,
 ) -> (StatusCode, Vec<(String, String)>, Vec<u8>) {
-    let app = cws_web::router(state.clone());
+    if let Some((cookie, csrf)) = &client.session {
+        let h = request.headers_mut();
+        h.insert(
+            header::COOKIE,
+            format!("cws_session={cookie}").parse().unwrap(),
+        );
+        h.insert("x-csrf-token", csrf.parse().unwrap());
+    }
+    let app = cws_web::router(client.state.clone());
     let response = app.oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response
@@ -38,7 +84,7 @@ async fn send(
     (status, headers, bytes)
 }
 
-async fn get(state: &cws_web::AppState, path: &str) -> (StatusCode, String) {
+async fn get(state: &Client, path: &str) -> (StatusCode, String) {
     let (s, _, b) = send(state, Request::get(path).body(Body::empty()).unwrap()).await;
     (s, String::from_utf8_lossy(&b).into_owned())
 }
@@ -63,7 +109,7 @@ fn token_of(page: &str) -> String {
 #[tokio::test]
 async fn upload_check_fix_explain_submit_and_see_coverage() {
     for (db, _keep) in cws_store::testing::fresh_databases().await {
-        let state = app_state(&db);
+        let state = app_state(&db).await;
         reference::load_reference(&db).await.unwrap();
         let area = geography::area(&db, "318").await.unwrap().unwrap();
         returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
@@ -256,36 +302,71 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
 }
 
 #[tokio::test]
-async fn collection_pages_refuse_other_computers() {
+async fn collection_pages_are_for_the_areas_lead_only() {
     for (db, _keep) in cws_store::testing::fresh_databases().await {
-        let state = app_state(&db);
-        reference::load_reference(&db).await.unwrap();
+        let lead = app_state(&db).await;
         returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
             .await
             .unwrap();
-        let from = |ip: [u8; 4]| {
-            let mut r = Request::get("/areas/318/returns")
-                .body(Body::empty())
-                .unwrap();
-            r.extensions_mut()
-                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-                    ip, 5000,
-                ))));
-            r
-        };
+        assert_eq!(get(&lead, "/areas/318/returns").await.0, StatusCode::OK);
+        // the board sees aggregates, not returns; another area's lead sees nothing here
+        let board = signed_in(
+            &db,
+            UserRole::BoardViewer,
+            Scope::Area {
+                area: "E09000027".into(),
+            },
+        )
+        .await;
         assert_eq!(
-            send(&state, from([203, 0, 113, 9])).await.0,
+            get(&board, "/areas/318/returns").await.0,
             StatusCode::FORBIDDEN
         );
-        assert_eq!(send(&state, from([127, 0, 0, 1])).await.0, StatusCode::OK);
+        let other = signed_in(
+            &db,
+            UserRole::AreaLead,
+            Scope::Area {
+                area: "E09000021".into(),
+            },
+        )
+        .await;
+        let (status, page) = get(&other, "/areas/318/returns").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!page.contains("Richmond"), "{page}");
+        // nobody signed in: to the sign-in page, coming back afterwards
+        let nobody = Client {
+            state: lead.state.clone(),
+            session: None,
+        };
+        let (status, headers, _) = send(
+            &nobody,
+            Request::get("/areas/318/returns")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "location" && v == "/sign-in?next=%2Fareas%2F318%2Freturns"),
+            "{headers:?}"
+        );
         // public pages stay public
-        let mut r = Request::get("/rules").body(Body::empty()).unwrap();
-        r.extensions_mut()
-            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-                [203, 0, 113, 9],
-                5000,
-            ))));
-        assert_eq!(send(&state, r).await.0, StatusCode::OK);
+        assert_eq!(get(&nobody, "/rules").await.0, StatusCode::OK);
+        // each use is in the audit log, refusals too
+        let log = cws_store::audit::list(
+            &db,
+            &cws_store::audit::Filter {
+                action: Some("read_returns".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(log.iter().filter(|e| e.outcome == "ok").count(), 1);
+        assert_eq!(log.iter().filter(|e| e.outcome == "refused").count(), 3);
         db.close().await;
     }
 }
@@ -300,7 +381,7 @@ fn form_post(path: &str, body: &str) -> Request<Body> {
 #[tokio::test]
 async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rules() {
     for (db, _keep) in cws_store::testing::fresh_databases().await {
-        let state = app_state(&db);
+        let state = app_state(&db).await;
         reference::load_reference(&db).await.unwrap();
         let area = geography::area(&db, "318").await.unwrap().unwrap();
         returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())

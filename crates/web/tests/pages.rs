@@ -5,18 +5,32 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use cws_collect::pseudonymise::Pseudonymiser;
-use cws_store::{reference, Db};
+use cws_domain::user::{Access, Scope, UserRole};
+use cws_store::{reference, users, Db};
 use cws_synth::Scale;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+/// A GET by a national analyst (who may see every area's aggregates).
 async fn get(db: &Db, path: &str) -> (StatusCode, String) {
+    let access = Access::new(UserRole::NationalAnalyst, Scope::National).unwrap();
+    let id = users::upsert_user(db, "analyst@example.org", "Analyst", &access, "!")
+        .await
+        .unwrap();
+    let (cookie, _) = cws_web::access::account::open_session(db, id)
+        .await
+        .unwrap();
     let app = cws_web::router(cws_web::AppState::new(
         db.clone(),
         Pseudonymiser::new(b"web-test"),
     ));
     let response = app
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get(path)
+                .header("cookie", format!("cws_session={cookie}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     let status = response.status();

@@ -1,0 +1,240 @@
+//! Accounts (SPEC §11): sessions, one-use invitation and reset links, failed sign-ins for
+//! throttling, and personal API tokens. Every secret arrives here already hashed (SHA-256 of
+//! a random token): a copy of the database gives no one a way in.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+
+use crate::users::UserRow;
+use crate::{now_text, on_pool, on_tx, Db, Result};
+
+fn at(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.scope_kind, u.scope_code, \
+                            u.scope_org_id, u.password_hash";
+
+/// A signed-in session: its user, the CSRF token of its forms, and when it was last used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub user: UserRow,
+    pub csrf: String,
+    pub last_seen_at: String,
+}
+
+pub async fn create_session(db: &Db, id_hash: &str, user_id: i64, csrf: &str) -> Result<()> {
+    let now = now_text();
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO user_session (id_hash, user_id, csrf, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(id_hash).bind(user_id).bind(csrf).bind(&now).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The session with this id, if it exists, was used within `idle`, and its user is enabled.
+pub async fn session(db: &Db, id_hash: &str, idle: Duration) -> Result<Option<Session>> {
+    let since = at(Utc::now() - idle);
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, s.csrf, s.last_seen_at FROM user_session s
+         JOIN app_user u ON u.id = s.user_id
+         WHERE s.id_hash = $1 AND s.last_seen_at >= $2 AND u.disabled_at IS NULL"
+    );
+    let row: Option<(UserRow, String, String)> = on_pool!(db, p => {
+        use sqlx::Row;
+        sqlx::query(&sql).bind(id_hash).bind(&since).fetch_optional(p).await?
+            .map(|r| -> std::result::Result<_, sqlx::Error> {
+                Ok((
+                    UserRow {
+                        id: r.try_get(0)?,
+                        email: r.try_get(1)?,
+                        display_name: r.try_get(2)?,
+                        role: r.try_get(3)?,
+                        scope_kind: r.try_get(4)?,
+                        scope_code: r.try_get(5)?,
+                        scope_org_id: r.try_get(6)?,
+                        password_hash: r.try_get(7)?,
+                    },
+                    r.try_get(8)?,
+                    r.try_get(9)?,
+                ))
+            })
+            .transpose()?
+    });
+    Ok(row.map(|(user, csrf, last_seen_at)| Session {
+        user,
+        csrf,
+        last_seen_at,
+    }))
+}
+
+/// Marks a session as used now (callers do this at most every few minutes).
+pub async fn touch_session(db: &Db, id_hash: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE user_session SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now_text()).bind(id_hash).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, id_hash: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM user_session WHERE id_hash = $1")
+        .bind(id_hash).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs a user out everywhere; returns how many sessions ended.
+pub async fn delete_sessions_of(db: &Db, user_id: i64) -> Result<u64> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query("DELETE FROM user_session WHERE user_id = $1")
+        .bind(user_id).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub async fn record_sign_in_failure(db: &Db, email: &str, ip: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("INSERT INTO sign_in_failure (email, ip, at) VALUES ($1, $2, $3)")
+        .bind(email.trim().to_ascii_lowercase()).bind(ip).bind(now_text()).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Failed sign-ins within `window`: (for this email, from this address).
+pub async fn recent_failures(
+    db: &Db,
+    email: &str,
+    ip: &str,
+    window: Duration,
+) -> Result<(i64, i64)> {
+    let since = at(Utc::now() - window);
+    let email = email.trim().to_ascii_lowercase();
+    on_pool!(db, p => {
+        let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failure WHERE email = $1 AND at >= $2")
+            .bind(&email).bind(&since).fetch_one(p).await?;
+        let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failure WHERE ip = $1 AND at >= $2")
+            .bind(ip).bind(&since).fetch_one(p).await?;
+        Ok((by_email, by_ip))
+    })
+}
+
+pub async fn clear_sign_in_failures(db: &Db, email: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM sign_in_failure WHERE email = $1")
+        .bind(email.trim().to_ascii_lowercase()).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a one-use link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Invitation,
+    PasswordReset,
+}
+
+impl LinkPurpose {
+    fn code(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::PasswordReset => "reset",
+        }
+    }
+}
+
+/// Creates a one-use link for a user, valid for `valid_for`; earlier unused links of the
+/// user stop working.
+pub async fn create_link(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    purpose: LinkPurpose,
+    created_by: Option<i64>,
+    valid_for: Duration,
+) -> Result<()> {
+    let now = Utc::now();
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE account_link SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(at(now)).bind(user_id).execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO account_link (token_hash, user_id, purpose, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(token_hash).bind(user_id).bind(purpose.code()).bind(created_by)
+        .bind(at(now)).bind(at(now + valid_for)).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The user a link is for, if it is unused and in date (the link is not used up).
+pub async fn link_user(db: &Db, token_hash: &str) -> Result<Option<UserRow>> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM account_link l JOIN app_user u ON u.id = l.user_id
+         WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.disabled_at IS NULL"
+    );
+    on_pool!(db, p => Ok(sqlx::query_as(&sql).bind(token_hash).bind(now_text()).fetch_optional(p).await?))
+}
+
+/// Uses a link to set the user's password, in one transaction: the link is used up, the
+/// password replaced, and every session of the user ended. `None` if the link is not valid.
+pub async fn use_link(db: &Db, token_hash: &str, password_hash: &str) -> Result<Option<i64>> {
+    let now = now_text();
+    let mut tx = db.begin_write().await?;
+    let user: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "UPDATE account_link SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id")
+        .bind(&now).bind(token_hash).fetch_optional(&mut *c).await?);
+    let Some(user_id) = user else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    on_tx!(&mut tx, c => sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash).bind(user_id).execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM user_session WHERE user_id = $1")
+        .bind(user_id).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(Some(user_id))
+}
+
+/// A personal API token as listed to its owner (never the token itself).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ApiTokenRow {
+    pub token_hash: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+pub async fn create_api_token(db: &Db, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO api_token (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash).bind(user_id).bind(name).bind(now_text()).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The owner of an unrevoked token, if the owner is enabled.
+pub async fn api_token_user(db: &Db, token_hash: &str) -> Result<Option<UserRow>> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM api_token t JOIN app_user u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
+    );
+    on_pool!(db, p => Ok(sqlx::query_as(&sql).bind(token_hash).fetch_optional(p).await?))
+}
+
+pub async fn api_tokens_of(db: &Db, user_id: i64) -> Result<Vec<ApiTokenRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT token_hash, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY created_at, name")
+        .bind(user_id).fetch_all(p).await?))
+}
+
+/// Revokes one of a user's tokens; false if the user has no such token.
+pub async fn revoke_api_token(db: &Db, user_id: i64, token_hash: &str) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND token_hash = $3 AND revoked_at IS NULL")
+        .bind(now_text()).bind(user_id).bind(token_hash).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}

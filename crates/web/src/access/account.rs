@@ -1,0 +1,540 @@
+//! Signing in and out, setting a password from a one-use link, and the account page
+//! (sign out everywhere, personal API tokens).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use cws_domain::user::Scope;
+use cws_store::{accounts, audit, users};
+use serde::Deserialize;
+
+use super::{
+    clear_cookie, cookie, digest, new_secret, set_cookie, ClientIp, Via, Viewer, SESSION_COOKIE,
+};
+use crate::{AppState, WebError};
+
+/// Failed sign-ins allowed within the window, per email address and per client address.
+pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub fn failure_window() -> chrono::Duration {
+    chrono::Duration::minutes(15)
+}
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 12;
+
+/// Hashes a password with Argon2id (a fresh salt each time), off the async threads.
+pub async fn hash_password(password: String) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || hash_password_now(&password))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+}
+
+/// Hashes a password with Argon2id, on this thread (for the command line).
+pub fn hash_password_now(password: &str) -> Result<String, WebError> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| WebError::Internal(format!("hashing a password: {e}")))
+}
+
+/// Checks a password against a stored hash, off the async threads. A stored value that is
+/// not a hash (an invited user who has not set one) never matches.
+async fn verify_password(password: String, stored: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        // without a real hash, still spend the time one takes: no telling who exists
+        let fallback = hash_password_now("not a password").unwrap_or_default();
+        let hash = if stored.starts_with('$') {
+            stored
+        } else {
+            fallback
+        };
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        }) && hash.starts_with('$')
+            && !password.is_empty()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Why a new password is refused, if it is.
+pub fn password_problem(password: &str, email: &str) -> Option<String> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Some(format!(
+            "Password must be {MIN_PASSWORD} characters or more"
+        ));
+    }
+    if password.trim().eq_ignore_ascii_case(email.trim()) {
+        return Some("Password must not be your email address".into());
+    }
+    None
+}
+
+/// Where to go after signing in: only a path on this site.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".into()
+    }
+}
+
+type FieldErrors = Vec<(&'static str, String)>;
+
+#[derive(Template)]
+#[template(path = "account/sign_in.html")]
+struct SignInPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    errors: FieldErrors,
+    notice: Option<String>,
+    email: String,
+    next: String,
+}
+
+impl SignInPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.0 == field)
+            .map(|e| e.1.as_str())
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SignInQuery {
+    next: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn sign_in_form(Query(q): Query<SignInQuery>) -> Result<Html<String>, WebError> {
+    let notice = match q.done.as_deref() {
+        Some("password") => Some("Your password is set. Sign in with it now.".into()),
+        Some("out") => Some("You have signed out.".into()),
+        Some("everywhere") => Some("You have signed out on every device.".into()),
+        _ => None,
+    };
+    Ok(Html(
+        SignInPage {
+            attribution: cws_reference::ATTRIBUTION,
+            synthetic_banner: false,
+            errors: vec![],
+            notice,
+            email: String::new(),
+            next: safe_next(q.next.as_deref().unwrap_or("/")),
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let email = form.email.trim().to_ascii_lowercase();
+    let next = safe_next(&form.next);
+    let page = |errors: FieldErrors| -> Result<Response, WebError> {
+        Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Html(
+                SignInPage {
+                    attribution: cws_reference::ATTRIBUTION,
+                    synthetic_banner: false,
+                    errors,
+                    notice: None,
+                    email: email.clone(),
+                    next: next.clone(),
+                }
+                .render()?,
+            ),
+        )
+            .into_response())
+    };
+    let mut errors = FieldErrors::new();
+    if email.is_empty() {
+        errors.push(("email", "Enter your email address".into()));
+    } else if !email.contains('@') {
+        errors.push((
+            "email",
+            "Enter an email address in the correct format, like name@example.org".into(),
+        ));
+    }
+    if form.password.is_empty() {
+        errors.push(("password", "Enter your password".into()));
+    }
+    if !errors.is_empty() {
+        return page(errors);
+    }
+    let record = |action: &'static str, outcome: &'static str, detail: Option<&'static str>| {
+        let (db, email, ip) = (state.db.clone(), email.clone(), ip.clone());
+        async move {
+            audit::record(
+                &db,
+                &audit::Event {
+                    user_id: None,
+                    user_email: Some(&email),
+                    action,
+                    target: Some("/sign-in"),
+                    outcome,
+                    detail,
+                    ip: Some(&ip),
+                },
+            )
+            .await
+        }
+    };
+    let (by_email, by_ip) =
+        accounts::recent_failures(&state.db, &email, &ip, failure_window()).await?;
+    if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_ADDRESS {
+        record("sign_in", "refused", Some("too many failed attempts")).await?;
+        return page(vec![(
+            "email",
+            "You have tried to sign in too many times. Wait 15 minutes and try again, or ask your administrator to send you a new link".into(),
+        )]);
+    }
+    let user = users::enabled_user_by_email(&state.db, &email).await?;
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_default();
+    let ok = verify_password(form.password.clone(), stored).await;
+    let Some(user) = user.filter(|_| ok) else {
+        accounts::record_sign_in_failure(&state.db, &email, &ip).await?;
+        record("sign_in", "failed", None).await?;
+        return page(vec![(
+            "email",
+            "The email address or password is not right".into(),
+        )]);
+    };
+    accounts::clear_sign_in_failures(&state.db, &email).await?;
+    let (id, _) = open_session(&state.db, user.id).await?;
+    audit::record(
+        &state.db,
+        &audit::Event {
+            user_id: Some(user.id),
+            user_email: Some(&user.email),
+            action: "sign_in",
+            target: Some("/sign-in"),
+            outcome: "ok",
+            detail: None,
+            ip: Some(&ip),
+        },
+    )
+    .await?;
+    let mut response = Redirect::to(&next).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &id));
+    Ok(response)
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    ClientIp(ip): ClientIp,
+) -> Result<Response, WebError> {
+    if let Some(v) = &viewer {
+        if let Via::Session { id_hash, .. } = &v.via {
+            accounts::delete_session(&state.db, id_hash).await?;
+        }
+        audit_self(&state, v, "sign_out", &ip).await?;
+    }
+    let mut response = Redirect::to("/sign-in?done=out").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    Ok(response)
+}
+
+async fn audit_self(state: &AppState, v: &Viewer, action: &str, ip: &str) -> Result<(), WebError> {
+    Ok(audit::record(
+        &state.db,
+        &audit::Event {
+            user_id: Some(v.user_id),
+            user_email: Some(&v.email),
+            action,
+            target: None,
+            outcome: "ok",
+            detail: None,
+            ip: Some(ip),
+        },
+    )
+    .await?)
+}
+
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    ClientIp(ip): ClientIp,
+) -> Result<Response, WebError> {
+    let v = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
+    accounts::delete_sessions_of(&state.db, v.user_id).await?;
+    audit_self(&state, &v, "sign_out_everywhere", &ip).await?;
+    let mut response = Redirect::to("/sign-in?done=everywhere").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "account/set_password.html")]
+struct SetPasswordPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    errors: FieldErrors,
+    email: String,
+    token: String,
+}
+
+impl SetPasswordPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.0 == field)
+            .map(|e| e.1.as_str())
+    }
+}
+
+fn link_expired() -> WebError {
+    WebError::NotFound(
+        "This link has expired or has been used. Ask your administrator for a new one.".into(),
+    )
+}
+
+pub async fn set_password_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let user = accounts::link_user(&state.db, &digest(&token))
+        .await?
+        .ok_or_else(link_expired)?;
+    Ok(Html(
+        SetPasswordPage {
+            attribution: cws_reference::ATTRIBUTION,
+            synthetic_banner: false,
+            errors: vec![],
+            email: user.email,
+            token,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SetPasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn set_password(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<SetPasswordForm>,
+) -> Result<Response, WebError> {
+    let token_hash = digest(&token);
+    let user = accounts::link_user(&state.db, &token_hash)
+        .await?
+        .ok_or_else(link_expired)?;
+    let mut errors = FieldErrors::new();
+    if let Some(p) = password_problem(&form.password, &user.email) {
+        errors.push(("password", p));
+    } else if form.password != form.confirm {
+        errors.push(("confirm", "The passwords do not match".into()));
+    }
+    if !errors.is_empty() {
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Html(
+                SetPasswordPage {
+                    attribution: cws_reference::ATTRIBUTION,
+                    synthetic_banner: false,
+                    errors,
+                    email: user.email,
+                    token,
+                }
+                .render()?,
+            ),
+        )
+            .into_response());
+    }
+    let hash = hash_password(form.password).await?;
+    if accounts::use_link(&state.db, &token_hash, &hash)
+        .await?
+        .is_none()
+    {
+        return Err(link_expired());
+    }
+    audit::record(
+        &state.db,
+        &audit::Event {
+            user_id: Some(user.id),
+            user_email: Some(&user.email),
+            action: "set_password",
+            target: None,
+            outcome: "ok",
+            detail: None,
+            ip: Some(&ip),
+        },
+    )
+    .await?;
+    Ok(Redirect::to("/sign-in?done=password").into_response())
+}
+
+struct TokenView {
+    id: String,
+    name: String,
+    created_at: String,
+    last_used: String,
+    status: &'static str,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+struct AccountPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    name: String,
+    email: String,
+    role: &'static str,
+    scope: String,
+    tokens: Vec<TokenView>,
+    new_token: Option<String>,
+    notice: Option<String>,
+}
+
+/// A scope in words.
+pub fn scope_words(scope: &Scope) -> String {
+    match scope {
+        Scope::Organisation { area, org } => format!("Organisation {org} in area {area}"),
+        Scope::Area { area } => format!("Area {area}"),
+        Scope::Region { region } => format!("Region {region}"),
+        Scope::National => "England".into(),
+    }
+}
+
+async fn account_page(
+    state: &AppState,
+    v: &Viewer,
+    new_token: Option<String>,
+    notice: Option<String>,
+) -> Result<Html<String>, WebError> {
+    let tokens = accounts::api_tokens_of(&state.db, v.user_id)
+        .await?
+        .into_iter()
+        .map(|t| TokenView {
+            // the first characters of the digest name a token without revealing it
+            id: t.token_hash[..16].to_string(),
+            name: t.name,
+            created_at: t.created_at,
+            last_used: t.last_used_at.unwrap_or_else(|| "never".into()),
+            status: if t.revoked_at.is_some() {
+                "revoked"
+            } else {
+                "active"
+            },
+            active: t.revoked_at.is_none(),
+        })
+        .collect();
+    Ok(Html(
+        AccountPage {
+            attribution: cws_reference::ATTRIBUTION,
+            synthetic_banner: false,
+            name: v.name.clone(),
+            email: v.email.clone(),
+            role: v.access.role().label(),
+            scope: scope_words(v.access.scope()),
+            tokens,
+            new_token,
+            notice,
+        }
+        .render()?,
+    ))
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+) -> Result<Html<String>, WebError> {
+    let v = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
+    account_page(&state, &v, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// The prefix of every personal API token, so a leaked one is easy to recognise.
+pub const TOKEN_PREFIX: &str = "cws_";
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<TokenForm>,
+) -> Result<Html<String>, WebError> {
+    let v = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
+    let name = match form.name.trim() {
+        "" => "API token".to_string(),
+        n => n.chars().take(80).collect(),
+    };
+    let token = format!("{TOKEN_PREFIX}{}", new_secret());
+    accounts::create_api_token(&state.db, &digest(&token), v.user_id, &name).await?;
+    audit_self(&state, &v, "create_api_token", &ip).await?;
+    account_page(&state, &v, Some(token), None).await
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path(id): Path<String>,
+    ClientIp(ip): ClientIp,
+) -> Result<Html<String>, WebError> {
+    let v = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
+    let hash = accounts::api_tokens_of(&state.db, v.user_id)
+        .await?
+        .into_iter()
+        .find(|t| t.token_hash.starts_with(&id) && id.len() == 16)
+        .map(|t| t.token_hash)
+        .ok_or_else(|| WebError::NotFound("You have no such token.".into()))?;
+    accounts::revoke_api_token(&state.db, v.user_id, &hash).await?;
+    audit_self(&state, &v, "revoke_api_token", &ip).await?;
+    account_page(&state, &v, None, Some("The token is revoked.".into())).await
+}
+
+/// Opens a session for a user: returns the session cookie's value and the CSRF token of its
+/// forms (only their digests and the token are stored).
+pub async fn open_session(db: &cws_store::Db, user_id: i64) -> Result<(String, String), WebError> {
+    let (id, csrf) = (new_secret(), new_secret());
+    accounts::create_session(db, &digest(&id), user_id, &csrf).await?;
+    Ok((id, csrf))
+}
+
+/// The session cookie of a request, for tests and tools.
+pub fn session_of(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}

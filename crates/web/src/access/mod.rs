@@ -1,0 +1,422 @@
+//! Who is asking and whether they may: sessions (cookies held in the database), personal API
+//! tokens, CSRF protection on every state change, and the authorisation of every route
+//! (`policy`), with worker-level reads, exports and imports written to the audit log.
+//!
+//! Three layers, outermost first:
+//! 1. `identify` finds the viewer from the session cookie or a bearer token, and fills the
+//!    CSRF token and the account bar into HTML pages (templates hold placeholders, so no page
+//!    handler has to remember them);
+//! 2. `check_csrf` refuses a state change from a browser without the form's token;
+//! 3. `authorise` (on matched routes) applies `policy::ROUTES`.
+
+pub mod account;
+pub mod admin;
+pub mod policy;
+
+use std::net::SocketAddr;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, MatchedPath, RawPathParams, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cws_domain::user::Access;
+use cws_store::audit;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use policy::{decide, Need, Target};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "cws_session";
+/// The cookie holding the CSRF token of forms shown before sign-in.
+pub const FORM_COOKIE: &str = "cws_form";
+/// Written in templates wherever a form's CSRF token goes.
+pub const CSRF_PLACEHOLDER: &str = "__CWS_CSRF__";
+/// Written in the page header where the account bar goes.
+pub const ACCOUNT_PLACEHOLDER: &str = "<!--cws:account-->";
+/// Sessions end after this long without use.
+pub fn idle_timeout() -> chrono::Duration {
+    chrono::Duration::hours(2)
+}
+
+/// The signed-in user making a request.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub access: Access,
+    /// How they proved who they are.
+    pub via: Via,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// A browser session: the hash of its id, and the CSRF token of its forms.
+    Session { id_hash: String, csrf: String },
+    /// A personal API token (no cookies, so no CSRF).
+    Token,
+}
+
+/// A new random secret as hex (32 bytes from the operating system's generator).
+pub fn new_secret() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex::encode(bytes)
+}
+
+/// How a secret is stored: its SHA-256 digest.
+pub fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The value of a cookie in a request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: not readable by scripts, sent only over HTTPS (browsers treat
+/// localhost as secure), and not on cross-site requests.
+pub fn set_cookie(name: &str, value: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn clear_cookie(name: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The client's address, for throttling and the audit log.
+pub fn client_ip(request_extensions: &axum::http::Extensions) -> String {
+    request_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The client's address as an extractor.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(&parts.extensions)))
+    }
+}
+
+async fn viewer_from(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let user = cws_store::accounts::api_token_user(&state.db, &digest(token.trim()))
+            .await
+            .ok()??;
+        return Some(Viewer {
+            user_id: user.id,
+            email: user.email.clone(),
+            name: user.display_name.clone(),
+            access: user.access().ok()?,
+            via: Via::Token,
+        });
+    }
+    let id = cookie(headers, SESSION_COOKIE)?;
+    let id_hash = digest(&id);
+    let s = cws_store::accounts::session(&state.db, &id_hash, idle_timeout())
+        .await
+        .ok()??;
+    // mark the session used, at most every five minutes (not a write per request)
+    let stale = chrono::DateTime::parse_from_rfc3339(&s.last_seen_at)
+        .map(|t| chrono::Utc::now().signed_duration_since(t) > chrono::Duration::minutes(5))
+        .unwrap_or(true);
+    if stale {
+        let _ = cws_store::accounts::touch_session(&state.db, &id_hash).await;
+    }
+    Some(Viewer {
+        user_id: s.user.id,
+        email: s.user.email.clone(),
+        name: s.user.display_name.clone(),
+        access: s.user.access().ok()?,
+        via: Via::Session {
+            id_hash,
+            csrf: s.csrf,
+        },
+    })
+}
+
+/// Layer 1: finds the viewer, runs the request, and completes HTML pages.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let viewer = viewer_from(&state, request.headers()).await;
+    // the token forms on this page carry: the session's, or a pre-sign-in one in a cookie
+    let (csrf, new_form_cookie) = match &viewer {
+        Some(Viewer {
+            via: Via::Session { csrf, .. },
+            ..
+        }) => (csrf.clone(), None),
+        _ => match cookie(request.headers(), FORM_COOKIE) {
+            Some(t) if t.len() == 64 => (t, None),
+            _ => {
+                let t = new_secret();
+                (t.clone(), Some(t))
+            }
+        },
+    };
+    request.extensions_mut().insert(viewer.clone());
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut html = String::from_utf8_lossy(&bytes).into_owned();
+    if html.contains(CSRF_PLACEHOLDER) {
+        html = html.replace(CSRF_PLACEHOLDER, &csrf);
+        if let Some(t) = new_form_cookie {
+            parts
+                .headers
+                .append(header::SET_COOKIE, set_cookie(FORM_COOKIE, &t));
+        }
+    }
+    if html.contains(ACCOUNT_PLACEHOLDER) {
+        html = html.replace(ACCOUNT_PLACEHOLDER, &account_bar(viewer.as_ref(), &csrf));
+    }
+    // pages differ by viewer: never cached by shared caches
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn account_bar(viewer: Option<&Viewer>, csrf: &str) -> String {
+    match viewer {
+        Some(v) => {
+            let admin = if v.access.role() == cws_domain::user::UserRole::Administrator {
+                "<a href=\"/admin/users\">Users</a> <a href=\"/admin/audit\">Audit log</a> "
+            } else {
+                ""
+            };
+            format!(
+                "<nav class=\"account-bar\" aria-label=\"Your account\"><span>{} ({})</span> {admin}<a href=\"/account\">Your account</a> \
+                 <form method=\"post\" action=\"/sign-out\" class=\"inline-form\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+                 <button type=\"submit\" class=\"link-button\">Sign out</button></form></nav>",
+                escape(&v.name),
+                escape(v.access.role().label()),
+            )
+        }
+        None => "<nav class=\"account-bar\" aria-label=\"Your account\"><a href=\"/sign-in\">Sign in</a></nav>".into(),
+    }
+}
+
+fn forbidden(heading: &str, message: &str) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(crate::pages::error_page(heading, message)),
+    )
+        .into_response()
+}
+
+/// Layer 2: a state change from a browser must carry the token of a form cws showed it.
+pub async fn check_csrf(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let viewer = request
+        .extensions()
+        .get::<Option<Viewer>>()
+        .cloned()
+        .flatten();
+    let expected = match &viewer {
+        Some(Viewer {
+            via: Via::Token, ..
+        }) => return next.run(request).await,
+        Some(Viewer {
+            via: Via::Session { csrf, .. },
+            ..
+        }) => Some(csrf.clone()),
+        None => cookie(request.headers(), FORM_COOKIE),
+    };
+    // the token: a header (scripts), the query (multipart forms) or a form field
+    let mut given = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            request.uri().query().and_then(|q| {
+                serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                    .ok()?
+                    .into_iter()
+                    .find(|(k, _)| k == "csrf")
+                    .map(|(_, v)| v)
+            })
+        });
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let request = if given.is_none() && is_form {
+        let (parts, body) = request.into_parts();
+        let Ok(bytes) = to_bytes(body, 2 * 1024 * 1024).await else {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
+        };
+        given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|f| f.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        request
+    };
+    match (expected, given) {
+        (Some(e), Some(g)) if !e.is_empty() && constant_time_eq(e.as_bytes(), g.as_bytes()) => {
+            next.run(request).await
+        }
+        _ => forbidden(
+            "This form has expired",
+            "Go back, reload the page and try again. (The form did not carry the security token cws gave it.)",
+        ),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Layer 3: applies the route policy, resolving the area and organisation in the path.
+pub async fn authorise(
+    State(state): State<AppState>,
+    matched: Option<MatchedPath>,
+    params: RawPathParams,
+    request: Request,
+    next: Next,
+) -> Response {
+    let viewer = request
+        .extensions()
+        .get::<Option<Viewer>>()
+        .cloned()
+        .flatten();
+    let path = matched.as_ref().map(|m| m.as_str()).unwrap_or("");
+    let Some(rule) = policy::rule_for(request.method(), path) else {
+        tracing::warn!(path, "route without an access rule refused");
+        return forbidden(
+            "You cannot use this page",
+            "This page is not open to anyone.",
+        );
+    };
+    let mut target = Target::default();
+    let mut area_id = None;
+    for (name, value) in params.iter() {
+        if name == "code" && !matches!(rule.need, Need::Public | Need::SignedIn) {
+            if rule.path.starts_with("/regions/") {
+                target.region = Some(value.to_string());
+            } else if let Ok(Some(a)) = cws_store::geography::area(&state.db, value).await {
+                target.area = Some((a.code.clone(), a.old_la_code.clone()));
+                target.region = Some(a.region_code.clone());
+                area_id = Some(a.id);
+            }
+        }
+    }
+    if let (Some(id), Some(reference)) = (
+        area_id,
+        params
+            .iter()
+            .find(|(n, _)| *n == "reference")
+            .map(|(_, v)| v),
+    ) {
+        if let Ok(Some(o)) = cws_store::returns::organisation(&state.db, id, reference).await {
+            target.organisation_id = Some(o.id);
+        }
+    }
+    let allowed = decide(viewer.as_ref().map(|v| &v.access), rule.need, &target);
+    let uri_path = request.uri().path().to_string();
+    if let Some(action) = rule.audit {
+        let ip = client_ip(request.extensions());
+        let outcome = if allowed { "ok" } else { "refused" };
+        let event = audit::Event {
+            user_id: viewer.as_ref().map(|v| v.user_id),
+            user_email: viewer.as_ref().map(|v| v.email.as_str()),
+            action,
+            target: Some(&uri_path),
+            outcome,
+            detail: Some(request.method().as_str()),
+            ip: Some(&ip),
+        };
+        if let Err(e) = audit::record(&state.db, &event).await {
+            // no audit, no access to what must be audited
+            tracing::error!(error = %e, "audit log write failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(crate::pages::error_page(
+                    "Sorry, there is a problem with the service",
+                    "Try again later.",
+                )),
+            )
+                .into_response();
+        }
+    }
+    if allowed {
+        return next.run(request).await;
+    }
+    match viewer {
+        None if uri_path.starts_with("/api/") => (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"error\":\"sign in, or send a personal API token as 'Authorization: Bearer TOKEN'\"}",
+        )
+            .into_response(),
+        None => {
+            let next_page = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into());
+            let query = serde_urlencoded::to_string([("next", next_page)]).unwrap_or_default();
+            Redirect::to(&format!("/sign-in?{query}")).into_response()
+        }
+        Some(_) if uri_path.starts_with("/api/") => (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"error\":\"your account does not give you access to this\"}",
+        )
+            .into_response(),
+        Some(_) => forbidden(
+            "You do not have access to this page",
+            "Your account does not give you access to this area or organisation. If you need it, ask your administrator.",
+        ),
+    }
+}

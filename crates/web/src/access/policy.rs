@@ -1,0 +1,189 @@
+//! Who may use which route: the one place authorisation is decided (SPEC §1, §11).
+//!
+//! Every route is listed in `ROUTES` with what it needs; a route that is not listed is
+//! refused to everyone (deny by default). `decide` answers for a user's role and scope and
+//! the area or organisation named in the path. Worker-level data never leaves its area: only
+//! the area's lead sees it, and an employer sees only its own organisation's.
+
+use axum::http::Method;
+use cws_domain::user::{Access, Scope, UserRole};
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// Aggregate figures of the area in the path: its lead and board, its region's
+    /// analysts, national analysts and administrators.
+    AreaAggregates,
+    /// Worker-level data or returns of the area in the path: its lead only.
+    AreaWorkers,
+    /// Worker-level data of the organisation in the path: the area's lead, or the
+    /// organisation's own employer submitter.
+    OrgWorkers,
+    /// Aggregates of the region in the path: its analysts, national analysts, administrators.
+    RegionAggregates,
+    /// Aggregates of England: national analysts and administrators.
+    NationalAggregates,
+    /// Administration: administrators.
+    Admin,
+}
+
+/// A route and what it needs; `audit` names the event recorded when it is used.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteRule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub need: Need,
+    pub audit: Option<&'static str>,
+}
+
+const fn rule(
+    method: &'static str,
+    path: &'static str,
+    need: Need,
+    audit: Option<&'static str>,
+) -> RouteRule {
+    RouteRule {
+        method,
+        path,
+        need,
+        audit,
+    }
+}
+
+use Need::*;
+
+/// Every route of the application.
+pub const ROUTES: &[RouteRule] = &[
+    rule("GET", "/healthz", Public, None),
+    rule("GET", "/assets/cws.css", Public, None),
+    rule("GET", "/about/data", Public, None),
+    rule("GET", "/rules", Public, None),
+    rule("GET", "/templates/{file}", Public, None),
+    rule("GET", "/sign-in", Public, None),
+    rule("POST", "/sign-in", Public, None),
+    rule("GET", "/account/password/{token}", Public, None),
+    rule("POST", "/account/password/{token}", Public, None),
+    rule("GET", "/", SignedIn, None),
+    rule("POST", "/sign-out", SignedIn, None),
+    rule("GET", "/account", SignedIn, None),
+    rule("POST", "/account/sign-out-everywhere", SignedIn, None),
+    rule("POST", "/account/tokens", SignedIn, None),
+    rule("POST", "/account/tokens/{token}/revoke", SignedIn, None),
+    rule("GET", "/areas/{code}", AreaAggregates, None),
+    rule("GET", "/areas/{code}/figures.json", AreaAggregates, None),
+    rule(
+        "GET",
+        "/areas/{code}/returns",
+        AreaWorkers,
+        Some("read_returns"),
+    ),
+    rule("GET", "/areas/{code}/returns/upload", AreaWorkers, None),
+    rule(
+        "POST",
+        "/areas/{code}/returns/upload",
+        AreaWorkers,
+        Some("import_check"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/returns/uploads/{token}/submit",
+        AreaWorkers,
+        Some("import"),
+    ),
+    rule(
+        "GET",
+        "/areas/{code}/returns/uploads/{token}/{file}",
+        AreaWorkers,
+        Some("export"),
+    ),
+    rule(
+        "GET",
+        "/areas/{code}/organisations/{reference}/workers",
+        OrgWorkers,
+        Some("read_workers"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/organisations/{reference}/workers",
+        OrgWorkers,
+        Some("import"),
+    ),
+    rule(
+        "GET",
+        "/areas/{code}/organisations/{reference}/{file}",
+        OrgWorkers,
+        Some("export"),
+    ),
+    rule("GET", "/admin/users", Admin, None),
+    rule("POST", "/admin/users", Admin, None),
+    rule("POST", "/admin/users/{id}/reset", Admin, None),
+    rule("POST", "/admin/users/{id}/disable", Admin, None),
+    rule("POST", "/admin/users/{id}/enable", Admin, None),
+    rule("GET", "/admin/audit", Admin, None),
+    rule("GET", "/admin/audit.csv", Admin, Some("export")),
+];
+
+/// The rule for a matched route, if there is one.
+pub fn rule_for(method: &Method, path: &str) -> Option<&'static RouteRule> {
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
+/// The area and organisation a request is about, resolved from its path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The area's GSS code and DfE number.
+    pub area: Option<(String, String)>,
+    pub region: Option<String>,
+    pub organisation_id: Option<i64>,
+}
+
+impl Target {
+    fn is_area(&self, code: &str) -> bool {
+        self.area
+            .as_ref()
+            .is_some_and(|(gss, old)| gss == code || old == code)
+    }
+}
+
+/// Whether a user with `access` (or nobody, when `None`) may use a route needing `need` on
+/// `target`.
+pub fn decide(access: Option<&Access>, need: Need, target: &Target) -> bool {
+    if need == Public {
+        return true;
+    }
+    let Some(access) = access else {
+        return false;
+    };
+    let role = access.role();
+    match (need, access.scope()) {
+        (Public | SignedIn, _) => true,
+        (AreaAggregates, Scope::Area { area }) => {
+            matches!(role, UserRole::AreaLead | UserRole::BoardViewer) && target.is_area(area)
+        }
+        (AreaAggregates | RegionAggregates, Scope::Region { region }) => {
+            role == UserRole::RegionalAnalyst && target.region.as_deref() == Some(region)
+        }
+        (AreaAggregates | RegionAggregates | NationalAggregates, Scope::National) => {
+            matches!(role, UserRole::NationalAnalyst | UserRole::Administrator)
+        }
+        (AreaWorkers | OrgWorkers, Scope::Area { area }) => {
+            role == UserRole::AreaLead && target.is_area(area)
+        }
+        (OrgWorkers, Scope::Organisation { area, org }) => {
+            role == UserRole::EmployerSubmitter
+                && target.is_area(area)
+                && target.organisation_id.map(|id| id.to_string()).as_deref() == Some(org)
+        }
+        (Admin, Scope::National) => role == UserRole::Administrator,
+        _ => false,
+    }
+}

@@ -1,0 +1,357 @@
+//! Every route × every role × home and foreign scopes: what each may use, checked against a
+//! table written here from SPEC §1 and §11 (not from the code), with refusals proved not to
+//! leak (status, and a body that names nothing of the area asked about).
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use cws_collect::pseudonymise::Pseudonymiser;
+use cws_domain::collection::Collection;
+use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
+use cws_domain::user::{Access, Scope, UserRole};
+use cws_store::{geography, reference, returns, users, Db};
+use cws_web::access::policy::{Need, ROUTES};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// Where a request points: an area (GSS), its name, and an organisation reference there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Place {
+    /// Richmond upon Thames, organisation CM-7: the home of every scoped test user.
+    Home,
+    /// Richmond again, another employer's organisation (CM-8).
+    HomeOtherOrg,
+    /// Kingston upon Thames: same region (London), another area.
+    Neighbour,
+    /// Birmingham: another region.
+    Far,
+}
+
+impl Place {
+    fn area(self) -> (&'static str, &'static str) {
+        match self {
+            Place::Home | Place::HomeOtherOrg => ("E09000027", "Richmond upon Thames"),
+            Place::Neighbour => ("E09000021", "Kingston upon Thames"),
+            Place::Far => ("E08000025", "Birmingham"),
+        }
+    }
+    fn org(self) -> &'static str {
+        match self {
+            Place::Home => "CM-7",
+            Place::HomeOtherOrg => "CM-8",
+            Place::Neighbour => "K-1",
+            Place::Far => "B-1",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Nobody,
+    Employer,
+    Practitioner,
+    AreaLead,
+    Board,
+    Regional,
+    National,
+    Admin,
+}
+
+const EVERYONE: [Who; 8] = [
+    Who::Nobody,
+    Who::Employer,
+    Who::Practitioner,
+    Who::AreaLead,
+    Who::Board,
+    Who::Regional,
+    Who::National,
+    Who::Admin,
+];
+
+/// The expected answer, from SPEC §1 and §11.
+fn expected(who: Who, need: Need, place: Place) -> bool {
+    use Who::*;
+    let home_area = matches!(place, Place::Home | Place::HomeOtherOrg);
+    let in_region = place != Place::Far;
+    match need {
+        Need::Public => true,
+        Need::SignedIn => who != Nobody,
+        Need::AreaAggregates => match who {
+            AreaLead | Board => home_area,
+            Regional => in_region,
+            National | Admin => true,
+            _ => false,
+        },
+        Need::AreaWorkers => who == AreaLead && home_area,
+        Need::OrgWorkers => {
+            (who == AreaLead && home_area) || (who == Employer && place == Place::Home)
+        }
+        Need::RegionAggregates => match who {
+            Regional => in_region,
+            National | Admin => true,
+            _ => false,
+        },
+        Need::NationalAggregates => matches!(who, National | Admin),
+        Need::Admin => who == Admin,
+    }
+}
+
+fn org(reference: &str) -> Organisation {
+    Organisation {
+        reference: OrgRef::parse(reference).unwrap(),
+        name: format!("Organisation {reference}"),
+        sector: Sector::Private,
+        service: Service::EarlyYears,
+        setting: SettingType::FullDayCare,
+        disadvantaged_area: false,
+        parent: None,
+    }
+}
+
+async fn setup(db: &Db) -> Vec<(Who, Option<(String, String)>)> {
+    reference::load_reference(db).await.unwrap();
+    returns::create_collection(db, &Collection::default_for_year(2025).unwrap())
+        .await
+        .unwrap();
+    let mut cm7_id = 0;
+    for place in [
+        Place::Home,
+        Place::HomeOtherOrg,
+        Place::Neighbour,
+        Place::Far,
+    ] {
+        let area = geography::area(db, place.area().0).await.unwrap().unwrap();
+        returns::upsert_organisations(db, area.id, &[org(place.org())])
+            .await
+            .unwrap();
+        if place == Place::Home {
+            cm7_id = returns::organisation(db, area.id, "CM-7")
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+        }
+    }
+    let mut out = vec![(Who::Nobody, None)];
+    for who in &EVERYONE[1..] {
+        let (role, scope) = match who {
+            Who::Employer => (
+                UserRole::EmployerSubmitter,
+                Scope::Organisation {
+                    area: "E09000027".into(),
+                    org: cm7_id.to_string(),
+                },
+            ),
+            Who::Practitioner => (
+                UserRole::Practitioner,
+                Scope::Organisation {
+                    area: "E09000027".into(),
+                    org: cm7_id.to_string(),
+                },
+            ),
+            Who::AreaLead => (
+                UserRole::AreaLead,
+                Scope::Area {
+                    area: "E09000027".into(),
+                },
+            ),
+            Who::Board => (
+                UserRole::BoardViewer,
+                Scope::Area {
+                    area: "E09000027".into(),
+                },
+            ),
+            Who::Regional => (
+                UserRole::RegionalAnalyst,
+                Scope::Region {
+                    region: "E12000007".into(),
+                },
+            ),
+            Who::National => (UserRole::NationalAnalyst, Scope::National),
+            Who::Admin => (UserRole::Administrator, Scope::National),
+            Who::Nobody => unreachable!(),
+        };
+        let access = Access::new(role, scope).unwrap();
+        let id = users::upsert_user(db, &format!("{who:?}@example.org"), "T", &access, "!")
+            .await
+            .unwrap();
+        out.push((
+            *who,
+            Some(
+                cws_web::access::account::open_session(db, id)
+                    .await
+                    .unwrap(),
+            ),
+        ));
+    }
+    out
+}
+
+fn fill(path: &str, place: Place) -> String {
+    path.replace("{code}", place.area().0)
+        .replace("{reference}", place.org())
+        .replace("{file}", "template.csv")
+        .replace("{token}", "0123456789abcdef0123456789abcdef")
+        .replace("{id}", "1")
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_in_and_out_of_scope() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        let people = setup(&db).await;
+        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
+        let mut checked = 0;
+        for rule in ROUTES {
+            let places: &[Place] = if rule.path.contains("{code}") {
+                &[
+                    Place::Home,
+                    Place::HomeOtherOrg,
+                    Place::Neighbour,
+                    Place::Far,
+                ]
+            } else {
+                &[Place::Home]
+            };
+            for &place in places {
+                for (who, session) in &people {
+                    // a fresh session per request: some routes sign out or disable
+                    let session = match (who, session) {
+                        (Who::Nobody, _) | (_, None) => None,
+                        (w, Some(_)) => {
+                            let u = users::user_by_email(&db, &format!("{w:?}@example.org"))
+                                .await
+                                .unwrap()
+                                .unwrap();
+                            users::set_disabled(&db, u.id, false).await.unwrap();
+                            Some(
+                                cws_web::access::account::open_session(&db, u.id)
+                                    .await
+                                    .unwrap(),
+                            )
+                        }
+                    };
+                    let path = fill(rule.path, place);
+                    let mut request = Request::builder()
+                        .method(rule.method)
+                        .uri(&path)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                    if let Some((cookie, csrf)) = &session {
+                        request = request
+                            .header(header::COOKIE, format!("cws_session={cookie}"))
+                            .header("x-csrf-token", csrf);
+                    } else {
+                        // an anonymous browser with a form token, so CSRF does not decide
+                        request = request
+                            .header(header::COOKIE, format!("cws_form={}", "a".repeat(64)))
+                            .header("x-csrf-token", "a".repeat(64));
+                    }
+                    let response = cws_web::router(state.clone())
+                        .oneshot(request.body(Body::empty()).unwrap())
+                        .await
+                        .unwrap();
+                    let status = response.status();
+                    let location = response
+                        .headers()
+                        .get(header::LOCATION)
+                        .map(|v| v.to_str().unwrap().to_string())
+                        .unwrap_or_default();
+                    let body = String::from_utf8_lossy(
+                        &response.into_body().collect().await.unwrap().to_bytes(),
+                    )
+                    .into_owned();
+                    let refused = status == StatusCode::FORBIDDEN
+                        || (status == StatusCode::SEE_OTHER
+                            && location.starts_with("/sign-in?next="));
+                    let want = expected(*who, rule.need, place);
+                    assert_eq!(
+                        !refused, want,
+                        "{} {path} as {who:?}: {status} {location}",
+                        rule.method
+                    );
+                    if refused {
+                        // nothing about the place asked for, nor any organisation in it
+                        let (_, name) = place.area();
+                        assert!(
+                            !body.contains(name),
+                            "{} {path} as {who:?} leaks {name}",
+                            rule.method
+                        );
+                        assert!(
+                            !body.contains(place.org()),
+                            "{} {path} as {who:?} leaks an organisation",
+                            rule.method
+                        );
+                        assert!(
+                            !body.contains("worker"),
+                            "{} {path} as {who:?}: {body}",
+                            rule.method
+                        );
+                    } else {
+                        assert_ne!(
+                            status,
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "{} {path} as {who:?}: {body}",
+                            rule.method
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 400, "{checked} checks");
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_personal_api_token_sees_what_its_owner_sees_and_no_more() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        setup(&db).await;
+        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
+        let board = users::user_by_email(&db, "Board@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        let token = "cws_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        cws_store::accounts::create_api_token(
+            &db,
+            &cws_web::access::digest(token),
+            board.id,
+            "test",
+        )
+        .await
+        .unwrap();
+        let get = |path: &str, token: &str| {
+            Request::get(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap()
+        };
+        let app = || cws_web::router(state.clone());
+        // no collection data yet: the page answers (not 403) for its own area
+        let own = app().oneshot(get("/areas/E09000027", token)).await.unwrap();
+        assert_eq!(own.status(), StatusCode::OK);
+        let other = app().oneshot(get("/areas/E09000021", token)).await.unwrap();
+        assert_eq!(other.status(), StatusCode::FORBIDDEN);
+        let workers = app()
+            .oneshot(get("/areas/E09000027/returns", token))
+            .await
+            .unwrap();
+        assert_eq!(
+            workers.status(),
+            StatusCode::FORBIDDEN,
+            "a board member's token is not a lead's"
+        );
+        // a token needs no CSRF token (no cookies), but a revoked one opens nothing
+        cws_store::accounts::revoke_api_token(&db, board.id, &cws_web::access::digest(token))
+            .await
+            .unwrap();
+        let revoked = app().oneshot(get("/areas/E09000027", token)).await.unwrap();
+        assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+        let wrong = app()
+            .oneshot(get("/areas/E09000027", "cws_nope"))
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
+        db.close().await;
+    }
+}
