@@ -1,0 +1,369 @@
+//! The application in a real browser: headless Chromium driven through chromedriver
+//! (WebDriver), against the real server on loopback and a real database. An area lead signs
+//! in, uploads a return with errors, reads the report, fixes and submits it, sees the area's
+//! figures change, downloads an export, and is refused a page outside their scope.
+//! Screenshots of the main pages are written to `target/screenshots/` to be looked at.
+//!
+//! Needs `chromium` and `chromedriver` (Debian: `chromium chromium-driver`, which `.ci/run`
+//! installs). Without them the test says so and passes, unless `CWS_REQUIRE_BROWSER` is set
+//! (as `.ci/run` does), when it fails.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cws_collect::pseudonymise::Pseudonymiser;
+use cws_domain::collection::Collection;
+use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
+use cws_domain::user::{Access, Scope, UserRole};
+use cws_store::{geography, reference, returns, users};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const HEADER: &str = "organisation_ref,worker_ref,role_code,fte,contract_type,start_date,birth_year,sex,ethnicity,disability,vetting_check";
+const PASSWORD: &str = "a long test password";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver, or says why not.
+fn start_driver() -> Option<(Driver, u16)> {
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let child = match child {
+        Ok(c) => Driver(c),
+        Err(e) => {
+            let message = format!(
+                "chromedriver could not be started ({e}): install chromium and chromium-driver"
+            );
+            if std::env::var_os("CWS_REQUIRE_BROWSER").is_some() {
+                panic!("{message}");
+            }
+            eprintln!("skipping the browser test: {message}");
+            return None;
+        }
+    };
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some((child, port))
+}
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    // the whole page: size the window to the document first
+    let height = c
+        .execute("return document.documentElement.scrollHeight", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(1200)
+        .clamp(800, 4000);
+    c.set_window_size(1280, height as u32).await.unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(c: &Client) -> String {
+    c.find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+fn org(r: &str) -> Organisation {
+    Organisation {
+        reference: OrgRef::parse(r).unwrap(),
+        name: format!("{r} Nursery"),
+        sector: Sector::Private,
+        service: Service::EarlyYears,
+        setting: SettingType::FullDayCare,
+        disadvantaged_area: false,
+        parent: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
+    let Some((_driver, driver_port)) = start_driver() else {
+        return;
+    };
+    // the application on SQLite, served on loopback
+    let (db, _keep) = cws_store::testing::fresh_databases()
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
+    reference::load_reference(&db).await.unwrap();
+    returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
+        .await
+        .unwrap();
+    let area = geography::area(&db, "318").await.unwrap().unwrap();
+    returns::upsert_organisations(&db, area.id, &[org("SUN-1"), org("MOON-2")])
+        .await
+        .unwrap();
+    let access = Access::new(
+        UserRole::AreaLead,
+        Scope::Area {
+            area: "E09000027".into(),
+        },
+    )
+    .unwrap();
+    let hash = cws_web::access::account::hash_password_now(PASSWORD).unwrap();
+    users::upsert_user(&db, "lead@example.org", "Sam Lead", &access, &hash)
+        .await
+        .unwrap();
+    let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"browser"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let site = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            cws_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+
+    // the return files, bad and fixed
+    let files = tempfile::tempdir().unwrap();
+    let bad = files.path().join("sun-bad.csv");
+    std::fs::write(&bad, format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-PRAC3,1.8,permanent,2021-01-06,1992,F,XXXX,no,enhanced_barred\n")).unwrap();
+    let good = files.path().join("sun.csv");
+    std::fs::write(&good, format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-PRAC3,1.0,permanent,2021-01-06,1992,F,BAFR,no,enhanced_barred\n")).unwrap();
+
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1200"]}),
+    );
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("a browser session");
+
+    // 1. a protected page sends us to sign in, and back afterwards
+    c.goto(&format!("{site}/areas/318/returns")).await.unwrap();
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/sign-in"));
+    shot(&c, "01-sign-in").await;
+    // a wrong password first: the error summary links to the field
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("lead@example.org")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("not the password")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text(&c)
+        .await
+        .contains("The email address or password is not right"));
+    shot(&c, "02-sign-in-error").await;
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/areas/318/returns");
+    let page = text(&c).await;
+    assert!(page.contains("0 of 2"), "{page}");
+    shot(&c, "03-returns-coverage").await;
+
+    // 2. upload a return with errors: the report names row, column and value
+    c.goto(&format!("{site}/areas/318/returns/upload"))
+        .await
+        .unwrap();
+    shot(&c, "04-upload").await;
+    c.find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(bad.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = text(&c).await;
+    assert!(page.contains("There are 2 errors to fix"), "{page}");
+    assert!(page.contains("XXXX"));
+    shot(&c, "05-report-with-errors").await;
+
+    // 3. download the report (an export) with the browser's own session
+    let csv = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = [...document.querySelectorAll('a')].find(a => a.href.endsWith('report.csv')); fetch(a.href).then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap_or_default().to_string();
+    assert!(
+        csv.starts_with("severity,rule,file,row,column,value"),
+        "{csv}"
+    );
+    assert!(csv.contains("XXXX"));
+
+    // 4. the fixed file is accepted and submitted
+    c.goto(&format!("{site}/areas/318/returns/upload"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(good.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    shot(&c, "06-report-clean").await;
+    c.find(Locator::XPath("//button[contains(., 'Submit the return')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = text(&c).await;
+    assert!(
+        page.contains("Return submitted") && page.contains("version 1"),
+        "{page}"
+    );
+    shot(&c, "07-submitted").await;
+
+    // 5. the area's figures now include the two people
+    c.goto(&format!("{site}/areas/318/figures.json"))
+        .await
+        .unwrap();
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        doc["rows"][0]["people"],
+        serde_json::json!("c"),
+        "2 people: suppressed as a small number, not 0"
+    );
+    c.goto(&format!("{site}/areas/318")).await.unwrap();
+    shot(&c, "08-area").await;
+    c.goto(&format!("{site}/areas/318/returns")).await.unwrap();
+    assert!(text(&c).await.contains("1 of 2"));
+
+    // 6. another area's returns are refused, saying nothing about them
+    c.goto(&format!("{site}/areas/E09000021/returns"))
+        .await
+        .unwrap();
+    let page = text(&c).await;
+    assert!(
+        page.contains("You do not have access to this page"),
+        "{page}"
+    );
+    assert!(!page.contains("Kingston"));
+    shot(&c, "09-refused").await;
+
+    // 7. the account page, then sign out
+    c.goto(&format!("{site}/account")).await.unwrap();
+    shot(&c, "10-account").await;
+    c.find(Locator::XPath("//button[contains(., 'Sign out')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text(&c).await.contains("You have signed out"));
+    c.close().await.unwrap();
+
+    // everything the lead did is in the audit log
+    let log = cws_store::audit::list(
+        &db,
+        &cws_store::audit::Filter {
+            user_email: Some("lead@example.org".into()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for action in [
+        "sign_in",
+        "read_returns",
+        "import_check",
+        "export",
+        "import",
+        "sign_out",
+    ] {
+        assert!(
+            log.iter().any(|e| e.action == action && e.outcome == "ok"),
+            "no {action} in {log:?}"
+        );
+    }
+    assert!(log
+        .iter()
+        .any(|e| e.action == "sign_in" && e.outcome == "failed"));
+    assert!(log
+        .iter()
+        .any(|e| e.action == "read_returns" && e.outcome == "refused"));
+    db.close().await;
+}
