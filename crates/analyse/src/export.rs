@@ -66,6 +66,35 @@ pub struct TableRow {
 }
 
 impl Table {
+    /// A table of a cube's cells (margins labelled "Total") with the values as shown.
+    pub fn from_cube(
+        cube: &crate::cube::Cube,
+        shown: crate::disclosure::Protected,
+        measures: &[Measure],
+        title: String,
+    ) -> Table {
+        Table {
+            title,
+            label_columns: cube.dims.iter().map(|d| d.name().to_string()).collect(),
+            columns: Column::of(measures),
+            rows: cube
+                .cells
+                .iter()
+                .zip(shown.values)
+                .map(|(c, values)| TableRow {
+                    labels: c
+                        .labels
+                        .iter()
+                        .map(|l| l.clone().unwrap_or_else(|| "Total".into()))
+                        .collect(),
+                    values,
+                })
+                .collect(),
+            footnote: shown.footnote,
+            chart: None,
+        }
+    }
+
     fn header(&self) -> Vec<String> {
         let mut h = self.label_columns.clone();
         h.extend(self.columns.iter().map(|m| m.name.clone()));

@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::{bail, Context};
 use cws_analyse::compare::{self, Entry, Focus, Inputs};
 use cws_analyse::cube::Cube;
-use cws_analyse::disclosure::{self, Policy, Protected};
+use cws_analyse::disclosure::{self, Policy};
 use cws_analyse::export::{Column, Table, TableRow};
 use cws_analyse::figures::{compute, Dimension, Options, Scope};
 use cws_analyse::measure::Measure;
@@ -161,9 +161,9 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
             } else {
                 disclosure::unprotected(&cube, &measures, &opts.params)
             };
-            cube_table(
+            Table::from_cube(
                 &cube,
-                &shown,
+                shown,
                 &measures,
                 format!("{} at {census}", scope_name(&scope)),
             )
@@ -197,29 +197,6 @@ fn write(args: &FiguresArgs, bytes: Vec<u8>) -> anyhow::Result<()> {
     match &args.out {
         Some(p) => std::fs::write(p, bytes).with_context(|| format!("writing {}", p.display())),
         None => Ok(std::io::stdout().lock().write_all(&bytes)?),
-    }
-}
-
-fn cube_table(cube: &Cube, shown: &Protected, measures: &[Measure], title: String) -> Table {
-    Table {
-        title,
-        label_columns: cube.dims.iter().map(|d| d.name().to_string()).collect(),
-        columns: Column::of(measures),
-        rows: cube
-            .cells
-            .iter()
-            .zip(&shown.values)
-            .map(|(c, v)| TableRow {
-                labels: c
-                    .labels
-                    .iter()
-                    .map(|l| l.clone().unwrap_or_else(|| "Total".into()))
-                    .collect(),
-                values: v.clone(),
-            })
-            .collect(),
-        footnote: shown.footnote.clone(),
-        chart: None,
     }
 }
 

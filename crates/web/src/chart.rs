@@ -154,6 +154,124 @@ pub fn line_chart(id: &str, title: &str, desc: &str, series: &[Series]) -> Strin
     svg
 }
 
+/// A horizontal bar chart: one group of bars per category, one bar per series. Values that
+/// are symbols (suppressed `c`, not applicable `z`) are written as the symbol, never drawn as
+/// zero. The SVG stands alone (fonts and colours inline), so it can be downloaded as a file.
+pub fn bar_chart(
+    id: &str,
+    title: &str,
+    desc: &str,
+    categories: &[String],
+    series: &[(String, Vec<cws_analyse::disclosure::Shown>)],
+) -> String {
+    const LABEL_W: f64 = 250.0;
+    const BAR_H: f64 = 16.0;
+    const GAP: f64 = 10.0;
+    let per_cat = BAR_H * series.len().max(1) as f64 + GAP;
+    let height = TOP + per_cat * categories.len().max(1) as f64 + BOTTOM;
+    let values: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.1.iter().filter_map(|v| v.value()))
+        .collect();
+    let max = values.iter().cloned().fold(0.0, f64::max);
+    let step = nice_step(max.max(1.0));
+    let top = (max / step).ceil().max(1.0) * step;
+    let x = |v: f64| LABEL_W + (W - LABEL_W - RIGHT - 30.0) * (v / top);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart" font-family="Arial, Helvetica, sans-serif"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        esc(title),
+        esc(desc)
+    );
+    if categories.is_empty() {
+        let _ = write!(
+            svg,
+            r#"<text x="{}" y="{}" text-anchor="middle">No figures yet</text></svg>"#,
+            W / 2.0,
+            height / 2.0
+        );
+        return svg;
+    }
+    let mut t = 0.0;
+    while t <= top + 1e-9 {
+        let _ = write!(
+            svg,
+            r##"<line x1="{px:.1}" x2="{px:.1}" y1="{TOP}" y2="{}" stroke="#d8d8d8"/><text x="{px:.1}" y="{}" text-anchor="middle" font-size="12">{}</text>"##,
+            height - BOTTOM,
+            height - BOTTOM + 16.0,
+            trim_number(t),
+            px = x(t)
+        );
+        t += step;
+    }
+    for (c, name) in categories.iter().enumerate() {
+        let y0 = TOP + per_cat * c as f64;
+        let short: String = if name.chars().count() > 38 {
+            format!("{}…", name.chars().take(37).collect::<String>())
+        } else {
+            name.clone()
+        };
+        let _ = write!(
+            svg,
+            r#"<text x="{}" y="{:.1}" text-anchor="end" font-size="13">{}</text>"#,
+            LABEL_W - 8.0,
+            y0 + per_cat / 2.0 - GAP / 2.0 + 4.0,
+            esc(&short)
+        );
+        for (i, (label, vals)) in series.iter().enumerate() {
+            let y = y0 + BAR_H * i as f64;
+            let colour = COLOURS[i % COLOURS.len()];
+            match vals.get(c).copied() {
+                Some(cws_analyse::disclosure::Shown::Value(v)) => {
+                    let _ = write!(
+                        svg,
+                        r#"<rect x="{LABEL_W}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{colour}"><title>{}, {}: {}</title></rect><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+                        (x(v) - LABEL_W).max(0.0),
+                        BAR_H - 2.0,
+                        esc(name),
+                        esc(label),
+                        trim_number(v),
+                        x(v) + 4.0,
+                        y + BAR_H - 5.0,
+                        trim_number(v)
+                    );
+                }
+                Some(cws_analyse::disclosure::Shown::Symbol(sym)) => {
+                    let _ = write!(
+                        svg,
+                        r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#505a5f">{}<title>{}, {}: {}</title></text>"##,
+                        LABEL_W + 4.0,
+                        y + BAR_H - 5.0,
+                        esc(sym),
+                        esc(name),
+                        esc(label),
+                        esc(sym)
+                    );
+                }
+                None => {}
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A legend for bar series, in the bars' colours.
+pub fn bar_legend(labels: &[String]) -> String {
+    let mut out = String::from(r#"<ul class="legend">"#);
+    for (i, l) in labels.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let _ = write!(
+            out,
+            r#"<li><svg width="16" height="12" aria-hidden="true"><rect width="16" height="12" fill="{colour}"/></svg> {}</li>"#,
+            esc(l)
+        );
+    }
+    out.push_str("</ul>");
+    out
+}
+
 /// The legend as HTML (outside the SVG so it wraps and reads well).
 pub fn legend(series: &[Series]) -> String {
     let mut out = String::from(r#"<ul class="legend">"#);
@@ -205,6 +323,28 @@ mod tests {
             2
         );
         assert_eq!(svg.matches("<circle").count(), 5);
+    }
+
+    #[test]
+    fn bars_draw_values_and_write_symbols() {
+        use cws_analyse::disclosure::Shown;
+        let svg = bar_chart(
+            "b",
+            "People",
+            "People by sector",
+            &["Private".into(), "Voluntary".into()],
+            &[(
+                "People".into(),
+                vec![Shown::Value(40.0), Shown::Symbol("c")],
+            )],
+        );
+        assert!(svg.contains(r#"<title id="b-title">People</title>"#));
+        assert_eq!(
+            svg.matches("<rect").count(),
+            1,
+            "the suppressed value is not drawn"
+        );
+        assert!(svg.contains(">c<title>Voluntary, People: c</title>"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod access;
 mod chart;
 mod collection;
+pub mod dashboards;
 mod figures;
 mod pages;
 
@@ -68,6 +69,27 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/areas/{code}", get(pages::area))
         .route("/areas/{code}/figures.json", get(figures::area_figures))
+        .route(
+            "/areas/{code}/dashboard/{topic}",
+            get(dashboards::area_dashboard),
+        )
+        .route(
+            "/areas/{code}/dashboard/{topic}/{file}",
+            get(dashboards::area_download),
+        )
+        .route(
+            "/regions/{code}/dashboard/{topic}",
+            get(dashboards::region_dashboard),
+        )
+        .route(
+            "/regions/{code}/dashboard/{topic}/{file}",
+            get(dashboards::region_download),
+        )
+        .route("/england/dashboard/{topic}", get(dashboards::england_dashboard))
+        .route(
+            "/england/dashboard/{topic}/{file}",
+            get(dashboards::england_download),
+        )
         .route("/areas/{code}/returns", get(collection::returns_page))
         .route(
             "/areas/{code}/returns/upload",

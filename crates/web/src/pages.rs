@@ -57,6 +57,8 @@ struct RegionView {
     code: String,
     name: String,
     areas: Vec<AreaLink>,
+    /// Whether the viewer may see the region's dashboards.
+    dashboards: bool,
 }
 
 struct AreaLink {
@@ -75,6 +77,7 @@ struct IndexPage {
     area_count: usize,
     on_date: String,
     regions: Vec<RegionView>,
+    england_dashboards: bool,
 }
 
 async fn synthetic_summary(state: &AppState) -> Result<Option<String>, WebError> {
@@ -89,7 +92,12 @@ async fn synthetic_summary(state: &AppState) -> Result<Option<String>, WebError>
     }))
 }
 
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+pub async fn index(
+    State(state): State<AppState>,
+    axum::Extension(viewer): axum::Extension<Option<crate::access::Viewer>>,
+) -> Result<Html<String>, WebError> {
+    use crate::access::policy::{decide, Need, Target};
+    let access = viewer.as_ref().map(|v| &v.access);
     let on = census();
     let areas = geography::areas(&state.db, Some(on), true).await?;
     let regions = geography::regions(&state.db).await?;
@@ -115,10 +123,19 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, WebErr
         .into_iter()
         .filter(|r| r.parent_code.is_none())
         .filter_map(|r| {
+            let dashboards = decide(
+                access,
+                Need::RegionAggregates,
+                &Target {
+                    region: Some(r.code.clone()),
+                    ..Default::default()
+                },
+            );
             by_region.remove(&r.code).map(|areas| RegionView {
                 code: r.code,
                 name: r.name,
                 areas,
+                dashboards,
             })
         })
         .collect();
@@ -130,6 +147,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, WebErr
         area_count,
         on_date: on.format("%-d %B %Y").to_string(),
         regions,
+        england_dashboards: decide(access, Need::NationalAggregates, &Target::default()),
     };
     Ok(Html(page.render()?))
 }

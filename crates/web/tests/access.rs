@@ -187,9 +187,27 @@ async fn setup(db: &Db) -> Vec<(Who, Option<(String, String)>)> {
 }
 
 fn fill(path: &str, place: Place) -> String {
-    path.replace("{code}", place.area().0)
+    let code = if path.starts_with("/regions/") {
+        // the place's region: London, or the West Midlands for Birmingham
+        if place == Place::Far {
+            "E12000005"
+        } else {
+            "E12000007"
+        }
+    } else {
+        place.area().0
+    };
+    path.replace("{code}", code)
+        .replace("{topic}", "overview")
         .replace("{reference}", place.org())
-        .replace("{file}", "template.csv")
+        .replace(
+            "{file}",
+            if path.contains("/dashboard/") {
+                "key-figures.csv"
+            } else {
+                "template.csv"
+            },
+        )
         .replace("{token}", "0123456789abcdef0123456789abcdef")
         .replace("{id}", "1")
 }

@@ -92,6 +92,33 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
+/// Clicks something that loads a new page, and waits for the new page.
+async fn click(c: &Client, locator: Locator<'_>) {
+    c.execute("window.__cwsOld = true; return true", vec![])
+        .await
+        .unwrap();
+    c.find(locator).await.unwrap().click().await.unwrap();
+    let started = Instant::now();
+    loop {
+        let old = c
+            .execute(
+                "return window.__cwsOld === true && document.readyState",
+                vec![],
+            )
+            .await
+            .unwrap_or(serde_json::Value::Bool(true));
+        if old == serde_json::Value::Bool(false) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the next page did not load"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.wait().for_element(Locator::Css("main")).await.unwrap();
+}
+
 async fn text(c: &Client) -> String {
     c.find(Locator::Css("main"))
         .await
@@ -99,6 +126,65 @@ async fn text(c: &Client) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// Signs in through the sign-in form.
+async fn sign_in(c: &Client, site: &str, email: &str) {
+    c.goto(&format!("{site}/sign-in")).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    click(&c, Locator::Css("main form button[type=submit]")).await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/",
+        "signed in as {email}"
+    );
+}
+
+async fn browser(driver_port: u16) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1200"]}),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("a browser session")
+}
+
+/// Serves the application on loopback; returns its address.
+async fn serve(db: &cws_store::Db) -> String {
+    let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"browser"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let site = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            cws_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    site
+}
+
+async fn add_user(db: &cws_store::Db, email: &str, name: &str, role: UserRole, scope: Scope) {
+    let hash = cws_web::access::account::hash_password_now(PASSWORD).unwrap();
+    users::upsert_user(db, email, name, &Access::new(role, scope).unwrap(), &hash)
+        .await
+        .unwrap();
 }
 
 fn org(r: &str) -> Organisation {
@@ -143,17 +229,7 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
     users::upsert_user(&db, "lead@example.org", "Sam Lead", &access, &hash)
         .await
         .unwrap();
-    let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"browser"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let site = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            cws_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let site = serve(&db).await;
 
     // the return files, bad and fixed
     let files = tempfile::tempdir().unwrap();
@@ -162,16 +238,7 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
     let good = files.path().join("sun.csv");
     std::fs::write(&good, format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-PRAC3,1.0,permanent,2021-01-06,1992,F,BAFR,no,enhanced_barred\n")).unwrap();
 
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1200"]}),
-    );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .expect("a browser session");
+    let c = browser(driver_port).await;
 
     // 1. a protected page sends us to sign in, and back afterwards
     c.goto(&format!("{site}/areas/318/returns")).await.unwrap();
@@ -195,12 +262,7 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
         .send_keys("not the password")
         .await
         .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("form button[type=submit]")).await;
     assert!(text(&c)
         .await
         .contains("The email address or password is not right"));
@@ -211,12 +273,7 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("main form button[type=submit]")).await;
     assert_eq!(c.current_url().await.unwrap().path(), "/areas/318/returns");
     let page = text(&c).await;
     assert!(page.contains("0 of 2"), "{page}");
@@ -233,12 +290,7 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
         .send_keys(bad.to_str().unwrap())
         .await
         .unwrap();
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("main form button[type=submit]")).await;
     let page = text(&c).await;
     assert!(page.contains("There are 2 errors to fix"), "{page}");
     assert!(page.contains("XXXX"));
@@ -269,19 +321,13 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
         .send_keys(good.to_str().unwrap())
         .await
         .unwrap();
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("main form button[type=submit]")).await;
     shot(&c, "06-report-clean").await;
-    c.find(Locator::XPath("//button[contains(., 'Submit the return')]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &c,
+        Locator::XPath("//button[contains(., 'Submit the return')]"),
+    )
+    .await;
     let page = text(&c).await;
     assert!(
         page.contains("Return submitted") && page.contains("version 1"),
@@ -326,12 +372,7 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
     // 7. the account page, then sign out
     c.goto(&format!("{site}/account")).await.unwrap();
     shot(&c, "10-account").await;
-    c.find(Locator::XPath("//button[contains(., 'Sign out')]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::XPath("//button[contains(., 'Sign out')]")).await;
     assert!(text(&c).await.contains("You have signed out"));
     c.close().await.unwrap();
 
@@ -365,5 +406,132 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
     assert!(log
         .iter()
         .any(|e| e.action == "read_returns" && e.outcome == "refused"));
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
+    let Some((_driver, driver_port)) = start_driver() else {
+        return;
+    };
+    let (db, _keep) = cws_store::testing::fresh_databases()
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
+    reference::load_reference(&db).await.unwrap();
+    cws_synth::load::load(
+        &db,
+        &cws_synth::Scale::Area("318".into()),
+        2025,
+        Pseudonymiser::new(b"browser"),
+        false,
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
+    let lead_scope = Scope::Area {
+        area: "E09000027".into(),
+    };
+    add_user(
+        &db,
+        "lead@example.org",
+        "Sam Lead",
+        UserRole::AreaLead,
+        lead_scope,
+    )
+    .await;
+    add_user(
+        &db,
+        "national@example.org",
+        "Nat Analyst",
+        UserRole::NationalAnalyst,
+        Scope::National,
+    )
+    .await;
+    let site = serve(&db).await;
+    let c = browser(driver_port).await;
+
+    sign_in(&c, &site, "lead@example.org").await;
+    shot(&c, "11-areas").await;
+    for (i, topic) in [
+        "overview",
+        "composition",
+        "recruitment",
+        "age",
+        "diversity",
+        "qualifications",
+    ]
+    .iter()
+    .enumerate()
+    {
+        c.goto(&format!("{site}/areas/318/dashboard/{topic}"))
+            .await
+            .unwrap();
+        let page = text(&c).await;
+        assert!(page.contains("Richmond upon Thames"), "{topic}: {page}");
+        assert!(page.contains("Data behind this chart"), "{topic}");
+        let charts = c
+            .find_all(Locator::Css("main svg[role=img]"))
+            .await
+            .unwrap();
+        assert!(!charts.is_empty(), "{topic} has charts");
+        // every chart is named for screen readers
+        for chart in &charts {
+            let labelled = chart
+                .attr("aria-labelledby")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            assert!(labelled.ends_with("-desc"), "{topic}: {labelled}");
+        }
+        shot(&c, &format!("{}-dashboard-{topic}", 12 + i)).await;
+    }
+    // the lead sees the area whole: no suppression note
+    c.goto(&format!("{site}/areas/318/dashboard/composition"))
+        .await
+        .unwrap();
+    assert!(!text(&c).await.contains("Small numbers are protected"));
+    let csv = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch('/areas/318/dashboard/composition/by-sector.csv').then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap_or_default().to_string();
+    assert!(
+        csv.starts_with("sector,people,inpost_fte,agency_fte\nTotal,"),
+        "{csv}"
+    );
+    let svg = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch('/areas/318/dashboard/composition/by-sector.svg').then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(svg.as_str().unwrap_or_default().starts_with("<svg xmlns="));
+    click(&c, Locator::XPath("//button[contains(., 'Sign out')]")).await;
+
+    // a national analyst sees England and the area, protected
+    sign_in(&c, &site, "national@example.org").await;
+    c.goto(&format!("{site}/england/dashboard/overview"))
+        .await
+        .unwrap();
+    assert!(text(&c).await.contains("Small numbers are protected"));
+    shot(&c, "18-england-overview").await;
+    c.goto(&format!("{site}/areas/318/dashboard/recruitment"))
+        .await
+        .unwrap();
+    assert!(text(&c).await.contains("Small numbers are protected"));
+    c.goto(&format!("{site}/areas/318/returns")).await.unwrap();
+    assert!(
+        text(&c).await.contains("You do not have access"),
+        "no worker-level pages for analysts"
+    );
+    c.goto(&format!("{site}/admin/users")).await.unwrap();
+    assert!(text(&c).await.contains("You do not have access"));
+    c.close().await.unwrap();
     db.close().await;
 }

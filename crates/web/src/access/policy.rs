@@ -77,6 +77,42 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/areas/{code}/figures.json", AreaAggregates, None),
     rule(
         "GET",
+        "/areas/{code}/dashboard/{topic}",
+        AreaAggregates,
+        None,
+    ),
+    rule(
+        "GET",
+        "/areas/{code}/dashboard/{topic}/{file}",
+        AreaAggregates,
+        Some("export"),
+    ),
+    rule(
+        "GET",
+        "/regions/{code}/dashboard/{topic}",
+        RegionAggregates,
+        None,
+    ),
+    rule(
+        "GET",
+        "/regions/{code}/dashboard/{topic}/{file}",
+        RegionAggregates,
+        Some("export"),
+    ),
+    rule(
+        "GET",
+        "/england/dashboard/{topic}",
+        NationalAggregates,
+        None,
+    ),
+    rule(
+        "GET",
+        "/england/dashboard/{topic}/{file}",
+        NationalAggregates,
+        Some("export"),
+    ),
+    rule(
+        "GET",
         "/areas/{code}/returns",
         AreaWorkers,
         Some("read_returns"),
