@@ -143,7 +143,7 @@ async fn sign_in(c: &Client, site: &str, email: &str) {
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    click(&c, Locator::Css("main form button[type=submit]")).await;
+    click(c, Locator::Css("main form button[type=submit]")).await;
     assert_eq!(
         c.current_url().await.unwrap().path(),
         "/",
