@@ -273,7 +273,7 @@ async fn upload_page(
 }
 
 /// Where an upload's files and reports are kept between checking and submitting.
-fn upload_dir(token: &str) -> Result<PathBuf, WebError> {
+pub(crate) fn upload_dir(token: &str) -> Result<PathBuf, WebError> {
     if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(WebError::NotFound(
             "That upload does not exist or has expired.".into(),
@@ -282,7 +282,7 @@ fn upload_dir(token: &str) -> Result<PathBuf, WebError> {
     Ok(std::env::temp_dir().join("cws-uploads").join(token))
 }
 
-fn safe_name(name: &str) -> String {
+pub(crate) fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base
         .chars()
@@ -302,17 +302,20 @@ fn safe_name(name: &str) -> String {
 }
 
 /// The organisation chosen on the form, saved beside the files.
-const ORG_FILE: &str = ".organisation";
+pub(crate) const ORG_FILE: &str = ".organisation";
+
+/// A fresh random name for an upload's folder.
+pub(crate) fn new_upload_token() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 pub async fn upload(
     State(state): State<AppState>,
     Path(code): Path<String>,
     mut form: Multipart,
 ) -> Result<Response, WebError> {
-    let token = {
-        let bytes: [u8; 16] = rand::random();
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    };
+    let token = new_upload_token();
     let dir = upload_dir(&token)?;
     std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
     let mut saved = 0;
@@ -361,7 +364,7 @@ pub async fn upload(
         .into_response())
 }
 
-async fn run_import(
+pub(crate) async fn run_import(
     state: &AppState,
     code: &str,
     token: &str,

@@ -96,14 +96,14 @@ pub enum Place {
 }
 
 impl Place {
-    fn scope(&self) -> Scope {
+    pub(crate) fn scope(&self) -> Scope {
         match self {
             Place::Area { code, .. } => Scope::Area(code.clone()),
             Place::Region { code, .. } => Scope::Region(code.clone()),
             Place::England => Scope::Nation,
         }
     }
-    fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             Place::Area { name, .. } | Place::Region { name, .. } => name,
             Place::England => "England",
@@ -160,7 +160,7 @@ impl Panel {
     }
 }
 
-fn protected(viewer: Option<&Viewer>, place: &Place) -> bool {
+pub(crate) fn protected(viewer: Option<&Viewer>, place: &Place) -> bool {
     // whole only for the owning area's own people
     match (place, viewer.map(|v| v.access.scope())) {
         (Place::Area { code, .. }, Some(UserScope::Area { area })) => area != code,
@@ -169,7 +169,7 @@ fn protected(viewer: Option<&Viewer>, place: &Place) -> bool {
 }
 
 /// A table of `measures` by `dims` within the place, protected when asked.
-fn cut(
+pub(crate) fn cut(
     snap: &cws_analyse::Snapshot,
     place: &Place,
     dims: &[Dimension],
@@ -514,7 +514,7 @@ impl DashboardPage {
     }
 }
 
-async fn place_for(state: &AppState, kind: &str, code: &str) -> Result<Place, WebError> {
+pub(crate) async fn place_for(state: &AppState, kind: &str, code: &str) -> Result<Place, WebError> {
     match kind {
         "areas" => {
             let a = geography::area(&state.db, code).await?.ok_or_else(|| {

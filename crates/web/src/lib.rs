@@ -4,6 +4,7 @@
 //! compiled into the binary) and the one stylesheet is embedded too.
 
 pub mod access;
+pub mod api;
 mod chart;
 mod collection;
 pub mod dashboards;
@@ -110,6 +111,17 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/areas/{code}/organisations/{reference}/{file}",
             get(collection::organisation_template),
+        )
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/areas", get(api::areas))
+        .route("/api/areas/{code}", get(api::area))
+        .route("/api/areas/{code}/published", get(api::published))
+        .route("/api/areas/{code}/figures", get(api::area_figures))
+        .route("/api/regions/{code}/figures", get(api::region_figures))
+        .route("/api/england/figures", get(api::england_figures))
+        .route(
+            "/api/areas/{code}/returns",
+            get(api::returns_status).post(api::upload_return),
         )
         .route("/admin/users", get(admin::users_list).post(admin::invite))
         .route("/admin/users/{id}/reset", post(admin::reset))

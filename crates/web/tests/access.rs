@@ -187,7 +187,7 @@ async fn setup(db: &Db) -> Vec<(Who, Option<(String, String)>)> {
 }
 
 fn fill(path: &str, place: Place) -> String {
-    let code = if path.starts_with("/regions/") {
+    let code = if path.starts_with("/regions/") || path.starts_with("/api/regions/") {
         // the place's region: London, or the West Midlands for Birmingham
         if place == Place::Far {
             "E12000005"
@@ -277,6 +277,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     )
                     .into_owned();
                     let refused = status == StatusCode::FORBIDDEN
+                        || status == StatusCode::UNAUTHORIZED
                         || (status == StatusCode::SEE_OTHER
                             && location.starts_with("/sign-in?next="));
                     let want = expected(*who, rule.need, place);
@@ -370,6 +371,64 @@ async fn a_personal_api_token_sees_what_its_owner_sees_and_no_more() {
             .await
             .unwrap();
         assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn sign_in_waits_after_five_failures_and_a_form_without_its_token_is_refused() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        let access = Access::new(UserRole::NationalAnalyst, Scope::National).unwrap();
+        let hash = cws_web::access::account::hash_password_now("the right password").unwrap();
+        users::upsert_user(&db, "a@example.org", "A", &access, &hash)
+            .await
+            .unwrap();
+        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
+        let form = "a".repeat(64);
+        let attempt = |password: &str, csrf: &str| {
+            Request::post("/sign-in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("cws_form={form}"))
+                .body(Body::from(format!(
+                    "csrf={csrf}&email=a%40example.org&password={}",
+                    password.replace(' ', "+")
+                )))
+                .unwrap()
+        };
+        // without the form's token: refused before the password is even looked at
+        let r = cws_web::router(state.clone())
+            .oneshot(attempt("the right password", "forged"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        for _ in 0..5 {
+            let r = cws_web::router(state.clone())
+                .oneshot(attempt("wrong", &form))
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let r = cws_web::router(state.clone())
+            .oneshot(attempt("the right password", &form))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.headers().get(header::SET_COOKIE).is_none(), "no session");
+        let body = r.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("tried to sign in too many times"));
+        let log = cws_store::audit::list(
+            &db,
+            &cws_store::audit::Filter {
+                action: Some("sign_in".into()),
+                limit: 20,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(log.iter().filter(|e| e.outcome == "failed").count(), 5);
+        assert_eq!(log.iter().filter(|e| e.outcome == "refused").count(), 1);
         db.close().await;
     }
 }

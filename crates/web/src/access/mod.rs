@@ -342,7 +342,7 @@ pub async fn authorise(
     let mut area_id = None;
     for (name, value) in params.iter() {
         if name == "code" && !matches!(rule.need, Need::Public | Need::SignedIn) {
-            if rule.path.starts_with("/regions/") {
+            if rule.path.starts_with("/regions/") || rule.path.starts_with("/api/regions/") {
                 target.region = Some(value.to_string());
             } else if let Ok(Some(a)) = cws_store::geography::area(&state.db, value).await {
                 target.area = Some((a.code.clone(), a.old_la_code.clone()));
