@@ -185,21 +185,51 @@ pub fn compute(
     };
     const CHUNK: usize = 1 << 16;
     let n = snap.len();
-    let posts = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
+    // an area or region reads only its own organisations' posts; England reads them all
+    let (selected, selected_vacancies) = match scope {
+        Scope::Nation => (None, None),
+        _ => {
+            let (p, v) = snap.entries_in_areas(&ctx.in_scope);
+            (Some(p), Some(v))
+        }
+    };
+    let posts = match &selected {
+        None => (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let mut acc: FxHashMap<Key, Sums> = FxHashMap::default();
+                for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                    ctx.add_post(i, &mut acc);
+                }
+                acc
+            })
+            .reduce(FxHashMap::default, merge),
+        Some(posts) if posts.len() <= CHUNK => {
             let mut acc: FxHashMap<Key, Sums> = FxHashMap::default();
-            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                ctx.add_post(i, &mut acc);
+            for &i in posts {
+                ctx.add_post(i as usize, &mut acc);
             }
             acc
-        })
-        .reduce(FxHashMap::default, merge);
+        }
+        Some(posts) => posts
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut acc: FxHashMap<Key, Sums> = FxHashMap::default();
+                for &i in chunk {
+                    ctx.add_post(i as usize, &mut acc);
+                }
+                acc
+            })
+            .reduce(FxHashMap::default, merge),
+    };
     let mut acc = posts;
-    for i in 0..snap.vac_org.len() {
-        ctx.add_vacancy(i, &mut acc);
+    match &selected_vacancies {
+        Some(v) => v
+            .iter()
+            .for_each(|&i| ctx.add_vacancy(i as usize, &mut acc)),
+        None => (0..snap.vac_org.len()).for_each(|i| ctx.add_vacancy(i, &mut acc)),
     }
-    ctx.add_settings(&mut acc);
+    ctx.add_settings(selected.as_deref(), &mut acc);
     let mut groups: Vec<(Key, Group)> = acc
         .into_iter()
         .map(|(k, sums)| {
@@ -441,10 +471,14 @@ impl Context<'_> {
 
     /// Full day care settings and their graduate leaders (an Early Years Professional,
     /// teacher or graduate in an early years post, in post at the census date).
-    fn add_settings(&self, acc: &mut FxHashMap<Key, Sums>) {
+    fn add_settings(&self, selected: Option<&[u32]>, acc: &mut FxHashMap<Key, Sums>) {
         let s = self.snap;
         let mut leaders: FxHashMap<u32, (u32, u16)> = FxHashMap::default();
-        for i in 0..s.len() {
+        let all: Box<dyn Iterator<Item = usize>> = match selected {
+            Some(posts) => Box::new(posts.iter().map(|&p| p as usize)),
+            None => Box::new(0..s.len()),
+        };
+        for i in all {
             let org = s.org[i];
             let o = &s.orgs[org as usize];
             if !s.live[i] || o.setting_type != "full_day_care" || !self.in_scope[o.area as usize] {

@@ -103,6 +103,16 @@ pub struct Snapshot {
     /// Where each organisation's posts and vacancies are, for replacing them.
     org_posts: FxHashMap<u32, (Vec<u32>, Vec<u32>)>,
     dead: usize,
+    /// Changes whenever the contents change (unique across snapshots), so figures computed
+    /// from it can be cached until the next accepted return.
+    pub generation: u64,
+}
+
+/// The next snapshot generation: unique in the process.
+fn next_generation() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Days since the common era, or `NO_DATE`.
@@ -127,6 +137,7 @@ impl Snapshot {
             census,
             areas,
             roles,
+            generation: next_generation(),
             ..Snapshot::default()
         };
         s.area_region = s
@@ -186,6 +197,24 @@ impl Snapshot {
         self.org.is_empty()
     }
 
+    /// The live posts and vacancies of the organisations in the areas `in_scope` marks, each
+    /// in order: what an area's or a region's figures read, instead of every post.
+    pub fn entries_in_areas(&self, in_scope: &[bool]) -> (Vec<u32>, Vec<u32>) {
+        let (mut posts, mut vacancies) = (Vec::new(), Vec::new());
+        for (org, info) in self.orgs.iter().enumerate() {
+            if !in_scope.get(info.area as usize).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some((p, v)) = self.org_posts.get(&(org as u32)) {
+                posts.extend(p.iter().copied().filter(|&i| self.live[i as usize]));
+                vacancies.extend(v.iter().copied().filter(|&i| self.vac_live[i as usize]));
+            }
+        }
+        posts.sort_unstable();
+        vacancies.sort_unstable();
+        (posts, vacancies)
+    }
+
     /// Index of an organisation by its store id.
     pub fn org_of(&self, organisation_id: i64) -> Option<u32> {
         self.org_index.get(&organisation_id).copied()
@@ -202,6 +231,7 @@ impl Snapshot {
         let Some(org) = self.org_of(organisation_id) else {
             return;
         };
+        self.generation = next_generation();
         if let Some((posts, vacs)) = self.org_posts.remove(&org) {
             for p in posts {
                 self.live[p as usize] = false;

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use cws_analyse::cube::Cube;
 use cws_analyse::disclosure::{self, Policy, Shown};
-use cws_analyse::export::Table;
+use cws_analyse::export::{Table, TableRow};
 use cws_analyse::figures::{compute, Dimension, Options, Scope};
 use cws_analyse::load::LoadError;
 use cws_analyse::measure::Measure;
@@ -25,7 +25,7 @@ use crate::chart::{bar_chart, bar_legend, trim_number};
 use crate::{AppState, WebError};
 
 /// What a dashboard is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Topic {
     Overview,
     Composition,
@@ -119,6 +119,53 @@ impl Place {
     }
 }
 
+/// Panels computed for a snapshot generation, by place, topic and protection: figures change
+/// only when a return is accepted (which changes the generation), so a dashboard is computed
+/// once per change rather than once per view.
+#[derive(Clone)]
+pub struct PanelCache {
+    #[allow(clippy::type_complexity)]
+    held: std::sync::Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<(String, Topic, bool), (u64, Arc<(Vec<Panel>, String)>)>,
+        >,
+    >,
+    /// Computations running at once: one per core, so a burst of first views queues here
+    /// instead of thrashing (each computation is itself parallel).
+    computing: Arc<tokio::sync::Semaphore>,
+    /// The key-figures row of a region or England, shared by every area's overview.
+    #[allow(clippy::type_complexity)]
+    rows: Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, TableRow, String)>>>,
+}
+
+impl Default for PanelCache {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        PanelCache {
+            held: Default::default(),
+            computing: Arc::new(tokio::sync::Semaphore::new(cores)),
+            rows: Default::default(),
+        }
+    }
+}
+
+impl PanelCache {
+    fn get(
+        &self,
+        key: &(String, Topic, bool),
+        generation: u64,
+    ) -> Option<Arc<(Vec<Panel>, String)>> {
+        self.held
+            .lock()
+            .ok()?
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, p)| Arc::clone(p))
+    }
+}
+
+use std::sync::Arc;
+
 /// One chart and the table behind it.
 pub struct Panel {
     pub id: String,
@@ -207,14 +254,13 @@ fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<us
     }
 }
 
-/// The panels of a topic.
+/// The panels of a topic, from the cache when the snapshot has not changed since.
 async fn panels(
     state: &AppState,
     place: &Place,
     topic: Topic,
     protect: bool,
-) -> Result<(Vec<Panel>, String), WebError> {
-    use Measure as M;
+) -> Result<Arc<(Vec<Panel>, String)>, WebError> {
     let snapshot = match state.figures.snapshot(&state.db, None).await {
         Ok(s) => s,
         Err(LoadError::NoCollections) => {
@@ -224,7 +270,25 @@ async fn panels(
         }
         Err(e) => return Err(WebError::Internal(e.to_string())),
     };
-    // the community comparison needs the store: read it before taking the snapshot's lock
+    let generation = snapshot
+        .read()
+        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?
+        .generation;
+    let key = (format!("{:?}", place.scope()), topic, protect);
+    if let Some(p) = state.panels.get(&key, generation) {
+        return Ok(p);
+    }
+    let _permit = state
+        .panels
+        .computing
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    // someone else may have computed it while this request waited
+    if let Some(p) = state.panels.get(&key, generation) {
+        return Ok(p);
+    }
+    // the community comparison needs the store: read it first
     let community = if topic == Topic::Diversity {
         let (geo, areas): (String, Vec<String>) = {
             let snap = snapshot
@@ -251,6 +315,30 @@ async fn panels(
     } else {
         None
     };
+    // computing is CPU work: off the async threads, so cached pages keep flowing meanwhile
+    let (snap, owned_place, cache) = (Arc::clone(&snapshot), place.clone(), state.panels.clone());
+    let computed = tokio::task::spawn_blocking(move || {
+        compute_panels(&cache, &snap, &owned_place, topic, protect, community)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))??;
+    let computed = Arc::new(computed);
+    if let Ok(mut held) = state.panels.held.lock() {
+        held.insert(key, (generation, Arc::clone(&computed)));
+    }
+    Ok(computed)
+}
+
+/// Computes the panels of a topic.
+fn compute_panels(
+    cache: &PanelCache,
+    snapshot: &std::sync::RwLock<cws_analyse::Snapshot>,
+    place: &Place,
+    topic: Topic,
+    protect: bool,
+    community: Option<cws_store::community::CommunityCounts>,
+) -> Result<(Vec<Panel>, String), WebError> {
+    use Measure as M;
     let snap = snapshot
         .read()
         .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
@@ -303,11 +391,38 @@ async fn panels(
             }
             let mut footnote = String::new();
             for (i, p) in places.iter().enumerate() {
-                // only the first is the viewer's own; the others are always protected
-                let t = cut(&snap, p, &[], &key, &opts, protect || i > 0, String::new())?;
-                footnote = t.footnote.clone();
-                let mut row = t.rows[0].clone();
-                row.labels = vec![p.name().to_string()];
+                // only the first is the viewer's own; the others are always protected, the
+                // same for every area, so computed once per snapshot generation
+                let shared = format!("{:?}", p.scope());
+                let held = (i > 0)
+                    .then(|| {
+                        cache
+                            .rows
+                            .lock()
+                            .ok()?
+                            .get(&shared)
+                            .filter(|h| h.0 == snap.generation)
+                            .cloned()
+                    })
+                    .flatten();
+                let (row, note) = match held {
+                    Some((_, row, note)) => (row, note),
+                    None => {
+                        let t = cut(&snap, p, &[], &key, &opts, protect || i > 0, String::new())?;
+                        let mut row = t.rows[0].clone();
+                        row.labels = vec![p.name().to_string()];
+                        if i > 0 {
+                            if let Ok(mut rows) = cache.rows.lock() {
+                                rows.insert(
+                                    shared,
+                                    (snap.generation, row.clone(), t.footnote.clone()),
+                                );
+                            }
+                        }
+                        (row, t.footnote)
+                    }
+                };
+                footnote = note;
                 rows.push(row);
             }
             let table = Table {
@@ -551,7 +666,8 @@ async fn render(
     let topic = Topic::parse(topic)
         .ok_or_else(|| WebError::NotFound(format!("There is no dashboard called '{topic}'.")))?;
     let protect = protected(viewer, &place);
-    let (panels, census) = panels(state, &place, topic, protect).await?;
+    let computed = panels(state, &place, topic, protect).await?;
+    let (panels, census) = (&computed.0, computed.1.clone());
     let base = place.base();
     let views = panels
         .iter()
@@ -670,9 +786,10 @@ async fn download(
         .rsplit_once('.')
         .ok_or_else(|| WebError::NotFound("Ask for a .svg, .csv or .xlsx file.".into()))?;
     let protect = protected(viewer, &place);
-    let (panels, _) = panels(state, &place, topic, protect).await?;
-    let p = panels
-        .into_iter()
+    let computed = panels(state, &place, topic, protect).await?;
+    let p = computed
+        .0
+        .iter()
         .find(|p| p.id == id)
         .ok_or_else(|| WebError::NotFound(format!("There is no chart called '{id}'.")))?;
     let (bytes, content_type) = match ext {
@@ -684,7 +801,7 @@ async fn download(
             "text/csv; charset=utf-8",
         ),
         "xlsx" => {
-            let mut t = p.table;
+            let mut t = p.table.clone();
             if t.chart.is_none() && !p.chart_rows.is_empty() {
                 let (first, last) = (p.chart_rows[0], p.chart_rows[p.chart_rows.len() - 1]);
                 if last - first + 1 == p.chart_rows.len() {

@@ -29,6 +29,8 @@ pub struct AppState {
     pub pseudo: Pseudonymiser,
     /// Census snapshots kept warm for the figures, updated when returns are accepted.
     pub figures: cws_analyse::live::LiveFigures,
+    /// Dashboard panels computed per snapshot generation.
+    pub panels: dashboards::PanelCache,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             db,
             pseudo,
             figures: Default::default(),
+            panels: Default::default(),
         }
     }
 }

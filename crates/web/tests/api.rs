@@ -144,6 +144,24 @@ async fn scripts_upload_returns_and_read_figures_with_their_owners_access() {
         let (_, published) = call(&state, get("/api/areas/318/published", &board)).await;
         assert!(published["values"].as_array().unwrap().len() > 50);
 
+        // the dashboard before any return (computed now, then cached until a return changes it)
+        let total = |html: String| {
+            let at = html
+                .find("<th scope=\"row\">Total</th><td class=\"num\">")
+                .expect("a Total row")
+                + "<th scope=\"row\">Total</th><td class=\"num\">".len();
+            html[at..at + html[at..].find('<').unwrap()].to_string()
+        };
+        let page = |state: cws_web::AppState, token: String| async move {
+            let r = cws_web::router(state)
+                .oneshot(get("/areas/318/dashboard/composition", &token))
+                .await
+                .unwrap();
+            String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+        };
+        assert_eq!(total(page(state.clone(), board.clone()).await), "0");
+        assert_eq!(total(page(state.clone(), board.clone()).await), "0");
+
         // a return with an error: 422 and every message located
         let bad = format!("{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nSUN-1,A2,EY-PRAC3,1.0,permanent,2021-01-06,1992,F,XXXX,no,enhanced_barred\n");
         let (status, report) = call(&state, upload("/api/areas/318/returns", &lead, &bad)).await;
