@@ -257,6 +257,77 @@ pub fn bar_chart(
     svg
 }
 
+/// A chart made to stand alone as a file: its title above it and its legend below, in the
+/// same SVG (on a page these are HTML around the chart).
+pub fn standalone(chart_svg: &str, title: &str, subtitle: &str, legend: &[String]) -> String {
+    // the chart's height, from its view box ("0 0 W H")
+    let height = chart_svg
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .and_then(|v| v.split(' ').nth(1))
+        .and_then(|h| h.parse::<f64>().ok())
+        .unwrap_or(H);
+    let (head, foot) = (52.0, 12.0 + 22.0 * legend.len() as f64);
+    let total = head + height + foot;
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {total}" width="{W}" height="{total}" font-family="Arial, Helvetica, sans-serif"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="22" font-size="17" font-weight="bold">{}</text><text x="8" y="42" font-size="12" fill="#505a5f">{}</text>"##,
+        esc(title),
+        esc(subtitle)
+    );
+    // the chart nested at its own size below the title
+    svg.push_str(&chart_svg.replacen(
+        "<svg ",
+        &format!(r#"<svg y="{head}" width="{W}" height="{height}" "#),
+        1,
+    ));
+    for (i, l) in legend.iter().enumerate() {
+        let y = head + height + 4.0 + 22.0 * i as f64;
+        let _ = write!(
+            svg,
+            r#"<rect x="8" y="{y:.1}" width="14" height="12" fill="{}"/><text x="28" y="{:.1}" font-size="13">{}</text>"#,
+            COLOURS[i % COLOURS.len()],
+            y + 11.0,
+            esc(l)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Renders a chart's SVG as a PNG (white background, `scale` times its size), with the
+/// system's fonts (loaded once).
+pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+    use resvg::{tiny_skia, usvg};
+    use std::sync::{Arc, OnceLock};
+    static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        db.set_sans_serif_family("Liberation Sans");
+        Arc::new(db)
+    });
+    let options = usvg::Options {
+        fontdb: Arc::clone(fonts),
+        ..Default::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or("the chart has no size")?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("the chart is too large")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().map_err(|e| e.to_string())
+}
+
 /// A legend for bar series, in the bars' colours.
 pub fn bar_legend(labels: &[String]) -> String {
     let mut out = String::from(r#"<ul class="legend">"#);
@@ -345,6 +416,23 @@ mod tests {
             "the suppressed value is not drawn"
         );
         assert!(svg.contains(">c<title>Voluntary, People: c</title>"));
+    }
+
+    #[test]
+    fn a_chart_renders_to_a_png_of_twice_its_size() {
+        use cws_analyse::disclosure::Shown;
+        let svg = bar_chart(
+            "b",
+            "People",
+            "People by sector",
+            &["Private".into()],
+            &[("People".into(), vec![Shown::Value(40.0)])],
+        );
+        let bytes = png(&svg, 2.0).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"));
+        // width from the PNG header: the 640-unit view box at twice the size
+        let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        assert_eq!(width, 1280);
     }
 
     #[test]

@@ -178,6 +178,16 @@ pub struct Panel {
 }
 
 impl Panel {
+    /// The chart as a file: with its title and legend.
+    fn standalone_svg(&self) -> String {
+        let legend: Vec<String> = self
+            .chart_columns
+            .iter()
+            .map(|&c| self.table.columns[c].label.clone())
+            .collect();
+        crate::chart::standalone(&self.svg(), &self.title, &self.table.title, &legend)
+    }
+
     fn svg(&self) -> String {
         let categories: Vec<String> = self
             .chart_rows
@@ -772,7 +782,8 @@ pub async fn england_dashboard(
     render(&state, viewer.as_ref(), Place::England, &topic).await
 }
 
-/// A panel's chart or table as a file: `{panel}.svg`, `{panel}.csv` or `{panel}.xlsx`.
+/// A panel's chart or table as a file: `{panel}.svg`, `{panel}.png`, `{panel}.csv` or
+/// `{panel}.xlsx`.
 async fn download(
     state: &AppState,
     viewer: Option<&Viewer>,
@@ -784,7 +795,7 @@ async fn download(
         .ok_or_else(|| WebError::NotFound(format!("There is no dashboard called '{topic}'.")))?;
     let (id, ext) = file
         .rsplit_once('.')
-        .ok_or_else(|| WebError::NotFound("Ask for a .svg, .csv or .xlsx file.".into()))?;
+        .ok_or_else(|| WebError::NotFound("Ask for a .svg, .png, .csv or .xlsx file.".into()))?;
     let protect = protected(viewer, &place);
     let computed = panels(state, &place, topic, protect).await?;
     let p = computed
@@ -793,7 +804,11 @@ async fn download(
         .find(|p| p.id == id)
         .ok_or_else(|| WebError::NotFound(format!("There is no chart called '{id}'.")))?;
     let (bytes, content_type) = match ext {
-        "svg" => (p.svg().into_bytes(), "image/svg+xml"),
+        "svg" => (p.standalone_svg().into_bytes(), "image/svg+xml"),
+        "png" => (
+            crate::chart::png(&p.standalone_svg(), 2.0).map_err(WebError::Internal)?,
+            "image/png",
+        ),
         "csv" => (
             p.table
                 .csv()
@@ -818,7 +833,7 @@ async fn download(
         }
         _ => {
             return Err(WebError::NotFound(
-                "Ask for a .svg, .csv or .xlsx file.".into(),
+                "Ask for a .svg, .png, .csv or .xlsx file.".into(),
             ))
         }
     };

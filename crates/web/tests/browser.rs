@@ -512,6 +512,17 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
         .await
         .unwrap();
     assert!(svg.as_str().unwrap_or_default().starts_with("<svg xmlns="));
+    // the chart as a PNG, kept beside the screenshots to be looked at
+    let png = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch('/areas/318/dashboard/diversity/ethnicity-against-community.png').then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b)).map(x => x.toString(16).padStart(2, '0')).join('')));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let png = hex::decode(png.as_str().unwrap_or_default()).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    std::fs::write(screenshots().join("chart-diversity.png"), &png).unwrap();
     click(&c, Locator::XPath("//button[contains(., 'Sign out')]")).await;
 
     // a national analyst sees England and the area, protected
