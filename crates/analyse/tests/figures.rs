@@ -249,3 +249,20 @@ fn unknown_scopes_are_refused_by_name() {
     .unwrap_err();
     assert_eq!(e.to_string(), "there is no area with the code 'E09999999'");
 }
+
+#[test]
+fn leavers_by_reason_count_the_year_s_employed_leavers_once() {
+    let s = snapshot();
+    let by =
+        cws_analyse::breakdown::leavers_by_reason(&s, &Scope::Area("E09000027".into())).unwrap();
+    // persons 3 (on the census date) and 4 (in June) resigned; person 8 left before the year
+    let resigned = by
+        .iter()
+        .find(|(r, _)| *r == LeavingReason::Resigned)
+        .unwrap()
+        .1;
+    assert_eq!(resigned, 2.0);
+    let all: f64 = by.iter().map(|(_, n)| n).sum();
+    let t = total(&s, Scope::Area("E09000027".into()));
+    assert_eq!(Some(all), value(&t, Measure::LeaversHeadcount));
+}

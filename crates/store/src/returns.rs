@@ -772,3 +772,26 @@ pub async fn organisation(
 ) -> Result<Option<OrganisationRow>> {
     on_pool!(db, p => Ok(sqlx::query_as("SELECT id, reference, name, sector, service, setting_type, disadvantaged, synthetic FROM organisation WHERE area_id = $1 AND reference = $2").bind(area_id).bind(reference.trim()).fetch_optional(p).await?))
 }
+
+/// Organisations registered and those with an accepted return, by area and sector.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CoverageCount {
+    pub area_code: String,
+    pub area_name: String,
+    pub region_code: String,
+    pub sector: String,
+    pub organisations: i64,
+    pub returned: i64,
+}
+
+/// Return coverage of every area by sector for a collection.
+pub async fn coverage_counts(db: &Db, collection_id: i64) -> Result<Vec<CoverageCount>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT a.code AS area_code, a.name AS area_name, a.region_code, o.sector,
+                COUNT(*) AS organisations, COUNT(r.id) AS returned
+         FROM organisation o JOIN area a ON a.id = o.area_id
+         LEFT JOIN workforce_return r ON r.organisation_id = o.id AND r.collection_id = $1 AND r.is_current = TRUE
+         GROUP BY a.code, a.name, a.region_code, o.sector
+         ORDER BY a.name, o.sector")
+        .bind(collection_id).fetch_all(p).await?))
+}

@@ -33,16 +33,18 @@ pub enum Topic {
     Age,
     Diversity,
     Qualifications,
+    Coverage,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 6] = [
+    pub const ALL: [Topic; 7] = [
         Topic::Overview,
         Topic::Composition,
         Topic::Recruitment,
         Topic::Age,
         Topic::Diversity,
         Topic::Qualifications,
+        Topic::Coverage,
     ];
     pub fn slug(self) -> &'static str {
         match self {
@@ -52,6 +54,7 @@ impl Topic {
             Topic::Age => "age",
             Topic::Diversity => "diversity",
             Topic::Qualifications => "qualifications",
+            Topic::Coverage => "coverage",
         }
     }
     pub fn title(self) -> &'static str {
@@ -62,6 +65,7 @@ impl Topic {
             Topic::Age => "Age and retirement",
             Topic::Diversity => "Diversity",
             Topic::Qualifications => "Qualifications and training",
+            Topic::Coverage => "Returns coverage",
         }
     }
     fn intro(self) -> &'static str {
@@ -72,6 +76,7 @@ impl Topic {
             Topic::Age => "How much of the workforce is near retirement: age bands, the share aged 55 or over, and the share reaching 65 within ten years.",
             Topic::Diversity => "Whether the workforce reflects the community it serves: ethnic groups against Census 2021 residents, sex and disability.",
             Topic::Qualifications => "Progress to the 2020 vision: graduates, Level 3 or above among non-graduates, Common Core, induction and in-date vetting.",
+            Topic::Coverage => "How much of the workforce the figures cover: organisations registered and those with an accepted return for the census.",
         }
     }
     pub fn parse(s: &str) -> Option<Topic> {
@@ -298,6 +303,13 @@ async fn panels(
     if let Some(p) = state.panels.get(&key, generation) {
         return Ok(p);
     }
+    if topic == Topic::Coverage {
+        let computed = Arc::new(coverage_panels(state, place).await?);
+        if let Ok(mut held) = state.panels.held.lock() {
+            held.insert(key, (generation, Arc::clone(&computed)));
+        }
+        return Ok(computed);
+    }
     // the community comparison needs the store: read it first
     let community = if topic == Topic::Diversity {
         let (geo, areas): (String, Vec<String>) = {
@@ -508,6 +520,26 @@ fn compute_panels(
                 )?,
                 vec![0, 1, 2],
             ));
+            let reasons = cws_analyse::breakdown::leavers_by_reason(&snap, &place.scope())
+                .map_err(|e| WebError::NotFound(format!("{e}.")))?;
+            let categories: Vec<(String, f64)> = reasons
+                .iter()
+                .map(|(r, n)| (r.label().to_string(), *n))
+                .collect();
+            let table = cws_analyse::breakdown::table(
+                format!("{name}: employed leavers in the year by reason for leaving {at}"),
+                "reason",
+                cws_analyse::export::Column::new("leavers_headcount", "Leavers in the year"),
+                &categories,
+                protect.then_some(&Policy::default()),
+            );
+            out.push(panel(
+                "leavers-by-reason",
+                "Why people left",
+                &format!("Employed leavers in {name} in the year to the census date, by reason for leaving"),
+                table,
+                vec![0],
+            ));
             out.push(panel(
                 "rates-by-sector",
                 "Vacancy, turnover and agency rates by sector",
@@ -585,6 +617,7 @@ fn compute_panels(
                 vec![0, 1, 2],
             ));
         }
+        Topic::Coverage => {}
         Topic::Qualifications => {
             out.push(panel(
                 "qualifications-by-role-group",
@@ -603,6 +636,102 @@ fn compute_panels(
         }
     }
     Ok((out, census.format("%-d %B %Y").to_string()))
+}
+
+/// Return coverage: an area by sector; a region or England by area. Counts of
+/// organisations, not people: nothing to suppress.
+async fn coverage_panels(
+    state: &AppState,
+    place: &Place,
+) -> Result<(Vec<Panel>, String), WebError> {
+    let collection = cws_store::returns::collection(&state.db, None)
+        .await?
+        .ok_or_else(|| WebError::NotFound("There is no collection yet.".into()))?;
+    let counts = cws_store::returns::coverage_counts(&state.db, collection.id).await?;
+    let (rows, label): (Vec<(String, i64, i64)>, &str) = match place {
+        Place::Area { code, .. } => {
+            let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+            for c in counts.iter().filter(|c| &c.area_code == code) {
+                let label = cws_domain::organisation::Sector::parse(&c.sector)
+                    .map(|s| s.label().to_string())
+                    .unwrap_or_else(|_| c.sector.clone());
+                let e = by.entry(label).or_default();
+                e.0 += c.organisations;
+                e.1 += c.returned;
+            }
+            (
+                by.into_iter().map(|(k, (o, r))| (k, o, r)).collect(),
+                "sector",
+            )
+        }
+        Place::Region { .. } | Place::England => {
+            let region = match place {
+                Place::Region { code, .. } => Some(code.clone()),
+                _ => None,
+            };
+            let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+            for c in counts
+                .iter()
+                .filter(|c| region.as_ref().is_none_or(|r| &c.region_code == r))
+            {
+                let e = by.entry(c.area_name.clone()).or_default();
+                e.0 += c.organisations;
+                e.1 += c.returned;
+            }
+            (
+                by.into_iter().map(|(k, (o, r))| (k, o, r)).collect(),
+                "area",
+            )
+        }
+    };
+    let pct = |o: i64, r: i64| {
+        if o > 0 {
+            Shown::Value((r as f64 / o as f64 * 1000.0).round() / 10.0)
+        } else {
+            Shown::Symbol(disclosure::NOT_APPLICABLE)
+        }
+    };
+    let (to, tr) = rows.iter().fold((0, 0), |a, r| (a.0 + r.1, a.1 + r.2));
+    let mut table_rows = vec![TableRow {
+        labels: vec!["Total".into()],
+        values: vec![
+            Shown::Value(to as f64),
+            Shown::Value(tr as f64),
+            pct(to, tr),
+        ],
+    }];
+    table_rows.extend(rows.iter().map(|(l, o, r)| TableRow {
+        labels: vec![l.clone()],
+        values: vec![
+            Shown::Value(*o as f64),
+            Shown::Value(*r as f64),
+            pct(*o, *r),
+        ],
+    }));
+    let census = collection.census_date.format("%-d %B %Y").to_string();
+    let name = place.name();
+    let table = Table {
+        title: format!("{name}: organisations with an accepted return by {label}, census {census}"),
+        label_columns: vec![label.into()],
+        columns: vec![
+            cws_analyse::export::Column::new("organisations", "Organisations registered"),
+            cws_analyse::export::Column::new("returned", "With an accepted return"),
+            cws_analyse::export::Column::new("coverage_pct", "Coverage (%)"),
+        ],
+        rows: table_rows,
+        footnote: "Organisations registered for the collection, and those whose return has been accepted. z: none registered.".into(),
+        chart: None,
+    };
+    Ok((
+        vec![panel(
+            "coverage",
+            &format!("Returns coverage by {label}"),
+            &format!("Share of organisations in {name} with an accepted return, by {label}"),
+            table,
+            vec![2],
+        )],
+        census,
+    ))
 }
 
 struct PanelView {

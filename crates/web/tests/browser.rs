@@ -461,6 +461,7 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
         "age",
         "diversity",
         "qualifications",
+        "coverage",
     ]
     .iter()
     .enumerate()
@@ -531,7 +532,15 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
         .await
         .unwrap();
     assert!(text(&c).await.contains("Small numbers are protected"));
-    shot(&c, "18-england-overview").await;
+    shot(&c, "20-england-overview").await;
+    c.goto(&format!("{site}/england/dashboard/coverage"))
+        .await
+        .unwrap();
+    assert!(
+        text(&c).await.contains("Richmond upon Thames"),
+        "coverage by area"
+    );
+    shot(&c, "21-england-coverage").await;
     c.goto(&format!("{site}/areas/318/dashboard/recruitment"))
         .await
         .unwrap();
