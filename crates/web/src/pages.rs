@@ -78,6 +78,7 @@ struct IndexPage {
     on_date: String,
     regions: Vec<RegionView>,
     england_dashboards: bool,
+    shortcuts: Vec<(String, String)>,
 }
 
 async fn synthetic_summary(state: &AppState) -> Result<Option<String>, WebError> {
@@ -139,8 +140,59 @@ pub async fn index(
             })
         })
         .collect();
+    // a short way in to what the viewer works on
+    let mut shortcuts: Vec<(String, String)> = Vec::new();
+    if let Some(v) = &viewer {
+        use cws_domain::user::Scope;
+        match v.access.scope() {
+            Scope::Organisation { area, org } => {
+                if let Some(a) = geography::area(&state.db, area).await? {
+                    let orgs = cws_store::returns::organisations(&state.db, a.id).await?;
+                    if let Some(o) = orgs.iter().find(|o| o.id.to_string() == *org) {
+                        shortcuts.push((
+                            format!("/areas/{}/organisations/{}/workers", a.code, o.reference),
+                            format!("{}: your workforce return", o.name),
+                        ));
+                        shortcuts.push((
+                            format!(
+                                "/areas/{}/organisations/{}/template.xlsx",
+                                a.code, o.reference
+                            ),
+                            format!("{}: the return template (Excel)", o.name),
+                        ));
+                    }
+                }
+            }
+            Scope::Area { area } => {
+                if let Some(a) = geography::area(&state.db, area).await? {
+                    shortcuts.push((
+                        format!("/areas/{}/dashboard/overview", a.code),
+                        format!("{}: dashboards", a.name),
+                    ));
+                    if v.access.role() == cws_domain::user::UserRole::AreaLead {
+                        shortcuts.push((
+                            format!("/areas/{}/returns", a.code),
+                            format!("{}: workforce returns", a.name),
+                        ));
+                    }
+                    shortcuts.push((
+                        format!("/areas/{}", a.code),
+                        format!("{}: published figures", a.name),
+                    ));
+                }
+            }
+            Scope::Region { region } => {
+                shortcuts.push((
+                    format!("/regions/{region}/dashboard/overview"),
+                    "Your region: dashboards".into(),
+                ));
+            }
+            Scope::National => {}
+        }
+    }
     let synthetic = synthetic_summary(&state).await?;
     let page = IndexPage {
+        shortcuts,
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: synthetic.is_some(),
         synthetic,

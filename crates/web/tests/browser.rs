@@ -453,6 +453,11 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
     let c = browser(driver_port).await;
 
     sign_in(&c, &site, "lead@example.org").await;
+    let home = text(&c).await;
+    assert!(
+        home.contains("Your work") && home.contains("Richmond upon Thames: workforce returns"),
+        "{home}"
+    );
     shot(&c, "11-areas").await;
     for (i, topic) in [
         "overview",
