@@ -70,7 +70,7 @@ impl Topic {
     }
     fn intro(self) -> &'static str {
         match self {
-            Topic::Overview => "The whole children's workforce held in cws: people, FTE and the key rates, beside the region and England.",
+            Topic::Overview => "The whole children's workforce held in cws: people, FTE and the key rates, beside the statistical neighbours, the region and England. Other areas' figures are protected.",
             Topic::Composition => "Who the workforce is: by sector, service, setting, role group, contract and core or wider workforce.",
             Topic::Recruitment => "Where it is hard to recruit and keep staff: vacancies, turnover, agency use, starters and leavers in the year to the census date.",
             Topic::Age => "How much of the workforce is near retirement: age bands, the share aged 55 or over, and the share reaching 65 within ten years.",
@@ -337,10 +337,43 @@ async fn panels(
     } else {
         None
     };
+    // an area's overview sets it beside its statistical neighbours
+    let mut neighbours = Vec::new();
+    if let (
+        Topic::Overview,
+        Place::Area {
+            code,
+            region_code,
+            region_name,
+            ..
+        },
+    ) = (topic, place)
+    {
+        if let Some(a) = geography::area(&state.db, code).await? {
+            for n in geography::neighbours(&state.db, &a.old_la_code).await? {
+                if let (Some(code), Some(name)) = (n.code, n.name) {
+                    neighbours.push(Place::Area {
+                        code,
+                        name: format!("{name} (neighbour {})", n.rank),
+                        region_code: region_code.clone(),
+                        region_name: region_name.clone(),
+                    });
+                }
+            }
+        }
+    }
     // computing is CPU work: off the async threads, so cached pages keep flowing meanwhile
     let (snap, owned_place, cache) = (Arc::clone(&snapshot), place.clone(), state.panels.clone());
     let computed = tokio::task::spawn_blocking(move || {
-        compute_panels(&cache, &snap, &owned_place, topic, protect, community)
+        compute_panels(
+            &cache,
+            &snap,
+            &owned_place,
+            topic,
+            protect,
+            community,
+            neighbours,
+        )
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))??;
@@ -359,6 +392,7 @@ fn compute_panels(
     topic: Topic,
     protect: bool,
     community: Option<cws_store::community::CommunityCounts>,
+    neighbours: Vec<Place>,
 ) -> Result<(Vec<Panel>, String), WebError> {
     use Measure as M;
     let snap = snapshot
@@ -397,6 +431,7 @@ fn compute_panels(
             // the place beside its region and England, each a one-row cut
             let mut rows = Vec::new();
             let mut places = vec![place.clone()];
+            places.extend(neighbours);
             if let Place::Area {
                 region_code,
                 region_name,
@@ -445,10 +480,13 @@ fn compute_panels(
                     }
                 };
                 footnote = note;
+                // a shared row is labelled for this page (a neighbour's rank differs by area)
+                let mut row = row;
+                row.labels = vec![p.name().to_string()];
                 rows.push(row);
             }
             let table = Table {
-                title: format!("{name} beside its region and England {at}"),
+                title: format!("{name} beside its statistical neighbours, region and England {at}"),
                 label_columns: vec!["place".into()],
                 columns: cws_analyse::export::Column::of(&key),
                 rows,
@@ -458,7 +496,7 @@ fn compute_panels(
             let mut p = panel(
                 "key-figures",
                 "Key figures",
-                &format!("Key rates for {name} beside its region and England"),
+                &format!("Key rates for {name} beside its statistical neighbours, its region and England"),
                 table,
                 vec![2, 3, 4],
             );

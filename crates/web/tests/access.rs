@@ -432,3 +432,98 @@ async fn sign_in_waits_after_five_failures_and_a_form_without_its_token_is_refus
         db.close().await;
     }
 }
+
+#[tokio::test]
+async fn an_administrator_invites_someone_who_sets_a_password_from_the_link() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        let admin = Access::new(UserRole::Administrator, Scope::National).unwrap();
+        let id = users::upsert_user(&db, "admin@example.org", "Admin", &admin, "!")
+            .await
+            .unwrap();
+        let (cookie, csrf) = cws_web::access::account::open_session(&db, id)
+            .await
+            .unwrap();
+        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
+        let post = |body: &str| {
+            Request::post("/admin/users")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("cws_session={cookie}"))
+                .header("x-csrf-token", &csrf)
+                .header(header::HOST, "cws.example.gov.uk")
+                .body(Body::from(body.to_string()))
+                .unwrap()
+        };
+        let read = |r: axum::response::Response| async move {
+            let status = r.status();
+            let b = r.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&b).into_owned())
+        };
+        // a scope that does not exist: the field says so
+        let (status, page) = read(
+            cws_web::router(state.clone())
+                .oneshot(post(
+                    "email=lead%40example.org&name=Lead&role=area_lead&scope=999",
+                ))
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains("There is no area with the code &#39;999&#39;")
+                || page.contains("There is no area with the code '999'"),
+            "{page}"
+        );
+        // a good one: the account exists, invited, and the one-use link is shown once
+        let (status, page) = read(
+            cws_web::router(state.clone())
+                .oneshot(post(
+                    "email=Lead%40Example.org&name=Lead&role=area_lead&scope=318",
+                ))
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let at = page
+            .find("https://cws.example.gov.uk/account/password/")
+            .expect("the link");
+        let link = &page[at + "https://cws.example.gov.uk".len()..];
+        let link = &link[..link.find('<').unwrap()];
+        let user = users::user_by_email(&db, "lead@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            user.access().unwrap().scope(),
+            &Scope::Area {
+                area: "E09000027".into()
+            },
+            "the DfE number is stored as the GSS code"
+        );
+        let (status, page) = read(
+            cws_web::router(state.clone())
+                .oneshot(Request::get(link).body(Body::empty()).unwrap())
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("lead@example.org"));
+        // every administrative action is in the audit log
+        let log = cws_store::audit::list(
+            &db,
+            &cws_store::audit::Filter {
+                action: Some("admin_invite".into()),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].target.as_deref(), Some("lead@example.org"));
+        db.close().await;
+    }
+}

@@ -477,6 +477,12 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
         let page = text(&c).await;
         assert!(page.contains("Richmond upon Thames"), "{topic}: {page}");
         assert!(page.contains("Data behind this chart"), "{topic}");
+        if *topic == "overview" {
+            assert!(
+                page.contains("(neighbour 1)") && page.contains("(neighbour 10)"),
+                "neighbours: {page}"
+            );
+        }
         let charts = c
             .find_all(Locator::Css("main svg[role=img]"))
             .await
