@@ -285,10 +285,30 @@ async fn panels(
         }
         Err(e) => return Err(WebError::Internal(e.to_string())),
     };
-    let generation = snapshot
+    let mut generation = snapshot
         .read()
         .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?
         .generation;
+    // the overview's trend reads every census held: its page changes with any of them
+    let mut earlier = Vec::new();
+    if topic == Topic::Overview {
+        let collections = cws_store::returns::collections(&state.db).await?;
+        if collections.len() > 1 {
+            for c in collections {
+                let snap = state
+                    .figures
+                    .snapshot(&state.db, Some(c.census_date))
+                    .await
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
+                let g = snap
+                    .read()
+                    .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?
+                    .generation;
+                generation = generation.wrapping_mul(1_000_003).wrapping_add(g);
+                earlier.push(snap);
+            }
+        }
+    }
     let key = (format!("{:?}", place.scope()), topic, protect);
     if let Some(p) = state.panels.get(&key, generation) {
         return Ok(p);
@@ -365,7 +385,7 @@ async fn panels(
     // computing is CPU work: off the async threads, so cached pages keep flowing meanwhile
     let (snap, owned_place, cache) = (Arc::clone(&snapshot), place.clone(), state.panels.clone());
     let computed = tokio::task::spawn_blocking(move || {
-        compute_panels(
+        let mut computed = compute_panels(
             &cache,
             &snap,
             &owned_place,
@@ -373,7 +393,13 @@ async fn panels(
             protect,
             community,
             neighbours,
-        )
+        )?;
+        if !earlier.is_empty() {
+            computed
+                .0
+                .insert(1, trend_panel(&earlier, &owned_place, protect)?);
+        }
+        Ok::<_, WebError>(computed)
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))??;
@@ -674,6 +700,63 @@ fn compute_panels(
         }
     }
     Ok((out, census.format("%-d %B %Y").to_string()))
+}
+
+/// The place's key figures at every census date held, oldest first.
+fn trend_panel(
+    snapshots: &[Arc<std::sync::RwLock<cws_analyse::Snapshot>>],
+    place: &Place,
+    protect: bool,
+) -> Result<Panel, WebError> {
+    use Measure as M;
+    let key = [
+        M::People,
+        M::InpostFte,
+        M::VacancyRateFte,
+        M::TurnoverRateFte,
+        M::AgencyRateFte,
+        M::Age55Plus,
+    ];
+    let mut rows = Vec::new();
+    let mut footnote = String::new();
+    for s in snapshots {
+        let snap = s
+            .read()
+            .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
+        let Some(census) = snap.census else { continue };
+        let t = cut(
+            &snap,
+            place,
+            &[],
+            &key,
+            &Options::for_census(census),
+            protect,
+            String::new(),
+        )?;
+        footnote = t.footnote.clone();
+        let mut row = t.rows[0].clone();
+        row.labels = vec![census.format("%-d %B %Y").to_string()];
+        rows.push((census, row));
+    }
+    rows.sort_by_key(|r| r.0);
+    let name = place.name();
+    let table = Table {
+        title: format!("{name}: key figures at each census date"),
+        label_columns: vec!["census_date".into()],
+        columns: cws_analyse::export::Column::of(&key),
+        rows: rows.into_iter().map(|r| r.1).collect(),
+        footnote,
+        chart: None,
+    };
+    let mut p = panel(
+        "trend",
+        "Key figures over census dates",
+        &format!("Vacancy, turnover and agency rates for {name} at each census date held"),
+        table,
+        vec![2, 3, 4],
+    );
+    p.chart_rows = (0..p.table.rows.len()).collect();
+    Ok(p)
 }
 
 /// Return coverage: an area by sector; a region or England by area. Counts of

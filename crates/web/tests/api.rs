@@ -204,6 +204,29 @@ async fn scripts_upload_returns_and_read_figures_with_their_owners_access() {
             StatusCode::FORBIDDEN,
             "return status is for the lead"
         );
+        // the accepted return reaches the cached dashboard
+        assert_eq!(total(page(state.clone(), board.clone()).await), "2");
+        // with an earlier census held too, the overview shows the trend over census dates
+        returns::create_collection(&db, &Collection::default_for_year(2024).unwrap())
+            .await
+            .unwrap();
+        let r = cws_web::router(state.clone())
+            .oneshot(get("/areas/318/dashboard/overview", &board))
+            .await
+            .unwrap();
+        let overview =
+            String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(
+            overview.contains("Key figures over census dates"),
+            "{overview}"
+        );
+        let at = overview.find("key figures at each census date").unwrap();
+        let trend = &overview[at..];
+        let (y24, y25) = (
+            trend.find("30 September 2024").unwrap(),
+            trend.find("30 September 2025").unwrap(),
+        );
+        assert!(y24 < y25, "oldest first");
 
         // figures: the area's own people see them whole; England is protected
         let (status, f) = call(
