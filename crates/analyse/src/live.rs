@@ -88,6 +88,20 @@ impl LiveFigures {
             h.returns = now;
             return Ok(changed.len());
         }
+        // organisations whose data was deleted: nothing of theirs stays
+        let gone: Vec<i64> = h
+            .returns
+            .keys()
+            .filter(|org| !now.contains_key(org))
+            .copied()
+            .collect();
+        for org in &gone {
+            h.snapshot
+                .write()
+                .map_err(|_| LoadError::Poisoned)?
+                .replace_organisation(*org, &[], &[]);
+            h.returns.remove(org);
+        }
         for (org, return_id) in &changed {
             let workers = returns::return_workers(db, *return_id).await?;
             let vacancies = returns::return_vacancies(db, *return_id).await?;
@@ -97,6 +111,6 @@ impl LiveFigures {
                 .replace_organisation(*org, &workers, &vacancies);
             h.returns.insert(*org, *return_id);
         }
-        Ok(changed.len())
+        Ok(changed.len() + gone.len())
     }
 }

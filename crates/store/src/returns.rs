@@ -795,3 +795,21 @@ pub async fn coverage_counts(db: &Db, collection_id: i64) -> Result<Vec<Coverage
          ORDER BY a.name, o.sector")
         .bind(collection_id).fetch_all(p).await?))
 }
+
+/// Deletes everything an organisation has returned — every version in every collection, its
+/// workers, vacancies, accepted queries and return status — in one transaction. The
+/// organisation stays registered (so it can return again). Returns the returns deleted.
+pub async fn delete_organisation_data(db: &Db, organisation_id: i64) -> Result<u64> {
+    let mut tx = db.begin_write().await?;
+    let of_org = "SELECT id FROM workforce_return WHERE organisation_id = $1";
+    for table in ["worker", "vacancy", "return_query"] {
+        let sql = format!("DELETE FROM {table} WHERE return_id IN ({of_org})");
+        on_tx!(&mut tx, c => sqlx::query(&sql).bind(organisation_id).execute(&mut *c).await?.rows_affected());
+    }
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM return_status WHERE organisation_id = $1")
+        .bind(organisation_id).execute(&mut *c).await?.rows_affected());
+    let n = on_tx!(&mut tx, c => sqlx::query("DELETE FROM workforce_return WHERE organisation_id = $1")
+        .bind(organisation_id).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n)
+}

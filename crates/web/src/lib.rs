@@ -112,6 +112,10 @@ pub fn router(state: AppState) -> Router {
             get(collection::workers_form).post(collection::workers_submit),
         )
         .route(
+            "/areas/{code}/organisations/{reference}/delete",
+            get(collection::delete_org_form).post(collection::delete_org),
+        )
+        .route(
             "/areas/{code}/organisations/{reference}/{file}",
             get(collection::organisation_template),
         )

@@ -275,6 +275,51 @@ async fn scripts_upload_returns_and_read_figures_with_their_owners_access() {
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // the area's lead deletes the organisation's data (SPEC §11): gone everywhere, audited
+        let delete = |token: &str| {
+            Request::post("/areas/318/organisations/SUN-1/delete")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap()
+        };
+        let r = cws_web::router(state.clone())
+            .oneshot(delete(&board))
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "not a board member's to delete"
+        );
+        let r = cws_web::router(state.clone())
+            .oneshot(delete(&lead))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let (_, st) = call(&state, get("/api/areas/318/returns", &lead)).await;
+        assert_eq!(st["returned"], 0);
+        assert_eq!(st["returns"][0]["status"], "not_started");
+        assert_eq!(total(page(state.clone(), board.clone()).await), "0");
+        let c = returns::collection(&db, None).await.unwrap().unwrap();
+        let orgs = returns::organisations(&db, area.id).await.unwrap();
+        assert!(returns::history(&db, c.id, orgs[0].id)
+            .await
+            .unwrap()
+            .is_empty());
+        let log = cws_store::audit::list(
+            &db,
+            &cws_store::audit::Filter {
+                action: Some("delete_organisation_data".into()),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            log.iter().map(|e| e.outcome.as_str()).collect::<Vec<_>>(),
+            ["ok", "refused"]
+        );
         db.close().await;
     }
 }

@@ -468,6 +468,7 @@ const ACTIONS: &[&str] = &[
     "import_check",
     "import",
     "export",
+    "delete_organisation_data",
     "create_api_token",
     "revoke_api_token",
     "admin_invite",

@@ -173,6 +173,18 @@ pub const ROUTES: &[RouteRule] = &[
         AreaWorkers,
         Some("import"),
     ),
+    rule(
+        "GET",
+        "/areas/{code}/organisations/{reference}/delete",
+        AreaWorkers,
+        None,
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/organisations/{reference}/delete",
+        AreaWorkers,
+        Some("delete_organisation_data"),
+    ),
     rule("GET", "/admin/users", Admin, None),
     rule("POST", "/admin/users", Admin, None),
     rule("POST", "/admin/users/{id}/reset", Admin, None),
