@@ -1,0 +1,112 @@
+//! The action plan: actions by workstream with a lead, dates, status and a red/amber/green
+//! rating; which are overdue and which at risk.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    NotStarted,
+    InProgress,
+    Blocked,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rag {
+    Green,
+    Amber,
+    Red,
+}
+
+/// An action in the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Action {
+    pub workstream: String,
+    pub title: String,
+    pub lead: String,
+    pub start: Option<NaiveDate>,
+    pub due: NaiveDate,
+    pub status: Status,
+    /// The lead's own rating, when given; otherwise it is worked out (`rag`).
+    pub rag: Option<Rag>,
+}
+
+/// Actions due within this many days that have not started are at risk.
+pub const AT_RISK_DAYS: i64 = 30;
+
+impl Action {
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status != Status::Done && self.due < today
+    }
+
+    /// At risk: not done and rated red or amber, blocked, or due soon without having started.
+    pub fn is_at_risk(&self, today: NaiveDate) -> bool {
+        if self.status == Status::Done || self.is_overdue(today) {
+            return false;
+        }
+        matches!(self.rag, Some(Rag::Red | Rag::Amber))
+            || self.status == Status::Blocked
+            || (self.status == Status::NotStarted && (self.due - today).num_days() <= AT_RISK_DAYS)
+    }
+
+    /// The rating shown: the lead's, or red when overdue or blocked, amber when at risk,
+    /// green otherwise.
+    pub fn rag(&self, today: NaiveDate) -> Rag {
+        if let Some(r) = self.rag {
+            return r;
+        }
+        if self.status == Status::Done {
+            Rag::Green
+        } else if self.is_overdue(today) || self.status == Status::Blocked {
+            Rag::Red
+        } else if self.is_at_risk(today) {
+            Rag::Amber
+        } else {
+            Rag::Green
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn action(due: NaiveDate, status: Status) -> Action {
+        Action {
+            workstream: "Recruitment and retention".into(),
+            title: "Launch a grow-your-own social work scheme".into(),
+            lead: "Principal social worker".into(),
+            start: None,
+            due,
+            status,
+            rag: None,
+        }
+    }
+
+    #[test]
+    fn overdue_at_risk_and_the_worked_out_rating() {
+        let today = d(2026, 11, 22);
+        let late = action(d(2026, 10, 1), Status::InProgress);
+        assert!(late.is_overdue(today) && !late.is_at_risk(today));
+        assert_eq!(late.rag(today), Rag::Red);
+        let soon = action(d(2026, 12, 10), Status::NotStarted);
+        assert!(!soon.is_overdue(today) && soon.is_at_risk(today));
+        assert_eq!(soon.rag(today), Rag::Amber);
+        let fine = action(d(2027, 6, 1), Status::InProgress);
+        assert_eq!(fine.rag(today), Rag::Green);
+        let done = action(d(2026, 1, 1), Status::Done);
+        assert!(!done.is_overdue(today));
+        assert_eq!(done.rag(today), Rag::Green);
+        let mut rated = fine.clone();
+        rated.rag = Some(Rag::Amber);
+        assert!(rated.is_at_risk(today));
+        assert_eq!(rated.rag(today), Rag::Amber, "the lead's rating stands");
+    }
+}

@@ -1,0 +1,127 @@
+//! The sections of a local workforce strategy, in the order of the CWDC suggested framework
+//! (seed `003`), each with what it should say — written for cws.
+
+use serde::Serialize;
+
+/// A section of the strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Title,
+    Vision,
+    Scope,
+    CurrentPosition,
+    WorkforceData,
+    ViewsOfChildrenAndFamilies,
+    Objectives,
+    Priorities,
+    Pilots,
+    ManagingChange,
+    Actions,
+    Risks,
+    Resources,
+    EvaluationAndReview,
+}
+
+impl Section {
+    pub const ALL: [Section; 14] = [
+        Section::Title,
+        Section::Vision,
+        Section::Scope,
+        Section::CurrentPosition,
+        Section::WorkforceData,
+        Section::ViewsOfChildrenAndFamilies,
+        Section::Objectives,
+        Section::Priorities,
+        Section::Pilots,
+        Section::ManagingChange,
+        Section::Actions,
+        Section::Risks,
+        Section::Resources,
+        Section::EvaluationAndReview,
+    ];
+
+    /// The stable key used in the store and in addresses.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Title => "title",
+            Section::Vision => "vision",
+            Section::Scope => "scope",
+            Section::CurrentPosition => "current_position",
+            Section::WorkforceData => "workforce_data",
+            Section::ViewsOfChildrenAndFamilies => "views",
+            Section::Objectives => "objectives",
+            Section::Priorities => "priorities",
+            Section::Pilots => "pilots",
+            Section::ManagingChange => "managing_change",
+            Section::Actions => "actions",
+            Section::Risks => "risks",
+            Section::Resources => "resources",
+            Section::EvaluationAndReview => "evaluation",
+        }
+    }
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Section::Title => "Title and sign-off",
+            Section::Vision => "Vision",
+            Section::Scope => "Scope",
+            Section::CurrentPosition => "Current position and analysis",
+            Section::WorkforceData => "Workforce data and data issues",
+            Section::ViewsOfChildrenAndFamilies => {
+                "Views and needs of children, young people, families and carers"
+            }
+            Section::Objectives => "Objectives",
+            Section::Priorities => "Priorities for the year",
+            Section::Pilots => "Pilot initiatives",
+            Section::ManagingChange => "Managing the change",
+            Section::Actions => "Key and detailed actions",
+            Section::Risks => "Risks",
+            Section::Resources => "Resources and pooling",
+            Section::EvaluationAndReview => "Evaluation and review",
+        }
+    }
+
+    /// What the section should cover, as a prompt to whoever writes it.
+    pub fn prompt(self) -> &'static str {
+        match self {
+            Section::Title => "The strategy's name, the period it covers, who owns it and when the children's trust board agreed it.",
+            Section::Vision => "What the workforce will be like at the end of the period, and how that serves each of the five Every Child Matters outcomes: be healthy, stay safe, enjoy and achieve, make a positive contribution, achieve economic well-being.",
+            Section::Scope => "Which partners, sectors and roles the strategy covers now, including private, voluntary and volunteer settings, and how the scope will widen over the period.",
+            Section::CurrentPosition => "Where the workforce stands today: strengths, weaknesses, opportunities and threats (SWOT), and the social, technological, economic, environmental and political context (STEEP).",
+            Section::WorkforceData => "What the figures show — size, vacancies, turnover, age, diversity, qualifications — and where the data is incomplete (sectors or employers that have not returned).",
+            Section::ViewsOfChildrenAndFamilies => "How children, young people, families and carers were asked, what they said about the people who work with them, and what changed because of it.",
+            Section::Objectives => "What the strategy will achieve: each objective with a measure, a baseline, a target, a date and an owner.",
+            Section::Priorities => "The few things that matter most this year, and why.",
+            Section::Pilots => "New ways of working being tried first on a small scale, with how they will be judged.",
+            Section::ManagingChange => "Governance (who decides and reports to whom), the communications plan, and how staff, employers and unions are engaged.",
+            Section::Actions => "The action plan by workstream: who leads each action, by when, its milestones and its progress.",
+            Section::Risks => "What could stop the strategy, how likely and how serious each risk is, what is done about it and who owns it.",
+            Section::Resources => "What each partner spends on workforce development, what it offers to a shared pool, the funding streams used, and a staged three-year financial plan.",
+            Section::EvaluationAndReview => "How progress is measured (the linked figures), when the strategy is reviewed, and how children and young people take part in the review.",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_parse_back() {
+        let mut keys: Vec<&str> = Section::ALL.iter().map(|s| s.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Section::ALL.len());
+        for s in Section::ALL {
+            assert_eq!(Section::parse(s.key()), Some(s));
+        }
+        assert!(Section::Vision
+            .prompt()
+            .contains("achieve economic well-being"));
+    }
+}
