@@ -24,6 +24,7 @@ pub mod community;
 pub mod geography;
 pub mod reference;
 pub mod returns;
+pub mod strategy;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -22,14 +22,14 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7],
+            vec![1, 2, 3, 4, 5, 6, 7, 8],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7]
+            vec![1, 2, 3, 4, 5, 6, 7, 8]
         );
     }
 }
@@ -288,6 +288,133 @@ async fn the_audit_log_is_only_ever_added_to() {
         };
         assert!(deleted.is_err());
         tx.rollback().await.ok();
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn strategies_keep_every_version_of_a_section_and_their_plans() {
+    use cws_store::strategy::{self, ActionRow, ObjectiveRow, RiskRow};
+    for (db, _keep) in backends().await {
+        reference::load_reference(&db).await.unwrap();
+        let area = geography::area(&db, "318").await.unwrap().unwrap();
+        let id = strategy::create_strategy(
+            &db,
+            area.id,
+            "Workforce strategy 2026-29",
+            d(2026, 4, 1),
+            d(2029, 3, 31),
+        )
+        .await
+        .unwrap();
+        let again =
+            strategy::create_strategy(&db, area.id, "Again", d(2026, 4, 1), d(2029, 3, 31)).await;
+        assert!(again
+            .unwrap_err()
+            .to_string()
+            .contains("already has a strategy"));
+        let backwards =
+            strategy::create_strategy(&db, area.id, "Backwards", d(2027, 4, 1), d(2026, 3, 31))
+                .await;
+        assert!(backwards.is_err());
+        // versions: each change adds one; the same text again adds none
+        assert_eq!(
+            strategy::save_section(&db, id, "vision", "First", "lead@example.org")
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            strategy::save_section(&db, id, "vision", "Second", "board@example.org")
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            strategy::save_section(&db, id, "vision", "Second", "lead@example.org")
+                .await
+                .unwrap(),
+            2
+        );
+        strategy::save_section(&db, id, "scope", "Everyone", "lead@example.org")
+            .await
+            .unwrap();
+        let current = strategy::current_sections(&db, id).await.unwrap();
+        assert_eq!(current.len(), 2);
+        let vision = current.iter().find(|s| s.section == "vision").unwrap();
+        assert_eq!(
+            (
+                vision.version,
+                vision.body.as_str(),
+                vision.edited_by.as_str()
+            ),
+            (2, "Second", "board@example.org")
+        );
+        let history = strategy::section_history(&db, id, "vision").await.unwrap();
+        assert_eq!(
+            history.iter().map(|v| v.body.as_str()).collect::<Vec<_>>(),
+            ["Second", "First"]
+        );
+        // objectives, actions linked to them, risks by score
+        let o = strategy::add_objective(
+            &db,
+            id,
+            &ObjectiveRow {
+                statement: "Cut vacancies".into(),
+                measure: Some("vacancy_rate_fte".into()),
+                baseline: Some(14.9),
+                target: Some(10.0),
+                target_date: Some(d(2028, 9, 30)),
+                owner: Some("Head of workforce".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        strategy::add_action(
+            &db,
+            id,
+            &ActionRow {
+                id: 0,
+                objective_id: Some(o),
+                workstream: "Recruitment".into(),
+                title: "Grow-your-own scheme".into(),
+                lead: "PSW".into(),
+                start_date: None,
+                due_date: d(2027, 3, 31),
+                status: "not_started".into(),
+                rag: None,
+                notes: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let risk = |l, i| RiskRow {
+            id: 0,
+            description: format!("risk {l}x{i}"),
+            consequence: "c".into(),
+            mitigation: "m".into(),
+            owner: "o".into(),
+            likelihood: l,
+            impact: i,
+        };
+        strategy::add_risk(&db, id, &risk(2, 2)).await.unwrap();
+        strategy::add_risk(&db, id, &risk(4, 5)).await.unwrap();
+        assert!(strategy::add_risk(&db, id, &risk(6, 1)).await.is_err());
+        assert_eq!(
+            strategy::objectives(&db, id).await.unwrap()[0].target,
+            Some(10.0)
+        );
+        assert_eq!(
+            strategy::actions(&db, id).await.unwrap()[0].objective_id,
+            Some(o)
+        );
+        let r = strategy::risks(&db, id).await.unwrap();
+        assert_eq!(
+            r.iter().map(|r| r.description.as_str()).collect::<Vec<_>>(),
+            ["risk 4x5", "risk 2x2"]
+        );
+        assert_eq!(strategy::strategies(&db, area.id).await.unwrap().len(), 1);
         db.close().await;
     }
 }
