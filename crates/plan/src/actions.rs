@@ -21,6 +21,72 @@ pub enum Rag {
     Red,
 }
 
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::NotStarted,
+        Status::InProgress,
+        Status::Blocked,
+        Status::Done,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not_started",
+            Status::InProgress => "in_progress",
+            Status::Blocked => "blocked",
+            Status::Done => "done",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::NotStarted => "Not started",
+            Status::InProgress => "In progress",
+            Status::Blocked => "Blocked",
+            Status::Done => "Done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.key() == s)
+    }
+}
+
+impl Rag {
+    pub const ALL: [Rag; 3] = [Rag::Red, Rag::Amber, Rag::Green];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Rag::Green => "green",
+            Rag::Amber => "amber",
+            Rag::Red => "red",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Rag::Green => "Green",
+            Rag::Amber => "Amber",
+            Rag::Red => "Red",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Rag> {
+        Rag::ALL.into_iter().find(|x| x.key() == s)
+    }
+}
+
+/// The workstreams an action belongs to: the national strategy's four challenges and two
+/// priority sectors, then anything local.
+pub const WORKSTREAMS: [&str; 6] = [
+    "Recruitment",
+    "Retention and development",
+    "Closer integration of services",
+    "Leadership, management and supervision",
+    "Early years and childcare",
+    "Social work, social care and foster care",
+];
+
 /// An action in the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {

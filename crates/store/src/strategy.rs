@@ -47,6 +47,14 @@ pub async fn create_strategy(
     Ok(id)
 }
 
+/// A strategy of an area (none when the id belongs to another area).
+pub async fn strategy_of_area(db: &Db, area_id: i64, id: i64) -> Result<Option<StrategyRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT id, area_id, title, period_start, period_end, created_at FROM strategy
+         WHERE area_id = $1 AND id = $2")
+        .bind(area_id).bind(id).fetch_optional(p).await?))
+}
+
 /// An area's strategies, latest period first.
 pub async fn strategies(db: &Db, area_id: i64) -> Result<Vec<StrategyRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
@@ -138,6 +146,19 @@ pub async fn add_objective(db: &Db, strategy_id: i64, o: &ObjectiveRow) -> Resul
     Ok(id)
 }
 
+/// Rewrites an objective of the strategy; false when there is no such objective.
+pub async fn update_objective(db: &Db, strategy_id: i64, o: &ObjectiveRow) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE strategy_objective SET statement = $1, measure = $2, baseline = $3, target = $4,
+           target_date = $5, owner = $6 WHERE id = $7 AND strategy_id = $8")
+        .bind(&o.statement).bind(&o.measure).bind(o.baseline).bind(o.target)
+        .bind(o.target_date).bind(&o.owner).bind(o.id).bind(strategy_id)
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
 pub async fn objectives(db: &Db, strategy_id: i64) -> Result<Vec<ObjectiveRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT id, statement, measure, baseline, target, target_date, owner FROM strategy_objective
@@ -157,23 +178,113 @@ pub struct ActionRow {
     pub status: String,
     pub rag: Option<String>,
     pub notes: String,
+    pub milestones: String,
 }
 
-pub async fn add_action(db: &Db, strategy_id: i64, a: &ActionRow) -> Result<i64> {
+/// A dated update of an action: its status, the rating shown then, and a progress note.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ActionUpdateRow {
+    pub action_id: i64,
+    pub on_date: NaiveDate,
+    pub status: String,
+    pub rag: String,
+    pub note: String,
+    pub edited_by: String,
+    pub edited_at: String,
+}
+
+/// Checks that an objective belongs to the strategy.
+async fn objective_in(
+    tx: &mut crate::Tx,
+    strategy_id: i64,
+    objective_id: Option<i64>,
+) -> Result<()> {
+    if let Some(o) = objective_id {
+        let found: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+            "SELECT id FROM strategy_objective WHERE id = $1 AND strategy_id = $2")
+            .bind(o).bind(strategy_id).fetch_optional(&mut *c).await?);
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "objective {o} is not in this strategy"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Adds an action and its first dated update (`shown_rag` is the rating shown on `on`).
+pub async fn add_action(
+    db: &Db,
+    strategy_id: i64,
+    a: &ActionRow,
+    shown_rag: &str,
+    on: NaiveDate,
+    by: &str,
+) -> Result<i64> {
     let mut tx = db.begin_write().await?;
-    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
-        "INSERT INTO strategy_action (strategy_id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+    objective_in(&mut tx, strategy_id, a.objective_id).await?;
+    let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO strategy_action (strategy_id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes, milestones)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
         .bind(strategy_id).bind(a.objective_id).bind(&a.workstream).bind(&a.title).bind(&a.lead)
         .bind(a.start_date).bind(a.due_date).bind(&a.status).bind(&a.rag).bind(&a.notes)
-        .fetch_one(&mut *c).await?);
+        .bind(&a.milestones).fetch_one(&mut *c).await?);
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO strategy_action_update (action_id, on_date, status, rag, note, edited_by, edited_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id).bind(on).bind(&a.status).bind(shown_rag).bind(&a.notes).bind(by).bind(now_text())
+        .execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     Ok(id)
 }
 
+/// Records progress on an action: its status, the lead's rating (if any), a note; the
+/// action shows the latest and the update is kept, dated, for the board report. False when
+/// the action is not in the strategy.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_action(
+    db: &Db,
+    strategy_id: i64,
+    action_id: i64,
+    status: &str,
+    rag: Option<&str>,
+    shown_rag: &str,
+    note: &str,
+    on: NaiveDate,
+    by: &str,
+) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE strategy_action SET status = $1, rag = $2,
+           notes = CASE WHEN $3 = '' THEN notes ELSE $3 END
+         WHERE id = $4 AND strategy_id = $5")
+        .bind(status).bind(rag).bind(note).bind(action_id).bind(strategy_id)
+        .execute(&mut *c).await?.rows_affected());
+    if n != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO strategy_action_update (action_id, on_date, status, rag, note, edited_by, edited_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(action_id).bind(on).bind(status).bind(shown_rag).bind(note).bind(by).bind(now_text())
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Every dated update of the strategy's actions, oldest first.
+pub async fn action_updates(db: &Db, strategy_id: i64) -> Result<Vec<ActionUpdateRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT u.action_id, u.on_date, u.status, u.rag, u.note, u.edited_by, u.edited_at
+         FROM strategy_action_update u JOIN strategy_action a ON a.id = u.action_id
+         WHERE a.strategy_id = $1 ORDER BY u.on_date, u.id")
+        .bind(strategy_id).fetch_all(p).await?))
+}
+
 pub async fn actions(db: &Db, strategy_id: i64) -> Result<Vec<ActionRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
-        "SELECT id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes
+        "SELECT id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes, milestones
          FROM strategy_action WHERE strategy_id = $1 ORDER BY workstream, due_date, id")
         .bind(strategy_id).fetch_all(p).await?))
 }
@@ -187,27 +298,339 @@ pub struct RiskRow {
     pub owner: String,
     pub likelihood: i64,
     pub impact: i64,
+    pub closed_on: Option<NaiveDate>,
 }
 
-pub async fn add_risk(db: &Db, strategy_id: i64, r: &RiskRow) -> Result<i64> {
-    if !(1..=5).contains(&r.likelihood) || !(1..=5).contains(&r.impact) {
+/// A dated score of a risk.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RiskUpdateRow {
+    pub risk_id: i64,
+    pub on_date: NaiveDate,
+    pub likelihood: i64,
+    pub impact: i64,
+    pub closed: i64,
+    pub edited_by: String,
+}
+
+fn check_scale(likelihood: i64, impact: i64) -> Result<()> {
+    if !(1..=5).contains(&likelihood) || !(1..=5).contains(&impact) {
         return Err(StoreError::Invalid(
             "likelihood and impact must each be from 1 to 5".into(),
         ));
     }
+    Ok(())
+}
+
+/// Adds a risk and its first dated score.
+pub async fn add_risk(
+    db: &Db,
+    strategy_id: i64,
+    r: &RiskRow,
+    on: NaiveDate,
+    by: &str,
+) -> Result<i64> {
+    check_scale(r.likelihood, r.impact)?;
     let mut tx = db.begin_write().await?;
-    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
+    let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_risk (strategy_id, description, consequence, mitigation, owner, likelihood, impact)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(strategy_id).bind(&r.description).bind(&r.consequence).bind(&r.mitigation)
         .bind(&r.owner).bind(r.likelihood).bind(r.impact).fetch_one(&mut *c).await?);
+    insert_risk_update(&mut tx, id, on, r.likelihood, r.impact, false, by).await?;
     tx.commit().await?;
     Ok(id)
 }
 
+async fn insert_risk_update(
+    tx: &mut crate::Tx,
+    risk_id: i64,
+    on: NaiveDate,
+    likelihood: i64,
+    impact: i64,
+    closed: bool,
+    by: &str,
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO strategy_risk_update (risk_id, on_date, likelihood, impact, closed, edited_by, edited_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(risk_id).bind(on).bind(likelihood).bind(impact).bind(i64::from(closed)).bind(by)
+        .bind(now_text()).execute(&mut *c).await?.rows_affected());
+    Ok(())
+}
+
+/// Rescores a risk (and its mitigation), or closes it; the score is kept, dated, for the
+/// board report. False when the risk is not in the strategy.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_risk(
+    db: &Db,
+    strategy_id: i64,
+    risk_id: i64,
+    likelihood: i64,
+    impact: i64,
+    mitigation: &str,
+    close: bool,
+    on: NaiveDate,
+    by: &str,
+) -> Result<bool> {
+    check_scale(likelihood, impact)?;
+    let mut tx = db.begin_write().await?;
+    let closed_on = close.then_some(on);
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE strategy_risk SET likelihood = $1, impact = $2, mitigation = $3, closed_on = $4
+         WHERE id = $5 AND strategy_id = $6")
+        .bind(likelihood).bind(impact).bind(mitigation).bind(closed_on).bind(risk_id).bind(strategy_id)
+        .execute(&mut *c).await?.rows_affected());
+    if n != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    insert_risk_update(&mut tx, risk_id, on, likelihood, impact, close, by).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Every dated score of the strategy's risks, oldest first.
+pub async fn risk_updates(db: &Db, strategy_id: i64) -> Result<Vec<RiskUpdateRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT u.risk_id, u.on_date, u.likelihood, u.impact, u.closed, u.edited_by
+         FROM strategy_risk_update u JOIN strategy_risk r ON r.id = u.risk_id
+         WHERE r.strategy_id = $1 ORDER BY u.on_date, u.id")
+        .bind(strategy_id).fetch_all(p).await?))
+}
+
 pub async fn risks(db: &Db, strategy_id: i64) -> Result<Vec<RiskRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
-        "SELECT id, description, consequence, mitigation, owner, likelihood, impact
+        "SELECT id, description, consequence, mitigation, owner, likelihood, impact, closed_on
          FROM strategy_risk WHERE strategy_id = $1 ORDER BY likelihood * impact DESC, id")
+        .bind(strategy_id).fetch_all(p).await?))
+}
+
+/// A SWOT or STEEP entry: written by the lead, or a proposal from the figures that the lead
+/// accepted (perhaps edited) or rejected.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AnalysisRow {
+    pub id: i64,
+    pub kind: String,
+    pub body: String,
+    pub proposal_key: Option<String>,
+    /// `accepted`, `rejected` or `written`.
+    pub decision: String,
+    pub edited_by: String,
+    pub edited_at: String,
+}
+
+/// Records the lead's decision on a proposal (a later decision replaces an earlier one).
+pub async fn decide_proposal(
+    db: &Db,
+    strategy_id: i64,
+    key: &str,
+    kind: &str,
+    body: &str,
+    accepted: bool,
+    by: &str,
+) -> Result<()> {
+    let decision = if accepted { "accepted" } else { "rejected" };
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO strategy_analysis (strategy_id, kind, body, proposal_key, decision, edited_by, edited_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (strategy_id, proposal_key) DO UPDATE SET kind = excluded.kind,
+           body = excluded.body, decision = excluded.decision, edited_by = excluded.edited_by,
+           edited_at = excluded.edited_at")
+        .bind(strategy_id).bind(kind).bind(body).bind(key).bind(decision).bind(by).bind(now_text())
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds an entry the lead wrote.
+pub async fn add_analysis(
+    db: &Db,
+    strategy_id: i64,
+    kind: &str,
+    body: &str,
+    by: &str,
+) -> Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO strategy_analysis (strategy_id, kind, body, proposal_key, decision, edited_by, edited_at)
+         VALUES ($1, $2, $3, NULL, 'written', $4, $5) RETURNING id")
+        .bind(strategy_id).bind(kind).bind(body).bind(by).bind(now_text())
+        .fetch_one(&mut *c).await?);
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn analysis(db: &Db, strategy_id: i64) -> Result<Vec<AnalysisRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT id, kind, body, proposal_key, decision, edited_by, edited_at FROM strategy_analysis
+         WHERE strategy_id = $1 ORDER BY kind, id")
+        .bind(strategy_id).fetch_all(p).await?))
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct BudgetRow {
+    pub id: i64,
+    pub holder: String,
+    pub spend: f64,
+    pub pool_offer: f64,
+}
+
+pub async fn add_budget(db: &Db, strategy_id: i64, b: &BudgetRow) -> Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO strategy_budget (strategy_id, holder, spend, pool_offer) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(strategy_id).bind(&b.holder).bind(b.spend).bind(b.pool_offer).fetch_one(&mut *c).await?);
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn budgets(db: &Db, strategy_id: i64) -> Result<Vec<BudgetRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT id, holder, spend, pool_offer FROM strategy_budget WHERE strategy_id = $1 ORDER BY id")
+        .bind(strategy_id).fetch_all(p).await?))
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FundingStreamRow {
+    pub id: i64,
+    pub title: String,
+    pub provider: String,
+    pub purpose: String,
+    pub target_groups: String,
+    pub link: String,
+    pub comments: String,
+}
+
+pub async fn add_funding_stream(db: &Db, strategy_id: i64, f: &FundingStreamRow) -> Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO strategy_funding_stream (strategy_id, title, provider, purpose, target_groups, link, comments)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(strategy_id).bind(&f.title).bind(&f.provider).bind(&f.purpose)
+        .bind(&f.target_groups).bind(&f.link).bind(&f.comments).fetch_one(&mut *c).await?);
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Rewrites a stream of the catalogue; false when it is not in the strategy.
+pub async fn update_funding_stream(
+    db: &Db,
+    strategy_id: i64,
+    f: &FundingStreamRow,
+) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE strategy_funding_stream SET title = $1, provider = $2, purpose = $3,
+           target_groups = $4, link = $5, comments = $6 WHERE id = $7 AND strategy_id = $8")
+        .bind(&f.title).bind(&f.provider).bind(&f.purpose).bind(&f.target_groups)
+        .bind(&f.link).bind(&f.comments).bind(f.id).bind(strategy_id)
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+pub async fn funding_streams(db: &Db, strategy_id: i64) -> Result<Vec<FundingStreamRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT id, title, provider, purpose, target_groups, link, comments
+         FROM strategy_funding_stream WHERE strategy_id = $1 ORDER BY id")
+        .bind(strategy_id).fetch_all(p).await?))
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PlanLineRow {
+    pub id: i64,
+    pub year: i64,
+    pub item: String,
+    pub amount: f64,
+    pub source: String,
+    pub pooled: i64,
+}
+
+pub async fn add_plan_line(db: &Db, strategy_id: i64, l: &PlanLineRow) -> Result<i64> {
+    if !(1..=3).contains(&l.year) {
+        return Err(StoreError::Invalid(format!(
+            "the financial plan covers years 1 to 3, not {}",
+            l.year
+        )));
+    }
+    let mut tx = db.begin_write().await?;
+    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO strategy_plan_line (strategy_id, year, item, amount, source, pooled)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(strategy_id).bind(l.year).bind(&l.item).bind(l.amount).bind(&l.source)
+        .bind(l.pooled).fetch_one(&mut *c).await?);
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn plan_lines(db: &Db, strategy_id: i64) -> Result<Vec<PlanLineRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT id, year, item, amount, source, pooled FROM strategy_plan_line
+         WHERE strategy_id = $1 ORDER BY year, id")
+        .bind(strategy_id).fetch_all(p).await?))
+}
+
+/// The parts of a strategy that can be removed one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removable {
+    Analysis,
+    Budget,
+    FundingStream,
+    PlanLine,
+}
+
+/// Removes one entry of the strategy; false when there is none.
+pub async fn remove(db: &Db, strategy_id: i64, part: Removable, id: i64) -> Result<bool> {
+    // table names come from this match only, never from input
+    let table = match part {
+        Removable::Analysis => "strategy_analysis",
+        Removable::Budget => "strategy_budget",
+        Removable::FundingStream => "strategy_funding_stream",
+        Removable::PlanLine => "strategy_plan_line",
+    };
+    let sql = format!("DELETE FROM {table} WHERE id = $1 AND strategy_id = $2");
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(&sql).bind(id).bind(strategy_id)
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ChecklistRow {
+    pub item: String,
+    pub answer: String,
+    pub evidence: String,
+    pub answered_by: String,
+    pub answered_at: String,
+}
+
+/// Answers a checklist item (a later answer replaces the earlier one).
+pub async fn answer_checklist(
+    db: &Db,
+    strategy_id: i64,
+    item: &str,
+    answer: &str,
+    evidence: &str,
+    by: &str,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO strategy_checklist (strategy_id, item, answer, evidence, answered_by, answered_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (strategy_id, item) DO UPDATE SET answer = excluded.answer,
+           evidence = excluded.evidence, answered_by = excluded.answered_by,
+           answered_at = excluded.answered_at")
+        .bind(strategy_id).bind(item).bind(answer).bind(evidence).bind(by).bind(now_text())
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn checklist(db: &Db, strategy_id: i64) -> Result<Vec<ChecklistRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT item, answer, evidence, answered_by, answered_at FROM strategy_checklist
+         WHERE strategy_id = $1 ORDER BY item")
         .bind(strategy_id).fetch_all(p).await?))
 }

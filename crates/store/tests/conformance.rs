@@ -22,14 +22,14 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8],
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9]
         );
     }
 }
@@ -385,7 +385,11 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
                 status: "not_started".into(),
                 rag: None,
                 notes: String::new(),
+                milestones: "Scheme agreed; first cohort recruited".into(),
             },
+            "green",
+            d(2026, 5, 1),
+            "lead@example.org",
         )
         .await
         .unwrap();
@@ -397,10 +401,19 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             owner: "o".into(),
             likelihood: l,
             impact: i,
+            closed_on: None,
         };
-        strategy::add_risk(&db, id, &risk(2, 2)).await.unwrap();
-        strategy::add_risk(&db, id, &risk(4, 5)).await.unwrap();
-        assert!(strategy::add_risk(&db, id, &risk(6, 1)).await.is_err());
+        let on = d(2026, 5, 1);
+        let by = "lead@example.org";
+        strategy::add_risk(&db, id, &risk(2, 2), on, by)
+            .await
+            .unwrap();
+        let big = strategy::add_risk(&db, id, &risk(4, 5), on, by)
+            .await
+            .unwrap();
+        assert!(strategy::add_risk(&db, id, &risk(6, 1), on, by)
+            .await
+            .is_err());
         assert_eq!(
             strategy::objectives(&db, id).await.unwrap()[0].target,
             Some(10.0)
@@ -415,6 +428,190 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             ["risk 4x5", "risk 2x2"]
         );
         assert_eq!(strategy::strategies(&db, area.id).await.unwrap().len(), 1);
+
+        // dated updates: the action moves on, the risk is rescored; both keep their history
+        let action = strategy::actions(&db, id).await.unwrap()[0].id;
+        assert!(strategy::update_action(
+            &db,
+            id,
+            action,
+            "in_progress",
+            Some("amber"),
+            "amber",
+            "Bid submitted",
+            d(2026, 9, 1),
+            by
+        )
+        .await
+        .unwrap());
+        assert!(
+            !strategy::update_action(
+                &db,
+                id + 99,
+                action,
+                "done",
+                None,
+                "green",
+                "",
+                d(2026, 9, 1),
+                by
+            )
+            .await
+            .unwrap(),
+            "another strategy's action is not touched"
+        );
+        let a = &strategy::actions(&db, id).await.unwrap()[0];
+        assert_eq!(
+            (a.status.as_str(), a.rag.as_deref(), a.notes.as_str()),
+            ("in_progress", Some("amber"), "Bid submitted")
+        );
+        let updates = strategy::action_updates(&db, id).await.unwrap();
+        assert_eq!(
+            updates
+                .iter()
+                .map(|u| (u.on_date, u.status.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (d(2026, 5, 1), "not_started"),
+                (d(2026, 9, 1), "in_progress")
+            ]
+        );
+        assert!(strategy::update_risk(
+            &db,
+            id,
+            big,
+            2,
+            5,
+            "Regional agreement",
+            false,
+            d(2026, 9, 1),
+            by
+        )
+        .await
+        .unwrap());
+        assert!(
+            strategy::update_risk(&db, id, big, 0, 5, "", false, d(2026, 9, 1), by)
+                .await
+                .is_err()
+        );
+        let scores: Vec<i64> = strategy::risk_updates(&db, id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|u| u.risk_id == big)
+            .map(|u| u.likelihood * u.impact)
+            .collect();
+        assert_eq!(scores, [20, 10]);
+        // an action cannot link to an objective of another strategy
+        let other = strategy::create_strategy(&db, area.id, "Next", d(2029, 4, 1), d(2032, 3, 31))
+            .await
+            .unwrap();
+        let mut stray = strategy::actions(&db, id).await.unwrap()[0].clone();
+        stray.objective_id = Some(o);
+        assert!(strategy::add_action(&db, other, &stray, "green", on, by)
+            .await
+            .is_err());
+        assert!(strategy::strategy_of_area(&db, area.id, other)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(strategy::strategy_of_area(&db, area.id + 1, other)
+            .await
+            .unwrap()
+            .is_none());
+
+        // proposals decided once each; the lead's own entries; removal
+        strategy::decide_proposal(&db, id, "retirement", "threat", "22% are 55+", true, by)
+            .await
+            .unwrap();
+        strategy::decide_proposal(&db, id, "retirement", "threat", "22% are 55+", false, by)
+            .await
+            .unwrap();
+        let own = strategy::add_analysis(&db, id, "strength", "Strong partnership board", by)
+            .await
+            .unwrap();
+        let entries = strategy::analysis(&db, id).await.unwrap();
+        assert_eq!(entries.len(), 2);
+        assert!(entries
+            .iter()
+            .any(|e| e.proposal_key.as_deref() == Some("retirement") && e.decision == "rejected"));
+        assert!(
+            strategy::remove(&db, id, strategy::Removable::Analysis, own)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !strategy::remove(&db, other, strategy::Removable::Analysis, own)
+                .await
+                .unwrap()
+        );
+
+        // resources and the checklist
+        strategy::add_budget(
+            &db,
+            id,
+            &strategy::BudgetRow {
+                id: 0,
+                holder: "Council".into(),
+                spend: 250_000.0,
+                pool_offer: 80_000.0,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            strategy::budgets(&db, id).await.unwrap()[0].pool_offer,
+            80_000.0
+        );
+        let mut stream = strategy::FundingStreamRow {
+            id: 0,
+            title: "Apprenticeship levy".into(),
+            provider: "DfE".into(),
+            purpose: "p".into(),
+            target_groups: "t".into(),
+            link: String::new(),
+            comments: String::new(),
+        };
+        stream.id = strategy::add_funding_stream(&db, id, &stream)
+            .await
+            .unwrap();
+        stream.comments = "Transfer up to 50% to partners".into();
+        assert!(strategy::update_funding_stream(&db, id, &stream)
+            .await
+            .unwrap());
+        assert_eq!(
+            strategy::funding_streams(&db, id).await.unwrap()[0].comments,
+            "Transfer up to 50% to partners"
+        );
+        let line = strategy::PlanLineRow {
+            id: 0,
+            year: 2,
+            item: "Joint induction".into(),
+            amount: 12_000.0,
+            source: "Pool".into(),
+            pooled: 1,
+        };
+        strategy::add_plan_line(&db, id, &line).await.unwrap();
+        assert!(strategy::add_plan_line(
+            &db,
+            id,
+            &strategy::PlanLineRow {
+                year: 4,
+                ..line.clone()
+            }
+        )
+        .await
+        .is_err());
+        assert_eq!(strategy::plan_lines(&db, id).await.unwrap().len(), 1);
+        strategy::answer_checklist(&db, id, "smart", "partly", "Two objectives lack owners", by)
+            .await
+            .unwrap();
+        strategy::answer_checklist(&db, id, "smart", "yes", "All pass", by)
+            .await
+            .unwrap();
+        let answers = strategy::checklist(&db, id).await.unwrap();
+        assert_eq!(answers.len(), 1);
+        assert_eq!(answers[0].answer, "yes");
         db.close().await;
     }
 }

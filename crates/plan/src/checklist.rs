@@ -1,0 +1,230 @@
+//! The toolkit checklist (seed `003`, "Checklist"): every question, the partner list and the
+//! list of local initiatives to consider, each answered yes / partly / no with evidence; and
+//! how complete the answers are.
+
+use serde::Serialize;
+
+/// A group of checklist items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Group {
+    pub heading: &'static str,
+    pub items: &'static [(&'static str, &'static str)],
+}
+
+/// Every item, grouped as in the toolkit: (stable key, question).
+pub const GROUPS: &[Group] = &[
+    Group {
+        heading: "The Children and Young People's Plan",
+        items: &[
+            ("cypp_strategic", "Are workforce issues dealt with strategically, as an integral part of developing the Children and Young People's Plan?"),
+            ("operational_plan", "Does the operational plan support and reflect the strategy in the wider Children and Young People's Plan?"),
+            ("consulted_children", "Have children, young people, parents and carers been consulted, and do their needs drive the strategy?"),
+            ("national_local", "Does the strategy reflect both national and local priorities?"),
+        ],
+    },
+    Group {
+        heading: "The four challenges and two priority sectors of the Children's Workforce Strategy",
+        items: &[
+            ("challenge_recruitment", "Recruitment"),
+            ("challenge_retention", "Retention and development"),
+            ("challenge_integration", "Closer integration of services"),
+            ("challenge_leadership", "Strengthening leadership, management and supervision"),
+            ("sector_early_years", "Priority sector: the early years and childcare workforce"),
+            ("sector_social_care", "Priority sector: social work, social care and foster care"),
+            ("youth_matters", "Does the strategy set up new arrangements for developing young people in line with Youth Matters?"),
+            ("childcare_14_19", "Does it reflect the workforce changes needed for the ten-year childcare strategy and the 14–19 curriculum and qualifications?"),
+        ],
+    },
+    Group {
+        heading: "Engagement",
+        items: &[
+            ("voluntary_independent", "Does the strategy show full engagement with the voluntary and independent sectors, or say clearly how it will be achieved?"),
+            ("volunteers", "Does it include the volunteer workforce — which services use volunteers, and volunteer management committees?"),
+            ("unions", "Does it show full engagement with recognised trade unions, staff and professional associations?"),
+        ],
+    },
+    Group {
+        heading: "Partners on board",
+        items: &[
+            ("partner_children", "Children, young people, parents and carers"),
+            ("partner_la", "All relevant parts of the local authority"),
+            ("partner_schools", "Schools representatives"),
+            ("partner_early_years", "Early years networks and partnerships"),
+            ("partner_childminders", "Networks of self-employed childminders and nannies"),
+            ("partner_jobcentre", "Jobcentre Plus (district manager and childcare partnership manager)"),
+            ("partner_skillsactive", "SkillsActive (play and sport)"),
+            ("partner_vol_early_years", "Voluntary sector: early years and childcare"),
+            ("partner_vol_social_care", "Voluntary sector: social care"),
+            ("partner_vol_youth", "Voluntary sector: youth organisations"),
+            ("partner_vol_community", "Voluntary sector: community organisations"),
+            ("partner_private", "Independent (private) sector representatives"),
+            ("partner_cafcass", "Cafcass"),
+            ("partner_connexions", "Connexions"),
+            ("partner_lsc", "Learning and Skills Council"),
+            ("partner_sha", "Strategic health authority"),
+            ("partner_pct", "Primary care trusts"),
+            ("partner_yjs", "Youth justice services"),
+            ("partner_police", "Police"),
+            ("partner_districts", "District councils (where there are any)"),
+            ("partner_training", "Universities, colleges and other training providers"),
+        ],
+    },
+    Group {
+        heading: "Objectives, funding and delivery",
+        items: &[
+            ("smart", "Are the objectives SMART (specific, measurable, achievable, realistic, timed)?"),
+            ("funding_gaps", "Are the funding gaps known and dealt with?"),
+            ("pilots", "Are there pilot projects testing new ways of working, with management arrangements?"),
+            ("quick_wins", "Are there short-term wins that secure commitment and show real progress?"),
+            ("diversity", "Does the strategy deal with diversity, including pathways into work and development for under-represented groups, and how progress is monitored?"),
+            ("disabilities", "Are workforce plans for services to disabled children and young people fully integrated?"),
+            ("leadership", "Does it strengthen leadership, management and supervision, especially managing across traditional boundaries?"),
+            ("regional", "Are areas for regional or sub-regional collaboration identified?"),
+            ("laa", "Does it use the flexibility of the Local Area Agreement?"),
+        ],
+    },
+    Group {
+        heading: "Local initiatives considered",
+        items: &[
+            ("work_pathfinder", "Children's trust pathfinder (where there is one)"),
+            ("work_sure_start", "Sure Start"),
+            ("work_eydcp", "Early years development and childcare partnership"),
+            ("work_school_nurses", "School nurses"),
+            ("work_childrens_fund", "Children's Fund"),
+            ("work_connexions", "Connexions"),
+            ("work_learning_mentors", "Learning mentors"),
+            ("work_family_support", "Family support workers"),
+            ("work_remodelling", "Workforce remodelling in schools"),
+            ("work_extended_schools", "Extended schools"),
+            ("work_childrens_centres", "Children's centres"),
+            ("work_bips", "Behaviour improvement programmes"),
+            ("work_best", "Behaviour and education support teams"),
+            ("work_payp", "Positive activities for young people"),
+            ("work_dat", "Drug action teams"),
+            ("work_camhs", "Child and adolescent mental health (joint commissioning)"),
+            ("work_substance", "Young people's substance misuse teams (joint commissioning)"),
+            ("work_teen_pregnancy", "Teenage pregnancy advisers"),
+            ("work_sen", "Special educational needs (joint commissioning)"),
+            ("work_14_19", "14–19 pathfinder or partnership (where there is one)"),
+            ("work_lscb", "Local safeguarding children board"),
+        ],
+    },
+    Group {
+        heading: "Review",
+        items: &[("evaluation", "Is there a robust mechanism for evaluating and reviewing the strategy?")],
+    },
+];
+
+/// An answer to a checklist item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Yes,
+    Partly,
+    No,
+}
+
+impl Answer {
+    pub fn parse(s: &str) -> Option<Answer> {
+        match s {
+            "yes" => Some(Answer::Yes),
+            "partly" => Some(Answer::Partly),
+            "no" => Some(Answer::No),
+            _ => None,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Answer::Yes => "yes",
+            Answer::Partly => "partly",
+            Answer::No => "no",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Answer::Yes => "Yes",
+            Answer::Partly => "Partly",
+            Answer::No => "No",
+        }
+    }
+}
+
+/// Every item key, in order.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    GROUPS.iter().flat_map(|g| g.items.iter().map(|(k, _)| *k))
+}
+
+pub fn is_item(key: &str) -> bool {
+    keys().any(|k| k == key)
+}
+
+/// How far the checklist is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub items: usize,
+    pub yes: usize,
+    pub partly: usize,
+    pub no: usize,
+    /// Answered yes or partly without any evidence written.
+    pub without_evidence: usize,
+}
+
+impl Tally {
+    pub fn unanswered(&self) -> usize {
+        self.items - self.yes - self.partly - self.no
+    }
+}
+
+/// Tallies answers given as (item key, answer, evidence); unknown keys are ignored.
+pub fn tally<'a>(answers: impl IntoIterator<Item = (&'a str, Answer, &'a str)>) -> Tally {
+    let mut t = Tally {
+        items: keys().count(),
+        ..Tally::default()
+    };
+    for (key, answer, evidence) in answers {
+        if !is_item(key) {
+            continue;
+        }
+        match answer {
+            Answer::Yes => t.yes += 1,
+            Answer::Partly => t.partly += 1,
+            Answer::No => t.no += 1,
+        }
+        if answer != Answer::No && evidence.trim().is_empty() {
+            t.without_evidence += 1;
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_once_with_the_partner_list() {
+        let all: Vec<&str> = keys().collect();
+        let mut unique = all.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), all.len());
+        assert_eq!(all.iter().filter(|k| k.starts_with("partner_")).count(), 21);
+        assert!(all.contains(&"smart") && all.contains(&"evaluation"));
+    }
+
+    #[test]
+    fn tally_counts_answers_and_missing_evidence() {
+        let t = tally([
+            (
+                "smart",
+                Answer::Yes,
+                "All objectives pass cws's SMART check",
+            ),
+            ("pilots", Answer::Partly, " "),
+            ("laa", Answer::No, ""),
+            ("not_an_item", Answer::Yes, "x"),
+        ]);
+        assert_eq!((t.yes, t.partly, t.no, t.without_evidence), (1, 1, 1, 1));
+        assert_eq!(t.unanswered(), t.items - 3);
+    }
+}
