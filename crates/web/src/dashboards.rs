@@ -184,7 +184,7 @@ pub struct Panel {
 
 impl Panel {
     /// The chart as a file: with its title and legend.
-    fn standalone_svg(&self) -> String {
+    pub(crate) fn standalone_svg(&self) -> String {
         let legend: Vec<String> = self
             .chart_columns
             .iter()
@@ -193,7 +193,7 @@ impl Panel {
         crate::chart::standalone(&self.svg(), &self.title, &self.table.title, &legend)
     }
 
-    fn svg(&self) -> String {
+    pub(crate) fn svg(&self) -> String {
         let categories: Vec<String> = self
             .chart_rows
             .iter()
@@ -270,7 +270,7 @@ fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<us
 }
 
 /// The panels of a topic, from the cache when the snapshot has not changed since.
-async fn panels(
+pub(crate) async fn panels(
     state: &AppState,
     place: &Place,
     topic: Topic,
@@ -855,15 +855,56 @@ async fn coverage_panels(
     ))
 }
 
-struct PanelView {
-    id: String,
-    title: String,
-    svg: String,
-    legend: String,
-    header: Vec<String>,
-    rows: Vec<(Vec<String>, Vec<String>, bool)>,
-    footnote: String,
-    caption: String,
+/// A panel ready for a template: chart, legend and the table behind it.
+pub(crate) struct PanelView {
+    pub id: String,
+    pub title: String,
+    pub svg: String,
+    pub legend: String,
+    pub header: Vec<String>,
+    pub rows: Vec<(Vec<String>, Vec<String>, bool)>,
+    pub footnote: String,
+    pub caption: String,
+}
+
+impl Panel {
+    pub(crate) fn view(&self) -> PanelView {
+        let p = self;
+        PanelView {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            svg: p.svg(),
+            legend: bar_legend(
+                &p.chart_columns
+                    .iter()
+                    .map(|&c| p.table.columns[c].label.clone())
+                    .collect::<Vec<_>>(),
+            ),
+            header: std::iter::once(String::new())
+                .chain(p.table.columns.iter().map(|c| c.label.clone()))
+                .collect(),
+            rows: p
+                .table
+                .rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.labels.clone(),
+                        r.values
+                            .iter()
+                            .map(|v| match v {
+                                Shown::Value(x) => trim_number(*x),
+                                Shown::Symbol(s) => s.to_string(),
+                            })
+                            .collect(),
+                        r.labels.iter().any(|l| l == "Total"),
+                    )
+                })
+                .collect(),
+            footnote: p.table.footnote.clone(),
+            caption: p.table.title.clone(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -929,43 +970,7 @@ async fn render(
     let computed = panels(state, &place, topic, protect).await?;
     let (panels, census) = (&computed.0, computed.1.clone());
     let base = place.base();
-    let views = panels
-        .iter()
-        .map(|p| PanelView {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            svg: p.svg(),
-            legend: bar_legend(
-                &p.chart_columns
-                    .iter()
-                    .map(|&c| p.table.columns[c].label.clone())
-                    .collect::<Vec<_>>(),
-            ),
-            header: std::iter::once(String::new())
-                .chain(p.table.columns.iter().map(|c| c.label.clone()))
-                .collect(),
-            rows: p
-                .table
-                .rows
-                .iter()
-                .map(|r| {
-                    (
-                        r.labels.clone(),
-                        r.values
-                            .iter()
-                            .map(|v| match v {
-                                Shown::Value(x) => trim_number(*x),
-                                Shown::Symbol(s) => s.to_string(),
-                            })
-                            .collect(),
-                        r.labels.iter().any(|l| l == "Total"),
-                    )
-                })
-                .collect(),
-            footnote: p.table.footnote.clone(),
-            caption: p.table.title.clone(),
-        })
-        .collect();
+    let views = panels.iter().map(Panel::view).collect();
     let breadcrumbs = match &place {
         Place::Area {
             code,

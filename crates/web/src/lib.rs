@@ -10,6 +10,7 @@ mod collection;
 pub mod dashboards;
 mod figures;
 mod pages;
+pub mod strategy;
 
 use std::net::SocketAddr;
 
@@ -118,6 +119,23 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/areas/{code}/organisations/{reference}/{file}",
             get(collection::organisation_template),
+        )
+        .route(
+            "/areas/{code}/strategy",
+            get(strategy::list).post(strategy::create),
+        )
+        .route("/areas/{code}/strategy/{id}", get(strategy::overview))
+        .route(
+            "/areas/{code}/strategy/{id}/sections/{section}",
+            get(strategy::section).post(strategy::save_section),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/export/{file}",
+            get(strategy::export),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/{page}",
+            get(strategy::page).post(strategy::change),
         )
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/areas", get(api::areas))

@@ -210,6 +210,8 @@ fn fill(path: &str, place: Place) -> String {
         )
         .replace("{token}", "0123456789abcdef0123456789abcdef")
         .replace("{id}", "1")
+        .replace("{section}", "vision")
+        .replace("{page}", "objectives")
 }
 
 #[tokio::test]

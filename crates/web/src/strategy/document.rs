@@ -1,0 +1,491 @@
+//! The strategy as a document: headings, paragraphs, tables and charts in reading order.
+//! The HTML print view and the Word export render the same blocks, so they cannot drift.
+
+use chrono::NaiveDate;
+use cws_plan::actions::{Rag, Status};
+use cws_plan::checklist::{self, Answer};
+use cws_plan::framework::Section;
+use cws_plan::resources::{self, Offer};
+use cws_plan::risks::{heat_map, Risk};
+use cws_plan::swot::Quadrant;
+
+use super::{Loaded, Tracking};
+use crate::dashboards::Panel;
+
+/// A piece of the document.
+pub(crate) enum Block {
+    Heading(u8, String),
+    Para(String),
+    /// Set apart (a prompt, a note on the figures).
+    Note(String),
+    Bullets(Vec<String>),
+    Table {
+        caption: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    Chart {
+        title: String,
+        /// The chart for a page (inline SVG) and as a file (with its title and legend).
+        svg: String,
+        standalone: String,
+    },
+}
+
+pub(crate) fn money(x: f64) -> String {
+    let whole = x.round() as i64;
+    let digits = whole.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}£{out}", if whole < 0 { "-" } else { "" })
+}
+
+pub(crate) fn num(x: Option<f64>) -> String {
+    x.map(crate::chart::trim_number)
+        .unwrap_or_else(|| "–".into())
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%-d %b %Y").to_string())
+        .unwrap_or_else(|| "–".into())
+}
+
+/// Paragraphs of a section's text (blank lines separate them; lines starting "- " are bullets).
+pub(crate) fn text_blocks(body: &str, out: &mut Vec<Block>) {
+    for chunk in body.replace("\r\n", "\n").split("\n\n") {
+        let chunk = chunk.trim();
+        if chunk.is_empty() {
+            continue;
+        }
+        let lines: Vec<&str> = chunk.lines().collect();
+        if lines.iter().all(|l| l.trim_start().starts_with("- ")) {
+            out.push(Block::Bullets(
+                lines
+                    .iter()
+                    .map(|l| l.trim_start()[2..].trim().to_string())
+                    .collect(),
+            ));
+        } else {
+            out.push(Block::Para(lines.join(" ")));
+        }
+    }
+}
+
+fn chart(p: &Panel, out: &mut Vec<Block>) {
+    out.push(Block::Chart {
+        title: p.title.clone(),
+        svg: p.svg(),
+        standalone: p.standalone_svg(),
+    });
+    out.push(Block::Table {
+        caption: p.table.title.clone(),
+        header: std::iter::once(String::new())
+            .chain(p.table.columns.iter().map(|c| c.label.clone()))
+            .collect(),
+        rows: p
+            .table
+            .rows
+            .iter()
+            .map(|r| {
+                std::iter::once(r.labels.join(" · "))
+                    .chain(r.values.iter().map(|v| match v {
+                        cws_analyse::disclosure::Shown::Value(x) => crate::chart::trim_number(*x),
+                        cws_analyse::disclosure::Shown::Symbol(s) => s.to_string(),
+                    }))
+                    .collect()
+            })
+            .collect(),
+    });
+    if !p.table.footnote.is_empty() {
+        out.push(Block::Note(p.table.footnote.clone()));
+    }
+}
+
+/// The objectives table with SMART status and tracking.
+pub(crate) fn objectives_table(l: &Loaded, tracking: &[Tracking]) -> Block {
+    Block::Table {
+        caption: "Objectives, with their measures and progress".into(),
+        header: [
+            "Objective",
+            "Measure",
+            "Baseline",
+            "Target",
+            "By",
+            "Owner",
+            "Latest",
+            "Progress",
+            "SMART",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: l
+            .objectives
+            .iter()
+            .zip(tracking)
+            .map(|(o, t)| {
+                vec![
+                    o.statement.clone(),
+                    t.measure_label.clone(),
+                    num(o.baseline),
+                    num(o.target),
+                    date(o.target_date),
+                    o.owner.clone().unwrap_or_default(),
+                    t.latest
+                        .map(|(d, v)| format!("{} ({})", num(Some(v)), d.format("%b %Y")))
+                        .unwrap_or_else(|| "–".into()),
+                    t.progress_text(),
+                    if t.smart {
+                        "Yes".into()
+                    } else {
+                        format!("No: {}", t.letters)
+                    },
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn actions_table(l: &Loaded, today: NaiveDate) -> Block {
+    Block::Table {
+        caption: "Action plan by workstream".into(),
+        header: [
+            "Workstream",
+            "Action",
+            "Lead",
+            "Start",
+            "Due",
+            "Milestones",
+            "Status",
+            "RAG",
+            "Progress",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: l
+            .actions
+            .iter()
+            .map(|a| {
+                let plan = super::plan_action(a);
+                vec![
+                    a.workstream.clone(),
+                    a.title.clone(),
+                    a.lead.clone(),
+                    date(a.start_date),
+                    date(Some(a.due_date)),
+                    a.milestones.clone(),
+                    plan.status.label().into(),
+                    plan.rag(today).label().into(),
+                    a.notes.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn plan_risk(r: &cws_store::strategy::RiskRow) -> Risk {
+    Risk {
+        description: r.description.clone(),
+        consequence: r.consequence.clone(),
+        mitigation: r.mitigation.clone(),
+        owner: r.owner.clone(),
+        likelihood: r.likelihood.clamp(0, 9) as u8,
+        impact: r.impact.clamp(0, 9) as u8,
+    }
+}
+
+pub(crate) fn open_risks(l: &Loaded) -> Vec<&cws_store::strategy::RiskRow> {
+    l.risks.iter().filter(|r| r.closed_on.is_none()).collect()
+}
+
+pub(crate) fn risk_blocks(l: &Loaded, out: &mut Vec<Block>) {
+    let open = open_risks(l);
+    out.push(Block::Table {
+        caption: "Risk register (likelihood × impact, each 1–5)".into(),
+        header: [
+            "Risk",
+            "Consequence",
+            "Likelihood",
+            "Impact",
+            "Score",
+            "Rating",
+            "Mitigation",
+            "Owner",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: open
+            .iter()
+            .map(|r| {
+                let risk = plan_risk(r);
+                vec![
+                    r.description.clone(),
+                    r.consequence.clone(),
+                    r.likelihood.to_string(),
+                    r.impact.to_string(),
+                    (r.likelihood * r.impact).to_string(),
+                    risk.rating().map(|x| x.label()).unwrap_or("–").into(),
+                    r.mitigation.clone(),
+                    r.owner.clone(),
+                ]
+            })
+            .collect(),
+    });
+    let risks: Vec<Risk> = open.iter().map(|r| plan_risk(r)).collect();
+    let grid = heat_map(&risks);
+    out.push(Block::Table {
+        caption: "Heat map: how many risks sit at each impact (rows) and likelihood (columns)"
+            .into(),
+        header: ["Impact \\ likelihood", "1", "2", "3", "4", "5"]
+            .map(String::from)
+            .to_vec(),
+        rows: (0..5)
+            .rev()
+            .map(|i| {
+                std::iter::once((i + 1).to_string())
+                    .chain(grid[i].iter().map(|n| {
+                        if *n == 0 {
+                            String::new()
+                        } else {
+                            n.to_string()
+                        }
+                    }))
+                    .collect()
+            })
+            .collect(),
+    });
+}
+
+pub(crate) fn resource_blocks(l: &Loaded, out: &mut Vec<Block>) {
+    let budgets = super::plan_budgets(l);
+    let (spend, offer, pct) = resources::pool_totals(&budgets);
+    out.push(Block::Table {
+        caption: "Workforce-development budgets and offers to the pool".into(),
+        header: [
+            "Budget holder",
+            "Spend",
+            "Offered to the pool",
+            "Share offered",
+            "Note",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: budgets
+            .iter()
+            .map(|b| {
+                vec![
+                    b.holder.clone(),
+                    money(b.spend),
+                    money(b.pool_offer),
+                    b.offer_pct()
+                        .map(|p| format!("{p:.0}%"))
+                        .unwrap_or_else(|| "–".into()),
+                    match b.offer() {
+                        Some(Offer::VeryLow) => "Very low offer: worth a conversation".into(),
+                        Some(Offer::Strong) => "Strong commitment".into(),
+                        _ => String::new(),
+                    },
+                ]
+            })
+            .chain(std::iter::once(vec![
+                "All budget holders".into(),
+                money(spend),
+                money(offer),
+                pct.map(|p| format!("{p:.0}%"))
+                    .unwrap_or_else(|| "–".into()),
+                String::new(),
+            ]))
+            .collect(),
+    });
+    let lines = super::plan_lines(l);
+    let totals = resources::year_totals(&lines);
+    out.push(Block::Table {
+        caption: "Staged three-year financial plan".into(),
+        header: ["Year", "Item", "Amount", "Source", "Pooled"]
+            .map(String::from)
+            .to_vec(),
+        rows: lines
+            .iter()
+            .map(|p| {
+                vec![
+                    format!("Year {}", p.year),
+                    p.item.clone(),
+                    money(p.amount),
+                    p.source.clone(),
+                    if p.pooled { "Yes".into() } else { "No".into() },
+                ]
+            })
+            .chain(totals.iter().map(|t| {
+                vec![
+                    format!("Year {} total", t.year),
+                    String::new(),
+                    money(t.total),
+                    String::new(),
+                    t.pooled_pct()
+                        .map(|p| format!("{p:.0}% pooled"))
+                        .unwrap_or_default(),
+                ]
+            }))
+            .collect(),
+    });
+    out.push(Block::Table {
+        caption: "Funding streams".into(),
+        header: [
+            "Stream",
+            "Provided by",
+            "Purpose",
+            "Target groups",
+            "Comments",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: l
+            .streams
+            .iter()
+            .map(|f| {
+                vec![
+                    f.title.clone(),
+                    f.provider.clone(),
+                    f.purpose.clone(),
+                    f.target_groups.clone(),
+                    f.comments.clone(),
+                ]
+            })
+            .collect(),
+    });
+}
+
+pub(crate) fn analysis_blocks(l: &Loaded, out: &mut Vec<Block>) {
+    for q in Quadrant::ALL {
+        let items: Vec<String> = l
+            .analysis
+            .iter()
+            .filter(|a| a.kind == q.key() && a.decision != "rejected")
+            .map(|a| a.body.clone())
+            .collect();
+        if !items.is_empty() {
+            out.push(Block::Heading(3, q.label().into()));
+            out.push(Block::Bullets(items));
+        }
+    }
+    let steep: Vec<String> = l
+        .analysis
+        .iter()
+        .filter(|a| super::STEEP.iter().any(|(k, _)| *k == a.kind))
+        .map(|a| {
+            let label = super::STEEP
+                .iter()
+                .find(|(k, _)| *k == a.kind)
+                .map_or("", |s| s.1);
+            format!("{label}: {}", a.body)
+        })
+        .collect();
+    if !steep.is_empty() {
+        out.push(Block::Heading(3, "Context (STEEP)".into()));
+        out.push(Block::Bullets(steep));
+    }
+}
+
+pub(crate) fn checklist_blocks(l: &Loaded, out: &mut Vec<Block>) {
+    let answers: std::collections::HashMap<&str, &cws_store::strategy::ChecklistRow> =
+        l.checklist.iter().map(|c| (c.item.as_str(), c)).collect();
+    for g in checklist::GROUPS {
+        out.push(Block::Table {
+            caption: g.heading.into(),
+            header: ["Question", "Answer", "Evidence"]
+                .map(String::from)
+                .to_vec(),
+            rows: g
+                .items
+                .iter()
+                .map(|(k, q)| {
+                    let a = answers.get(k);
+                    vec![
+                        q.to_string(),
+                        a.and_then(|a| Answer::parse(&a.answer))
+                            .map_or("Not answered", |a| a.label())
+                            .into(),
+                        a.map(|a| a.evidence.clone()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+}
+
+/// The whole strategy in reading order.
+pub(crate) fn strategy_blocks(
+    l: &Loaded,
+    area_name: &str,
+    live: &[(Section, super::evidence::LivePanels)],
+    tracking: &[Tracking],
+    today: NaiveDate,
+) -> Vec<Block> {
+    let s = &l.strategy;
+    let mut out = vec![Block::Note(format!(
+        "{area_name} · {} to {} · produced by cws on {}",
+        s.period_start.format("%-d %B %Y"),
+        s.period_end.format("%-d %B %Y"),
+        today.format("%-d %B %Y")
+    ))];
+    for (n, section) in Section::ALL.into_iter().enumerate() {
+        out.push(Block::Heading(
+            1,
+            format!("{}. {}", n + 1, section.heading()),
+        ));
+        match l.sections.get(section.key()) {
+            Some(v) => text_blocks(&v.body, &mut out),
+            None if !matches!(
+                section,
+                Section::Objectives | Section::Actions | Section::Risks | Section::Resources
+            ) =>
+            {
+                out.push(Block::Note("Not written yet.".into()))
+            }
+            None => {}
+        }
+        if let Some((_, panels)) = live.iter().find(|(s, _)| *s == section) {
+            if let Some(census) = panels.census() {
+                out.push(Block::Note(format!(
+                    "The figures below are the workforce held in cws at {census}, as on the day this document was produced."
+                )));
+            }
+            for p in panels.iter() {
+                chart(p, &mut out);
+            }
+        }
+        match section {
+            Section::CurrentPosition => analysis_blocks(l, &mut out),
+            Section::Objectives if !l.objectives.is_empty() => {
+                out.push(objectives_table(l, tracking))
+            }
+            Section::Actions if !l.actions.is_empty() => out.push(actions_table(l, today)),
+            Section::Risks if !l.risks.is_empty() => risk_blocks(l, &mut out),
+            Section::Resources => resource_blocks(l, &mut out),
+            _ => {}
+        }
+    }
+    out.push(Block::Heading(1, "Appendix: the toolkit checklist".into()));
+    let t = checklist::tally(l.checklist.iter().filter_map(|c| {
+        Answer::parse(&c.answer).map(|a| (c.item.as_str(), a, c.evidence.as_str()))
+    }));
+    out.push(Block::Para(format!(
+        "{} questions: {} yes, {} partly, {} no, {} not answered.",
+        t.items,
+        t.yes,
+        t.partly,
+        t.no,
+        t.unanswered()
+    )));
+    checklist_blocks(l, &mut out);
+    out
+}
+
+/// Status and RAG labels for the review tables.
+pub(crate) fn status_rag(s: Status, r: Rag) -> String {
+    format!("{} ({})", s.label(), r.label())
+}

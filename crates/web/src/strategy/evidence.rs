@@ -1,0 +1,296 @@
+//! The strategy's evidence from the figures: the live charts of the "current position" and
+//! "workforce data" sections, the SWOT proposals, objectives tracked over census dates and
+//! the figures on two dates for the board report.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use cws_analyse::figures::{compute, Dimension, Options};
+use cws_analyse::{Measure, Sums};
+use cws_plan::framework::Section;
+use cws_plan::swot::{Coverage, Evidence, GroupRates, Representation};
+
+use crate::dashboards::{cut, panels, Panel, Place, Topic};
+use crate::{AppState, WebError};
+
+/// The dashboards' panels a live section shows: (topic, which panel).
+fn live_topics(section: Section) -> &'static [(Topic, usize)] {
+    match section {
+        Section::CurrentPosition => &[(Topic::Overview, 0)],
+        Section::WorkforceData => &[
+            (Topic::Composition, 0),
+            (Topic::Recruitment, 0),
+            (Topic::Age, 0),
+            (Topic::Diversity, 0),
+            (Topic::Qualifications, 0),
+            (Topic::Coverage, 0),
+        ],
+        _ => &[],
+    }
+}
+
+pub(crate) fn is_live(section: Section) -> bool {
+    !live_topics(section).is_empty()
+}
+
+/// Panels held from the dashboards' cache (computed once per change of the figures).
+/// A topic's cached panels and which of them is shown.
+type HeldPanel = (Arc<(Vec<Panel>, String)>, usize);
+
+pub(crate) struct LivePanels {
+    held: Vec<HeldPanel>,
+}
+
+impl LivePanels {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Panel> {
+        self.held.iter().filter_map(|(p, i)| p.0.get(*i))
+    }
+
+    pub(crate) fn census(&self) -> Option<&str> {
+        self.held.first().map(|(p, _)| p.1.as_str())
+    }
+}
+
+/// A section's live panels; empty when the section has none or there are no figures yet.
+pub(crate) async fn live(
+    state: &AppState,
+    place: &Place,
+    protect: bool,
+    section: Section,
+) -> Result<LivePanels, WebError> {
+    let mut held = Vec::new();
+    for &(topic, index) in live_topics(section) {
+        match panels(state, place, topic, protect).await {
+            Ok(p) => held.push((p, index)),
+            // no collection yet: the section says so instead of failing
+            Err(WebError::NotFound(_)) => return Ok(LivePanels { held: Vec::new() }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(LivePanels { held })
+}
+
+fn whole(
+    snap: &cws_analyse::Snapshot,
+    scope: &cws_analyse::figures::Scope,
+    opts: &Options,
+) -> Option<Sums> {
+    let groups = compute(snap, scope, &[], opts).ok()?;
+    let mut sums = Sums::default();
+    for g in &groups {
+        sums.add(&g.sums);
+    }
+    Some(sums)
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// What the SWOT proposals are drawn from, for an area at the latest census; `None` before
+/// any collection. Unprotected: only the area's own lead sees proposals.
+pub(crate) async fn swot_evidence(
+    state: &AppState,
+    place: &Place,
+) -> Result<Option<Evidence>, WebError> {
+    let Place::Area { code, .. } = place else {
+        return Ok(None);
+    };
+    let Ok(snapshot) = state.figures.snapshot(&state.db, None).await else {
+        return Ok(None);
+    };
+    let community = cws_store::community::community(
+        &state.db,
+        cws_store::community::RESIDENTS,
+        code,
+        std::slice::from_ref(code),
+    )
+    .await?;
+    let coverage = match cws_store::returns::collection(&state.db, None).await? {
+        Some(c) => cws_store::returns::coverage_counts(&state.db, c.id).await?,
+        None => Vec::new(),
+    };
+    let snap = snapshot
+        .read()
+        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
+    let Some(census) = snap.census else {
+        return Ok(None);
+    };
+    let opts = Options::for_census(census);
+    let params = &opts.params;
+    let mut e = Evidence {
+        census: census.format("%-d %B %Y").to_string(),
+        ..Evidence::default()
+    };
+    let rates = cut(
+        &snap,
+        place,
+        &[Dimension::RoleGroup],
+        &[
+            Measure::InpostFte,
+            Measure::VacancyRateFte,
+            Measure::TurnoverRateFte,
+        ],
+        &opts,
+        false,
+        String::new(),
+    )?;
+    for r in rates
+        .rows
+        .iter()
+        .filter(|r| !r.labels.iter().any(|l| l == "Total"))
+    {
+        let label = r.labels.join(" · ");
+        e.role_groups.push(GroupRates {
+            key: slug(&label),
+            fte: r.values[0].value().unwrap_or(0.0),
+            vacancy_rate: r.values[1].value(),
+            turnover_rate: r.values[2].value(),
+            label,
+        });
+    }
+    if let Some(s) = whole(&snap, &place.scope(), &opts) {
+        e.age_55_plus_pct = Measure::Age55Plus.value(&s, params);
+        e.agency_rate = Measure::AgencyRateFte.value(&s, params);
+        e.level3_pct = Measure::Level3PlusNonGraduates.value(&s, params);
+        e.below_level3 =
+            (s.non_graduates > 0.0).then_some(s.non_graduates - s.level3_plus_non_graduates);
+        if let Some(counts) = community {
+            let c = cws_analyse::diversity::Community::from_categories(
+                "usual residents, Census 2021",
+                &counts.source,
+                &counts.by_category,
+            );
+            for r in cws_analyse::diversity::representation(&s, &c) {
+                if let (Some(w), Some(c)) = (r.workforce_pct, r.community_pct) {
+                    e.representation.push(Representation {
+                        group: r.group.label().to_string(),
+                        workforce_pct: w,
+                        community_pct: c,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(s) = whole(&snap, &cws_analyse::figures::Scope::Nation, &opts) {
+        e.england_vacancy_rate = Measure::VacancyRateFte.value(&s, params);
+        e.england_turnover_rate = Measure::TurnoverRateFte.value(&s, params);
+    }
+    let mut by: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+    for c in coverage.iter().filter(|c| &c.area_code == code) {
+        let label = cws_domain::organisation::Sector::parse(&c.sector)
+            .map(|s| s.label().to_string())
+            .unwrap_or_else(|_| c.sector.clone());
+        let entry = by.entry(label).or_default();
+        entry.0 += c.organisations as u32;
+        entry.1 += c.returned as u32;
+    }
+    e.coverage = by
+        .into_iter()
+        .map(|(label, (expected, returned))| Coverage {
+            key: slug(&label),
+            label,
+            expected,
+            returned,
+        })
+        .collect();
+    Ok(Some(e))
+}
+
+/// Census dates held, oldest first.
+pub(crate) async fn census_dates(state: &AppState) -> Result<Vec<NaiveDate>, WebError> {
+    let mut d: Vec<NaiveDate> = cws_store::returns::collections(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| c.census_date)
+        .collect();
+    d.sort();
+    Ok(d)
+}
+
+/// Figures of the place at a census date, as shown to this viewer (protected outside the
+/// area): `None` for a figure that is suppressed or not applicable.
+pub(crate) async fn figures_at(
+    state: &AppState,
+    place: &Place,
+    census: NaiveDate,
+    measures: &[Measure],
+    protect: bool,
+) -> Result<Vec<Option<f64>>, WebError> {
+    let snapshot = state
+        .figures
+        .snapshot(&state.db, Some(census))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let snap = snapshot
+        .read()
+        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
+    let opts = Options::for_census(census);
+    let t = cut(&snap, place, &[], measures, &opts, protect, String::new())?;
+    Ok(t.rows
+        .first()
+        .map(|r| r.values.iter().map(|v| v.value()).collect())
+        .unwrap_or_else(|| vec![None; measures.len()]))
+}
+
+/// The census date a figure "on" a date comes from: the latest on or before it (or the
+/// first held when the date is before them all).
+pub(crate) fn census_for(dates: &[NaiveDate], on: NaiveDate) -> Option<NaiveDate> {
+    dates
+        .iter()
+        .rev()
+        .find(|d| **d <= on)
+        .or(dates.first())
+        .copied()
+}
+
+/// Whether lower is better for a figure, when its nature says so.
+pub(crate) fn lower_is_better(m: Measure) -> Option<bool> {
+    use Measure as M;
+    match m {
+        M::VacancyRateFte
+        | M::VacancyFte
+        | M::TurnoverRateFte
+        | M::TurnoverRateHeadcount
+        | M::AgencyRateFte
+        | M::AgencyRateHeadcount
+        | M::AgencyFte
+        | M::AbsenceRateFte
+        | M::CaseloadFte
+        | M::Age55Plus
+        | M::ReachingRetirement => Some(true),
+        M::InpostFte
+        | M::InpostHeadcount
+        | M::Level3PlusNonGraduates
+        | M::Graduates
+        | M::CommonCore
+        | M::Induction
+        | M::VettingInDate
+        | M::CafTrained
+        | M::MultiAgency => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_takes_the_latest_census_on_or_before_it() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let dates = [d(2024, 9, 30), d(2025, 9, 30)];
+        assert_eq!(census_for(&dates, d(2025, 12, 1)), Some(d(2025, 9, 30)));
+        assert_eq!(census_for(&dates, d(2025, 9, 29)), Some(d(2024, 9, 30)));
+        assert_eq!(census_for(&dates, d(2020, 1, 1)), Some(d(2024, 9, 30)));
+        assert_eq!(census_for(&[], d(2020, 1, 1)), None);
+    }
+}
