@@ -2,6 +2,7 @@
 
 mod collect_cmds;
 mod config;
+mod demo_strategy;
 mod figures_cmd;
 mod user_cmd;
 
@@ -344,6 +345,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     summary.vacancies,
                     started.elapsed().as_secs_f64()
                 );
+            }
+            if demo_strategy::load(&db).await?.is_some() {
+                println!("Loaded the example workforce strategy for Richmond upon Thames (/areas/{}/strategy).", demo_strategy::AREA);
             }
             // A demo administrator with a fresh password each run (stored only as a hash).
             let password: String = {

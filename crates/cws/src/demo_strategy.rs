@@ -1,0 +1,326 @@
+//! The demo's example workforce strategy for Richmond upon Thames (`demo/richmond-strategy.toml`),
+//! loaded once so a newcomer sees every part of a strategy filled in — sections, analysis,
+//! objectives, actions and risks with dated progress, resources and the checklist.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use cws_store::strategy::{
+    self, ActionRow, BudgetRow, FundingStreamRow, ObjectiveRow, PlanLineRow, RiskRow,
+};
+use cws_store::Db;
+use serde::Deserialize;
+
+const SOURCE: &str = include_str!("../demo/richmond-strategy.toml");
+/// The area the example is written for.
+pub const AREA: &str = "E09000027";
+
+#[derive(Deserialize)]
+struct Demo {
+    title: String,
+    start: NaiveDate,
+    end: NaiveDate,
+    author: String,
+    sections: BTreeMap<String, String>,
+    analysis: Vec<Entry>,
+    objectives: Vec<Objective>,
+    actions: Vec<Action>,
+    risks: Vec<Risk>,
+    budgets: Vec<Budget>,
+    plan: Vec<Line>,
+    streams: BTreeMap<String, [String; 5]>,
+    checklist: BTreeMap<String, [String; 2]>,
+    partners: Partners,
+    initiatives: Initiatives,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    kind: String,
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct Objective {
+    key: String,
+    statement: String,
+    measure: String,
+    baseline: f64,
+    target: f64,
+    target_date: NaiveDate,
+    owner: String,
+}
+
+#[derive(Deserialize)]
+struct Update {
+    on: NaiveDate,
+    status: String,
+    rag: String,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct Action {
+    objective: Option<String>,
+    workstream: String,
+    title: String,
+    lead: String,
+    start: NaiveDate,
+    due: NaiveDate,
+    milestones: String,
+    status: String,
+    notes: String,
+    updates: Vec<Update>,
+}
+
+#[derive(Deserialize)]
+struct Score {
+    on: NaiveDate,
+    likelihood: i64,
+    impact: i64,
+}
+
+#[derive(Deserialize)]
+struct Risk {
+    description: String,
+    consequence: String,
+    mitigation: String,
+    owner: String,
+    updates: Vec<Score>,
+}
+
+#[derive(Deserialize)]
+struct Budget {
+    holder: String,
+    spend: f64,
+    pool_offer: f64,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    year: i64,
+    item: String,
+    amount: f64,
+    source: String,
+    pooled: bool,
+}
+
+#[derive(Deserialize)]
+struct Partners {
+    yes: String,
+    partly: Vec<String>,
+    partly_evidence: String,
+}
+
+#[derive(Deserialize)]
+struct Initiatives {
+    answer: String,
+    evidence: String,
+}
+
+/// Loads the example strategy unless the area already has one for the same period. Returns
+/// the strategy's id when it was loaded.
+pub async fn load(db: &Db) -> Result<Option<i64>> {
+    let demo: Demo = toml::from_str(SOURCE).context("reading the demo strategy")?;
+    let area = cws_store::geography::area(db, AREA)
+        .await?
+        .context("Richmond upon Thames is not in the reference data")?;
+    if strategy::strategies(db, area.id)
+        .await?
+        .iter()
+        .any(|s| s.period_start == demo.start)
+    {
+        return Ok(None);
+    }
+    let by = demo.author.as_str();
+    let id = strategy::create_strategy(db, area.id, &demo.title, demo.start, demo.end).await?;
+    for key in demo.sections.keys() {
+        if cws_plan::framework::Section::parse(key).is_none() {
+            anyhow::bail!("the demo strategy has an unknown section '{key}'");
+        }
+    }
+    for s in cws_plan::framework::Section::ALL {
+        if let Some(body) = demo.sections.get(s.key()) {
+            strategy::save_section(db, id, s.key(), body.trim(), by).await?;
+        }
+    }
+    for e in &demo.analysis {
+        strategy::add_analysis(db, id, &e.kind, &e.body, by).await?;
+    }
+    let mut objective_ids = BTreeMap::new();
+    for o in &demo.objectives {
+        let oid = strategy::add_objective(
+            db,
+            id,
+            &ObjectiveRow {
+                id: 0,
+                statement: o.statement.clone(),
+                measure: Some(o.measure.clone()),
+                baseline: Some(o.baseline),
+                target: Some(o.target),
+                target_date: Some(o.target_date),
+                owner: Some(o.owner.clone()),
+            },
+        )
+        .await?;
+        objective_ids.insert(o.key.clone(), oid);
+    }
+    for a in &demo.actions {
+        let first = a
+            .updates
+            .first()
+            .context("a demo action needs a first update")?;
+        let row = ActionRow {
+            id: 0,
+            objective_id: a
+                .objective
+                .as_ref()
+                .and_then(|k| objective_ids.get(k).copied()),
+            workstream: a.workstream.clone(),
+            title: a.title.clone(),
+            lead: a.lead.clone(),
+            start_date: Some(a.start),
+            due_date: a.due,
+            status: first.status.clone(),
+            rag: None,
+            notes: first.note.clone(),
+            milestones: a.milestones.clone(),
+        };
+        let aid = strategy::add_action(db, id, &row, &first.rag, first.on, by).await?;
+        for u in &a.updates[1..] {
+            // the lead's rating where it is not green, as a lead would set it
+            let rag = (u.rag != "green").then_some(u.rag.as_str());
+            strategy::update_action(db, id, aid, &u.status, rag, &u.rag, &u.note, u.on, by).await?;
+        }
+        if a.updates.last().map(|u| (&u.status, &u.note)) != Some((&a.status, &a.notes)) {
+            anyhow::bail!(
+                "the demo action '{}' must end on its own status and notes",
+                a.title
+            );
+        }
+    }
+    for r in &demo.risks {
+        let first = r
+            .updates
+            .first()
+            .context("a demo risk needs a first score")?;
+        let rid = strategy::add_risk(
+            db,
+            id,
+            &RiskRow {
+                id: 0,
+                description: r.description.clone(),
+                consequence: r.consequence.clone(),
+                mitigation: r.mitigation.clone(),
+                owner: r.owner.clone(),
+                likelihood: first.likelihood,
+                impact: first.impact,
+                closed_on: None,
+            },
+            first.on,
+            by,
+        )
+        .await?;
+        for u in &r.updates[1..] {
+            strategy::update_risk(
+                db,
+                id,
+                rid,
+                u.likelihood,
+                u.impact,
+                &r.mitigation,
+                false,
+                u.on,
+                by,
+            )
+            .await?;
+        }
+    }
+    for b in &demo.budgets {
+        strategy::add_budget(
+            db,
+            id,
+            &BudgetRow {
+                id: 0,
+                holder: b.holder.clone(),
+                spend: b.spend,
+                pool_offer: b.pool_offer,
+            },
+        )
+        .await?;
+    }
+    for l in &demo.plan {
+        strategy::add_plan_line(
+            db,
+            id,
+            &PlanLineRow {
+                id: 0,
+                year: l.year,
+                item: l.item.clone(),
+                amount: l.amount,
+                source: l.source.clone(),
+                pooled: i64::from(l.pooled),
+            },
+        )
+        .await?;
+    }
+    let mut streams: Vec<FundingStreamRow> = cws_plan::resources::starting_catalogue()
+        .into_iter()
+        .map(|s| FundingStreamRow {
+            id: 0,
+            title: s.title,
+            provider: s.provider,
+            purpose: s.purpose,
+            target_groups: s.target_groups,
+            link: s.link,
+            comments: s.comments,
+        })
+        .collect();
+    for (title, [provider, purpose, groups, link, comments]) in &demo.streams {
+        streams.push(FundingStreamRow {
+            id: 0,
+            title: title.clone(),
+            provider: provider.clone(),
+            purpose: purpose.clone(),
+            target_groups: groups.clone(),
+            link: link.clone(),
+            comments: comments.clone(),
+        });
+    }
+    for s in &streams {
+        strategy::add_funding_stream(db, id, s).await?;
+    }
+    // the checklist: partners and initiatives by default, then each answer given
+    let mut answers: BTreeMap<&str, (String, String)> = BTreeMap::new();
+    for key in cws_plan::checklist::keys() {
+        if key.starts_with("partner_") {
+            answers.insert(
+                key,
+                if demo.partners.partly.iter().any(|p| p == key) {
+                    ("partly".into(), demo.partners.partly_evidence.clone())
+                } else {
+                    ("yes".into(), demo.partners.yes.clone())
+                },
+            );
+        } else if key.starts_with("work_") {
+            answers.insert(
+                key,
+                (
+                    demo.initiatives.answer.clone(),
+                    demo.initiatives.evidence.clone(),
+                ),
+            );
+        }
+    }
+    for (key, [answer, evidence]) in &demo.checklist {
+        let key = cws_plan::checklist::keys()
+            .find(|k| k == key)
+            .with_context(|| format!("the demo checklist has an unknown item '{key}'"))?;
+        answers.insert(key, (answer.clone(), evidence.clone()));
+    }
+    for (key, (answer, evidence)) in answers {
+        strategy::answer_checklist(db, id, key, &answer, &evidence, by).await?;
+    }
+    Ok(Some(id))
+}
