@@ -147,7 +147,7 @@ pub fn propose(e: &Evidence) -> Vec<Proposal> {
                 key: format!("vacancy:{}", g.key),
                 quadrant: Quadrant::Weakness,
                 text: format!(
-                    "{} has the highest vacancy rate of any role group: {}% of posts (FTE) vacant at {at}{vs}.",
+                    "Highest vacancy rate of any role group: {}, with {}% of posts (FTE) vacant at {at}{vs}.",
                     g.label,
                     one(r)
                 ),
@@ -164,7 +164,7 @@ pub fn propose(e: &Evidence) -> Vec<Proposal> {
                 key: format!("turnover:{}", g.key),
                 quadrant: Quadrant::Weakness,
                 text: format!(
-                    "{} loses staff fastest: turnover of {}% (FTE) in the year to {at}{vs}.",
+                    "Highest turnover of any role group: {}, {}% (FTE) in the year to {at}{vs}.",
                     g.label,
                     one(r)
                 ),

@@ -566,3 +566,165 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
     c.close().await.unwrap();
     db.close().await;
 }
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Date inputs differ by browser locale: set their value directly.
+async fn set_value(c: &Client, id: &str, value: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).value = arguments[1]; return true",
+        vec![id.into(), value.into()],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
+    let Some((_driver, driver_port)) = start_driver() else {
+        return;
+    };
+    let (db, _keep) = cws_store::testing::fresh_databases()
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
+    reference::load_reference(&db).await.unwrap();
+    cws_synth::load::load(
+        &db,
+        &cws_synth::Scale::Area("318".into()),
+        2025,
+        Pseudonymiser::new(b"browser"),
+        false,
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
+    add_user(
+        &db,
+        "lead@example.org",
+        "Sam Lead",
+        UserRole::AreaLead,
+        Scope::Area {
+            area: "E09000027".into(),
+        },
+    )
+    .await;
+    let site = serve(&db).await;
+    let c = browser(driver_port).await;
+    sign_in(&c, &site, "lead@example.org").await;
+
+    // start a strategy
+    c.goto(&format!("{site}/areas/E09000027/strategy"))
+        .await
+        .unwrap();
+    fill(&c, "title", "Richmond workforce strategy 2026–2029").await;
+    set_value(&c, "start", "2026-04-01").await;
+    set_value(&c, "end", "2029-03-31").await;
+    click(&c, Locator::Css("main form button[type=submit]")).await;
+    assert!(text(&c).await.contains("The strategy is created"));
+    shot(&c, "30-strategy-overview").await;
+
+    // edit a section: saved as version 1, shown as paragraphs
+    click(&c, Locator::LinkText("Vision")).await;
+    fill(
+        &c,
+        "body",
+        "Every child meets people who stay long enough to know them.",
+    )
+    .await;
+    click(
+        &c,
+        Locator::Css("form[action$='/sections/vision'] button[type=submit]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("The section is saved as a new version."),
+        "{page}"
+    );
+    assert!(page.contains("Every child meets people who stay long enough to know them."));
+    shot(&c, "31-strategy-section").await;
+
+    // the current position shows live figures and proposals
+    click(&c, Locator::LinkText("Current position and analysis")).await;
+    assert!(text(&c).await.contains("Proposed from the figures"));
+    shot(&c, "32-strategy-current-position").await;
+
+    // add an objective measured by a cws figure
+    click(&c, Locator::LinkText("Objectives")).await;
+    fill(&c, "statement", "Fewer vacancies").await;
+    c.find(Locator::Css("#measure option[value='vacancy_rate_fte']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&c, "baseline", "8").await;
+    fill(&c, "target", "4").await;
+    set_value(&c, "target_date", "2028-09-30").await;
+    fill(&c, "owner", "Head of workforce").await;
+    click(
+        &c,
+        Locator::Css("form[action$='/objectives'] button[type=submit]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("The objective is saved.") && page.contains("SMART"),
+        "{page}"
+    );
+    assert!(page.contains("Vacancy rate (FTE, %) at each census"));
+    shot(&c, "33-strategy-objectives").await;
+
+    // add an action for it
+    click(&c, Locator::LinkText("Action plan")).await;
+    fill(&c, "title", "Grow-your-own social work apprenticeship").await;
+    fill(&c, "lead", "Principal social worker").await;
+    set_value(&c, "due", "2027-01-31").await;
+    c.find(Locator::Css("#objective option:nth-child(2)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(
+        &c,
+        Locator::Css("form[action$='/actions'] input[value=add] ~ button[type=submit]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("The action is saved.")
+            && page.contains("Grow-your-own social work apprenticeship"),
+        "{page}"
+    );
+    assert!(page.contains("For: Fewer vacancies"));
+    shot(&c, "34-strategy-actions").await;
+
+    // export the Word document with the browser's own session
+    click(&c, Locator::LinkText("Overview")).await;
+    let bytes = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = [...document.querySelectorAll('a')].find(a => a.href.endsWith('strategy.docx')); fetch(a.href).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b.slice(0, 4)))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bytes,
+        serde_json::json!([80, 75, 3, 4]),
+        "a zip (DOCX) file"
+    );
+    click(&c, Locator::LinkText("Print view")).await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("2. Vision") && page.contains("Grow-your-own social work apprenticeship")
+    );
+    shot(&c, "35-strategy-print").await;
+    c.close().await.unwrap();
+}
