@@ -236,6 +236,30 @@ fn the_demo_serves_the_web_application_over_http() {
     let (head, area) = http(port, "GET", "/areas/E09000027", &session, None);
     assert!(head.starts_with("HTTP/1.1 200"));
     assert!(area.contains("137.4"));
+    // the example strategy is there, complete, with its board report
+    let (head, list) = http(port, "GET", "/areas/E09000027/strategy", &session, None);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        list.contains("Richmond upon Thames children&#39;s workforce strategy 2026–2029"),
+        "{list}"
+    );
+    let (_, overview) = http(port, "GET", "/areas/E09000027/strategy/1", &session, None);
+    assert!(
+        overview.contains("100% of the parts below are done"),
+        "{overview}"
+    );
+    let (_, report) = http(
+        port,
+        "GET",
+        "/areas/E09000027/strategy/1/progress?from=2026-06-30&to=2026-10-31",
+        &session,
+        None,
+    );
+    assert!(
+        report.contains("1 completed, 2 added, 2 changed status or rating"),
+        "{report}"
+    );
+    assert!(report.contains("Private nurseries do not send returns: score 9 → 12"));
     // a state change without the form's token is refused
     let (head, _) = http(port, "POST", "/sign-out", &session, Some(""));
     assert!(head.starts_with("HTTP/1.1 403"), "{head}");
