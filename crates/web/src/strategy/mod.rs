@@ -390,6 +390,13 @@ fn id_field(f: &Fields, name: &str) -> Option<i64> {
     field(f, name).parse().ok()
 }
 
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn see_other(to: String) -> Response {
     Redirect::to(&to).into_response()
 }
@@ -489,9 +496,7 @@ pub async fn create(
                     h.area.code
                 )));
             }
-            Err(cws_store::StoreError::Invalid(m)) => {
-                errors.push(format!("{}{}.", m[..1].to_uppercase(), &m[1..]))
-            }
+            Err(cws_store::StoreError::Invalid(m)) => errors.push(format!("{}.", capitalised(&m))),
             Err(e) => return Err(e.into()),
         }
     }
