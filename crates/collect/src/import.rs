@@ -812,6 +812,9 @@ async fn process(
 pub struct BulkItem {
     pub file: PathBuf,
     pub vacancies: Vec<VacancyRow>,
+    /// Messages about those vacancies (from the area's vacancies file): they count against
+    /// this return, so a wrong vacancy row blocks it rather than being dropped quietly.
+    pub messages: Vec<Message>,
 }
 
 /// The submissions of one area in a bulk import.
@@ -865,9 +868,10 @@ pub async fn import_bulk(
                                 &opts,
                                 &|_| {},
                             );
-                            if !item.vacancies.is_empty() {
+                            if !item.vacancies.is_empty() || !item.messages.is_empty() {
                                 sub.has_vacancy_table = true;
                             }
+                            sub.add_messages(item.messages);
                             for v in item.vacancies {
                                 sub.vacancies
                                     .entry(v.organisation.clone())

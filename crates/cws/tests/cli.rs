@@ -454,6 +454,33 @@ fn generated_return_files_import_as_the_demo_workforce_unchanged() {
         "{}",
         stdout(&status)
     );
+    // A wrong row in the area's vacancies file blocks its organisation's return (it is not
+    // dropped while the return is accepted without it); the other returns stand.
+    let vpath = dir.path().join("returns/318/vacancies.csv");
+    let vacancies = std::fs::read_to_string(&vpath).unwrap();
+    let mut lines: Vec<String> = vacancies.lines().map(String::from).collect();
+    let row = lines
+        .iter()
+        .position(|l| l.starts_with("LA-CSC,SC-SW,"))
+        .unwrap();
+    let mut cells: Vec<&str> = lines[row].split(',').collect();
+    cells[3] = "-1";
+    lines[row] = cells.join(",");
+    std::fs::write(&vpath, lines.join("\n") + "\n").unwrap();
+    let broken = cws(
+        dir.path(),
+        &["import", "--manifest", "returns/manifest.csv"],
+    );
+    assert_eq!(broken.status.code(), Some(1), "{}", stdout(&broken));
+    let out = stdout(&broken);
+    assert!(out.contains("1 not accepted"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "vacancies.csv row {}, column agency_covered_fte, value '-1'",
+            row + 1
+        )),
+        "{out}"
+    );
 }
 
 #[test]

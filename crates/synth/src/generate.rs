@@ -731,8 +731,11 @@ impl Gen<'_> {
         ] {
             let fte = round2(vacancy_fte * share);
             if fte > 0.0 {
-                let cover = round2(covered.min(fte));
-                covered -= cover;
+                // Rounding can overshoot what is left by a hundredth: never cover less than
+                // nothing (a negative or "-0" cover is refused on import).
+                let cover = round2(covered.min(fte)).clamp(0.0, fte);
+                let cover = if cover > 0.0 { cover } else { 0.0 };
+                covered = (covered - cover).max(0.0);
                 if let Ok(role) = RoleCode::parse(code) {
                     vacancies.push(Vacancy {
                         role,

@@ -56,6 +56,18 @@ fn every_area_is_calibrated_to_its_published_social_work_fte() {
         if a.social_work.published {
             published += 1;
         }
+        // every vacancy would pass the import's checks: cover between 0 and the vacancy,
+        // never a rounded "-0"
+        for v in &org.vacancies {
+            assert!(
+                v.agency_covered_fte.is_sign_positive()
+                    && v.agency_covered_fte <= v.fte
+                    && v.fte > 0.0,
+                "{}: vacancy {:?}",
+                a.name,
+                v
+            );
+        }
         // agency and vacancy follow the published rates too
         let agency: f64 = org
             .workers
