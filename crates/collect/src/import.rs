@@ -178,11 +178,13 @@ pub struct Target {
 }
 
 impl Target {
-    pub async fn load(
+    /// The area and collection an import is for, or why there are none; cheap, so a bulk
+    /// import can check every area before it starts.
+    pub async fn check(
         db: &Db,
         area: &str,
         census: Option<NaiveDate>,
-    ) -> Result<Target, CollectError> {
+    ) -> Result<(geography::AreaRow, CollectionRow), CollectError> {
         let area = geography::area(db, area)
             .await?
             .ok_or_else(|| CollectError::Invalid(format!("there is no area with the code '{area}': use a DfE number such as 318 or a GSS code such as E09000027")))?;
@@ -192,6 +194,15 @@ impl Target {
                 None => "there is no collection yet: create one with `cws collection create --census YYYY-09-30`".to_string(),
             })
         })?;
+        Ok((area, collection))
+    }
+
+    pub async fn load(
+        db: &Db,
+        area: &str,
+        census: Option<NaiveDate>,
+    ) -> Result<Target, CollectError> {
+        let (area, collection) = Target::check(db, area, census).await?;
         let organisations = returns::organisations(db, area.id)
             .await?
             .into_iter()
@@ -809,24 +820,83 @@ async fn process(
 }
 
 /// One submission of a bulk import: a file and the vacancies read for its organisation.
-pub struct BulkItem {
-    pub file: PathBuf,
-    pub vacancies: Vec<VacancyRow>,
+struct BulkItem {
+    file: PathBuf,
+    vacancies: Vec<VacancyRow>,
     /// Messages about those vacancies (from the area's vacancies file): they count against
     /// this return, so a wrong vacancy row blocks it rather than being dropped quietly.
-    pub messages: Vec<Message>,
+    messages: Vec<Message>,
 }
 
-/// The submissions of one area in a bulk import.
+/// The returns of one area in a bulk import: each organisation's file (by reference), and
+/// the area's vacancies file if it has one, whose rows go with their organisations' returns.
 pub struct BulkArea {
-    pub target: std::sync::Arc<Target>,
-    pub items: Vec<BulkItem>,
+    pub area: String,
+    pub files: Vec<(String, PathBuf)>,
+    pub vacancies_file: Option<PathBuf>,
+}
+
+/// Reads an area's vacancies file and hands each organisation its rows and their messages.
+/// Messages about the file as a whole go with every return of the area (its vacancies could
+/// not be read); rows for organisations without a file are reported in the log.
+fn bulk_items(
+    target: &Target,
+    area: BulkArea,
+    pseudo: &Pseudonymiser,
+    opts: &ImportOptions,
+) -> Vec<BulkItem> {
+    let mut vacancies: HashMap<String, Vec<VacancyRow>> = HashMap::new();
+    let mut messages: HashMap<String, Vec<Message>> = HashMap::new();
+    let mut file_messages = Vec::new();
+    if let Some(path) = &area.vacancies_file {
+        let (rows, msgs) = read_vacancy_file(path, target, pseudo, opts);
+        for m in msgs {
+            match &m.organisation {
+                Some(o) => messages.entry(o.to_ascii_uppercase()).or_default().push(m),
+                None => file_messages.push(m),
+            }
+        }
+        for v in rows {
+            vacancies
+                .entry(v.organisation.to_ascii_uppercase())
+                .or_default()
+                .push(v);
+        }
+    }
+    let items = area
+        .files
+        .into_iter()
+        .map(|(reference, file)| {
+            let key = reference.to_ascii_uppercase();
+            let mut own = file_messages.clone();
+            own.extend(messages.remove(&key).unwrap_or_default());
+            BulkItem {
+                file,
+                vacancies: vacancies.remove(&key).unwrap_or_default(),
+                messages: own,
+            }
+        })
+        .collect();
+    for (org, rows) in &vacancies {
+        tracing::warn!(
+            area = %target.area_code,
+            organisation = %org,
+            rows = rows.len(),
+            "vacancy rows not imported: no return file for this organisation"
+        );
+    }
+    for m in messages.values().flatten() {
+        tracing::warn!(area = %target.area_code, "{}", m.to_line());
+    }
+    items
 }
 
 /// Imports many single-file submissions (a manifest's files, say), area by area: files are
 /// read, checked and compared with what is held on all cores, while accepted returns are
 /// stored many to a transaction, so reading and writing overlap across the whole import.
-/// Each submission is judged on its own. `on_report` sees every report as it is stored.
+/// Each area is loaded (its organisations, what is held, its vacancies file) on the reading
+/// side as its turn comes. Each submission is judged on its own. `on_report` sees every
+/// report as it is stored.
 pub async fn import_bulk(
     db: &Db,
     pseudo: &Pseudonymiser,
@@ -845,17 +915,12 @@ pub async fn import_bulk(
         let opts = opts.clone();
         let db = db.clone();
         let runtime = tokio::runtime::Handle::current();
-        std::thread::spawn(move || {
+        std::thread::spawn(move || -> Result<(), CollectError> {
             for area in areas {
-                let target = area.target;
-                let held = match runtime.block_on(Held::load(&db, &target)) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        let _ = sender.blocking_send((target, Err(e)));
-                        return;
-                    }
-                };
-                let mut items = area.items;
+                let target =
+                    Arc::new(runtime.block_on(Target::load(&db, &area.area, opts.census))?);
+                let held = runtime.block_on(Held::load(&db, &target))?;
+                let mut items = bulk_items(&target, area, &pseudo, &opts);
                 while !items.is_empty() {
                     let rest = items.split_off(BATCH.min(items.len()));
                     let batch: Result<Vec<PreparedSubmission>, CollectError> = items
@@ -883,12 +948,14 @@ pub async fn import_bulk(
                         })
                         .collect();
                     let failed = batch.is_err();
+                    // the writer stopped (it failed): its error is the one to report
                     if sender.blocking_send((Arc::clone(&target), batch)).is_err() || failed {
-                        return;
+                        return Ok(());
                     }
                     items = rest;
                 }
             }
+            Ok(())
         })
     };
     while let Some((target, batch)) = receiver.recv().await {
@@ -900,8 +967,7 @@ pub async fn import_bulk(
     }
     reader
         .join()
-        .map_err(|_| CollectError::Invalid("the file reader stopped unexpectedly".into()))?;
-    Ok(())
+        .map_err(|_| CollectError::Invalid("the file reader stopped unexpectedly".into()))?
 }
 
 /// One post entered on the web form: the template's columns by name. `person` is the key of

@@ -332,67 +332,29 @@ async fn import_manifest(
     let (mut rows, mut accepted, mut refused) = (total_rows, 0usize, 0usize);
     let mut areas = Vec::with_capacity(by_area.len());
     for (area, orgs) in by_area {
-        let target = Target::load(db, &area, opts.census).await?;
+        // Every area is checked before anything is imported; each is loaded in its turn.
+        Target::check(db, &area, opts.census).await?;
         // An area's vacancies file sits beside its organisation files.
-        let mut vacancies: BTreeMap<String, Vec<cws_collect::rows::VacancyRow>> = BTreeMap::new();
-        // Messages about an organisation's vacancy rows go with its return; messages about the
-        // file as a whole go with every return of the area (their vacancies could not be read).
-        let mut vacancy_messages: BTreeMap<String, Vec<Message>> = BTreeMap::new();
-        let mut vacancy_file_messages = Vec::new();
-        if let Some(dir) = orgs
+        let vacancies_file = orgs
             .iter()
             .find_map(|o| o.file.as_ref())
             .and_then(|f| Path::new(f).parent())
-        {
-            let vpath = base.join(dir).join("vacancies.csv");
-            if vpath.exists() {
-                let (rows, msgs) = import::read_vacancy_file(&vpath, &target, pseudo, opts);
-                for m in msgs {
-                    match &m.organisation {
-                        Some(o) => vacancy_messages
-                            .entry(o.to_ascii_uppercase())
-                            .or_default()
-                            .push(m),
-                        None => vacancy_file_messages.push(m),
-                    }
-                }
-                for v in rows {
-                    vacancies
-                        .entry(v.organisation.to_ascii_uppercase())
-                        .or_default()
-                        .push(v);
-                }
-            }
-        }
-        let items: Vec<import::BulkItem> = orgs
+            .map(|dir| base.join(dir).join("vacancies.csv"))
+            .filter(|p| p.exists());
+        let files = orgs
             .iter()
             .filter_map(|o| {
                 let file = o.file.as_ref()?;
-                let key = o.organisation.reference.as_str().to_ascii_uppercase();
-                let vacancies = vacancies.remove(&key).unwrap_or_default();
-                let mut messages = vacancy_file_messages.clone();
-                messages.extend(vacancy_messages.remove(&key).unwrap_or_default());
-                Some(import::BulkItem {
-                    file: base.join(file),
-                    vacancies,
-                    messages,
-                })
+                Some((
+                    o.organisation.reference.as_str().to_string(),
+                    base.join(file),
+                ))
             })
             .collect();
-        // Vacancy rows of organisations without a file in the manifest have no return to go
-        // with: say so rather than drop them quietly.
-        for (org, rows) in &vacancies {
-            eprintln!(
-                "{area}: {} vacancy rows for '{org}' were not imported: the manifest lists no file for it",
-                rows.len()
-            );
-        }
-        for m in vacancy_messages.values().flatten() {
-            eprintln!("{}", m.to_line());
-        }
         areas.push(import::BulkArea {
-            target: std::sync::Arc::new(target),
-            items,
+            area,
+            files,
+            vacancies_file,
         });
     }
     let json = args.json;

@@ -239,6 +239,8 @@ pub async fn return_vacancies(db: &Db, return_id: i64) -> Result<Vec<Vacancy>> {
 }
 
 /// The vacancies of every current return of an area in a collection, by return id.
+/// (`CROSS JOIN` keeps SQLite starting from the area's organisations: left to itself it
+/// scanned every current return of the nation for each area.)
 pub async fn current_vacancies_in_area(
     db: &Db,
     collection_id: i64,
@@ -246,9 +248,9 @@ pub async fn current_vacancies_in_area(
 ) -> Result<std::collections::HashMap<i64, Vec<Vacancy>>> {
     let rows: Vec<(i64, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT v.return_id, v.role_code, v.fte, v.agency_covered_fte
-         FROM vacancy v JOIN workforce_return r ON r.id = v.return_id
-         JOIN organisation o ON o.id = r.organisation_id
-         WHERE r.collection_id = $1 AND o.area_id = $2 AND r.is_current = TRUE
+         FROM organisation o CROSS JOIN workforce_return r CROSS JOIN vacancy v
+         WHERE o.area_id = $2 AND r.organisation_id = o.id AND r.collection_id = $1
+           AND r.is_current = TRUE AND v.return_id = r.id
          ORDER BY v.id")
         .bind(collection_id).bind(area_id).fetch_all(p).await?);
     let mut out: std::collections::HashMap<i64, Vec<Vacancy>> = Default::default();
@@ -354,8 +356,9 @@ pub async fn current_returns_in_area(
     }
     let rows: Vec<Row> = on_pool!(db, p => sqlx::query_as(
         "SELECT r.organisation_id, r.id, r.version, r.status, r.source, r.submitted_at, r.content_digest, r.is_current
-         FROM workforce_return r JOIN organisation o ON o.id = r.organisation_id
-         WHERE r.collection_id = $1 AND o.area_id = $2 AND r.is_current = TRUE")
+         FROM organisation o CROSS JOIN workforce_return r
+         WHERE o.area_id = $2 AND r.organisation_id = o.id AND r.collection_id = $1
+           AND r.is_current = TRUE")
         .bind(collection_id).bind(area_id).fetch_all(p).await?);
     Ok(rows.into_iter().map(|x| (x.organisation_id, x.r)).collect())
 }
