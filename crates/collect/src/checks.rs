@@ -1,7 +1,5 @@
 //! Rules across the rows of one organisation's return, and against its previous return.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use cws_domain::worker::{ContractType, PersonKey};
 use cws_store::returns::PreviousTotals;
@@ -15,39 +13,49 @@ use crate::rules;
 /// `posts` so only the first of them would be stored (the return is blocked anyway).
 pub fn across_rows(posts: &mut Vec<Post>, census: NaiveDate) -> Vec<Message> {
     let mut messages = Vec::new();
-    let mut seen: HashMap<(PersonKey, String), u64> = HashMap::with_capacity(posts.len());
-    posts.retain(|p| {
-        let key = (p.record.person.clone(), p.record.role.as_str().to_string());
-        match seen.get(&key) {
-            Some(first) => {
-                messages.push(
-                    Message::new(
-                        &rules::DUPLICATE_POST,
-                        &p.file,
-                        format!(
-                            "This worker reference already has a {} post in row {first}.",
-                            p.record.role
-                        ),
-                    )
-                    .row(p.row)
-                    .column("worker_ref")
-                    .organisation(&p.organisation),
-                );
-                false
-            }
-            None => {
-                seen.insert(key, p.row);
-                true
-            }
-        }
+    // Posts in (person, role, position) order: a duplicate follows the first of its kind and
+    // a person's posts sit together, so no map of keys is built (there are millions of posts).
+    let mut order: Vec<usize> = (0..posts.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (p, q) = (&posts[a].record, &posts[b].record);
+        (p.person.as_str(), p.role.as_str(), a).cmp(&(q.person.as_str(), q.role.as_str(), b))
     });
-    let mut by_person: HashMap<&PersonKey, Vec<&Post>> = HashMap::new();
-    for p in posts.iter() {
-        by_person.entry(&p.record.person).or_default().push(p);
+    let mut duplicate = vec![false; posts.len()];
+    let mut first = 0;
+    for k in 1..order.len() {
+        let (a, p) = (&posts[order[first]], &posts[order[k]]);
+        if p.record.person == a.record.person && p.record.role == a.record.role {
+            duplicate[order[k]] = true;
+            messages.push(
+                Message::new(
+                    &rules::DUPLICATE_POST,
+                    &p.file,
+                    format!(
+                        "This worker reference already has a {} post in row {}.",
+                        p.record.role, a.row
+                    ),
+                )
+                .row(p.row)
+                .column("worker_ref")
+                .organisation(&p.organisation),
+            );
+        } else {
+            first = k;
+        }
     }
-    let mut people: Vec<_> = by_person.into_values().filter(|v| v.len() > 1).collect();
-    people.sort_by_key(|v| v[0].row);
-    for rows in people {
+    // Each person with more than one post (duplicates aside), their posts in file order.
+    let mut people: Vec<Vec<usize>> = Vec::new();
+    let kept: Vec<usize> = order.into_iter().filter(|&i| !duplicate[i]).collect();
+    for run in kept.chunk_by(|&a, &b| posts[a].record.person == posts[b].record.person) {
+        if run.len() > 1 {
+            let mut run = run.to_vec();
+            run.sort_unstable();
+            people.push(run);
+        }
+    }
+    people.sort_by_key(|run| posts[run[0]].row);
+    for run in people {
+        let rows: Vec<&Post> = run.iter().map(|&i| &posts[i]).collect();
         let first = rows[0];
         let fte: f64 = rows
             .iter()
@@ -85,6 +93,14 @@ pub fn across_rows(posts: &mut Vec<Post>, census: NaiveDate) -> Vec<Message> {
                     .organisation(&first.organisation),
             );
         }
+    }
+    if duplicate.contains(&true) {
+        // only the first of each duplicate is kept (the return is blocked anyway)
+        let mut i = 0;
+        posts.retain(|_| {
+            i += 1;
+            !duplicate[i - 1]
+        });
     }
     messages
 }

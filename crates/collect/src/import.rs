@@ -8,11 +8,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use cws_domain::collection::{ReturnStatus, Vacancy};
 use cws_domain::role::Role;
 use cws_domain::worker::{PersonKey, WorkerRecord};
+use cws_store::checkpoints::BackgroundCheckpoints;
 use cws_store::returns::{self, AcceptedQuery, CollectionRow, NewReturn, OrganisationRow};
 use cws_store::{geography, Db};
 use serde::Serialize;
@@ -346,79 +348,92 @@ fn read_files(
 }
 
 /// A digest of a return's content: the same records in any order give the same digest.
-/// Each record is written in a fixed field order and hashed; the sorted record hashes are
-/// hashed again, so the order of rows in the file does not matter.
+/// Posts are taken in the order of (person, role), which is unique in a return that can be
+/// stored, and vacancies in the order of their bytes; each field is written with its length
+/// or a fixed width, so no two different returns write the same bytes. One SHA-256 pass over
+/// the whole return: a national import digests 2.5 million posts.
 fn content_digest(workers: &[WorkerRecord], vacancies: &[Vacancy]) -> String {
-    use std::fmt::Write;
-    let mut buf = String::with_capacity(256);
-    let mut hash_of = |fill: &mut dyn FnMut(&mut String)| -> [u8; 32] {
-        buf.clear();
-        fill(&mut buf);
-        Sha256::digest(buf.as_bytes()).into()
-    };
-    let date =
-        |d: Option<chrono::NaiveDate>| d.map_or(0, |d| chrono::Datelike::num_days_from_ce(&d));
-    let mut records: Vec<[u8; 32]> = workers
-        .iter()
-        .map(|w| {
-            hash_of(&mut |b| {
-                let _ = write!(
-                    b,
-                    "W|{}|{}|{:?}|{}|{}|{}|{}|{}|{:?}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}",
-                    w.person.as_str(),
-                    w.role.as_str(),
-                    w.fte.map(|f| f.get()),
-                    w.contract.code(),
-                    date(w.start_date),
-                    date(w.leaving.map(|l| l.date)),
-                    w.leaving.map_or("", |l| l.reason.code()),
-                    w.leaving.map_or("", |l| l.destination.code()),
-                    w.birth_year,
-                    w.sex.code(),
-                    w.ethnicity.code(),
-                    w.disability.code(),
-                    w.qual_level.map_or("", |q| q.code()),
-                    w.qualifications.join(";"),
-                    w.common_core,
-                    w.induction,
-                    w.integrated.caf_trained,
-                    w.integrated.lead_professional,
-                    w.integrated.budget_holding,
-                    w.integrated.multi_agency.map_or("", |m| m.code()),
-                    w.vetting.code(),
-                    date(w.vetting_date),
-                    date(w.safeguarding_training),
-                    w.days_lost,
-                    w.cases,
-                );
-            })
-        })
-        .collect();
-    records.sort_unstable();
-    let mut vacancy_records: Vec<[u8; 32]> = vacancies
+    fn text(buf: &mut Vec<u8>, s: &str) {
+        buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        buf.extend_from_slice(s.as_bytes());
+    }
+    fn opt_text(buf: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                buf.push(1);
+                text(buf, s);
+            }
+            None => buf.push(0),
+        }
+    }
+    fn number(buf: &mut Vec<u8>, x: Option<f64>) {
+        match x {
+            Some(x) => {
+                buf.push(1);
+                buf.extend_from_slice(&x.to_bits().to_le_bytes());
+            }
+            None => buf.push(0),
+        }
+    }
+    fn date(buf: &mut Vec<u8>, d: Option<chrono::NaiveDate>) {
+        let days = d.map_or(i32::MIN, |d| chrono::Datelike::num_days_from_ce(&d));
+        buf.extend_from_slice(&days.to_le_bytes());
+    }
+    let mut order: Vec<&WorkerRecord> = workers.iter().collect();
+    order.sort_unstable_by(|a, b| {
+        (a.person.as_str(), a.role.as_str()).cmp(&(b.person.as_str(), b.role.as_str()))
+    });
+    let mut buf = Vec::with_capacity(160 * workers.len() + 64);
+    buf.extend_from_slice(b"cws-return-2");
+    buf.extend_from_slice(&(workers.len() as u64).to_le_bytes());
+    for w in order {
+        text(&mut buf, w.person.as_str());
+        text(&mut buf, w.role.as_str());
+        number(&mut buf, w.fte.map(|f| f.get()));
+        text(&mut buf, w.contract.code());
+        date(&mut buf, w.start_date);
+        date(&mut buf, w.leaving.map(|l| l.date));
+        opt_text(&mut buf, w.leaving.map(|l| l.reason.code()));
+        opt_text(&mut buf, w.leaving.map(|l| l.destination.code()));
+        number(&mut buf, w.birth_year.map(f64::from));
+        text(&mut buf, w.sex.code());
+        text(&mut buf, w.ethnicity.code());
+        text(&mut buf, w.disability.code());
+        opt_text(&mut buf, w.qual_level.map(|q| q.code()));
+        buf.extend_from_slice(&(w.qualifications.len() as u32).to_le_bytes());
+        for q in &w.qualifications {
+            text(&mut buf, q);
+        }
+        buf.extend_from_slice(&[
+            u8::from(w.common_core),
+            u8::from(w.induction),
+            u8::from(w.integrated.caf_trained),
+            u8::from(w.integrated.lead_professional),
+            u8::from(w.integrated.budget_holding),
+        ]);
+        opt_text(&mut buf, w.integrated.multi_agency.map(|m| m.code()));
+        text(&mut buf, w.vetting.code());
+        date(&mut buf, w.vetting_date);
+        date(&mut buf, w.safeguarding_training);
+        number(&mut buf, w.days_lost);
+        number(&mut buf, w.cases.map(f64::from));
+    }
+    let mut vacancy_records: Vec<Vec<u8>> = vacancies
         .iter()
         .map(|v| {
-            hash_of(&mut |b| {
-                let _ = write!(
-                    b,
-                    "V|{}|{}|{}",
-                    v.role.as_str(),
-                    v.fte,
-                    v.agency_covered_fte
-                );
-            })
+            let mut b = Vec::with_capacity(40);
+            text(&mut b, v.role.as_str());
+            number(&mut b, Some(v.fte));
+            number(&mut b, Some(v.agency_covered_fte));
+            b
         })
         .collect();
     vacancy_records.sort_unstable();
-    let mut h = Sha256::new();
-    for r in &records {
-        h.update(r);
+    buf.extend_from_slice(&(vacancies.len() as u64).to_le_bytes());
+    for v in &vacancy_records {
+        buf.extend_from_slice(v);
     }
-    h.update(b"--vacancies--");
-    for r in &vacancy_records {
-        h.update(r);
-    }
-    hex::encode(h.finalize())
+    hex::encode(Sha256::digest(&buf))
 }
 
 fn diff(
@@ -958,13 +973,37 @@ pub async fn import_bulk(
             Ok(())
         })
     };
-    while let Some((target, batch)) = receiver.recv().await {
-        let mut batch = batch?;
-        store(db, &target, &mut batch, opts.dry_run).await?;
-        for p in batch {
-            on_report(p.report);
+    // Time the writer spends waiting for the readers, and storing: which side to speed up.
+    let (mut waiting, mut storing) = (Duration::ZERO, Duration::ZERO);
+    let checkpoints = match opts.dry_run {
+        true => None,
+        false => Some(BackgroundCheckpoints::start(db).await?),
+    };
+    let stored = async {
+        let mut since = Instant::now();
+        while let Some((target, batch)) = receiver.recv().await {
+            waiting += since.elapsed();
+            since = Instant::now();
+            let mut batch = batch?;
+            store(db, &target, &mut batch, opts.dry_run).await?;
+            storing += since.elapsed();
+            for p in batch {
+                on_report(p.report);
+            }
+            since = Instant::now();
         }
+        Ok::<(), CollectError>(())
     }
+    .await;
+    if let Some(c) = checkpoints {
+        c.finish().await?;
+    }
+    stored?;
+    tracing::debug!(
+        waiting_s = waiting.as_secs_f64(),
+        storing_s = storing.as_secs_f64(),
+        "bulk import: the writer's time"
+    );
     reader
         .join()
         .map_err(|_| CollectError::Invalid("the file reader stopped unexpectedly".into()))?
@@ -1068,4 +1107,75 @@ pub async fn submit_form_post(
     );
     sub.posts.entry(org.reference.clone()).or_default();
     process(db, target, sub, opts).await
+}
+
+#[cfg(test)]
+mod digest_tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use cws_domain::role::RoleCode;
+    use cws_domain::worker::*;
+
+    fn post(person: char, role: &str) -> WorkerRecord {
+        WorkerRecord {
+            person: PersonKey::from_hex(&person.to_string().repeat(64)).unwrap(),
+            role: RoleCode::parse(role).unwrap(),
+            fte: Fte::new(1.0).ok(),
+            contract: ContractType::Permanent,
+            start_date: NaiveDate::from_ymd_opt(2020, 1, 1),
+            leaving: None,
+            birth_year: Some(1980),
+            sex: Sex::Female,
+            ethnicity: Ethnicity::Wbri,
+            disability: Disability::No,
+            qual_level: Some(QualLevel::L6),
+            qualifications: vec!["SWDEG".into()],
+            common_core: true,
+            induction: true,
+            integrated: IntegratedWorking::default(),
+            vetting: VettingType::EnhancedBarred,
+            vetting_date: None,
+            safeguarding_training: None,
+            days_lost: None,
+            cases: Some(12),
+        }
+    }
+
+    fn vacancy(role: &str, fte: f64) -> Vacancy {
+        Vacancy {
+            role: RoleCode::parse(role).unwrap(),
+            fte,
+            agency_covered_fte: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_same_return_in_any_order_has_the_same_digest_and_any_change_another() {
+        let posts = vec![post('a', "SC-SW"), post('b', "SC-SW"), post('a', "SC-FSW")];
+        let vacancies = vec![vacancy("SC-SW", 1.0), vacancy("SC-SW", 0.5)];
+        let digest = content_digest(&posts, &vacancies);
+        assert_eq!(digest.len(), 64);
+        let mut reordered = posts.clone();
+        reordered.reverse();
+        let mut vacancies_reordered = vacancies.clone();
+        vacancies_reordered.reverse();
+        assert_eq!(digest, content_digest(&reordered, &vacancies_reordered));
+        // every kind of field counts
+        let mut changed = posts.clone();
+        changed[1].fte = Fte::new(0.5).ok();
+        assert_ne!(digest, content_digest(&changed, &vacancies));
+        changed = posts.clone();
+        changed[2].qualifications.push("QTS".into());
+        assert_ne!(digest, content_digest(&changed, &vacancies));
+        changed = posts.clone();
+        changed[0].vetting_date = NaiveDate::from_ymd_opt(2024, 5, 1);
+        assert_ne!(digest, content_digest(&changed, &vacancies));
+        changed = posts.clone();
+        changed[0].integrated.lead_professional = true;
+        assert_ne!(digest, content_digest(&changed, &vacancies));
+        assert_ne!(digest, content_digest(&posts, &vacancies[..1]));
+        assert_ne!(digest, content_digest(&posts[..2], &vacancies));
+        // a post is not confused with a vacancy or a field with its neighbour
+        assert_ne!(content_digest(&[], &vacancies), content_digest(&[], &[]));
+    }
 }

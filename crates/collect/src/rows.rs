@@ -303,11 +303,14 @@ impl<'r> Cells<'r> {
         if v.is_empty() {
             return None;
         }
-        let parsed = v
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite());
+        // a decimal comma (as some European spreadsheets write) is read as a point
+        let parsed = if v.contains(',') {
+            v.replace(',', ".").parse::<f64>()
+        } else {
+            v.parse::<f64>()
+        }
+        .ok()
+        .filter(|x| x.is_finite());
         match parsed {
             Some(x) if (x > min || (min_inclusive && x == min)) && x <= max => Some(x),
             _ => {
@@ -343,9 +346,10 @@ impl<'r> Cells<'r> {
 
     fn yes_no(&mut self, col: &str) -> bool {
         let v = self.raw(col);
-        match v.to_ascii_lowercase().as_str() {
-            "" | "no" | "n" | "false" | "0" => false,
-            "yes" | "y" | "true" | "1" => true,
+        let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(v));
+        match v {
+            _ if is(&["", "no", "n", "false", "0"]) => false,
+            _ if is(&["yes", "y", "true", "1"]) => true,
             _ => {
                 self.push(
                     &rules::CODE_UNKNOWN,

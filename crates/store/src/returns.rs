@@ -414,8 +414,131 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
     if new.is_empty() {
         return Ok(Vec::new());
     }
+    let collection_id = new[0].collection_id;
+    if new.iter().any(|r| r.collection_id != collection_id) {
+        return Err(StoreError::Invalid(
+            "returns stored together must be for one collection".into(),
+        ));
+    }
     let mut tx = db.begin_write().await?;
     let now = now_text();
+    let versions = match &mut tx {
+        crate::Tx::Sqlite(t) => {
+            let mut handle = t.lock_handle().await?;
+            // SAFETY: the handle is open and locked for this scope; `from_handle` borrows it
+            // and does not close it when the connection is dropped, before the lock is released.
+            let conn =
+                unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
+                    .map_err(crate::workforce::sqlite_error)?;
+            commit_returns_sqlite(&conn, collection_id, new, &now)?
+        }
+        crate::Tx::Postgres(_) => commit_returns_in(&mut tx, new, &now).await?,
+    };
+    tx.commit().await?;
+    Ok(versions)
+}
+
+/// SQLite: every statement prepared once and stepped on the transaction's own connection,
+/// return by return. A national import stores 115,000 returns; going through the driver's
+/// worker thread for each of their statements cost more than storing their rows.
+fn commit_returns_sqlite(
+    conn: &rusqlite::Connection,
+    collection_id: i64,
+    new: &[NewReturn<'_>],
+    now: &str,
+) -> Result<Vec<i64>> {
+    use crate::workforce::{insert_vacancies_on, insert_workers_on, sqlite_error};
+    use rusqlite::{params, OptionalExtension};
+    let mut latest = conn
+        .prepare("SELECT MAX(version) FROM workforce_return WHERE collection_id = ?1 AND organisation_id = ?2")
+        .map_err(sqlite_error)?;
+    let mut supersede = conn
+        .prepare("UPDATE workforce_return SET is_current = FALSE WHERE collection_id = ?1 AND organisation_id = ?2 AND is_current = TRUE")
+        .map_err(sqlite_error)?;
+    let mut insert_return = conn
+        .prepare("INSERT INTO workforce_return (collection_id, organisation_id, version, status, source, submitted_at, content_digest, is_current, synthetic) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, TRUE, FALSE)")
+        .map_err(sqlite_error)?;
+    let mut status = conn
+        .prepare("INSERT INTO return_status (collection_id, organisation_id, status, errors, queries, updated_at) VALUES (?1, ?2, ?3, 0, ?4, ?5) ON CONFLICT (collection_id, organisation_id) DO UPDATE SET status = excluded.status, errors = excluded.errors, queries = excluded.queries, updated_at = excluded.updated_at")
+        .map_err(sqlite_error)?;
+    let mut insert_query = conn
+        .prepare("INSERT INTO return_query (return_id, rule_code, file_name, row_number, column_name, cell_value, message, explanation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .map_err(sqlite_error)?;
+    let mut versions = Vec::with_capacity(new.len());
+    let mut return_ids = Vec::with_capacity(new.len());
+    for r in new {
+        let held: Option<i64> = latest
+            .query_row(params![collection_id, r.organisation_id], |row| row.get(0))
+            .optional()
+            .map_err(sqlite_error)?
+            .flatten();
+        if held.is_some() {
+            supersede
+                .execute(params![collection_id, r.organisation_id])
+                .map_err(sqlite_error)?;
+        }
+        let version = held.unwrap_or(0) + 1;
+        insert_return
+            .execute(params![
+                collection_id,
+                r.organisation_id,
+                version,
+                ReturnStatus::Accepted.code(),
+                r.source,
+                now,
+                r.content_digest
+            ])
+            .map_err(sqlite_error)?;
+        let id = conn.last_insert_rowid();
+        status
+            .execute(params![
+                collection_id,
+                r.organisation_id,
+                ReturnStatus::Accepted.code(),
+                r.queries.len() as i64,
+                now
+            ])
+            .map_err(sqlite_error)?;
+        for q in r.queries {
+            insert_query
+                .execute(params![
+                    id,
+                    q.rule_code,
+                    q.file_name,
+                    q.row_number,
+                    q.column_name,
+                    q.cell_value,
+                    q.message,
+                    q.explanation
+                ])
+                .map_err(sqlite_error)?;
+        }
+        versions.push(version);
+        return_ids.push(id);
+    }
+    let workers: Vec<(i64, &WorkerRecord)> = new
+        .iter()
+        .zip(&return_ids)
+        .flat_map(|(r, id)| r.workers.iter().map(move |w| (*id, w)))
+        .collect();
+    insert_workers_on(conn, &workers)?;
+    let vacancies: Vec<(i64, &Vacancy)> = new
+        .iter()
+        .zip(&return_ids)
+        .flat_map(|(r, id)| r.vacancies.iter().map(move |v| (*id, v)))
+        .collect();
+    insert_vacancies_on(conn, &vacancies)?;
+    Ok(versions)
+}
+
+/// The statements of `commit_returns` for any backend, few and large: one round trip per
+/// chunk of returns, not per return.
+async fn commit_returns_in(
+    tx: &mut crate::Tx,
+    new: &[NewReturn<'_>],
+    now: &str,
+) -> Result<Vec<i64>> {
+    let now = now.to_string();
     // Statements are few and large: one round trip per chunk of returns, not per return.
     let mut versions = Vec::with_capacity(new.len());
     let mut return_ids = Vec::with_capacity(new.len());
@@ -431,7 +554,7 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let latest: Vec<(i64, i64)> = on_tx!(&mut tx, c => {
+        let latest: Vec<(i64, i64)> = on_tx!(&mut *tx, c => {
             let sql = format!("SELECT organisation_id, MAX(version) FROM workforce_return WHERE collection_id = $1 AND organisation_id IN ({list}) GROUP BY organisation_id");
             let mut q = sqlx::query_as(&sql).bind(collection_id);
             for id in &ids { q = q.bind(*id); }
@@ -439,7 +562,7 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
         });
         let latest: std::collections::HashMap<i64, i64> = latest.into_iter().collect();
         if !latest.is_empty() {
-            on_tx!(&mut tx, c => {
+            on_tx!(&mut *tx, c => {
                 let sql = format!("UPDATE workforce_return SET is_current = FALSE WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({list})");
                 let mut q = sqlx::query(&sql).bind(collection_id);
                 for id in &ids { q = q.bind(*id); }
@@ -468,7 +591,7 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
             })
             .collect();
         insert_rows(
-            &mut tx,
+            tx,
             "workforce_return",
             &[
                 "collection_id",
@@ -484,7 +607,7 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
             &rows,
         )
         .await?;
-        let stored: Vec<(i64, i64)> = on_tx!(&mut tx, c => {
+        let stored: Vec<(i64, i64)> = on_tx!(&mut *tx, c => {
             let sql = format!("SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({list})");
             let mut q = sqlx::query_as(&sql).bind(collection_id);
             for id in &ids { q = q.bind(*id); }
@@ -508,20 +631,20 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
                 )
             })
             .collect();
-        replace_statuses(&mut tx, collection_id, &statuses, &now).await?;
+        replace_statuses(tx, collection_id, &statuses, &now).await?;
     }
     let workers: Vec<(i64, &WorkerRecord)> = new
         .iter()
         .zip(&return_ids)
         .flat_map(|(r, id)| r.workers.iter().map(move |w| (*id, w)))
         .collect();
-    insert_workers(&mut tx, &workers).await?;
+    insert_workers(tx, &workers).await?;
     let vacancies: Vec<(i64, Vacancy)> = new
         .iter()
         .zip(&return_ids)
         .flat_map(|(r, id)| r.vacancies.iter().map(move |v| (*id, v.clone())))
         .collect();
-    insert_vacancies(&mut tx, &vacancies).await?;
+    insert_vacancies(tx, &vacancies).await?;
     let rows: Vec<Vec<Cell>> = new
         .iter()
         .zip(&return_ids)
@@ -541,7 +664,7 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
         })
         .collect();
     insert_rows(
-        &mut tx,
+        tx,
         "return_query",
         &[
             "return_id",
@@ -556,7 +679,6 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
         &rows,
     )
     .await?;
-    tx.commit().await?;
     Ok(versions)
 }
 

@@ -213,7 +213,6 @@ async fn insert_workers_sqlite<W: std::borrow::Borrow<WorkerRecord>>(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     workers: &[(i64, W)],
 ) -> Result<u64> {
-    use rusqlite::types::{ToSqlOutput, Value};
     if workers.is_empty() {
         return Ok(0);
     }
@@ -222,6 +221,15 @@ async fn insert_workers_sqlite<W: std::borrow::Borrow<WorkerRecord>>(
     // not close it when the connection is dropped, which happens before the lock is released.
     let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
         .map_err(sqlite_error)?;
+    insert_workers_on(&conn, workers)
+}
+
+/// Inserts workers on a SQLite connection already in a transaction (see `insert_workers_sqlite`).
+pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
+    conn: &rusqlite::Connection,
+    workers: &[(i64, W)],
+) -> Result<u64> {
+    use rusqlite::types::{ToSqlOutput, Value};
     let placeholders = vec!["?"; WORKER_COLUMNS.len()].join(", ");
     let sql = format!(
         "INSERT INTO worker ({}) VALUES ({placeholders})",
@@ -338,6 +346,26 @@ impl DateText {
         }
         out
     }
+}
+
+/// Inserts vacancies on a SQLite connection already in a transaction.
+pub(crate) fn insert_vacancies_on(
+    conn: &rusqlite::Connection,
+    vacancies: &[(i64, &Vacancy)],
+) -> Result<u64> {
+    let mut stmt = conn
+        .prepare("INSERT INTO vacancy (return_id, role_code, fte, agency_covered_fte) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(sqlite_error)?;
+    for (rid, v) in vacancies {
+        stmt.execute(rusqlite::params![
+            rid,
+            v.role.as_str(),
+            v.fte,
+            v.agency_covered_fte
+        ])
+        .map_err(sqlite_error)?;
+    }
+    Ok(vacancies.len() as u64)
 }
 
 /// Inserts vacancies, each with the id of its return.

@@ -752,6 +752,63 @@ async fn concurrent_writers_never_see_database_is_locked() {
 }
 
 #[tokio::test]
+async fn a_long_run_of_writes_is_checkpointed_beside_the_writer() {
+    use cws_store::checkpoints::BackgroundCheckpoints;
+    for (db, keep) in backends().await {
+        let checkpoints = BackgroundCheckpoints::start(&db).await.unwrap();
+        let file_size = || {
+            keep.as_ref()
+                .map(|dir| std::fs::metadata(dir.path().join("cws.db")).unwrap().len())
+        };
+        let before = file_size();
+        if let Db::Sqlite(p) = &db {
+            // the writer itself no longer copies the log back
+            let n: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+                .fetch_one(&p.write)
+                .await
+                .unwrap();
+            assert_eq!(n, 0);
+        }
+        for i in 0..200 {
+            let mut tx = db.begin_write().await.unwrap();
+            workforce::record_synthetic_run(
+                &mut tx,
+                &workforce::SyntheticRun {
+                    seed: i,
+                    scale: "x".repeat(8 * 1024),
+                    census_date: d(2025, 9, 30),
+                    organisations: 0,
+                    workers: 0,
+                    created_at: "now".into(),
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        if let Some(before) = before {
+            // the background thread copied the 1.6 MB written into the database file
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while file_size().unwrap() < before + 1_000_000 {
+                assert!(std::time::Instant::now() < deadline, "no checkpoint ran");
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }
+        checkpoints.finish().await.unwrap();
+        if let Db::Sqlite(p) = &db {
+            let n: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+                .fetch_one(&p.write)
+                .await
+                .unwrap();
+            assert_eq!(n, 1000);
+        }
+        let n: i64 = cws_store::on_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM synthetic_run").fetch_one(p).await.unwrap());
+        assert_eq!(n, 200, "{}", db.backend().name());
+        db.close().await;
+    }
+}
+
+#[tokio::test]
 async fn users_keep_role_and_scope() {
     for (db, _keep) in backends().await {
         let access = Access::new(UserRole::AreaLead, Scope::Area { area: "318".into() }).unwrap();

@@ -1,0 +1,94 @@
+//! Long runs of SQLite writes (a national import) with the WAL checkpointed beside the writer.
+//!
+//! In WAL mode every commit appends its pages to the log, and by default the committing
+//! connection then copies the log back into the database once it passes 1,000 pages. Storing
+//! 2.5 million posts spends about a quarter of the writer's time on that copying. While a
+//! `BackgroundCheckpoints` is held the writer only appends, and a thread with its own
+//! connection checkpoints the log as it grows (`PASSIVE`: it copies what is committed and
+//! never blocks the writer or readers), so the copying runs on the other core.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::{Db, Result};
+
+/// How often the background thread checkpoints.
+const EVERY: Duration = Duration::from_millis(20);
+
+/// See the module documentation. Call `finish` when the writes are done; on PostgreSQL it
+/// does nothing.
+pub struct BackgroundCheckpoints {
+    db: Db,
+    running: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+}
+
+impl BackgroundCheckpoints {
+    pub async fn start(db: &Db) -> Result<BackgroundCheckpoints> {
+        let Db::Sqlite(pools) = db else {
+            return Ok(BackgroundCheckpoints {
+                db: db.clone(),
+                running: None,
+            });
+        };
+        let path = pools.write.connect_options().get_filename().to_path_buf();
+        let checkpointer = rusqlite::Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(crate::workforce::sqlite_error)?;
+        checkpointer
+            .busy_timeout(Duration::from_secs(30))
+            .map_err(crate::workforce::sqlite_error)?;
+        sqlx::query("PRAGMA wal_autocheckpoint = 0")
+            .execute(&pools.write)
+            .await?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(EVERY);
+                    // Best effort: what is not copied now is copied at the next turn, or by
+                    // the writer once its automatic checkpoints are back.
+                    if let Err(e) =
+                        checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::debug!("background checkpoint: {e}");
+                    }
+                }
+            })
+        };
+        Ok(BackgroundCheckpoints {
+            db: db.clone(),
+            running: Some((stop, thread)),
+        })
+    }
+
+    /// Stops the thread and gives the writer back its automatic checkpoints.
+    pub async fn finish(mut self) -> Result<()> {
+        self.stop();
+        if let Db::Sqlite(pools) = &self.db {
+            sqlx::query("PRAGMA wal_autocheckpoint = 1000")
+                .execute(&pools.write)
+                .await?;
+        }
+        Ok(())
+    }
+
+    fn stop(&mut self) {
+        if let Some((stop, thread)) = self.running.take() {
+            stop.store(true, Ordering::Relaxed);
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for BackgroundCheckpoints {
+    fn drop(&mut self) {
+        // Without `finish` (an error on the way) the writer's connection keeps appending
+        // until it is closed, which checkpoints everything.
+        self.stop();
+    }
+}
