@@ -15,6 +15,14 @@ use crate::template::WORKER_COLUMNS;
 
 /// Whether a table's headers are a bulk-upload worker file.
 pub fn is_worker_file(headers: &[String]) -> bool {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<Vec<String>, bool>> =
+            Default::default();
+    }
+    crate::rows::memo(&KNOWN, headers, || is_worker_file_of(headers))
+}
+
+fn is_worker_file_of(headers: &[String]) -> bool {
     let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
     ["localestid", "uniqueworkerid", "mainjobrole"]
         .iter()

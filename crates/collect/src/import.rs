@@ -256,18 +256,10 @@ fn read_files(
     for path in files {
         let name = display_name(path);
         sub.files.push(name.clone());
-        if let Err(m) = read::check_size(path, opts.max_file_bytes) {
-            sub.file_messages.push(m);
-            continue;
-        }
-        let head = match read::read_head(path) {
+        let head = match read::read_head_checked(path, opts.max_file_bytes) {
             Ok(h) => h,
-            Err(e) => {
-                sub.file_messages.push(Message::new(
-                    &rules::FILE_UNREADABLE,
-                    &name,
-                    format!("The file could not be opened: {e}."),
-                ));
+            Err(m) => {
+                sub.file_messages.push(m);
                 continue;
             }
         };
@@ -442,10 +434,17 @@ fn diff(
     old_vac: &[Vacancy],
     new_vac: &[Vacancy],
 ) -> Changes {
+    let mut c = Changes::default();
+    if current.is_empty() && old_vac.is_empty() {
+        // nothing held (a first return): everything is added
+        c.posts_added = new.len();
+        c.vacancies_after = new_vac.len();
+        c.vacancies_changed = !new_vac.is_empty();
+        return c;
+    }
     let key = |w: &WorkerRecord| (w.person.clone(), w.role.as_str().to_string());
     let old: HashMap<(PersonKey, String), &WorkerRecord> =
         current.iter().map(|w| (key(w), w)).collect();
-    let mut c = Changes::default();
     let mut seen = 0;
     for w in new {
         match old.get(&key(w)) {

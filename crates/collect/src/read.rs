@@ -333,16 +333,49 @@ fn display_name(path: &Path) -> String {
 
 /// Refuses files over `max_bytes` with a message saying the size and the limit.
 pub fn check_size(path: &Path, max_bytes: u64) -> Result<(), Message> {
-    let name = display_name(path);
     let len = std::fs::metadata(path)
         .map_err(|e| {
             Message::new(
                 &rules::FILE_UNREADABLE,
-                &name,
+                &display_name(path),
                 format!("The file could not be opened: {e}."),
             )
         })?
         .len();
+    check_length(path, len, max_bytes)
+}
+
+/// Opens a file, refuses it when it is empty or over `max_bytes`, and reads its head (see
+/// `read_head`): one open for all three.
+pub fn read_head_checked(path: &Path, max_bytes: u64) -> Result<Head, Message> {
+    let unreadable = |e: std::io::Error| {
+        Message::new(
+            &rules::FILE_UNREADABLE,
+            &display_name(path),
+            format!("The file could not be opened: {e}."),
+        )
+    };
+    let mut file = File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    check_length(path, len, max_bytes)?;
+    let mut bytes = Vec::with_capacity((len as usize).min(IN_MEMORY_BYTES) + 1);
+    if len as usize <= IN_MEMORY_BYTES {
+        // the size is known: one read, not a second one to find the end (files are read as
+        // they were when opened)
+        bytes.resize(len as usize, 0);
+        file.read_exact(&mut bytes).map_err(unreadable)?;
+    } else {
+        (&mut file)
+            .take(IN_MEMORY_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+    }
+    let complete = bytes.len() <= IN_MEMORY_BYTES;
+    Ok(Head { bytes, complete })
+}
+
+fn check_length(path: &Path, len: u64, max_bytes: u64) -> Result<(), Message> {
+    let name = display_name(path);
     if len > max_bytes {
         return Err(Message::new(
             &rules::FILE_TOO_LARGE,

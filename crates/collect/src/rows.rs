@@ -2,7 +2,9 @@
 //! message for everything wrong. Columns are found by header name (with common aliases), in
 //! any order; unknown columns are ignored with a notice.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use cws_domain::collection::Vacancy;
@@ -93,6 +95,34 @@ fn canonical(key: &str) -> &str {
 
 /// Which kind of template table these headers are, if any.
 pub fn table_kind(headers: &[String]) -> Option<TableKind> {
+    thread_local! {
+        static KNOWN: RefCell<HashMap<Vec<String>, Option<TableKind>>> = RefCell::default();
+    }
+    memo(&KNOWN, headers, || table_kind_of(headers))
+}
+
+/// A fact about a header row, worked out once per distinct header row on each thread: the
+/// files of a bulk import (115,000 of them nationally) nearly all share one header.
+pub(crate) fn memo<V: Clone>(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<Vec<String>, V>>>,
+    headers: &[String],
+    work_out: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = cache.with_borrow(|c| c.get(headers).cloned()) {
+        return v;
+    }
+    let v = work_out();
+    cache.with_borrow_mut(|c| {
+        // a server meets many kinds of header over time: keep the cache small
+        if c.len() >= 64 {
+            c.clear();
+        }
+        c.insert(headers.to_vec(), v.clone());
+    });
+    v
+}
+
+fn table_kind_of(headers: &[String]) -> Option<TableKind> {
     let keys: Vec<String> = headers
         .iter()
         .map(|h| canonical(&header_key(h)).to_string())
@@ -108,8 +138,9 @@ pub fn table_kind(headers: &[String]) -> Option<TableKind> {
 }
 
 /// Column positions by template name.
+#[derive(Clone)]
 pub struct ColumnMap {
-    index: rustc_hash::FxHashMap<&'static str, usize>,
+    index: Arc<rustc_hash::FxHashMap<&'static str, usize>>,
 }
 
 impl ColumnMap {
@@ -121,10 +152,33 @@ impl ColumnMap {
         columns: &'static [Column],
         optional_required: &[&str],
     ) -> (ColumnMap, Vec<Message>) {
+        type Mapped = (ColumnMap, Vec<Message>);
+        thread_local! {
+            static KNOWN: RefCell<HashMap<Vec<String>, Mapped>> = RefCell::default();
+        }
+        // the same headers mapped for other columns or other givens are another entry
+        let mut key = table.headers.clone();
+        key.push(format!("\u{0}{:p}", columns.as_ptr()));
+        key.extend(optional_required.iter().map(|o| format!("\u{0}{o}")));
+        let (map, mut messages) = memo(&KNOWN, &key, || {
+            ColumnMap::work_out(&table.headers, columns, optional_required)
+        });
+        for m in &mut messages {
+            m.file.clone_from(&table.file);
+        }
+        (map, messages)
+    }
+
+    /// `new` for headers not met before (messages without their file name).
+    fn work_out(
+        headers: &[String],
+        columns: &'static [Column],
+        optional_required: &[&str],
+    ) -> (ColumnMap, Vec<Message>) {
         let mut index = rustc_hash::FxHashMap::default();
         let mut messages = Vec::new();
-        let file = &table.file;
-        for (i, h) in table.headers.iter().enumerate() {
+        let file = "";
+        for (i, h) in headers.iter().enumerate() {
             let key = header_key(h);
             if key.is_empty() {
                 continue;
@@ -171,7 +225,12 @@ impl ColumnMap {
                 );
             }
         }
-        (ColumnMap { index }, messages)
+        (
+            ColumnMap {
+                index: Arc::new(index),
+            },
+            messages,
+        )
     }
 
     pub fn has(&self, name: &str) -> bool {
