@@ -25,6 +25,7 @@ pub mod community;
 pub mod geography;
 pub mod reference;
 pub mod returns;
+mod sqlite_insert;
 pub mod strategy;
 #[cfg(feature = "testing")]
 pub mod testing;

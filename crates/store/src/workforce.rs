@@ -229,15 +229,16 @@ pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
     conn: &rusqlite::Connection,
     workers: &[(i64, W)],
 ) -> Result<u64> {
-    use rusqlite::types::{ToSqlOutput, Value};
+    use crate::sqlite_insert::{Statement, Value};
     let placeholders = vec!["?"; WORKER_COLUMNS.len()].join(", ");
     let sql = format!(
         "INSERT INTO worker ({}) VALUES ({placeholders})",
         WORKER_COLUMNS.join(", ")
     );
-    let mut stmt = conn.prepare(&sql).map_err(sqlite_error)?;
+    let mut stmt = Statement::prepare(conn, &sql)?;
     let mut dates = DateText::default();
     let mut quals = String::new();
+    let flag = |b: bool| Value::Int(i64::from(b));
     for (rid, w) in workers {
         let w: &WorkerRecord = w.borrow();
         quals.clear();
@@ -253,59 +254,37 @@ pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
             w.vetting_date,
             w.safeguarding_training,
         ]);
-        let values: [ToSqlOutput; 26] = [
-            ToSqlOutput::Owned(Value::Integer(*rid)),
-            text(w.person.as_str()),
-            text(w.role.as_str()),
-            w.fte.map_or(ToSqlOutput::Owned(Value::Null), |f| {
-                ToSqlOutput::Owned(Value::Real(f.get()))
-            }),
-            text(w.contract.code()),
-            opt_text(start),
-            opt_text(leave),
-            opt_text(w.leaving.map(|l| l.reason.code())),
-            opt_text(w.leaving.map(|l| l.destination.code())),
-            w.birth_year.map_or(ToSqlOutput::Owned(Value::Null), |y| {
-                ToSqlOutput::Owned(Value::Integer(i64::from(y)))
-            }),
-            text(w.sex.code()),
-            text(w.ethnicity.code()),
-            text(w.disability.code()),
-            opt_text(w.qual_level.map(|q| q.code())),
-            text(&quals),
-            ToSqlOutput::Owned(Value::Integer(i64::from(w.common_core))),
-            ToSqlOutput::Owned(Value::Integer(i64::from(w.induction))),
-            ToSqlOutput::Owned(Value::Integer(i64::from(w.integrated.caf_trained))),
-            ToSqlOutput::Owned(Value::Integer(i64::from(w.integrated.lead_professional))),
-            ToSqlOutput::Owned(Value::Integer(i64::from(w.integrated.budget_holding))),
-            opt_text(w.integrated.multi_agency.map(|m| m.code())),
-            text(w.vetting.code()),
-            opt_text(vetting),
-            opt_text(safeguarding),
-            w.days_lost.map_or(ToSqlOutput::Owned(Value::Null), |d| {
-                ToSqlOutput::Owned(Value::Real(d))
-            }),
-            w.cases.map_or(ToSqlOutput::Owned(Value::Null), |c| {
-                ToSqlOutput::Owned(Value::Integer(i64::from(c)))
-            }),
-        ];
-        for (i, v) in values.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 1, v).map_err(sqlite_error)?;
-        }
-        stmt.raw_execute().map_err(sqlite_error)?;
+        stmt.execute(&[
+            Value::Int(*rid),
+            Value::Text(w.person.as_str()),
+            Value::Text(w.role.as_str()),
+            w.fte.map_or(Value::Null, |f| Value::Real(f.get())),
+            Value::Text(w.contract.code()),
+            start.into(),
+            leave.into(),
+            w.leaving.map(|l| l.reason.code()).into(),
+            w.leaving.map(|l| l.destination.code()).into(),
+            w.birth_year
+                .map_or(Value::Null, |y| Value::Int(i64::from(y))),
+            Value::Text(w.sex.code()),
+            Value::Text(w.ethnicity.code()),
+            Value::Text(w.disability.code()),
+            w.qual_level.map(|q| q.code()).into(),
+            Value::Text(&quals),
+            flag(w.common_core),
+            flag(w.induction),
+            flag(w.integrated.caf_trained),
+            flag(w.integrated.lead_professional),
+            flag(w.integrated.budget_holding),
+            w.integrated.multi_agency.map(|m| m.code()).into(),
+            Value::Text(w.vetting.code()),
+            vetting.into(),
+            safeguarding.into(),
+            w.days_lost.map_or(Value::Null, Value::Real),
+            w.cases.map_or(Value::Null, |c| Value::Int(i64::from(c))),
+        ])?;
     }
     Ok(workers.len() as u64)
-}
-
-fn text(s: &str) -> rusqlite::types::ToSqlOutput<'_> {
-    rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes()))
-}
-
-fn opt_text(s: Option<&str>) -> rusqlite::types::ToSqlOutput<'_> {
-    s.map_or(
-        rusqlite::types::ToSqlOutput::Owned(rusqlite::types::Value::Null),
-        text,
-    )
 }
 
 pub(crate) fn sqlite_error(e: rusqlite::Error) -> crate::StoreError {
