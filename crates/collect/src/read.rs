@@ -53,7 +53,7 @@ pub fn sniff_bytes(head: &[u8]) -> FileKind {
 }
 
 /// Files up to this size are read into memory whole; larger ones are streamed.
-const IN_MEMORY_BYTES: usize = 1024 * 1024;
+pub(crate) const IN_MEMORY_BYTES: usize = 1024 * 1024;
 
 /// The start of a file, read once for sniffing its kind and delimiter and then parsed from
 /// memory: a whole small file, or the first part of a large one (the rest is streamed).
