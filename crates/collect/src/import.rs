@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use cws_domain::collection::{ReturnStatus, Vacancy};
 use cws_domain::role::Role;
 use cws_domain::worker::{PersonKey, WorkerRecord};
-use cws_store::checkpoints::BackgroundCheckpoints;
+use cws_store::bulk_writes::BulkWrites;
 use cws_store::returns::{self, AcceptedQuery, CollectionRow, NewReturn, OrganisationRow};
 use cws_store::{geography, Db};
 use serde::Serialize;
@@ -212,8 +212,15 @@ impl Target {
             .into_iter()
             .map(|o| (o.reference.to_ascii_uppercase(), o))
             .collect();
+        // Only roles the database holds: a role it does not know is refused by the rules, not
+        // by a foreign key half-way through storing (which bulk imports do not check).
+        let stored: std::collections::HashSet<String> = cws_store::reference::role_codes(db)
+            .await?
+            .into_iter()
+            .collect();
         let roles = cws_reference::roles()?
             .into_iter()
+            .filter(|r| stored.contains(r.code.as_str()))
             .map(|r| (r.code.as_str().to_string(), r))
             .collect();
         Ok(Target {
@@ -1059,7 +1066,7 @@ pub async fn import_bulk(
     let (mut waiting, mut storing) = (Duration::ZERO, Duration::ZERO);
     let checkpoints = match opts.dry_run {
         true => None,
-        false => Some(BackgroundCheckpoints::start(db).await?),
+        false => Some(BulkWrites::start(db).await?),
     };
     let stored = async {
         let mut since = Instant::now();

@@ -690,3 +690,75 @@ fn dates_in_every_common_form() {
     }
     assert_eq!(read::header_key("Date of Birth"), "date_of_birth");
 }
+
+#[tokio::test]
+async fn a_bulk_import_refuses_a_role_the_database_does_not_hold_before_storing_it() {
+    // Bulk imports store posts without SQLite checking foreign keys row by row; the role codes
+    // they accept are those the database holds, so a catalogue role missing from the database
+    // is refused by rule R05, not stored without its role.
+    for env in envs().await {
+        let cws_store::Db::Sqlite(pools) = &env.db else {
+            continue; // the foreign keys are only set aside on SQLite
+        };
+        let mut c = pools.write.acquire().await.unwrap();
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM role WHERE code = 'EY-PRAC3'")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        drop(c);
+        let file = env.write(
+            "nursery.csv",
+            csv_text(
+                WORKER_HEADER,
+                &[
+                    base_row(),
+                    row(&[("worker_ref", "W2"), ("role_code", "EY-MGR")]),
+                ],
+                ',',
+            ),
+        );
+        let mut reports = Vec::new();
+        cws_collect::import::import_bulk(
+            &env.db,
+            &env.pseudo,
+            vec![cws_collect::import::BulkArea {
+                area: "318".into(),
+                files: vec![("NURSERY-1".into(), file)],
+                vacancies_file: None,
+            }],
+            &options(false),
+            &mut |r| reports.push(r),
+        )
+        .await
+        .unwrap();
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].returns[0].outcome, Outcome::BlockedByErrors);
+        assert!(
+            reports[0]
+                .messages
+                .iter()
+                .any(|m| m.rule == "R05" && m.value.as_deref() == Some("EY-PRAC3")),
+            "{:?}",
+            reports[0].messages
+        );
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM worker")
+            .fetch_one(&pools.read)
+            .await
+            .unwrap();
+        assert_eq!(stored, 0);
+        // and the writer checks foreign keys again afterwards
+        let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&pools.write)
+            .await
+            .unwrap();
+        assert_eq!(on, 1);
+    }
+}

@@ -20,7 +20,7 @@ use thiserror::Error;
 pub mod accounts;
 pub mod audit;
 mod bulk;
-pub mod checkpoints;
+pub mod bulk_writes;
 pub mod community;
 pub mod geography;
 pub mod reference;

@@ -342,3 +342,8 @@ pub async fn load_reference(db: &Db) -> Result<LoadReport> {
         indicator_values: indicators.len(),
     })
 }
+
+/// The role codes the database holds (the catalogue loaded into it).
+pub async fn role_codes(db: &Db) -> Result<Vec<String>> {
+    on_pool!(db, p => Ok(sqlx::query_scalar("SELECT code FROM role").fetch_all(p).await?))
+}

@@ -752,18 +752,23 @@ async fn concurrent_writers_never_see_database_is_locked() {
 }
 
 #[tokio::test]
-async fn a_long_run_of_writes_is_checkpointed_beside_the_writer() {
-    use cws_store::checkpoints::BackgroundCheckpoints;
+async fn a_long_run_of_writes_is_checkpointed_beside_the_writer_and_set_back_after() {
+    use cws_store::bulk_writes::BulkWrites;
     for (db, keep) in backends().await {
-        let checkpoints = BackgroundCheckpoints::start(&db).await.unwrap();
+        let checkpoints = BulkWrites::start(&db).await.unwrap();
         let file_size = || {
             keep.as_ref()
                 .map(|dir| std::fs::metadata(dir.path().join("cws.db")).unwrap().len())
         };
         let before = file_size();
         if let Db::Sqlite(p) = &db {
-            // the writer itself no longer copies the log back
+            // the writer itself no longer copies the log back, nor checks foreign keys
             let n: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+                .fetch_one(&p.write)
+                .await
+                .unwrap();
+            assert_eq!(n, 0);
+            let n: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
                 .fetch_one(&p.write)
                 .await
                 .unwrap();
@@ -801,6 +806,11 @@ async fn a_long_run_of_writes_is_checkpointed_beside_the_writer() {
                 .await
                 .unwrap();
             assert_eq!(n, 1000);
+            let n: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&p.write)
+                .await
+                .unwrap();
+            assert_eq!(n, 1);
         }
         let n: i64 = cws_store::on_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM synthetic_run").fetch_one(p).await.unwrap());
         assert_eq!(n, 200, "{}", db.backend().name());
