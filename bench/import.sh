@@ -28,7 +28,11 @@ measure() { # name, then the command (run in $work)
   (cd "$work" && /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt") || {
     tail -n 5 "$work/out.txt" "$work/err.txt"; exit 1; }
   read -r secs kb <"$work/time.txt"
-  printf '%-40s %7.1f s %7.0f MB   %s\n' "$name" "$secs" "$((kb / 1024))" "$(tail -n 1 "$work/out.txt" | cut -c1-120)"
+  # rows per second of the whole process (start-up and closing included), from its row count
+  local rows
+  rows=$(tail -n 1 "$work/out.txt" | grep -o '[0-9]* rows in' | grep -o '[0-9]*' || echo 0)
+  printf '%-40s %7.1f s %7.0f MB %9.0f rows/s   %s\n' "$name" "$secs" "$((kb / 1024))" \
+    "$(awk -v r="$rows" -v s="$secs" 'BEGIN { print r / s }')" "$(tail -n 1 "$work/out.txt" | cut -c1-100)"
 }
 measure "cws import (SQLite, first import)" "$bin" import --manifest returns/manifest.csv
 measure "cws import (same files again: unchanged)" "$bin" import --manifest returns/manifest.csv
