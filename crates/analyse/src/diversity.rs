@@ -320,26 +320,4 @@ mod tests {
         assert_eq!(own.rows[6].values[0], Shown::Value(3.0));
         assert!(own.footnote.contains("usual residents"));
     }
-
-    #[test]
-    fn the_workbook_charts_both_shares_by_group() {
-        let t = table(
-            "t".into(),
-            &sums(60.0, 30.0, 10.0, 20.0),
-            &community(),
-            None,
-        );
-        let bytes = t.xlsx().unwrap();
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let mut chart = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("xl/charts/chart1.xml").unwrap(),
-            &mut chart,
-        )
-        .unwrap();
-        // workforce share (column C) and community share (column D), over the five groups
-        assert!(chart.contains("Figures!$C$7:$C$11"), "{chart}");
-        assert!(chart.contains("Figures!$D$7:$D$11"), "{chart}");
-        assert!(!chart.contains("$B$"), "people are not charted: {chart}");
-    }
 }

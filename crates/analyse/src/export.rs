@@ -1,7 +1,6 @@
 //! A finished table of figures — label columns, measure columns, symbols, a footnote — and
-//! its renderings: aligned text, CSV, JSON and XLSX with a native chart.
+//! its renderings as aligned text, CSV and JSON (the workbook is written by `cws-documents`).
 
-use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, XlsxError};
 use serde::Serialize;
 
 use crate::disclosure::Shown;
@@ -95,7 +94,8 @@ impl Table {
         }
     }
 
-    fn header(&self) -> Vec<String> {
+    /// The header row: the label columns, then the value columns' names.
+    pub fn header(&self) -> Vec<String> {
         let mut h = self.label_columns.clone();
         h.extend(self.columns.iter().map(|m| m.name.clone()));
         h
@@ -202,7 +202,7 @@ impl Table {
 
     /// The chart asked for, or the first column over the rows that are not totals when those
     /// are contiguous; `None` when there is nothing to chart.
-    fn chart_spec(&self) -> Option<ChartSpec> {
+    pub fn chart_spec(&self) -> Option<ChartSpec> {
         if self.label_columns.is_empty() || self.columns.is_empty() {
             return None;
         }
@@ -221,75 +221,6 @@ impl Table {
             rows: first..last + 1,
             columns: vec![0],
         })
-    }
-
-    /// XLSX: the table on one sheet (numbers as numbers, symbols as text), the footnote
-    /// under it, a native column chart of the first measure over the rows that are not
-    /// totals, and a sheet explaining each measure.
-    pub fn xlsx(&self) -> Result<Vec<u8>, XlsxError> {
-        let mut book = Workbook::new();
-        let bold = Format::new().set_bold();
-        let wrap = Format::new().set_text_wrap();
-        let sheet = book.add_worksheet().set_name("Figures")?;
-        sheet.write_string_with_format(0, 0, &self.title, &bold)?;
-        let header = self.header();
-        let top = 2u32;
-        for (c, h) in header.iter().enumerate() {
-            sheet.write_string_with_format(top, c as u16, h, &bold)?;
-            sheet.set_column_width(c as u16, if c < self.label_columns.len() { 28 } else { 14 })?;
-        }
-        for (i, r) in self.rows.iter().enumerate() {
-            let row = top + 1 + i as u32;
-            for (c, l) in r.labels.iter().enumerate() {
-                sheet.write_string(row, c as u16, l)?;
-            }
-            for (j, v) in r.values.iter().enumerate() {
-                let col = (self.label_columns.len() + j) as u16;
-                match v {
-                    Shown::Value(x) => sheet.write_number(row, col, *x)?,
-                    Shown::Symbol(s) => sheet.write_string(row, col, *s)?,
-                };
-            }
-        }
-        let last = top + self.rows.len() as u32;
-        sheet.write_string_with_format(last + 2, 0, &self.footnote, &wrap)?;
-        sheet.set_freeze_panes(top + 1, 0)?;
-        if let Some(spec) = self.chart_spec() {
-            let labels = self.label_columns.len() as u16;
-            let name_col = labels - 1;
-            let (r0, r1) = (top + 1 + spec.rows.start as u32, top + spec.rows.end as u32);
-            let mut chart = Chart::new(ChartType::Bar);
-            for &c in &spec.columns {
-                let col = labels + c as u16;
-                chart
-                    .add_series()
-                    .set_name(&self.columns[c].label)
-                    .set_categories(("Figures", r0, name_col, r1, name_col))
-                    .set_values(("Figures", r0, col, r1, col));
-            }
-            let title = &self.columns[spec.columns[0]].label;
-            if spec.columns.len() == 1 {
-                chart.title().set_name(title);
-                chart.legend().set_hidden();
-                chart.x_axis().set_name(title);
-            } else {
-                chart.title().set_name(&self.title);
-            }
-            let bars = spec.rows.len() * spec.columns.len();
-            let height = (120 + 22 * bars).clamp(300, 1400) as u32;
-            chart.set_width(720).set_height(height);
-            sheet.insert_chart(top, (header.len() + 1) as u16, &chart)?;
-        }
-        let about = book.add_worksheet().set_name("Measures")?;
-        about.write_string_with_format(0, 0, "measure", &bold)?;
-        about.write_string_with_format(0, 1, "what it is", &bold)?;
-        about.set_column_width(0, 40)?;
-        about.set_column_width(1, 80)?;
-        for (i, m) in self.columns.iter().enumerate() {
-            about.write_string(1 + i as u32, 0, &m.name)?;
-            about.write_string(1 + i as u32, 1, &m.label)?;
-        }
-        book.save_to_buffer()
     }
 }
 
@@ -333,24 +264,5 @@ mod tests {
         assert_eq!(j["rows"][2]["people"], "c");
         assert_eq!(j["rows"][1]["people"], 16.0);
         assert!(t.text().ends_with("c: suppressed\n"));
-    }
-
-    #[test]
-    fn xlsx_has_the_table_a_native_chart_and_the_measures() {
-        let bytes = table().xlsx().unwrap();
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        assert!(
-            zip.by_name("xl/worksheets/sheet2.xml").is_ok(),
-            "the Measures sheet"
-        );
-        let mut chart = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("xl/charts/chart1.xml").unwrap(),
-            &mut chart,
-        )
-        .unwrap();
-        // the series runs over the two non-total rows, not the Total
-        assert!(chart.contains("Figures!$B$5:$B$6"), "{chart}");
-        assert!(chart.contains("Figures!$A$5:$A$6"), "{chart}");
     }
 }

@@ -191,13 +191,10 @@ impl Target {
     ) -> Result<(geography::AreaRow, CollectionRow), CollectError> {
         let area = geography::area(db, area)
             .await?
-            .ok_or_else(|| CollectError::Invalid(format!("there is no area with the code '{area}': use a DfE number such as 318 or a GSS code such as E09000027")))?;
-        let collection = returns::collection(db, census).await?.ok_or_else(|| {
-            CollectError::Invalid(match census {
-                Some(d) => format!("there is no collection for the census date {d}: create it with `cws collection create --census {d}`"),
-                None => "there is no collection yet: create one with `cws collection create --census YYYY-09-30`".to_string(),
-            })
-        })?;
+            .ok_or_else(|| CollectError::UnknownArea(area.to_string()))?;
+        let collection = returns::collection(db, census)
+            .await?
+            .ok_or(CollectError::NoCollection(census))?;
         Ok((area, collection))
     }
 
@@ -1097,9 +1094,7 @@ pub async fn import_bulk(
         storing_s = storing.as_secs_f64(),
         "bulk import: the writer's time"
     );
-    reader
-        .join()
-        .map_err(|_| CollectError::Invalid("the file reader stopped unexpectedly".into()))?
+    reader.join().map_err(|_| CollectError::ReaderStopped)?
 }
 
 /// One post entered on the web form: the template's columns by name. `person` is the key of
@@ -1124,12 +1119,13 @@ pub async fn submit_form_post(
     opts: &ImportOptions,
 ) -> Result<ImportReport, CollectError> {
     const FILE: &str = "web form";
-    let org = target.organisation(organisation).ok_or_else(|| {
-        CollectError::Invalid(format!(
-            "'{organisation}' is not an organisation registered in {}",
-            target.area_name
-        ))
-    })?;
+    let org =
+        target
+            .organisation(organisation)
+            .ok_or_else(|| CollectError::UnknownOrganisation {
+                organisation: organisation.to_string(),
+                area: target.area_name.clone(),
+            })?;
     let mut sub = Submission {
         files: vec![FILE.to_string()],
         rows_read: 1,

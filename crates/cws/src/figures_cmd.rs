@@ -187,7 +187,7 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
             v
         }
         "csv" => table.csv()?,
-        "xlsx" => table.xlsx()?,
+        "xlsx" => cws_documents::xlsx::table(&table)?,
         _ => table.text().into_bytes(),
     };
     write(&args, bytes)

@@ -100,6 +100,22 @@ pub struct Action {
     pub rag: Option<Rag>,
 }
 
+/// An action due before it starts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("The due date ({due}) is before the start date ({start}).")]
+pub struct DatesError {
+    pub start: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// An action's dates, if it is not due before it starts.
+pub fn dates(start: Option<NaiveDate>, due: NaiveDate) -> Result<(), DatesError> {
+    match start {
+        Some(start) if due < start => Err(DatesError { start, due }),
+        _ => Ok(()),
+    }
+}
+
 /// Actions due within this many days that have not started are at risk.
 pub const AT_RISK_DAYS: i64 = 30;
 
@@ -139,6 +155,18 @@ impl Action {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_action_is_not_due_before_it_starts() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 4, d).unwrap();
+        assert_eq!(dates(None, day(1)), Ok(()));
+        assert_eq!(dates(Some(day(1)), day(1)), Ok(()));
+        let e = dates(Some(day(10)), day(5)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "The due date (2026-04-05) is before the start date (2026-04-10)."
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

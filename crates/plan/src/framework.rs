@@ -1,7 +1,25 @@
 //! The sections of a local workforce strategy, in the order of the CWDC suggested framework
 //! (seed `003`), each with what it should say — written for cws.
 
+use chrono::NaiveDate;
 use serde::Serialize;
+
+/// A strategy period that does not end after it starts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the strategy must end after it starts ({start} to {end})")]
+pub struct PeriodError {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// The period a strategy covers, if it ends after it starts.
+pub fn period(start: NaiveDate, end: NaiveDate) -> Result<(NaiveDate, NaiveDate), PeriodError> {
+    if end > start {
+        Ok((start, end))
+    } else {
+        Err(PeriodError { start, end })
+    }
+}
 
 /// A section of the strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -110,6 +128,17 @@ impl Section {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_strategy_ends_after_it_starts() {
+        let d = |y| NaiveDate::from_ymd_opt(y, 4, 1).unwrap();
+        assert!(period(d(2026), d(2029)).is_ok());
+        assert!(period(d(2026), d(2026)).is_err());
+        assert_eq!(
+            period(d(2029), d(2026)).unwrap_err().to_string(),
+            "the strategy must end after it starts (2029-04-01 to 2026-04-01)"
+        );
+    }
 
     #[test]
     fn keys_are_unique_and_parse_back() {

@@ -164,6 +164,35 @@ pub struct PlanLine {
     pub pooled: bool,
 }
 
+/// The years of a staged plan.
+pub const PLAN_YEARS: std::ops::RangeInclusive<u8> = 1..=3;
+
+/// Why a plan line cannot be kept.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanLineError {
+    #[error("Choose year 1, 2 or 3 of the strategy.")]
+    Year(i64),
+    #[error("The amount cannot be negative.")]
+    Negative(f64),
+}
+
+/// A year of the plan as entered, if it is one of the three.
+pub fn plan_year(value: i64) -> Result<u8, PlanLineError> {
+    u8::try_from(value)
+        .ok()
+        .filter(|y| PLAN_YEARS.contains(y))
+        .ok_or(PlanLineError::Year(value))
+}
+
+/// An amount of a plan line, if it is not negative.
+pub fn plan_amount(value: f64) -> Result<f64, PlanLineError> {
+    if value < 0.0 {
+        Err(PlanLineError::Negative(value))
+    } else {
+        Ok(value)
+    }
+}
+
 /// Each year's total and pooled amounts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct YearTotal {
@@ -208,6 +237,20 @@ pub fn staging_setbacks(totals: &[YearTotal; 3]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_line_is_in_one_of_three_years_and_never_negative() {
+        assert_eq!(plan_year(1), Ok(1));
+        assert_eq!(plan_year(3), Ok(3));
+        assert_eq!(plan_year(4), Err(PlanLineError::Year(4)));
+        assert_eq!(plan_year(0), Err(PlanLineError::Year(0)));
+        assert_eq!(plan_amount(0.0), Ok(0.0));
+        assert_eq!(plan_amount(-1.0), Err(PlanLineError::Negative(-1.0)));
+        assert_eq!(
+            PlanLineError::Year(4).to_string(),
+            "Choose year 1, 2 or 3 of the strategy."
+        );
+    }
 
     fn budget(spend: f64, offer: f64) -> Budget {
         Budget {

@@ -41,16 +41,25 @@ impl Rating {
 #[error("{what} must be from 1 to 5, not {value}")]
 pub struct ScaleError {
     pub what: &'static str,
-    pub value: u8,
+    pub value: i64,
+}
+
+/// The lowest and highest point of the likelihood and impact scales.
+pub const SCALE: std::ops::RangeInclusive<u8> = 1..=5;
+
+/// A likelihood or an impact (`what`) as entered, if it is on the 1–5 scale.
+pub fn on_scale(what: &'static str, value: i64) -> Result<u8, ScaleError> {
+    u8::try_from(value)
+        .ok()
+        .filter(|v| SCALE.contains(v))
+        .ok_or(ScaleError { what, value })
 }
 
 impl Risk {
     /// Likelihood × impact, 1 to 25.
     pub fn score(&self) -> Result<u8, ScaleError> {
         for (what, value) in [("likelihood", self.likelihood), ("impact", self.impact)] {
-            if !(1..=5).contains(&value) {
-                return Err(ScaleError { what, value });
-            }
+            on_scale(what, i64::from(value))?;
         }
         Ok(self.likelihood * self.impact)
     }
@@ -78,6 +87,21 @@ pub fn heat_map(risks: &[Risk]) -> [[usize; 5]; 5] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scale_runs_from_one_to_five() {
+        assert_eq!(on_scale("impact", 1), Ok(1));
+        assert_eq!(on_scale("impact", 5), Ok(5));
+        for off in [0, 6, -1, 300] {
+            assert_eq!(
+                on_scale("likelihood", off),
+                Err(ScaleError {
+                    what: "likelihood",
+                    value: off
+                })
+            );
+        }
+    }
 
     fn risk(likelihood: u8, impact: u8) -> Risk {
         Risk {

@@ -21,11 +21,14 @@ use crate::{Db, Result};
 /// How often the background thread checkpoints.
 const EVERY: Duration = Duration::from_millis(20);
 
-/// See the module documentation. Call `finish` when the writes are done; on PostgreSQL it
-/// does nothing.
+/// See the module documentation. Call `finish` when the writes are done; dropped without it
+/// (an error or a panic on the way), it still sets the writer back, on the runtime it was
+/// dropped in. On PostgreSQL it does nothing.
 pub struct BulkWrites {
     db: Db,
     running: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+    /// Whether the writer's settings are back as they were.
+    restored: bool,
 }
 
 impl BulkWrites {
@@ -34,6 +37,7 @@ impl BulkWrites {
             return Ok(BulkWrites {
                 db: db.clone(),
                 running: None,
+                restored: true,
             });
         };
         let path = pools.write.connect_options().get_filename().to_path_buf();
@@ -71,6 +75,7 @@ impl BulkWrites {
         Ok(BulkWrites {
             db: db.clone(),
             running: Some((stop, thread)),
+            restored: false,
         })
     }
 
@@ -78,13 +83,9 @@ impl BulkWrites {
     pub async fn finish(mut self) -> Result<()> {
         self.stop();
         if let Db::Sqlite(pools) = &self.db {
-            sqlx::query("PRAGMA wal_autocheckpoint = 1000")
-                .execute(&pools.write)
-                .await?;
-            sqlx::query("PRAGMA foreign_keys = ON")
-                .execute(&pools.write)
-                .await?;
+            restore(&pools.write).await?;
         }
+        self.restored = true;
         Ok(())
     }
 
@@ -96,10 +97,39 @@ impl BulkWrites {
     }
 }
 
+/// The writer's usual settings: automatic checkpoints and foreign keys checked.
+async fn restore(write: &sqlx::SqlitePool) -> Result<()> {
+    sqlx::query("PRAGMA wal_autocheckpoint = 1000")
+        .execute(write)
+        .await?;
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(write)
+        .await?;
+    Ok(())
+}
+
 impl Drop for BulkWrites {
     fn drop(&mut self) {
-        // Without `finish` (a panic on the way) the writer's connection keeps its settings
-        // until it is closed, which checkpoints everything; the command ends there.
         self.stop();
+        if self.restored {
+            return;
+        }
+        let Db::Sqlite(pools) = &self.db else {
+            return;
+        };
+        // Drop cannot wait: a task sets them back as soon as the one writer connection is free.
+        let write = pools.write.clone();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(e) = restore(&write).await {
+                        tracing::error!("setting the writer back after bulk writes: {e}");
+                    }
+                });
+            }
+            Err(_) => tracing::error!(
+                "bulk writes dropped outside a runtime: the writer keeps foreign keys off until it is closed"
+            ),
+        }
     }
 }

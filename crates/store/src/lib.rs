@@ -8,6 +8,8 @@
 //! separate one-connection pool and start with `BEGIN IMMEDIATE`, so a write transaction takes
 //! the write lock up front and never fails with "database is locked" on upgrade.
 
+#![deny(unsafe_code)]
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -25,7 +27,8 @@ pub mod community;
 pub mod geography;
 pub mod reference;
 pub mod returns;
-mod sqlite_insert;
+#[allow(unsafe_code)]
+mod sqlite_raw;
 pub mod strategy;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -44,8 +47,23 @@ pub enum StoreError {
     BadUrl(String),
     #[error("reference data: {0}")]
     Reference(#[from] cws_reference::ReferenceError),
+    /// A change the store refuses: a value outside what it holds, or a link to a row of
+    /// another strategy or area. The message is for the person who asked for the change.
     #[error("{0}")]
-    Invalid(String),
+    Refused(String),
+    /// A change that would duplicate what is held (a second collection for a census date,
+    /// a second user with an email). The message is for the person who asked.
+    #[error("{0}")]
+    Conflict(String),
+    /// Stored data that cannot be read back as valid.
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    /// SQLite, called directly for bulk writes, failed.
+    #[error("SQLite: {0}")]
+    Sqlite(String),
+    /// The store was called in a way its contract does not allow (a bug in the caller).
+    #[error("the store was misused: {0}")]
+    Misuse(&'static str),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -26,7 +26,7 @@ pub async fn create_collection(db: &Db, c: &Collection) -> Result<i64> {
     let mut tx = db.begin_write().await?;
     let exists: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT id FROM collection WHERE census_date = $1").bind(c.census_date()).fetch_optional(&mut *conn).await?);
     if exists.is_some() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Conflict(format!(
             "there is already a collection for the census date {}",
             c.census_date()
         )));
@@ -157,7 +157,7 @@ struct WorkerRow {
 }
 
 fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(format!("a stored worker record is not valid: {e}"))
+    StoreError::Corrupt(format!("a worker record: {e}"))
 }
 
 impl WorkerRow {
@@ -303,7 +303,7 @@ pub async fn commit_return(db: &Db, r: &NewReturn<'_>) -> Result<i64> {
     versions
         .first()
         .copied()
-        .ok_or_else(|| StoreError::Invalid("no version was stored".into()))
+        .ok_or_else(|| StoreError::Corrupt("no version was stored".into()))
 }
 
 /// The queries accepted with a return version.
@@ -416,8 +416,8 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
     }
     let collection_id = new[0].collection_id;
     if new.iter().any(|r| r.collection_id != collection_id) {
-        return Err(StoreError::Invalid(
-            "returns stored together must be for one collection".into(),
+        return Err(StoreError::Misuse(
+            "returns stored together must be for one collection",
         ));
     }
     let mut tx = db.begin_write().await?;
@@ -425,11 +425,7 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
     let versions = match &mut tx {
         crate::Tx::Sqlite(t) => {
             let mut handle = t.lock_handle().await?;
-            // SAFETY: the handle is open and locked for this scope; `from_handle` borrows it
-            // and does not close it when the connection is dropped, before the lock is released.
-            let conn =
-                unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
-                    .map_err(crate::workforce::sqlite_error)?;
+            let conn = crate::sqlite_raw::borrow(&mut handle)?;
             commit_returns_sqlite(&conn, collection_id, new, &now)?
         }
         crate::Tx::Postgres(_) => commit_returns_in(&mut tx, new, &now).await?,
@@ -545,8 +541,8 @@ async fn commit_returns_in(
     for chunk in new.chunks(500) {
         let collection_id = chunk[0].collection_id;
         if chunk.iter().any(|r| r.collection_id != collection_id) {
-            return Err(StoreError::Invalid(
-                "returns stored together must be for one collection".into(),
+            return Err(StoreError::Misuse(
+                "returns stored together must be for one collection",
             ));
         }
         let ids: Vec<i64> = chunk.iter().map(|r| r.organisation_id).collect();
@@ -616,7 +612,7 @@ async fn commit_returns_in(
         let stored: std::collections::HashMap<i64, i64> = stored.into_iter().collect();
         for id in &ids {
             return_ids.push(*stored.get(id).ok_or_else(|| {
-                StoreError::Invalid("a stored return could not be read back".into())
+                StoreError::Corrupt("a stored return could not be read back".into())
             })?);
         }
         versions.extend(chunk_versions);
@@ -776,10 +772,7 @@ pub async fn for_each_current_post(
         Db::Sqlite(pools) => {
             let mut conn = pools.read.acquire().await?;
             let mut handle = conn.lock_handle().await?;
-            // SAFETY: the handle is open and locked for this scope; `from_handle` borrows it
-            // and does not close it when dropped, which happens before the lock is released.
-            let raw = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
-                .map_err(crate::workforce::sqlite_error)?;
+            let raw = crate::sqlite_raw::borrow(&mut handle)?;
             let mut stmt = raw
                 .prepare(&SQL.replace("$1", "?1"))
                 .map_err(crate::workforce::sqlite_error)?;

@@ -23,18 +23,15 @@ pub async fn create_strategy(
     period_start: NaiveDate,
     period_end: NaiveDate,
 ) -> Result<i64> {
-    if period_end <= period_start {
-        return Err(StoreError::Invalid(format!(
-            "the strategy must end after it starts ({period_start} to {period_end})"
-        )));
-    }
+    cws_plan::framework::period(period_start, period_end)
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
     let mut tx = db.begin_write().await?;
     let exists: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
         "SELECT id FROM strategy WHERE area_id = $1 AND period_start = $2")
         .bind(area_id).bind(period_start).fetch_optional(&mut *c).await?);
     if exists.is_some() {
         tx.rollback().await?;
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Conflict(format!(
             "the area already has a strategy starting on {period_start}"
         )));
     }
@@ -204,7 +201,7 @@ async fn objective_in(
             "SELECT id FROM strategy_objective WHERE id = $1 AND strategy_id = $2")
             .bind(o).bind(strategy_id).fetch_optional(&mut *c).await?);
         if found.is_none() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(format!(
                 "objective {o} is not in this strategy"
             )));
         }
@@ -313,10 +310,8 @@ pub struct RiskUpdateRow {
 }
 
 fn check_scale(likelihood: i64, impact: i64) -> Result<()> {
-    if !(1..=5).contains(&likelihood) || !(1..=5).contains(&impact) {
-        return Err(StoreError::Invalid(
-            "likelihood and impact must each be from 1 to 5".into(),
-        ));
+    for (what, value) in [("likelihood", likelihood), ("impact", impact)] {
+        cws_plan::risks::on_scale(what, value).map_err(|e| StoreError::Refused(e.to_string()))?;
     }
     Ok(())
 }
@@ -502,6 +497,20 @@ pub struct FundingStreamRow {
     pub comments: String,
 }
 
+impl From<cws_plan::resources::FundingStream> for FundingStreamRow {
+    fn from(s: cws_plan::resources::FundingStream) -> Self {
+        FundingStreamRow {
+            id: 0,
+            title: s.title,
+            provider: s.provider,
+            purpose: s.purpose,
+            target_groups: s.target_groups,
+            link: s.link,
+            comments: s.comments,
+        }
+    }
+}
+
 pub async fn add_funding_stream(db: &Db, strategy_id: i64, f: &FundingStreamRow) -> Result<i64> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
@@ -548,12 +557,7 @@ pub struct PlanLineRow {
 }
 
 pub async fn add_plan_line(db: &Db, strategy_id: i64, l: &PlanLineRow) -> Result<i64> {
-    if !(1..=3).contains(&l.year) {
-        return Err(StoreError::Invalid(format!(
-            "the financial plan covers years 1 to 3, not {}",
-            l.year
-        )));
-    }
+    cws_plan::resources::plan_year(l.year).map_err(|e| StoreError::Refused(e.to_string()))?;
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_plan_line (strategy_id, year, item, amount, source, pooled)

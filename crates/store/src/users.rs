@@ -19,7 +19,7 @@ pub struct UserRow {
 impl UserRow {
     /// The user's role and scope, re-checked on the way out of the database.
     pub fn access(&self) -> Result<Access> {
-        let role = UserRole::parse(&self.role).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let role = UserRole::parse(&self.role).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let code = self.scope_code.clone().unwrap_or_default();
         let scope = match self.scope_kind.as_str() {
             "organisation" => Scope::Organisation {
@@ -30,7 +30,7 @@ impl UserRow {
             "region" => Scope::Region { region: code },
             _ => Scope::National,
         };
-        Access::new(role, scope).map_err(|e| StoreError::Invalid(e.to_string()))
+        Access::new(role, scope).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 }
 
@@ -115,7 +115,7 @@ pub async fn set_disabled(db: &Db, id: i64, disabled: bool) -> Result<bool> {
 /// the email is taken. Returns the new id.
 pub async fn invite_user(db: &Db, email: &str, name: &str, access: &Access) -> Result<i64> {
     if user_by_email(db, email).await?.is_some() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Conflict(format!(
             "there is already a user with the email {}",
             email.trim().to_ascii_lowercase()
         )));

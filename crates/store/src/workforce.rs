@@ -217,10 +217,7 @@ async fn insert_workers_sqlite<W: std::borrow::Borrow<WorkerRecord>>(
         return Ok(0);
     }
     let mut handle = tx.lock_handle().await?;
-    // SAFETY: the handle is open and locked for this scope; `from_handle` borrows it and does
-    // not close it when the connection is dropped, which happens before the lock is released.
-    let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
-        .map_err(sqlite_error)?;
+    let conn = crate::sqlite_raw::borrow(&mut handle)?;
     insert_workers_on(&conn, workers)
 }
 
@@ -229,7 +226,7 @@ pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
     conn: &rusqlite::Connection,
     workers: &[(i64, W)],
 ) -> Result<u64> {
-    use crate::sqlite_insert::{Statement, Value};
+    use crate::sqlite_raw::{Statement, Value};
     let placeholders = vec!["?"; WORKER_COLUMNS.len()].join(", ");
     let sql = format!(
         "INSERT INTO worker ({}) VALUES ({placeholders})",
@@ -288,7 +285,7 @@ pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
 }
 
 pub(crate) fn sqlite_error(e: rusqlite::Error) -> crate::StoreError {
-    crate::StoreError::Invalid(format!("SQLite: {e}"))
+    crate::StoreError::Sqlite(e.to_string())
 }
 
 /// Dates written as SQLite text (YYYY-MM-DD, as sqlx writes them) into reused buffers.

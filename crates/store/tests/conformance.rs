@@ -819,6 +819,38 @@ async fn a_long_run_of_writes_is_checkpointed_beside_the_writer_and_set_back_aft
 }
 
 #[tokio::test]
+async fn bulk_writes_dropped_without_finishing_still_set_the_writer_back() {
+    use cws_store::bulk_writes::BulkWrites;
+    for (db, _keep) in backends().await {
+        let Db::Sqlite(p) = &db else {
+            continue;
+        };
+        let checkpoints = BulkWrites::start(&db).await.unwrap();
+        drop(checkpoints);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&p.write)
+                .await
+                .unwrap();
+            let autocheckpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+                .fetch_one(&p.write)
+                .await
+                .unwrap();
+            if (fk, autocheckpoint) == (1, 1000) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "foreign keys {fk}, autocheckpoint {autocheckpoint}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        db.close().await;
+    }
+}
+
+#[tokio::test]
 async fn users_keep_role_and_scope() {
     for (db, _keep) in backends().await {
         let access = Access::new(UserRole::AreaLead, Scope::Area { area: "318".into() }).unwrap();

@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use cws_analyse::figures::{Dimension, Options};
+use cws_analyse::figures::{Dimension, FiguresError, Options};
 use cws_analyse::load::LoadError;
 use cws_analyse::measure::Measure;
 use cws_collect::import::Explanations;
@@ -29,24 +29,18 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<WebError> for ApiError {
-    fn from(e: WebError) -> Self {
-        match e {
-            WebError::NotFound(m) => ApiError(StatusCode::NOT_FOUND, m),
-            other => {
-                tracing::error!(error = %other, "api request failed");
-                ApiError(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "there is a problem with the service; try again later".into(),
-                )
-            }
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        let e: WebError = e.into();
+        let status = e.status();
+        if status.is_client_error() {
+            return ApiError(status, e.public_message());
         }
-    }
-}
-
-impl From<cws_store::StoreError> for ApiError {
-    fn from(e: cws_store::StoreError) -> Self {
-        WebError::from(e).into()
+        tracing::error!(error = %e, "api request failed");
+        ApiError(
+            status,
+            "there is a problem with the service; try again later".into(),
+        )
     }
 }
 
@@ -197,14 +191,10 @@ async fn figures_for(
                 "there is no collection yet".into(),
             ))
         }
-        Err(e) => return Err(WebError::Internal(e.to_string()).into()),
+        Err(e) => return Err(WebError::from(e).into()),
     };
-    let snap = snapshot
-        .read()
-        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
-    let census = snap
-        .census
-        .ok_or_else(|| WebError::Internal("the snapshot has no census date".into()))?;
+    let snap = snapshot.read()?;
+    let census = snap.census.ok_or(WebError::from(FiguresError::NoCensus))?;
     let table = cut(
         &snap,
         &place,
@@ -309,7 +299,7 @@ pub async fn upload_return(
     }
     let token = new_upload_token();
     let dir = upload_dir(&token)?;
-    std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
+    std::fs::create_dir_all(&dir)?;
     let mut saved = 0;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() != Some("files") {
@@ -319,7 +309,7 @@ pub async fn upload_return(
         let bytes = field.bytes().await.map_err(|_| {
             bad_request("a file could not be received: it may be larger than 64 MB")
         })?;
-        std::fs::write(dir.join(&name), &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
+        std::fs::write(dir.join(&name), &bytes)?;
         saved += 1;
     }
     if saved == 0 {
@@ -328,8 +318,7 @@ pub async fn upload_return(
             "send the return as one or more multipart parts named 'files'",
         ));
     }
-    std::fs::write(dir.join(ORG_FILE), &organisation)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    std::fs::write(dir.join(ORG_FILE), &organisation)?;
     let report = run_import(&state, &code, &token, dry_run, explanations).await?;
     if report.accepted && !dry_run {
         crate::figures::refresh(&state).await;

@@ -207,15 +207,13 @@ fn template_response(file: &str, org: Option<(&str, &str)>) -> Result<Response, 
         .unwrap_or_else(|| "cws-workforce-return".into());
     match file {
         "template.xlsx" | "workers.xlsx" => {
-            let roles = cws_reference::roles().map_err(|e| WebError::Internal(e.to_string()))?;
-            let bytes =
-                xlsx::template(&roles, org).map_err(|e| WebError::Internal(e.to_string()))?;
+            let roles = cws_reference::roles()?;
+            let bytes = xlsx::template(&roles, org)?;
             Ok(download(bytes, XLSX, &format!("{stem}.xlsx")))
         }
         "template.csv" | "workers.csv" => {
             let mut bytes = Vec::new();
-            template::write_workers(&mut bytes, "", &[])
-                .map_err(|e| WebError::Internal(e.to_string()))?;
+            template::write_workers(&mut bytes, "", &[])?;
             Ok(download(
                 bytes,
                 "text/csv; charset=utf-8",
@@ -317,7 +315,7 @@ pub async fn upload(
 ) -> Result<Response, WebError> {
     let token = new_upload_token();
     let dir = upload_dir(&token)?;
-    std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
+    std::fs::create_dir_all(&dir)?;
     let mut saved = 0;
     let mut organisation = String::new();
     while let Ok(Some(field)) = form.next_field().await {
@@ -341,8 +339,7 @@ pub async fn upload(
                 if bytes.is_empty() && name == "upload" {
                     continue;
                 }
-                std::fs::write(dir.join(&name), &bytes)
-                    .map_err(|e| WebError::Internal(e.to_string()))?;
+                std::fs::write(dir.join(&name), &bytes)?;
                 saved += 1;
             }
             _ => {}
@@ -356,8 +353,7 @@ pub async fn upload(
                 .into_response(),
         );
     }
-    std::fs::write(dir.join(ORG_FILE), &organisation)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    std::fs::write(dir.join(ORG_FILE), &organisation)?;
     let report = run_import(&state, &code, &token, true, Explanations::default()).await?;
     Ok(report_page(&state, &code, &token, report, false)
         .await?
@@ -385,9 +381,7 @@ pub(crate) async fn run_import(
         })
         .collect();
     files.sort();
-    let target = Target::load(&state.db, code, None)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let target = Target::load(&state.db, code, None).await?;
     let opts = ImportOptions {
         area: code.to_string(),
         organisation,
@@ -406,20 +400,18 @@ pub(crate) async fn run_import(
         &opts,
         &|_| {},
     )
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+    .await?;
     save_report(&dir, &report.messages)?;
     Ok(report)
 }
 
 fn save_report(dir: &FsPath, messages: &[Message]) -> Result<(), WebError> {
     let mut csv = Vec::new();
-    report::write_csv(&mut csv, messages).map_err(|e| WebError::Internal(e.to_string()))?;
-    std::fs::write(dir.join("messages.csv.report"), csv)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let x = xlsx::report(messages).map_err(|e| WebError::Internal(e.to_string()))?;
-    std::fs::write(dir.join("messages.xlsx.report"), x)
-        .map_err(|e| WebError::Internal(e.to_string()))
+    report::write_csv(&mut csv, messages)?;
+    std::fs::write(dir.join("messages.csv.report"), csv)?;
+    let x = xlsx::report(messages)?;
+    std::fs::write(dir.join("messages.xlsx.report"), x)?;
+    Ok(())
 }
 
 /// A message as shown in a table.
@@ -727,7 +719,7 @@ fn form_fields(
     errors: &[Message],
     adding: bool,
 ) -> Result<Vec<FormField>, WebError> {
-    let roles = cws_reference::roles().map_err(|e| WebError::Internal(e.to_string()))?;
+    let roles = cws_reference::roles()?;
     Ok(template::WORKER_COLUMNS
         .iter()
         .filter(|c| c.name != "organisation_ref" && (adding || c.name != "worker_ref"))
@@ -789,7 +781,7 @@ async fn workers_page(
                 area.name
             ))
         })?;
-    let roles = cws_reference::roles().map_err(|e| WebError::Internal(e.to_string()))?;
+    let roles = cws_reference::roles()?;
     let mut posts = Vec::new();
     if let Some(cur) = returns::current_return(&state.db, c.id, org.id).await? {
         for w in returns::return_workers(&state.db, cur.id).await? {
@@ -937,9 +929,7 @@ pub async fn workers_submit(
             None => None,
         };
     let explanation = field("_explanation").unwrap_or_default();
-    let target = Target::load(&state.db, &code, None)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let target = Target::load(&state.db, &code, None).await?;
     let opts = ImportOptions {
         area: code.clone(),
         organisation: Some(reference.clone()),
@@ -959,8 +949,7 @@ pub async fn workers_submit(
     };
     let report =
         import::submit_form_post(&state.db, &state.pseudo, &target, &reference, post, &opts)
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+            .await?;
     if report.accepted {
         crate::figures::refresh(&state).await;
         let note = report

@@ -14,15 +14,15 @@ use axum::Extension;
 use cws_analyse::cube::Cube;
 use cws_analyse::disclosure::{self, Policy, Shown};
 use cws_analyse::export::{Table, TableRow};
-use cws_analyse::figures::{compute, Dimension, Options, Scope};
+use cws_analyse::figures::{compute, Dimension, FiguresError, Options, Scope};
 use cws_analyse::load::LoadError;
 use cws_analyse::measure::Measure;
 use cws_domain::user::Scope as UserScope;
 use cws_store::geography;
 
 use crate::access::Viewer;
-use crate::chart::{bar_chart, bar_legend, trim_number};
 use crate::{AppState, WebError};
+use cws_documents::chart::{bar_chart, bar_legend, trim_number};
 
 /// What a dashboard is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,7 +190,7 @@ impl Panel {
             .iter()
             .map(|&c| self.table.columns[c].label.clone())
             .collect();
-        crate::chart::standalone(&self.svg(), &self.title, &self.table.title, &legend)
+        cws_documents::chart::standalone(&self.svg(), &self.title, &self.table.title, &legend)
     }
 
     pub(crate) fn svg(&self) -> String {
@@ -283,12 +283,9 @@ pub(crate) async fn panels(
                 "There is no collection yet, so there are no figures from returns.".into(),
             ))
         }
-        Err(e) => return Err(WebError::Internal(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
-    let mut generation = snapshot
-        .read()
-        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?
-        .generation;
+    let mut generation = snapshot.read()?.generation;
     // the overview's trend reads every census held: its page changes with any of them
     let mut earlier = Vec::new();
     if topic == Topic::Overview {
@@ -298,12 +295,8 @@ pub(crate) async fn panels(
                 let snap = state
                     .figures
                     .snapshot(&state.db, Some(c.census_date))
-                    .await
-                    .map_err(|e| WebError::Internal(e.to_string()))?;
-                let g = snap
-                    .read()
-                    .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?
-                    .generation;
+                    .await?;
+                let g = snap.read()?.generation;
                 generation = generation.wrapping_mul(1_000_003).wrapping_add(g);
                 earlier.push(snap);
             }
@@ -313,12 +306,7 @@ pub(crate) async fn panels(
     if let Some(p) = state.panels.get(&key, generation) {
         return Ok(p);
     }
-    let _permit = state
-        .panels
-        .computing
-        .acquire()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let _permit = state.panels.computing.acquire().await?;
     // someone else may have computed it while this request waited
     if let Some(p) = state.panels.get(&key, generation) {
         return Ok(p);
@@ -333,9 +321,7 @@ pub(crate) async fn panels(
     // the community comparison needs the store: read it first
     let community = if topic == Topic::Diversity {
         let (geo, areas): (String, Vec<String>) = {
-            let snap = snapshot
-                .read()
-                .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
+            let snap = snapshot.read()?;
             match place {
                 Place::Area { code, .. } => (code.clone(), vec![code.clone()]),
                 Place::Region { code, .. } => (
@@ -401,8 +387,7 @@ pub(crate) async fn panels(
         }
         Ok::<_, WebError>(computed)
     })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))??;
+    .await??;
     let computed = Arc::new(computed);
     if let Ok(mut held) = state.panels.held.lock() {
         held.insert(key, (generation, Arc::clone(&computed)));
@@ -421,12 +406,8 @@ fn compute_panels(
     neighbours: Vec<Place>,
 ) -> Result<(Vec<Panel>, String), WebError> {
     use Measure as M;
-    let snap = snapshot
-        .read()
-        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
-    let census = snap
-        .census
-        .ok_or_else(|| WebError::Internal("the snapshot has no census date".into()))?;
+    let snap = snapshot.read()?;
+    let census = snap.census.ok_or(FiguresError::NoCensus)?;
     let opts = Options::for_census(census);
     let at = format!("at {}", census.format("%-d %B %Y"));
     let name = place.name().to_string();
@@ -720,9 +701,7 @@ fn trend_panel(
     let mut rows = Vec::new();
     let mut footnote = String::new();
     for s in snapshots {
-        let snap = s
-            .read()
-            .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
+        let snap = s.read()?;
         let Some(census) = snap.census else { continue };
         let t = cut(
             &snap,
@@ -1061,15 +1040,10 @@ async fn download(
     let (bytes, content_type) = match ext {
         "svg" => (p.standalone_svg().into_bytes(), "image/svg+xml"),
         "png" => (
-            crate::chart::png(&p.standalone_svg(), 2.0).map_err(WebError::Internal)?,
+            cws_documents::chart::png(&p.standalone_svg(), 2.0)?,
             "image/png",
         ),
-        "csv" => (
-            p.table
-                .csv()
-                .map_err(|e| WebError::Internal(e.to_string()))?,
-            "text/csv; charset=utf-8",
-        ),
+        "csv" => (p.table.csv()?, "text/csv; charset=utf-8"),
         "xlsx" => {
             let mut t = p.table.clone();
             if t.chart.is_none() && !p.chart_rows.is_empty() {
@@ -1082,7 +1056,7 @@ async fn download(
                 }
             }
             (
-                t.xlsx().map_err(|e| WebError::Internal(e.to_string()))?,
+                cws_documents::xlsx::table(&t)?,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         }

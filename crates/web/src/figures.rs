@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use cws_analyse::cube::Cube;
 use cws_analyse::disclosure::{protect, Policy};
 use cws_analyse::export::{Column, Table, TableRow};
-use cws_analyse::figures::{compute, Dimension, Options, Scope};
+use cws_analyse::figures::{compute, Dimension, FiguresError, Options, Scope};
 use cws_analyse::load::LoadError;
 use cws_analyse::measure::{published_measures, Measure};
 use cws_store::geography;
@@ -29,21 +29,16 @@ pub async fn area_figures(
         Err(LoadError::NoCollections) => {
             return Err(WebError::NotFound("There is no collection yet.".into()))
         }
-        Err(e) => return Err(WebError::Internal(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     let mut measures = vec![Measure::People];
     measures.extend(published_measures());
     let table = {
-        let snap = snapshot
-            .read()
-            .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
-        let census = snap
-            .census
-            .ok_or_else(|| WebError::Internal("the snapshot has no census date".into()))?;
+        let snap = snapshot.read()?;
+        let census = snap.census.ok_or(FiguresError::NoCensus)?;
         let opts = Options::for_census(census);
         let dims = [Dimension::RoleGroup];
-        let groups = compute(&snap, &Scope::Area(area.code.clone()), &dims, &opts)
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let groups = compute(&snap, &Scope::Area(area.code.clone()), &dims, &opts)?;
         let cube = Cube::from_groups(&dims, &groups);
         let shown = protect(&cube, &measures, &opts.params, &Policy::default());
         Table {

@@ -5,22 +5,25 @@
 
 pub mod access;
 pub mod api;
-mod chart;
 mod collection;
 pub mod dashboards;
+mod error;
 mod figures;
+pub mod forms;
 mod pages;
 pub mod strategy;
 
 use std::net::SocketAddr;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use cws_collect::pseudonymise::Pseudonymiser;
 use cws_store::Db;
+
+pub use error::WebError;
 
 /// Shared state of the application.
 #[derive(Clone)]
@@ -122,20 +125,103 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/areas/{code}/strategy",
-            get(strategy::list).post(strategy::create),
+            get(strategy::list::list).post(strategy::list::create),
         )
-        .route("/areas/{code}/strategy/{id}", get(strategy::overview))
+        .route(
+            "/areas/{code}/strategy/{id}",
+            get(strategy::overview::overview),
+        )
         .route(
             "/areas/{code}/strategy/{id}/sections/{section}",
-            get(strategy::section).post(strategy::save_section),
+            get(strategy::sections::section).post(strategy::sections::save_section),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/analysis",
+            post(strategy::analysis::add),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/analysis/proposals/accept",
+            post(strategy::analysis::accept),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/analysis/proposals/reject",
+            post(strategy::analysis::reject),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/analysis/{entry}/remove",
+            post(strategy::analysis::remove),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/objectives",
+            get(strategy::objectives::page).post(strategy::objectives::add),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/objectives/{objective}",
+            post(strategy::objectives::update),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/actions",
+            get(strategy::actions::page).post(strategy::actions::add),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/actions/{action}/progress",
+            post(strategy::actions::progress),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/risks",
+            get(strategy::risks::page).post(strategy::risks::add),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/risks/{risk}",
+            post(strategy::risks::rescore),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources",
+            get(strategy::resources::page),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources/budgets",
+            post(strategy::resources::add_budget),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources/budgets/{budget}/remove",
+            post(strategy::resources::remove_budget),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources/streams",
+            post(strategy::resources::add_stream),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources/streams/{stream}",
+            post(strategy::resources::update_stream),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources/streams/{stream}/remove",
+            post(strategy::resources::remove_stream),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources/lines",
+            post(strategy::resources::add_line),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/resources/lines/{line}/remove",
+            post(strategy::resources::remove_line),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/checklist",
+            get(strategy::checklist::page).post(strategy::checklist::save),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/print",
+            get(strategy::export::print),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/progress",
+            get(strategy::progress::page),
         )
         .route(
             "/areas/{code}/strategy/{id}/export/{file}",
-            get(strategy::export),
-        )
-        .route(
-            "/areas/{code}/strategy/{id}/{page}",
-            get(strategy::page).post(strategy::change),
+            get(strategy::export::export),
         )
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/areas", get(api::areas))
@@ -203,34 +289,4 @@ async fn stylesheet() -> Response {
         include_str!("../assets/cws.css"),
     )
         .into_response()
-}
-
-/// An error shown to the user as a page. Internal details go to the log, not the page.
-#[derive(Debug, thiserror::Error)]
-pub enum WebError {
-    #[error("not found: {0}")]
-    NotFound(String),
-    #[error("store: {0}")]
-    Store(#[from] cws_store::StoreError),
-    #[error("template: {0}")]
-    Template(#[from] askama::Error),
-    #[error("{0}")]
-    Internal(String),
-}
-
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let (status, heading, message) = match &self {
-            WebError::NotFound(what) => (StatusCode::NOT_FOUND, "Page not found", what.clone()),
-            _ => {
-                tracing::error!(error = %self, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Sorry, there is a problem with the service",
-                    "Try again later.".to_string(),
-                )
-            }
-        };
-        (status, Html(pages::error_page(heading, &message))).into_response()
-    }
 }

@@ -10,8 +10,8 @@ use cws_domain::role::RoleGroup;
 use cws_store::geography::{self, AreaRow, IndicatorValue};
 use cws_store::workforce;
 
-use crate::chart::{legend, line_chart, trim_number, Series};
 use crate::{AppState, WebError};
+use cws_documents::chart::{legend, line_chart, trim_number, Series};
 
 const ENGLAND: &str = "E92000001";
 /// The census date whose areas are listed and whose returns are summarised.

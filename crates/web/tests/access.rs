@@ -212,6 +212,15 @@ fn fill(path: &str, place: Place) -> String {
         .replace("{id}", "1")
         .replace("{section}", "vision")
         .replace("{page}", "objectives")
+        // a row of the strategy: its objectives, actions, risks, budgets, streams, plan lines
+        // and analysis entries
+        .replace("{objective}", "1")
+        .replace("{action}", "1")
+        .replace("{risk}", "1")
+        .replace("{budget}", "1")
+        .replace("{stream}", "1")
+        .replace("{line}", "1")
+        .replace("{entry}", "1")
 }
 
 #[tokio::test]

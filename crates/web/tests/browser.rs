@@ -694,7 +694,7 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
         .unwrap();
     click(
         &c,
-        Locator::Css("form[action$='/actions'] input[value=add] ~ button[type=submit]"),
+        Locator::Css("form[action$='/actions'] button[type=submit]"),
     )
     .await;
     let page = text(&c).await;

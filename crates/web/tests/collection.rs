@@ -460,3 +460,36 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         db.close().await;
     }
 }
+
+#[tokio::test]
+async fn an_unknown_organisation_is_not_found_and_a_missing_collection_is_explained() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        let state = app_state(&db).await;
+        let post = "worker_ref=ME&role_code=SW&contract_type=permanent&fte=1";
+        // no collection yet: the lead is told to create one, not shown a failure
+        let (status, _, page) = send(
+            &state,
+            form_post("/areas/318/organisations/NOBODY-1/workers", post),
+        )
+        .await;
+        let page = String::from_utf8_lossy(&page).into_owned();
+        assert_eq!(status, StatusCode::CONFLICT, "{page}");
+        assert!(page.contains("There is no collection yet"), "{page}");
+        returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
+            .await
+            .unwrap();
+        let (status, _, page) = send(
+            &state,
+            form_post("/areas/318/organisations/NOBODY-1/workers", post),
+        )
+        .await;
+        let page = String::from_utf8_lossy(&page).into_owned();
+        assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
+        assert!(
+            page.contains("&#39;NOBODY-1&#39; is not an organisation registered in Richmond")
+                || page.contains("'NOBODY-1' is not an organisation registered in Richmond"),
+            "{page}"
+        );
+        db.close().await;
+    }
+}

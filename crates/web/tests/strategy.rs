@@ -219,20 +219,14 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
         let text = "Too few non-graduates hold Level 3 (reworded by the lead).";
         post_ok(
             &lead,
-            &format!("{base}/analysis"),
-            &[
-                ("do", "accept"),
-                ("key", "level3"),
-                ("kind", "weakness"),
-                ("body", text),
-            ],
+            &format!("{base}/analysis/proposals/accept"),
+            &[("key", "level3"), ("kind", "weakness"), ("body", text)],
         )
         .await;
         post_ok(
             &lead,
-            &format!("{base}/analysis"),
+            &format!("{base}/analysis/proposals/reject"),
             &[
-                ("do", "reject"),
                 ("key", "level3_training"),
                 ("kind", "opportunity"),
                 ("body", "x"),
@@ -243,7 +237,6 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             &lead,
             &format!("{base}/analysis"),
             &[
-                ("do", "add"),
                 ("kind", "political"),
                 ("body", "Funded childcare hours expand."),
             ],
@@ -252,7 +245,7 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
         assert!(post_refused(
             &lead,
             &format!("{base}/analysis"),
-            &[("do", "add"), ("kind", "nonsense"), ("body", "x")]
+            &[("kind", "nonsense"), ("body", "x")]
         )
         .await
         .contains("Choose where the entry belongs"));
@@ -270,7 +263,6 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             &lead,
             &objectives,
             &[
-                ("do", "add"),
                 ("statement", "Fewer vacancies"),
                 ("measure", "vacancy_rate_fte"),
                 ("baseline", "8"),
@@ -284,7 +276,6 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             &lead,
             &objectives,
             &[
-                ("do", "add"),
                 ("statement", "More apprentices"),
                 ("measure", "other"),
                 ("measure_other", "apprentices started"),
@@ -296,7 +287,7 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
         assert!(post_refused(
             &lead,
             &objectives,
-            &[("do", "add"), ("statement", "x"), ("baseline", "lots")]
+            &[("statement", "x"), ("baseline", "lots")]
         )
         .await
         .contains("The baseline must be a number"));
@@ -324,7 +315,6 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             &lead,
             &actions,
             &[
-                ("do", "add"),
                 ("title", "Grow-your-own scheme"),
                 ("workstream", "Recruitment"),
                 ("objective", &objective),
@@ -338,7 +328,6 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             &lead,
             &actions,
             &[
-                ("do", "add"),
                 ("title", "Supervision training"),
                 ("workstream", "other"),
                 ("workstream_other", "Supervision"),
@@ -353,7 +342,6 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             &lead,
             &actions,
             &[
-                ("do", "add"),
                 ("title", "x"),
                 ("lead", "y"),
                 ("start", &d(10)),
@@ -376,13 +364,8 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             .to_string();
         post_ok(
             &lead,
-            &actions,
-            &[
-                ("do", "progress"),
-                ("id", &id),
-                ("status", "done"),
-                ("note", "First cohort started"),
-            ],
+            &format!("{actions}/{id}/progress"),
+            &[("status", "done"), ("note", "First cohort started")],
         )
         .await;
         let overdue = get(&lead, &format!("{actions}?view=overdue")).await;
@@ -394,7 +377,6 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
             &lead,
             &risks,
             &[
-                ("do", "add"),
                 ("description", "Agency rates rise"),
                 ("likelihood", "4"),
                 ("impact", "5"),
@@ -406,12 +388,7 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
         assert!(post_refused(
             &lead,
             &risks,
-            &[
-                ("do", "add"),
-                ("description", "x"),
-                ("likelihood", "7"),
-                ("impact", "1")
-            ]
+            &[("description", "x"), ("likelihood", "7"), ("impact", "1")]
         )
         .await
         .contains("Choose the likelihood from 1 to 5"));
@@ -425,9 +402,8 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
         let resources = format!("{base}/resources");
         post_ok(
             &lead,
-            &resources,
+            &format!("{resources}/budgets"),
             &[
-                ("do", "add_budget"),
                 ("holder", "Schools"),
                 ("spend", "200,000"),
                 ("pool_offer", "£8,000"),
@@ -436,33 +412,22 @@ async fn a_lead_builds_a_strategy_and_the_board_reads_it() {
         .await;
         assert!(post_refused(
             &lead,
-            &resources,
-            &[
-                ("do", "add_budget"),
-                ("holder", "NHS"),
-                ("spend", "10"),
-                ("pool_offer", "20")
-            ]
+            &format!("{resources}/budgets"),
+            &[("holder", "NHS"), ("spend", "10"), ("pool_offer", "20")]
         )
         .await
         .contains("cannot be more than the spend"));
         assert!(post_refused(
             &lead,
-            &resources,
-            &[
-                ("do", "add_line"),
-                ("year", "4"),
-                ("item", "x"),
-                ("amount", "1")
-            ]
+            &format!("{resources}/lines"),
+            &[("year", "4"), ("item", "x"), ("amount", "1")]
         )
         .await
         .contains("year 1, 2 or 3"));
         post_ok(
             &lead,
-            &resources,
+            &format!("{resources}/lines"),
             &[
-                ("do", "add_line"),
                 ("year", "1"),
                 ("item", "Shared induction"),
                 ("amount", "60000"),

@@ -26,9 +26,7 @@ pub const MIN_PASSWORD: usize = 12;
 
 /// Hashes a password with Argon2id (a fresh salt each time), off the async threads.
 pub async fn hash_password(password: String) -> Result<String, WebError> {
-    tokio::task::spawn_blocking(move || hash_password_now(&password))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
+    tokio::task::spawn_blocking(move || hash_password_now(&password)).await?
 }
 
 /// Hashes a password with Argon2id, on this thread (for the command line).

@@ -525,11 +525,9 @@ pub async fn audit_csv(
 ) -> Result<Response, WebError> {
     let rows = audit::list(&state.db, &q.filter(10_000)).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| WebError::Internal(e.to_string());
     w.write_record([
         "id", "at", "user", "action", "target", "outcome", "detail", "ip",
-    ])
-    .map_err(err)?;
+    ])?;
     for r in rows {
         w.write_record([
             r.id.to_string(),
@@ -540,12 +538,9 @@ pub async fn audit_csv(
             r.outcome,
             r.detail.unwrap_or_default(),
             r.ip.unwrap_or_default(),
-        ])
-        .map_err(err)?;
+        ])?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

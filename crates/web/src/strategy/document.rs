@@ -9,71 +9,15 @@ use cws_plan::resources::{self, Offer};
 use cws_plan::risks::{heat_map, Risk};
 use cws_plan::swot::Quadrant;
 
+pub(crate) use cws_documents::block::{money, num, text_blocks, Block};
+use cws_documents::chart::trim_number;
+
 use super::{Loaded, Tracking};
 use crate::dashboards::Panel;
-
-/// A piece of the document.
-pub(crate) enum Block {
-    Heading(u8, String),
-    Para(String),
-    /// Set apart (a prompt, a note on the figures).
-    Note(String),
-    Bullets(Vec<String>),
-    Table {
-        caption: String,
-        header: Vec<String>,
-        rows: Vec<Vec<String>>,
-    },
-    Chart {
-        title: String,
-        /// The chart for a page (inline SVG) and as a file (with its title and legend).
-        svg: String,
-        standalone: String,
-    },
-}
-
-pub(crate) fn money(x: f64) -> String {
-    let whole = x.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}£{out}", if whole < 0 { "-" } else { "" })
-}
-
-pub(crate) fn num(x: Option<f64>) -> String {
-    x.map(crate::chart::trim_number)
-        .unwrap_or_else(|| "–".into())
-}
 
 fn date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%-d %b %Y").to_string())
         .unwrap_or_else(|| "–".into())
-}
-
-/// Paragraphs of a section's text (blank lines separate them; lines starting "- " are bullets).
-pub(crate) fn text_blocks(body: &str, out: &mut Vec<Block>) {
-    for chunk in body.replace("\r\n", "\n").split("\n\n") {
-        let chunk = chunk.trim();
-        if chunk.is_empty() {
-            continue;
-        }
-        let lines: Vec<&str> = chunk.lines().collect();
-        if lines.iter().all(|l| l.trim_start().starts_with("- ")) {
-            out.push(Block::Bullets(
-                lines
-                    .iter()
-                    .map(|l| l.trim_start()[2..].trim().to_string())
-                    .collect(),
-            ));
-        } else {
-            out.push(Block::Para(lines.join(" ")));
-        }
-    }
 }
 
 fn chart(p: &Panel, out: &mut Vec<Block>) {
@@ -94,7 +38,7 @@ fn chart(p: &Panel, out: &mut Vec<Block>) {
             .map(|r| {
                 std::iter::once(r.labels.join(" · "))
                     .chain(r.values.iter().map(|v| match v {
-                        cws_analyse::disclosure::Shown::Value(x) => crate::chart::trim_number(*x),
+                        cws_analyse::disclosure::Shown::Value(x) => trim_number(*x),
                         cws_analyse::disclosure::Shown::Symbol(s) => s.to_string(),
                     }))
                     .collect()
@@ -170,7 +114,7 @@ pub(crate) fn actions_table(l: &Loaded, today: NaiveDate) -> Block {
             .actions
             .iter()
             .map(|a| {
-                let plan = super::plan_action(a);
+                let plan = super::actions::plan_action(a);
                 vec![
                     a.workstream.clone(),
                     a.title.clone(),
@@ -261,7 +205,7 @@ pub(crate) fn risk_blocks(l: &Loaded, out: &mut Vec<Block>) {
 }
 
 pub(crate) fn resource_blocks(l: &Loaded, out: &mut Vec<Block>) {
-    let budgets = super::plan_budgets(l);
+    let budgets = super::resources::plan_budgets(l);
     let (spend, offer, pct) = resources::pool_totals(&budgets);
     out.push(Block::Table {
         caption: "Workforce-development budgets and offers to the pool".into(),
@@ -301,7 +245,7 @@ pub(crate) fn resource_blocks(l: &Loaded, out: &mut Vec<Block>) {
             ]))
             .collect(),
     });
-    let lines = super::plan_lines(l);
+    let lines = super::resources::plan_lines(l);
     let totals = resources::year_totals(&lines);
     out.push(Block::Table {
         caption: "Staged three-year financial plan".into(),

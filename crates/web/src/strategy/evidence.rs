@@ -118,9 +118,7 @@ pub(crate) async fn swot_evidence(
         Some(c) => cws_store::returns::coverage_counts(&state.db, c.id).await?,
         None => Vec::new(),
     };
-    let snap = snapshot
-        .read()
-        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
+    let snap = snapshot.read()?;
     let Some(census) = snap.census else {
         return Ok(None);
     };
@@ -225,14 +223,8 @@ pub(crate) async fn figures_at(
     measures: &[Measure],
     protect: bool,
 ) -> Result<Vec<Option<f64>>, WebError> {
-    let snapshot = state
-        .figures
-        .snapshot(&state.db, Some(census))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let snap = snapshot
-        .read()
-        .map_err(|_| WebError::Internal("the figures are being rebuilt".into()))?;
+    let snapshot = state.figures.snapshot(&state.db, Some(census)).await?;
+    let snap = snapshot.read()?;
     let opts = Options::for_census(census);
     let t = cut(&snap, place, &[], measures, &opts, protect, String::new())?;
     Ok(t.rows

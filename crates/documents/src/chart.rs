@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::DocumentError;
+
 pub struct Series {
     pub label: String,
     /// (year, value) points; missing years are gaps.
@@ -297,7 +299,7 @@ pub fn standalone(chart_svg: &str, title: &str, subtitle: &str, legend: &[String
 
 /// Renders a chart's SVG as a PNG (white background, `scale` times its size), with the
 /// system's fonts (loaded once).
-pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, DocumentError> {
     use resvg::{tiny_skia, usvg};
     use std::sync::{Arc, OnceLock};
     static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
@@ -311,21 +313,22 @@ pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
         fontdb: Arc::clone(fonts),
         ..Default::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let picture = |problem: &str| DocumentError::Picture(problem.to_string());
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| picture(&e.to_string()))?;
     let size = tree
         .size()
         .to_int_size()
         .scale_by(scale)
-        .ok_or("the chart has no size")?;
-    let mut pixmap =
-        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("the chart is too large")?;
+        .ok_or_else(|| picture("the chart has no size"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| picture("the chart is too large"))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| e.to_string())
+    pixmap.encode_png().map_err(|e| picture(&e.to_string()))
 }
 
 /// A legend for bar series, in the bars' colours.

@@ -6,8 +6,7 @@ use docx_rs::{
     TableCell, TableOfContents, TableOfContentsItem, TableRow, WidthType,
 };
 
-use super::document::Block;
-use crate::WebError;
+use crate::{Block, DocumentError};
 
 /// EMUs per pixel at 96 dpi.
 const EMU_PER_PX: u32 = 9525;
@@ -42,7 +41,7 @@ fn cell(s: &str, header: bool) -> TableCell {
 }
 
 /// Builds the document: `title` on the first page, contents, then the blocks.
-pub(crate) fn build(title: &str, blocks: &[Block]) -> Result<Vec<u8>, WebError> {
+pub fn build(title: &str, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> {
     let mut doc = Docx::new()
         .add_style(heading_style("Title", "Title", 48))
         .add_style(heading_style("Heading1", "Heading 1", 32))
@@ -133,10 +132,14 @@ pub(crate) fn build(title: &str, blocks: &[Block]) -> Result<Vec<u8>, WebError> 
             Block::Chart {
                 title, standalone, ..
             } => {
-                let png = crate::chart::png(standalone, 2.0)
-                    .map_err(|e| WebError::Internal(format!("chart {title}: {e}")))?;
-                let (w, h) = png_size(&png)
-                    .ok_or_else(|| WebError::Internal(format!("chart {title}: not a PNG")))?;
+                let png = crate::chart::png(standalone, 2.0).map_err(|e| DocumentError::Chart {
+                    title: title.clone(),
+                    problem: e.to_string(),
+                })?;
+                let (w, h) = png_size(&png).ok_or_else(|| DocumentError::Chart {
+                    title: title.clone(),
+                    problem: "the picture is not a PNG".into(),
+                })?;
                 // drawn at half its pixel size (rendered at 2×), no wider than the page
                 let mut wid = w / 2 * EMU_PER_PX;
                 let mut hei = h / 2 * EMU_PER_PX;
@@ -153,7 +156,7 @@ pub(crate) fn build(title: &str, blocks: &[Block]) -> Result<Vec<u8>, WebError> 
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut out)
-        .map_err(|e| WebError::Internal(format!("writing the Word document: {e}")))?;
+        .map_err(|e| DocumentError::Word(e.to_string()))?;
     Ok(out.into_inner())
 }
 

@@ -1,4 +1,9 @@
-//! One SQLite statement stepped many times with its values bound in place.
+//! The one place the store reaches past sqlx to SQLite itself (every other module denies
+//! `unsafe_code`): a locked sqlx connection borrowed as a rusqlite connection, and one
+//! statement stepped many times with its values bound in place.
+//!
+//! rusqlite must link the same SQLite library as sqlx (its `libsqlite3-sys`; see the note
+//! beside the dependency in Cargo.toml), or the handle would belong to another library.
 //!
 //! rusqlite binds text with `SQLITE_TRANSIENT`: SQLite copies every string into memory of its
 //! own before the row is stored. A national import binds 30 million strings, and the copies
@@ -11,8 +16,36 @@ use std::marker::PhantomData;
 use std::ptr;
 
 use rusqlite::ffi;
+use sqlx::sqlite::LockedSqliteHandle;
 
 use crate::{Result, StoreError};
+
+/// A sqlx connection's SQLite handle seen as a rusqlite connection, for as long as the lock
+/// on the handle is held. Dropping it leaves the connection open (sqlx owns it).
+pub(crate) struct Borrowed<'h> {
+    connection: rusqlite::Connection,
+    _handle: PhantomData<&'h mut ()>,
+}
+
+impl std::ops::Deref for Borrowed<'_> {
+    type Target = rusqlite::Connection;
+
+    fn deref(&self) -> &rusqlite::Connection {
+        &self.connection
+    }
+}
+
+/// Borrows the connection behind a locked sqlx handle.
+pub(crate) fn borrow<'h>(handle: &'h mut LockedSqliteHandle<'_>) -> Result<Borrowed<'h>> {
+    // SAFETY: the handle is open and locked for 'h, which `Borrowed` cannot outlive;
+    // `from_handle` does not close the connection when it is dropped.
+    let connection = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }
+        .map_err(crate::workforce::sqlite_error)?;
+    Ok(Borrowed {
+        connection,
+        _handle: PhantomData,
+    })
+}
 
 /// One value of a row.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +71,8 @@ pub(crate) struct Statement<'c> {
 
 impl<'c> Statement<'c> {
     pub(crate) fn prepare(connection: &'c rusqlite::Connection, sql: &str) -> Result<Self> {
-        let sql = CString::new(sql).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let sql = CString::new(sql)
+            .map_err(|_| StoreError::Misuse("an SQL text holds a NUL character"))?;
         // SAFETY: the connection is open for 'c; the handle is only used through this
         // statement, which 'c ties to the connection.
         let db = unsafe { connection.handle() };
@@ -93,9 +127,7 @@ impl<'c> Statement<'c> {
         unsafe { ffi::sqlite3_clear_bindings(self.stmt) };
         match rc {
             ffi::SQLITE_DONE => Ok(()),
-            ffi::SQLITE_ROW => Err(StoreError::Invalid(
-                "an insert statement returned rows".into(),
-            )),
+            ffi::SQLITE_ROW => Err(StoreError::Misuse("an insert statement returned rows")),
             _ => Err(failure(
                 self.db,
                 if reset != ffi::SQLITE_OK { reset } else { rc },

@@ -1,0 +1,90 @@
+//! Workbooks of figure tables, opened as the zip files they are.
+
+use cws_analyse::disclosure::Shown;
+use cws_analyse::diversity::{self, Community};
+use cws_analyse::export::{Column, Table, TableRow};
+use cws_analyse::{Measure, Sums};
+
+fn chart_xml(bytes: Vec<u8>) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut chart = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/charts/chart1.xml").unwrap(),
+        &mut chart,
+    )
+    .unwrap();
+    chart
+}
+
+fn table() -> Table {
+    Table {
+        title: "Test".into(),
+        label_columns: vec!["sector".into()],
+        columns: Column::of(&[Measure::People, Measure::Female]),
+        rows: vec![
+            TableRow {
+                labels: vec!["Total".into()],
+                values: vec![Shown::Value(20.0), Shown::Value(50.0)],
+            },
+            TableRow {
+                labels: vec!["LA".into()],
+                values: vec![Shown::Value(16.0), Shown::Value(50.0)],
+            },
+            TableRow {
+                labels: vec!["PVI".into()],
+                values: vec![Shown::Symbol("c"), Shown::Symbol("c")],
+            },
+        ],
+        footnote: "c: suppressed".into(),
+        chart: None,
+    }
+}
+
+#[test]
+fn xlsx_has_the_table_a_native_chart_and_the_measures() {
+    let bytes = cws_documents::xlsx::table(&table()).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert!(
+        zip.by_name("xl/worksheets/sheet2.xml").is_ok(),
+        "the Measures sheet"
+    );
+    let chart = chart_xml(bytes);
+    // the series runs over the two non-total rows, not the Total
+    assert!(chart.contains("Figures!$B$5:$B$6"), "{chart}");
+    assert!(chart.contains("Figures!$A$5:$A$6"), "{chart}");
+}
+
+fn community() -> Community {
+    // 800 White British (13), 100 Indian (3), 50 Caribbean (7), 50 Arab (18)
+    Community::from_categories(
+        "usual residents",
+        "test",
+        &[(13, 800), (3, 100), (7, 50), (18, 50), (-8, 999)],
+    )
+}
+
+fn sums(white: f64, asian: f64, black: f64, unknown: f64) -> Sums {
+    Sums {
+        people: white + asian + black + unknown,
+        ethnicity_known: white + asian + black,
+        ethnicity_white: white,
+        ethnicity_asian: asian,
+        ethnicity_black: black,
+        ..Sums::default()
+    }
+}
+
+#[test]
+fn the_diversity_workbook_charts_both_shares_by_group() {
+    let t = diversity::table(
+        "t".into(),
+        &sums(60.0, 30.0, 10.0, 20.0),
+        &community(),
+        None,
+    );
+    let chart = chart_xml(cws_documents::xlsx::table(&t).unwrap());
+    // workforce share (column C) and community share (column D), over the five groups
+    assert!(chart.contains("Figures!$C$7:$C$11"), "{chart}");
+    assert!(chart.contains("Figures!$D$7:$D$11"), "{chart}");
+    assert!(!chart.contains("$B$"), "people are not charted: {chart}");
+}

@@ -1,0 +1,185 @@
+//! The SWOT and STEEP analysis of the current position: proposals from the figures accepted
+//! (as proposed or reworded) or rejected, entries of the lead's own, and removing an entry.
+//! Its page is the current-position section.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::{Extension, Form};
+use cws_plan::framework::Section;
+use cws_plan::swot::Quadrant;
+use cws_store::strategy::{self as store, Removable};
+
+use super::sections::render_section;
+use super::{no_such, open, refused, saved, Opened, STEEP};
+use crate::access::Viewer;
+use crate::forms::Problems;
+use crate::{AppState, WebError};
+
+/// Where the analysis is shown, and where a change returns to.
+const PAGE: &str = "sections/current_position";
+
+/// A proposal from the figures, as shown (its words perhaps changed).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ProposalForm {
+    key: String,
+    kind: String,
+    body: String,
+}
+
+/// A decided proposal: which one, its quadrant and its words.
+struct Proposal {
+    key: String,
+    quadrant: Quadrant,
+    body: String,
+}
+
+impl TryFrom<&ProposalForm> for Proposal {
+    type Error = Problems;
+
+    fn try_from(f: &ProposalForm) -> Result<Proposal, Problems> {
+        let mut p = Problems::default();
+        let quadrant = Quadrant::parse(f.kind.trim());
+        if quadrant.is_none() {
+            p.push("Choose strength, weakness, opportunity or threat.");
+        }
+        let body = p.required(&f.body, "the entry's text");
+        let key = p.required(&f.key, "the proposal");
+        match quadrant {
+            Some(quadrant) => p.finish(Proposal {
+                key,
+                quadrant,
+                body,
+            }),
+            None => Err(p),
+        }
+    }
+}
+
+/// An entry of the lead's own.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct EntryForm {
+    kind: String,
+    body: String,
+}
+
+/// An entry: a SWOT quadrant's or a STEEP factor's key, and its text.
+struct Entry {
+    kind: String,
+    body: String,
+}
+
+impl TryFrom<&EntryForm> for Entry {
+    type Error = Problems;
+
+    fn try_from(f: &EntryForm) -> Result<Entry, Problems> {
+        let mut p = Problems::default();
+        let kind = f.kind.trim();
+        if Quadrant::parse(kind).is_none() && !STEEP.iter().any(|(k, _)| *k == kind) {
+            p.push("Choose where the entry belongs: a SWOT quadrant or a STEEP factor.");
+            return Err(p);
+        }
+        let body = p.required(&f.body, "the entry's text");
+        p.finish(Entry {
+            kind: kind.to_string(),
+            body,
+        })
+    }
+}
+
+async fn decide(
+    state: AppState,
+    viewer: Option<Viewer>,
+    (code, id): (String, i64),
+    form: ProposalForm,
+    accept: bool,
+) -> Result<Response, WebError> {
+    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    match Proposal::try_from(&form) {
+        Ok(d) => {
+            store::decide_proposal(
+                &state.db,
+                id,
+                &d.key,
+                d.quadrant.key(),
+                &d.body,
+                accept,
+                &h.by,
+            )
+            .await?;
+            Ok(saved(&h, id, PAGE, "analysis"))
+        }
+        Err(p) => {
+            let page = render_section(
+                &state,
+                &h,
+                &l,
+                Section::CurrentPosition,
+                None,
+                p.into(),
+                None,
+            )
+            .await?;
+            Ok(refused(page))
+        }
+    }
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path(path): Path<(String, i64)>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, WebError> {
+    decide(state, viewer, path, form, true).await
+}
+
+pub async fn reject(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path(path): Path<(String, i64)>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, WebError> {
+    decide(state, viewer, path, form, false).await
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id)): Path<(String, i64)>,
+    Form(form): Form<EntryForm>,
+) -> Result<Response, WebError> {
+    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    match Entry::try_from(&form) {
+        Ok(e) => {
+            store::add_analysis(&state.db, id, &e.kind, &e.body, &h.by).await?;
+            Ok(saved(&h, id, PAGE, "analysis"))
+        }
+        Err(p) => {
+            let page = render_section(
+                &state,
+                &h,
+                &l,
+                Section::CurrentPosition,
+                None,
+                p.into(),
+                None,
+            )
+            .await?;
+            Ok(refused(page))
+        }
+    }
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id, entry)): Path<(String, i64, i64)>,
+) -> Result<Response, WebError> {
+    let Opened { here: h, .. } = open(&state, viewer.as_ref(), &code, id).await?;
+    if !store::remove(&state.db, id, Removable::Analysis, entry).await? {
+        return Err(no_such("entry"));
+    }
+    Ok(saved(&h, id, PAGE, "analysis"))
+}

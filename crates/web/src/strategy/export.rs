@@ -1,0 +1,120 @@
+//! The strategy as a document: the print view (HTML, with print styles) and the Word
+//! downloads of the strategy and of the board report, from the same blocks.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Extension;
+use cws_plan::framework::Section;
+
+use super::document::{self, Block};
+use super::objectives::tracking;
+use super::progress::{progress_blocks, report_dates};
+use super::{evidence, open, today, Frame, Here, Loaded, Opened, PageQuery};
+use crate::access::Viewer;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "strategy/document.html")]
+pub(crate) struct DocumentPage {
+    pub attribution: &'static str,
+    pub synthetic_banner: bool,
+    pub f: Frame,
+    pub heading: String,
+    pub blocks: Vec<Block>,
+    /// The board report's dates (the print view has none).
+    pub dates: Option<(String, String)>,
+    pub docx: String,
+}
+
+async fn strategy_document(state: &AppState, h: &Here, l: &Loaded) -> Result<Vec<Block>, WebError> {
+    let mut live = Vec::new();
+    for s in [Section::CurrentPosition, Section::WorkforceData] {
+        live.push((s, evidence::live(state, &h.place, h.protect, s).await?));
+    }
+    let t = tracking(state, h, l).await?;
+    Ok(document::strategy_blocks(
+        l,
+        &h.area.name,
+        &live,
+        &t,
+        today(),
+    ))
+}
+
+async fn render_print(state: &AppState, h: &Here, l: &Loaded) -> Result<String, WebError> {
+    let f = Frame::new(h, &l.strategy, "print", None);
+    let docx = format!("{}/export/strategy.docx", f.base());
+    Ok(DocumentPage {
+        attribution: cws_reference::ATTRIBUTION,
+        synthetic_banner: h.synthetic,
+        heading: l.strategy.title.clone(),
+        blocks: strategy_document(state, h, l).await?,
+        dates: None,
+        docx,
+        f,
+    }
+    .render()?)
+}
+
+pub async fn print(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id)): Path<(String, i64)>,
+) -> Result<Html<String>, WebError> {
+    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    Ok(Html(render_print(&state, &h, &l).await?))
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id, file)): Path<(String, i64, String)>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let (title, blocks, name) = match file.as_str() {
+        "strategy.docx" => (
+            l.strategy.title.clone(),
+            strategy_document(&state, &h, &l).await?,
+            format!(
+                "workforce-strategy-{}-{}.docx",
+                h.area.code,
+                l.strategy.period_start.format("%Y")
+            ),
+        ),
+        "progress.docx" => {
+            let (from, to) = report_dates(&l, &q).map_err(WebError::Unprocessable)?;
+            (
+                format!("Board progress report: {}", l.strategy.title),
+                progress_blocks(&state, &h, &l, from, to).await?,
+                format!("workforce-strategy-progress-{}-{to}.docx", h.area.code),
+            )
+        }
+        _ => {
+            return Err(WebError::NotFound(format!(
+                "There is no download called '{file}'."
+            )))
+        }
+    };
+    // building the document (and its chart pictures) is CPU work
+    let bytes =
+        tokio::task::spawn_blocking(move || cws_documents::docx::build(&title, &blocks)).await??;
+    tracing::info!(strategy = id, file = %file, bytes = bytes.len(), "strategy exported");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,446 @@
+//! Resources and pooling: each budget holder's spend and offer to the pool (very low offers
+//! flagged), the funding streams the area draws on, and the staged three-year plan.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use axum::{Extension, Form};
+use cws_plan::resources::{self, plan_amount, plan_year, Budget, Offer, PlanLine};
+use cws_store::strategy::{self as store, BudgetRow, FundingStreamRow, PlanLineRow, Removable};
+
+use super::{
+    document, no_such, open, problems_of, refused, saved, saved_message, Formats, Frame, Here,
+    Loaded, Opened, PageQuery,
+};
+use crate::access::Viewer;
+use crate::forms::{ticked, Problems};
+use crate::{AppState, WebError};
+
+pub(crate) fn plan_budgets(l: &Loaded) -> Vec<Budget> {
+    l.budgets
+        .iter()
+        .map(|b| Budget {
+            holder: b.holder.clone(),
+            spend: b.spend,
+            pool_offer: b.pool_offer,
+        })
+        .collect()
+}
+
+pub(crate) fn plan_lines(l: &Loaded) -> Vec<PlanLine> {
+    l.lines
+        .iter()
+        .map(|p| PlanLine {
+            year: p.year.clamp(0, 255) as u8,
+            item: p.item.clone(),
+            amount: p.amount,
+            source: p.source.clone(),
+            pooled: p.pooled != 0,
+        })
+        .collect()
+}
+
+struct BudgetView {
+    row: BudgetRow,
+    pct: String,
+    flag: &'static str,
+}
+
+/// All budget holders together: spend, offer and the share offered.
+#[derive(Default)]
+struct PoolTotals {
+    spend: String,
+    offer: String,
+    share: String,
+}
+
+/// A year of the plan: its number, total and pooled share.
+struct YearView {
+    year: u8,
+    total: String,
+    pooled: String,
+}
+
+#[derive(Template)]
+#[template(path = "strategy/resources.html")]
+struct ResourcesPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    f: Frame,
+    budgets: Vec<BudgetView>,
+    totals: PoolTotals,
+    streams: Vec<FundingStreamRow>,
+    editing_stream: Option<FundingStreamRow>,
+    /// The stream form's fields: name, label and value.
+    stream_fields: Vec<(&'static str, &'static str, String)>,
+    /// The id of the stream being changed (0 when adding one).
+    stream_id: i64,
+    lines: Vec<PlanLineRow>,
+    years: Vec<YearView>,
+    setbacks: Vec<u8>,
+}
+
+impl Formats for ResourcesPage {}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|x| format!("{x:.0}%")).unwrap_or_else(|| "–".into())
+}
+
+fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<String, WebError> {
+    let mut f = Frame::new(
+        h,
+        &l.strategy,
+        "resources",
+        saved_message(q.saved.as_deref()),
+    );
+    f.errors = errors;
+    let budgets = plan_budgets(l);
+    let views = l
+        .budgets
+        .iter()
+        .zip(&budgets)
+        .map(|(row, b)| BudgetView {
+            row: row.clone(),
+            pct: pct(b.offer_pct()),
+            flag: match b.offer() {
+                Some(Offer::VeryLow) => "Very low offer",
+                Some(Offer::Strong) => "Strong commitment",
+                _ => "",
+            },
+        })
+        .collect();
+    let (spend, offer, share) = resources::pool_totals(&budgets);
+    let totals = resources::year_totals(&plan_lines(l));
+    let editing_stream = q
+        .edit
+        .and_then(|id| l.streams.iter().find(|s| s.id == id).cloned());
+    let sf = editing_stream.clone().unwrap_or_else(|| FundingStreamRow {
+        id: 0,
+        title: String::new(),
+        provider: String::new(),
+        purpose: String::new(),
+        target_groups: String::new(),
+        link: String::new(),
+        comments: String::new(),
+    });
+    Ok(ResourcesPage {
+        attribution: cws_reference::ATTRIBUTION,
+        synthetic_banner: h.synthetic,
+        f,
+        budgets: views,
+        totals: PoolTotals {
+            spend: document::money(spend),
+            offer: document::money(offer),
+            share: pct(share),
+        },
+        streams: l.streams.clone(),
+        stream_id: sf.id,
+        stream_fields: vec![
+            ("title", "Stream", sf.title),
+            ("provider", "Provided by", sf.provider),
+            ("purpose", "Purpose", sf.purpose),
+            ("target_groups", "Target groups", sf.target_groups),
+            ("link", "Where to find out more", sf.link),
+            ("comments", "Comments", sf.comments),
+        ],
+        editing_stream,
+        lines: l.lines.clone(),
+        years: totals
+            .iter()
+            .map(|t| YearView {
+                year: t.year,
+                total: document::money(t.total),
+                pooled: pct(t.pooled_pct()),
+            })
+            .collect(),
+        setbacks: resources::staging_setbacks(&totals),
+    }
+    .render()?)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id)): Path<(String, i64)>,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, WebError> {
+    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    Ok(Html(render(&h, &l, &q, Vec::new())?))
+}
+
+/// Stores a change made from a form, or shows the page again with every problem.
+async fn change<T>(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    (code, id): (&str, i64),
+    value: Result<T, Problems>,
+    store_it: impl AsyncFnOnce(&AppState, i64, T) -> Result<(), WebError>,
+) -> Result<Response, WebError> {
+    let Opened { here: h, loaded: l } = open(state, viewer, code, id).await?;
+    let errors = match value {
+        Err(p) => p.into(),
+        Ok(v) => problems_of(store_it(state, id, v).await)?,
+    };
+    if errors.is_empty() {
+        return Ok(saved(&h, id, "resources", "resources"));
+    }
+    Ok(refused(render(&h, &l, &PageQuery::default(), errors)?))
+}
+
+/// A budget holder's figures as typed.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct BudgetForm {
+    holder: String,
+    spend: String,
+    pool_offer: String,
+}
+
+impl TryFrom<&BudgetForm> for Budget {
+    type Error = Problems;
+
+    fn try_from(f: &BudgetForm) -> Result<Budget, Problems> {
+        let mut p = Problems::default();
+        let b = Budget {
+            holder: p.required(&f.holder, "the budget holder"),
+            spend: p.number(&f.spend, "The spend").unwrap_or(0.0),
+            pool_offer: p
+                .number(&f.pool_offer, "The offer to the pool")
+                .unwrap_or(0.0),
+        };
+        if p.is_empty() {
+            if let Some(m) = b.check() {
+                p.push(m);
+            }
+        }
+        p.finish(b)
+    }
+}
+
+pub async fn add_budget(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id)): Path<(String, i64)>,
+    Form(form): Form<BudgetForm>,
+) -> Result<Response, WebError> {
+    let value = Budget::try_from(&form);
+    change(
+        &state,
+        viewer.as_ref(),
+        (&code, id),
+        value,
+        async |s, sid, b: Budget| {
+            let row = BudgetRow {
+                id: 0,
+                holder: b.holder,
+                spend: b.spend,
+                pool_offer: b.pool_offer,
+            };
+            store::add_budget(&s.db, sid, &row).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// A line of the three-year plan as typed.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct LineForm {
+    year: String,
+    item: String,
+    amount: String,
+    source: String,
+    pooled: String,
+}
+
+impl TryFrom<&LineForm> for PlanLine {
+    type Error = Problems;
+
+    fn try_from(f: &LineForm) -> Result<PlanLine, Problems> {
+        let mut p = Problems::default();
+        let year = match f.year.trim().parse::<i64>().map(plan_year) {
+            Ok(Ok(y)) => y,
+            Ok(Err(e)) => {
+                p.push(e.to_string());
+                0
+            }
+            Err(_) => {
+                p.push(resources::PlanLineError::Year(0).to_string());
+                0
+            }
+        };
+        let item = p.required(&f.item, "what the money is for");
+        let amount = p.number(&f.amount, "The amount").unwrap_or(0.0);
+        if let Err(e) = plan_amount(amount) {
+            p.push(e.to_string());
+        }
+        p.finish(PlanLine {
+            year,
+            item,
+            amount,
+            source: f.source.trim().to_string(),
+            pooled: ticked(&f.pooled),
+        })
+    }
+}
+
+pub async fn add_line(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id)): Path<(String, i64)>,
+    Form(form): Form<LineForm>,
+) -> Result<Response, WebError> {
+    let value = PlanLine::try_from(&form);
+    change(
+        &state,
+        viewer.as_ref(),
+        (&code, id),
+        value,
+        async |s, sid, l: PlanLine| {
+            let row = PlanLineRow {
+                id: 0,
+                year: i64::from(l.year),
+                item: l.item,
+                amount: l.amount,
+                source: l.source,
+                pooled: i64::from(l.pooled),
+            };
+            store::add_plan_line(&s.db, sid, &row).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// A funding stream as typed.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct StreamForm {
+    title: String,
+    provider: String,
+    purpose: String,
+    target_groups: String,
+    link: String,
+    comments: String,
+}
+
+impl TryFrom<&StreamForm> for FundingStreamRow {
+    type Error = Problems;
+
+    fn try_from(f: &StreamForm) -> Result<FundingStreamRow, Problems> {
+        let mut p = Problems::default();
+        let s = FundingStreamRow {
+            id: 0,
+            title: p.required(&f.title, "the funding stream's name"),
+            provider: f.provider.trim().into(),
+            purpose: f.purpose.trim().into(),
+            target_groups: f.target_groups.trim().into(),
+            link: f.link.trim().into(),
+            comments: f.comments.trim().into(),
+        };
+        p.finish(s)
+    }
+}
+
+pub async fn add_stream(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id)): Path<(String, i64)>,
+    Form(form): Form<StreamForm>,
+) -> Result<Response, WebError> {
+    let value = FundingStreamRow::try_from(&form);
+    change(
+        &state,
+        viewer.as_ref(),
+        (&code, id),
+        value,
+        async |s, sid, row| {
+            store::add_funding_stream(&s.db, sid, &row).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+pub async fn update_stream(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id, stream)): Path<(String, i64, i64)>,
+    Form(form): Form<StreamForm>,
+) -> Result<Response, WebError> {
+    let value = FundingStreamRow::try_from(&form);
+    change(
+        &state,
+        viewer.as_ref(),
+        (&code, id),
+        value,
+        async |s, sid, row| {
+            let row = FundingStreamRow { id: stream, ..row };
+            if !store::update_funding_stream(&s.db, sid, &row).await? {
+                return Err(no_such("funding stream"));
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+async fn remove(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    (code, id): (&str, i64),
+    part: Removable,
+    entry: i64,
+) -> Result<Response, WebError> {
+    let Opened { here: h, .. } = open(state, viewer, code, id).await?;
+    if !store::remove(&state.db, id, part, entry).await? {
+        return Err(no_such("entry"));
+    }
+    Ok(saved(&h, id, "resources", "removed"))
+}
+
+pub async fn remove_budget(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id, entry)): Path<(String, i64, i64)>,
+) -> Result<Response, WebError> {
+    remove(
+        &state,
+        viewer.as_ref(),
+        (&code, id),
+        Removable::Budget,
+        entry,
+    )
+    .await
+}
+
+pub async fn remove_stream(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id, entry)): Path<(String, i64, i64)>,
+) -> Result<Response, WebError> {
+    remove(
+        &state,
+        viewer.as_ref(),
+        (&code, id),
+        Removable::FundingStream,
+        entry,
+    )
+    .await
+}
+
+pub async fn remove_line(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, id, entry)): Path<(String, i64, i64)>,
+) -> Result<Response, WebError> {
+    remove(
+        &state,
+        viewer.as_ref(),
+        (&code, id),
+        Removable::PlanLine,
+        entry,
+    )
+    .await
+}
