@@ -8,6 +8,7 @@
 //! its published components otherwise; each aggregate says how many areas it covers.
 
 use chrono::NaiveDate;
+use cws_domain::geography::ENGLAND;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -349,7 +350,7 @@ impl<'a> Inputs<'a> {
             .collect();
         out.push(self.combined("region", &info.region_code, &info.region_name, &region));
         let all: Vec<&str> = snap.areas.iter().map(|a| a.code.as_str()).collect();
-        out.push(self.combined("England", "E92000001", "England", &all));
+        out.push(self.combined("England", ENGLAND, "England", &all));
         out
     }
 
@@ -377,7 +378,7 @@ impl<'a> Inputs<'a> {
             }
             Scope::Nation => {
                 let all: Vec<&str> = snap.areas.iter().map(|a| a.code.as_str()).collect();
-                vec![self.combined("England", "E92000001", "England", &all)]
+                vec![self.combined("England", ENGLAND, "England", &all)]
             }
         }
     }

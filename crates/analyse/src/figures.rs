@@ -72,7 +72,7 @@ impl Dimension {
 }
 
 /// Which areas the figures cover.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     Nation,
     Region(String),

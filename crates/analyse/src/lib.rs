@@ -13,6 +13,7 @@ pub mod figures;
 pub mod live;
 pub mod load;
 pub mod measure;
+pub mod panels;
 pub mod published;
 pub mod snapshot;
 

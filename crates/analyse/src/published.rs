@@ -5,6 +5,7 @@
 //! Only local-authority rows are read; the published regional and national rows are used by
 //! the tests to prove the computation agrees with DfE's.
 
+use cws_domain::geography::ENGLAND;
 use std::collections::BTreeMap;
 
 use cws_reference::{GeoLevel, IndicatorRow, PublishedValue, Symbol};
@@ -114,7 +115,7 @@ const LONDON: &str = "E12000007";
 /// The regions (including Inner and Outer London and London itself) and England an area's
 /// row counts in.
 fn parents(region_code: &str) -> Vec<(&'static str, String)> {
-    let mut out = vec![("National", "E92000001".to_string())];
+    let mut out = vec![("National", ENGLAND.to_string())];
     if region_code.starts_with("E13") {
         out.push(("Regional", region_code.to_string()));
         out.push(("Regional", LONDON.to_string()));

@@ -3,6 +3,7 @@
 //! CSV, JSON, XLSX with a chart, or the explore-education-statistics tidy format, with
 //! disclosure control on anything that leaves the owning area.
 
+use cws_domain::geography::ENGLAND;
 use std::io::Write;
 
 use anyhow::{bail, Context};
@@ -354,7 +355,7 @@ async fn diversity_table(
                 .collect(),
         ),
         Scope::Nation => (
-            "E92000001".into(),
+            ENGLAND.into(),
             snap.areas.iter().map(|a| a.code.clone()).collect(),
         ),
     };
@@ -462,7 +463,7 @@ fn tidy(
             census.year().to_string(),
             "Reporting year".to_string(),
             level.to_string(),
-            "E92000001".to_string(),
+            ENGLAND.to_string(),
             "England".to_string(),
             region.map_or_else(String::new, |a| a.region_code.clone()),
             region.map_or_else(String::new, |a| a.region_name.clone()),

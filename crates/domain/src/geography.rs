@@ -6,6 +6,9 @@
 use chrono::NaiveDate;
 use thiserror::Error;
 
+/// England's GSS code: the nation every area and region belongs to.
+pub const ENGLAND: &str = "E92000001";
+
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum GeographyError {
     #[error("'{0}' is not a DfE local authority number: expected three digits, e.g. 318")]

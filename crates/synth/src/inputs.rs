@@ -1,5 +1,6 @@
 //! What the generator needs to know about each area, taken from the embedded reference data.
 
+use cws_domain::geography::ENGLAND;
 use std::collections::HashMap;
 
 use cws_domain::worker::Ethnicity;
@@ -158,7 +159,7 @@ pub fn plan(scale: &Scale) -> Result<Vec<AreaInputs>, SynthError> {
                 .push((code, e.persons as f64));
         }
     }
-    let england_ethnicity = ethnicity.get("E92000001").cloned().unwrap_or_default();
+    let england_ethnicity = ethnicity.get(ENGLAND).cloned().unwrap_or_default();
 
     let mut out = Vec::new();
     for a in selected {

@@ -17,8 +17,10 @@ use serde_json::{json, Value};
 
 use crate::access::Viewer;
 use crate::collection::{new_upload_token, run_import, safe_name, upload_dir, ORG_FILE};
-use crate::dashboards::{cut, place_for, protected, Place};
+use crate::dashboards::protected;
+use crate::place::PlaceInPath;
 use crate::{AppState, WebError};
+use cws_analyse::panels::cut;
 
 /// An API error: a status and a JSON body saying what is wrong.
 pub struct ApiError(StatusCode, String);
@@ -175,14 +177,16 @@ fn parse_request(q: &FiguresQuery) -> Result<(Vec<Dimension>, Vec<Measure>), Api
     Ok((dims, measures))
 }
 
-async fn figures_for(
-    state: &AppState,
-    viewer: Option<&Viewer>,
-    place: Place,
-    q: &FiguresQuery,
+/// Figures of an area, a region or England.
+pub async fn figures(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    place: Result<PlaceInPath, WebError>,
+    Query(q): Query<FiguresQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let (dims, measures) = parse_request(q)?;
-    let protect = protected(viewer, &place);
+    let PlaceInPath(place) = place?;
+    let (dims, measures) = parse_request(&q)?;
+    let protect = protected(viewer.as_ref(), &place);
     let snapshot = match state.figures.snapshot(&state.db, None).await {
         Ok(s) => s,
         Err(LoadError::NoCollections) => {
@@ -208,34 +212,6 @@ async fn figures_for(
     doc["census_date"] = json!(census);
     doc["protected"] = json!(protect);
     Ok(Json(doc))
-}
-
-pub async fn area_figures(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path(code): Path<String>,
-    Query(q): Query<FiguresQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let place = place_for(&state, "areas", &code).await?;
-    figures_for(&state, viewer.as_ref(), place, &q).await
-}
-
-pub async fn region_figures(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path(code): Path<String>,
-    Query(q): Query<FiguresQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let place = place_for(&state, "regions", &code).await?;
-    figures_for(&state, viewer.as_ref(), place, &q).await
-}
-
-pub async fn england_figures(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Query(q): Query<FiguresQuery>,
-) -> Result<Json<Value>, ApiError> {
-    figures_for(&state, viewer.as_ref(), Place::England, &q).await
 }
 
 #[derive(Deserialize, Default)]

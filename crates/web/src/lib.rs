@@ -11,6 +11,7 @@ mod error;
 mod figures;
 pub mod forms;
 mod pages;
+mod place;
 pub mod strategy;
 
 use std::net::SocketAddr;
@@ -77,27 +78,21 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/areas/{code}", get(pages::area))
         .route("/areas/{code}/figures.json", get(figures::area_figures))
-        .route(
-            "/areas/{code}/dashboard/{topic}",
-            get(dashboards::area_dashboard),
-        )
+        .route("/areas/{code}/dashboard/{topic}", get(dashboards::dashboard))
         .route(
             "/areas/{code}/dashboard/{topic}/{file}",
-            get(dashboards::area_download),
+            get(dashboards::download),
         )
         .route(
             "/regions/{code}/dashboard/{topic}",
-            get(dashboards::region_dashboard),
+            get(dashboards::dashboard),
         )
         .route(
             "/regions/{code}/dashboard/{topic}/{file}",
-            get(dashboards::region_download),
+            get(dashboards::download),
         )
-        .route("/england/dashboard/{topic}", get(dashboards::england_dashboard))
-        .route(
-            "/england/dashboard/{topic}/{file}",
-            get(dashboards::england_download),
-        )
+        .route("/england/dashboard/{topic}", get(dashboards::dashboard))
+        .route("/england/dashboard/{topic}/{file}", get(dashboards::download))
         .route("/areas/{code}/returns", get(collection::returns_page))
         .route(
             "/areas/{code}/returns/upload",
@@ -227,9 +222,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas", get(api::areas))
         .route("/api/areas/{code}", get(api::area))
         .route("/api/areas/{code}/published", get(api::published))
-        .route("/api/areas/{code}/figures", get(api::area_figures))
-        .route("/api/regions/{code}/figures", get(api::region_figures))
-        .route("/api/england/figures", get(api::england_figures))
+        .route("/api/areas/{code}/figures", get(api::figures))
+        .route("/api/regions/{code}/figures", get(api::figures))
+        .route("/api/england/figures", get(api::figures))
         .route(
             "/api/areas/{code}/returns",
             get(api::returns_status).post(api::upload_return),

@@ -13,7 +13,7 @@ use cws_store::workforce;
 use crate::{AppState, WebError};
 use cws_documents::chart::{legend, line_chart, trim_number, Series};
 
-const ENGLAND: &str = "E92000001";
+use cws_domain::geography::ENGLAND;
 /// The census date whose areas are listed and whose returns are summarised.
 fn census() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 9, 30).unwrap_or_default()

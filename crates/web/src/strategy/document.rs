@@ -13,7 +13,7 @@ pub(crate) use cws_documents::block::{money, num, text_blocks, Block};
 use cws_documents::chart::trim_number;
 
 use super::{Loaded, Tracking};
-use crate::dashboards::Panel;
+use crate::dashboards::{Draw, Panel};
 
 fn date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%-d %b %Y").to_string())

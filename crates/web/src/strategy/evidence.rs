@@ -10,7 +10,9 @@ use cws_analyse::{Measure, Sums};
 use cws_plan::framework::Section;
 use cws_plan::swot::{Coverage, Evidence, GroupRates, Representation};
 
-use crate::dashboards::{cut, panels, Panel, Place, Topic};
+use cws_analyse::panels::{cut, Computed};
+
+use crate::dashboards::{panels, Panel, Place, Topic};
 use crate::{AppState, WebError};
 
 /// The dashboards' panels a live section shows: (topic, which panel).
@@ -35,7 +37,7 @@ pub(crate) fn is_live(section: Section) -> bool {
 
 /// Panels held from the dashboards' cache (computed once per change of the figures).
 /// A topic's cached panels and which of them is shown.
-type HeldPanel = (Arc<(Vec<Panel>, String)>, usize);
+type HeldPanel = (Arc<Computed>, usize);
 
 pub(crate) struct LivePanels {
     held: Vec<HeldPanel>,
@@ -43,11 +45,11 @@ pub(crate) struct LivePanels {
 
 impl LivePanels {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Panel> {
-        self.held.iter().filter_map(|(p, i)| p.0.get(*i))
+        self.held.iter().filter_map(|(p, i)| p.panels.get(*i))
     }
 
     pub(crate) fn census(&self) -> Option<&str> {
-        self.held.first().map(|(p, _)| p.1.as_str())
+        self.held.first().map(|(p, _)| p.census.as_str())
     }
 }
 

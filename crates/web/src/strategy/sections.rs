@@ -15,7 +15,7 @@ use super::{
     evidence, open, refused, saved, saved_message, Frame, Here, Loaded, Opened, PageQuery, STEEP,
 };
 use crate::access::Viewer;
-use crate::dashboards::PanelView;
+use crate::dashboards::{Draw, PanelView};
 use crate::forms::Problems;
 use crate::{AppState, WebError};
 

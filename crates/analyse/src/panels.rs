@@ -1,0 +1,624 @@
+//! Dashboard panels: for a place and a topic, each chart's table computed from a snapshot —
+//! overview, composition, recruitment and retention, age and retirement, diversity against
+//! the community, qualifications, returns coverage. Pure: what a panel needs from the store
+//! (the community, the neighbours, coverage counts) is passed in; drawing is `cws-documents`'s.
+
+use chrono::NaiveDate;
+use cws_store::community::CommunityCounts;
+use cws_store::returns::CoverageCount;
+
+use crate::cube::Cube;
+use crate::disclosure::{self, Policy, Shown};
+use crate::export::{Table, TableRow};
+use crate::figures::{compute, Dimension, FiguresError, Options, Scope};
+use crate::measure::Measure;
+use crate::snapshot::Snapshot;
+
+/// What a dashboard is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Topic {
+    Overview,
+    Composition,
+    Recruitment,
+    Age,
+    Diversity,
+    Qualifications,
+    Coverage,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 7] = [
+        Topic::Overview,
+        Topic::Composition,
+        Topic::Recruitment,
+        Topic::Age,
+        Topic::Diversity,
+        Topic::Qualifications,
+        Topic::Coverage,
+    ];
+    pub fn slug(self) -> &'static str {
+        match self {
+            Topic::Overview => "overview",
+            Topic::Composition => "composition",
+            Topic::Recruitment => "recruitment",
+            Topic::Age => "age",
+            Topic::Diversity => "diversity",
+            Topic::Qualifications => "qualifications",
+            Topic::Coverage => "coverage",
+        }
+    }
+    pub fn title(self) -> &'static str {
+        match self {
+            Topic::Overview => "Overview",
+            Topic::Composition => "Composition",
+            Topic::Recruitment => "Recruitment and retention",
+            Topic::Age => "Age and retirement",
+            Topic::Diversity => "Diversity",
+            Topic::Qualifications => "Qualifications and training",
+            Topic::Coverage => "Returns coverage",
+        }
+    }
+    pub fn intro(self) -> &'static str {
+        match self {
+            Topic::Overview => "The whole children's workforce held in cws: people, FTE and the key rates, beside the statistical neighbours, the region and England. Other areas' figures are protected.",
+            Topic::Composition => "Who the workforce is: by sector, service, setting, role group, contract and core or wider workforce.",
+            Topic::Recruitment => "Where it is hard to recruit and keep staff: vacancies, turnover, agency use, starters and leavers in the year to the census date.",
+            Topic::Age => "How much of the workforce is near retirement: age bands, the share aged 55 or over, and the share reaching 65 within ten years.",
+            Topic::Diversity => "Whether the workforce reflects the community it serves: ethnic groups against Census 2021 residents, sex and disability.",
+            Topic::Qualifications => "Progress to the 2020 vision: graduates, Level 3 or above among non-graduates, Common Core, induction and in-date vetting.",
+            Topic::Coverage => "How much of the workforce the figures cover: organisations registered and those with an accepted return for the census.",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.slug() == s)
+    }
+}
+
+/// Where a dashboard is for.
+#[derive(Debug, Clone)]
+pub enum Place {
+    Area {
+        code: String,
+        name: String,
+        region_code: String,
+        region_name: String,
+    },
+    Region {
+        code: String,
+        name: String,
+    },
+    England,
+}
+
+impl Place {
+    pub fn scope(&self) -> Scope {
+        match self {
+            Place::Area { code, .. } => Scope::Area(code.clone()),
+            Place::Region { code, .. } => Scope::Region(code.clone()),
+            Place::England => Scope::Nation,
+        }
+    }
+    pub fn name(&self) -> &str {
+        match self {
+            Place::Area { name, .. } | Place::Region { name, .. } => name,
+            Place::England => "England",
+        }
+    }
+}
+
+/// One chart and the table behind it.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub table: Table,
+    /// Rows and value columns the chart shows.
+    pub chart_rows: Vec<usize>,
+    pub chart_columns: Vec<usize>,
+}
+
+/// A table of `measures` by `dims` within the place, protected when asked.
+pub fn cut(
+    snap: &Snapshot,
+    place: &Place,
+    dims: &[Dimension],
+    measures: &[Measure],
+    opts: &Options,
+    protect: bool,
+    title: String,
+) -> Result<Table, FiguresError> {
+    let groups = compute(snap, &place.scope(), dims, opts)?;
+    let cube = Cube::from_groups(dims, &groups);
+    let shown = if protect {
+        disclosure::protect(&cube, measures, &opts.params, &Policy::default())
+    } else {
+        disclosure::unprotected(&cube, measures, &opts.params)
+    };
+    Ok(Table::from_cube(&cube, shown, measures, title))
+}
+
+/// Rows that are not totals.
+fn parts(t: &Table) -> Vec<usize> {
+    (0..t.rows.len())
+        .filter(|&i| !t.rows[i].labels.iter().any(|l| l == "Total"))
+        .collect()
+}
+
+fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<usize>) -> Panel {
+    Panel {
+        id: id.into(),
+        title: title.into(),
+        description: description.into(),
+        chart_rows: parts(&table),
+        chart_columns: columns,
+        table,
+    }
+}
+
+/// A topic's panels and the census date they are at, as written.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    pub panels: Vec<Panel>,
+    pub census: String,
+}
+
+/// What a topic needs beyond the snapshot: the community an area's diversity is compared
+/// with, and an area's statistical neighbours for its overview.
+#[derive(Debug, Default)]
+pub struct Around {
+    pub community: Option<CommunityCounts>,
+    pub neighbours: Vec<Place>,
+}
+
+/// A place's key-figures row as every other place's overview shows it (always protected),
+/// kept so a region's or England's row is computed once per snapshot generation.
+#[derive(Debug, Clone)]
+pub struct SharedRow {
+    pub row: TableRow,
+    pub footnote: String,
+}
+
+/// Where shared rows are kept between pages (the web application's cache).
+pub trait SharedRows {
+    fn get(&self, scope: &Scope, generation: u64) -> Option<SharedRow>;
+    fn put(&self, scope: Scope, generation: u64, row: SharedRow);
+}
+
+/// Keeps nothing: every row is computed.
+pub struct NoSharing;
+
+impl SharedRows for NoSharing {
+    fn get(&self, _: &Scope, _: u64) -> Option<SharedRow> {
+        None
+    }
+
+    fn put(&self, _: Scope, _: u64, _: SharedRow) {}
+}
+
+/// Computes the panels of a topic.
+pub fn topic_panels(
+    snap: &Snapshot,
+    place: &Place,
+    topic: Topic,
+    protect: bool,
+    around: Around,
+    shared: &dyn SharedRows,
+) -> Result<Computed, FiguresError> {
+    use Measure as M;
+    let Around {
+        community,
+        neighbours,
+    } = around;
+    let census = snap.census.ok_or(FiguresError::NoCensus)?;
+    let opts = Options::for_census(census);
+    let at = format!("at {}", census.format("%-d %B %Y"));
+    let name = place.name().to_string();
+    let by = |dim: Dimension, measures: &[Measure], what: &str| {
+        cut(
+            snap,
+            place,
+            &[dim],
+            measures,
+            &opts,
+            protect,
+            format!("{name}: {what} {at}"),
+        )
+    };
+    let mut out = Vec::new();
+    match topic {
+        Topic::Overview => {
+            let key = [
+                M::People,
+                M::InpostFte,
+                M::VacancyRateFte,
+                M::TurnoverRateFte,
+                M::AgencyRateFte,
+                M::Age55Plus,
+                M::EthnicMinority,
+                M::Level3PlusNonGraduates,
+            ];
+            // the place beside its region and England, each a one-row cut
+            let mut rows = Vec::new();
+            let mut places = vec![place.clone()];
+            places.extend(neighbours);
+            if let Place::Area {
+                region_code,
+                region_name,
+                ..
+            } = place
+            {
+                places.push(Place::Region {
+                    code: region_code.clone(),
+                    name: region_name.clone(),
+                });
+            }
+            if !matches!(place, Place::England) {
+                places.push(Place::England);
+            }
+            let mut footnote = String::new();
+            for (i, p) in places.iter().enumerate() {
+                // only the first is the viewer's own; the others are always protected, the
+                // same for every area, so computed once per snapshot generation
+                let held = (i > 0)
+                    .then(|| shared.get(&p.scope(), snap.generation))
+                    .flatten();
+                let (row, note) = match held {
+                    Some(held) => (held.row, held.footnote),
+                    None => {
+                        let t = cut(snap, p, &[], &key, &opts, protect || i > 0, String::new())?;
+                        let mut row = t.rows[0].clone();
+                        row.labels = vec![p.name().to_string()];
+                        if i > 0 {
+                            shared.put(
+                                p.scope(),
+                                snap.generation,
+                                SharedRow {
+                                    row: row.clone(),
+                                    footnote: t.footnote.clone(),
+                                },
+                            );
+                        }
+                        (row, t.footnote)
+                    }
+                };
+                footnote = note;
+                // a shared row is labelled for this page (a neighbour's rank differs by area)
+                let mut row = row;
+                row.labels = vec![p.name().to_string()];
+                rows.push(row);
+            }
+            let table = Table {
+                title: format!("{name} beside its statistical neighbours, region and England {at}"),
+                label_columns: vec!["place".into()],
+                columns: crate::export::Column::of(&key),
+                rows,
+                footnote,
+                chart: None,
+            };
+            let mut p = panel(
+                "key-figures",
+                "Key figures",
+                &format!("Key rates for {name} beside its statistical neighbours, its region and England"),
+                table,
+                vec![2, 3, 4],
+            );
+            p.chart_rows = (0..p.table.rows.len()).collect();
+            out.push(p);
+            out.push(panel(
+                "by-role-group",
+                "People and FTE by role group",
+                &format!("People in post in {name} by role group"),
+                by(
+                    Dimension::RoleGroup,
+                    &[M::People, M::InpostFte, M::AgencyFte, M::VacancyFte],
+                    "by role group",
+                )?,
+                vec![0],
+            ));
+        }
+        Topic::Composition => {
+            for (dim, id, what) in [
+                (Dimension::Sector, "by-sector", "by sector"),
+                (Dimension::Service, "by-service", "by service"),
+                (Dimension::SettingType, "by-setting", "by setting type"),
+                (Dimension::RoleGroup, "by-role-group", "by role group"),
+                (Dimension::Contract, "by-contract", "by contract type"),
+                (
+                    Dimension::CoreWider,
+                    "by-core-wider",
+                    "core and wider workforce",
+                ),
+            ] {
+                let title = format!("People {what}");
+                out.push(panel(
+                    id,
+                    &title,
+                    &format!("People in post in {name} {what}"),
+                    by(dim, &[M::People, M::InpostFte, M::AgencyFte], what)?,
+                    vec![0],
+                ));
+            }
+        }
+        Topic::Recruitment => {
+            let m = [
+                M::VacancyRateFte,
+                M::TurnoverRateFte,
+                M::AgencyRateFte,
+                M::VacancyFte,
+                M::StartersHeadcount,
+                M::LeaversHeadcount,
+                M::ServiceUnder2Years,
+            ];
+            out.push(panel(
+                "rates-by-role-group",
+                "Vacancy, turnover and agency rates by role group",
+                &format!("Vacancy, turnover and agency rates (FTE, %) in {name} by role group"),
+                by(
+                    Dimension::RoleGroup,
+                    &m,
+                    "recruitment and retention by role group",
+                )?,
+                vec![0, 1, 2],
+            ));
+            let reasons = crate::breakdown::leavers_by_reason(snap, &place.scope())?;
+            let categories: Vec<(String, f64)> = reasons
+                .iter()
+                .map(|(r, n)| (r.label().to_string(), *n))
+                .collect();
+            let table = crate::breakdown::table(
+                format!("{name}: employed leavers in the year by reason for leaving {at}"),
+                "reason",
+                crate::export::Column::new("leavers_headcount", "Leavers in the year"),
+                &categories,
+                protect.then_some(&Policy::default()),
+            );
+            out.push(panel(
+                "leavers-by-reason",
+                "Why people left",
+                &format!("Employed leavers in {name} in the year to the census date, by reason for leaving"),
+                table,
+                vec![0],
+            ));
+            out.push(panel(
+                "rates-by-sector",
+                "Vacancy, turnover and agency rates by sector",
+                &format!("Vacancy, turnover and agency rates (FTE, %) in {name} by sector"),
+                by(Dimension::Sector, &m, "recruitment and retention by sector")?,
+                vec![0, 1, 2],
+            ));
+        }
+        Topic::Age => {
+            let m = [
+                M::AgeUnder20,
+                M::Age20To29,
+                M::Age30To39,
+                M::Age40To49,
+                M::Age50To59,
+                M::Age60Plus,
+                M::Age55Plus,
+                M::ReachingRetirement,
+            ];
+            out.push(panel(
+                "retirement-by-role-group",
+                "Aged 55 or over, and reaching 65 within ten years, by role group",
+                &format!(
+                    "Share aged 55 or over and share reaching 65 by {} in {name}, by role group",
+                    opts.horizon_year
+                ),
+                by(Dimension::RoleGroup, &m, "age by role group")?,
+                vec![6, 7],
+            ));
+            out.push(panel(
+                "retirement-by-sector",
+                "Aged 55 or over, and reaching 65 within ten years, by sector",
+                &format!(
+                    "Share aged 55 or over and share reaching 65 by {} in {name}, by sector",
+                    opts.horizon_year
+                ),
+                by(Dimension::Sector, &m, "age by sector")?,
+                vec![6, 7],
+            ));
+        }
+        Topic::Diversity => {
+            if let Some(counts) = community {
+                let groups = compute(snap, &place.scope(), &[], &opts)?;
+                let mut sums = crate::Sums::default();
+                for g in &groups {
+                    sums.add(&g.sums);
+                }
+                let community = crate::diversity::Community::from_categories(
+                    "usual residents, Census 2021",
+                    &counts.source,
+                    &counts.by_category,
+                );
+                let table = crate::diversity::table(
+                    format!("{name}: the workforce by ethnic group against the community {at}"),
+                    &sums,
+                    &community,
+                    protect.then_some(&Policy::default()),
+                );
+                let mut p = panel(
+                    "ethnicity-against-community",
+                    "Ethnic groups: the workforce against the community",
+                    &format!("Share of the workforce and of Census 2021 residents of {name} in each ethnic group"),
+                    table,
+                    vec![1, 2],
+                );
+                p.chart_rows = (3..p.table.rows.len()).collect();
+                out.push(p);
+            }
+            out.push(panel(
+                "sex-disability-by-role-group",
+                "Women, ethnic minority groups and disabled people by role group",
+                &format!("Shares of women, of people from ethnic minority groups and of disabled people in {name}, by role group"),
+                by(Dimension::RoleGroup, &[M::Female, M::EthnicMinority, M::Disabled, M::People], "sex, ethnicity and disability by role group")?,
+                vec![0, 1, 2],
+            ));
+        }
+        Topic::Coverage => {}
+        Topic::Qualifications => {
+            out.push(panel(
+                "qualifications-by-role-group",
+                "Level 3 or above among non-graduates, and graduates, by role group",
+                &format!("Shares qualified to Level 3 or above (non-graduates) and graduates in {name}, by role group; the 2020 vision is Level 3 for all"),
+                by(Dimension::RoleGroup, &[M::Level3PlusNonGraduates, M::Graduates, M::CommonCore, M::Induction, M::VettingInDate, M::VettingDue90Days], "qualifications and training by role group")?,
+                vec![0, 1],
+            ));
+            out.push(panel(
+                "graduate-leaders",
+                "Full day care settings led by a graduate",
+                &format!("Full day care settings in {name} with an Early Years Professional or graduate, and settings in disadvantaged areas with two"),
+                by(Dimension::SettingType, &[M::SettingsWithGraduateLeader, M::DisadvantagedSettingsWithTwo], "graduate leaders by setting type")?,
+                vec![0, 1],
+            ));
+        }
+    }
+    Ok(Computed {
+        panels: out,
+        census: census.format("%-d %B %Y").to_string(),
+    })
+}
+
+/// The place's key figures at every census date held, oldest first.
+pub fn trend_panel(
+    snapshots: &[&Snapshot],
+    place: &Place,
+    protect: bool,
+) -> Result<Panel, FiguresError> {
+    use Measure as M;
+    let key = [
+        M::People,
+        M::InpostFte,
+        M::VacancyRateFte,
+        M::TurnoverRateFte,
+        M::AgencyRateFte,
+        M::Age55Plus,
+    ];
+    let mut rows = Vec::new();
+    let mut footnote = String::new();
+    for snap in snapshots {
+        let Some(census) = snap.census else { continue };
+        let t = cut(
+            snap,
+            place,
+            &[],
+            &key,
+            &Options::for_census(census),
+            protect,
+            String::new(),
+        )?;
+        footnote = t.footnote.clone();
+        let mut row = t.rows[0].clone();
+        row.labels = vec![census.format("%-d %B %Y").to_string()];
+        rows.push((census, row));
+    }
+    rows.sort_by_key(|r| r.0);
+    let name = place.name();
+    let table = Table {
+        title: format!("{name}: key figures at each census date"),
+        label_columns: vec!["census_date".into()],
+        columns: crate::export::Column::of(&key),
+        rows: rows.into_iter().map(|r| r.1).collect(),
+        footnote,
+        chart: None,
+    };
+    let mut p = panel(
+        "trend",
+        "Key figures over census dates",
+        &format!("Vacancy, turnover and agency rates for {name} at each census date held"),
+        table,
+        vec![2, 3, 4],
+    );
+    p.chart_rows = (0..p.table.rows.len()).collect();
+    Ok(p)
+}
+
+/// Return coverage: an area by sector; a region or England by area. Counts of
+/// organisations, not people: nothing to suppress.
+pub fn coverage_panels(counts: &[CoverageCount], census: NaiveDate, place: &Place) -> Computed {
+    let (rows, label): (Vec<(String, i64, i64)>, &str) = match place {
+        Place::Area { code, .. } => {
+            let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+            for c in counts.iter().filter(|c| &c.area_code == code) {
+                let label = cws_domain::organisation::Sector::parse(&c.sector)
+                    .map(|s| s.label().to_string())
+                    .unwrap_or_else(|_| c.sector.clone());
+                let e = by.entry(label).or_default();
+                e.0 += c.organisations;
+                e.1 += c.returned;
+            }
+            (
+                by.into_iter().map(|(k, (o, r))| (k, o, r)).collect(),
+                "sector",
+            )
+        }
+        Place::Region { .. } | Place::England => {
+            let region = match place {
+                Place::Region { code, .. } => Some(code.clone()),
+                _ => None,
+            };
+            let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+            for c in counts
+                .iter()
+                .filter(|c| region.as_ref().is_none_or(|r| &c.region_code == r))
+            {
+                let e = by.entry(c.area_name.clone()).or_default();
+                e.0 += c.organisations;
+                e.1 += c.returned;
+            }
+            (
+                by.into_iter().map(|(k, (o, r))| (k, o, r)).collect(),
+                "area",
+            )
+        }
+    };
+    let pct = |o: i64, r: i64| {
+        if o > 0 {
+            Shown::Value((r as f64 / o as f64 * 1000.0).round() / 10.0)
+        } else {
+            Shown::Symbol(disclosure::NOT_APPLICABLE)
+        }
+    };
+    let (to, tr) = rows.iter().fold((0, 0), |a, r| (a.0 + r.1, a.1 + r.2));
+    let mut table_rows = vec![TableRow {
+        labels: vec!["Total".into()],
+        values: vec![
+            Shown::Value(to as f64),
+            Shown::Value(tr as f64),
+            pct(to, tr),
+        ],
+    }];
+    table_rows.extend(rows.iter().map(|(l, o, r)| TableRow {
+        labels: vec![l.clone()],
+        values: vec![
+            Shown::Value(*o as f64),
+            Shown::Value(*r as f64),
+            pct(*o, *r),
+        ],
+    }));
+    let census = census.format("%-d %B %Y").to_string();
+    let name = place.name();
+    let table = Table {
+        title: format!("{name}: organisations with an accepted return by {label}, census {census}"),
+        label_columns: vec![label.into()],
+        columns: vec![
+            crate::export::Column::new("organisations", "Organisations registered"),
+            crate::export::Column::new("returned", "With an accepted return"),
+            crate::export::Column::new("coverage_pct", "Coverage (%)"),
+        ],
+        rows: table_rows,
+        footnote: "Organisations registered for the collection, and those whose return has been accepted. z: none registered.".into(),
+        chart: None,
+    };
+    Computed {
+        panels: vec![panel(
+            "coverage",
+            &format!("Returns coverage by {label}"),
+            &format!("Share of organisations in {name} with an accepted return, by {label}"),
+            table,
+            vec![2],
+        )],
+        census,
+    }
+}
