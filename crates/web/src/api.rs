@@ -16,9 +16,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::access::Viewer;
-use crate::collection::{new_upload_token, run_import, safe_name, upload_dir, ORG_FILE};
 use crate::dashboards::protected;
 use crate::place::PlaceInPath;
+use crate::uploads::{NotStaged, Staged};
 use crate::{AppState, WebError};
 use cws_analyse::panels::cut;
 
@@ -255,7 +255,7 @@ pub async fn upload_return(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, ApiError> {
     area_row(&state, &code).await?;
     let mut organisation = String::new();
@@ -273,32 +273,22 @@ pub async fn upload_return(
             _ => {}
         }
     }
-    let token = new_upload_token();
-    let dir = upload_dir(&token)?;
-    std::fs::create_dir_all(&dir)?;
-    let mut saved = 0;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() != Some("files") {
-            continue;
+    let staged = match Staged::stage(form, Some(organisation)).await? {
+        Ok(staged) => staged,
+        Err(NotStaged::NoFile) => {
+            return Err(bad_request(
+                "send the return as one or more multipart parts named 'files'",
+            ))
         }
-        let name = safe_name(field.file_name().unwrap_or("upload"));
-        let bytes = field.bytes().await.map_err(|_| {
-            bad_request("a file could not be received: it may be larger than 64 MB")
-        })?;
-        std::fs::write(dir.join(&name), &bytes)?;
-        saved += 1;
-    }
-    if saved == 0 {
-        let _ = std::fs::remove_dir_all(&dir);
-        return Err(bad_request(
-            "send the return as one or more multipart parts named 'files'",
-        ));
-    }
-    std::fs::write(dir.join(ORG_FILE), &organisation)?;
-    let report = run_import(&state, &code, &token, dry_run, explanations).await?;
-    if report.accepted && !dry_run {
-        crate::figures::refresh(&state).await;
-    }
+        Err(NotStaged::Unreadable) => {
+            return Err(bad_request(
+                "a file could not be received: it may be larger than 64 MB",
+            ))
+        }
+    };
+    let report = staged.import(&state, &code, dry_run, explanations).await;
+    staged.remove();
+    let report = report?;
     let blocked = report
         .messages
         .iter()
@@ -308,7 +298,6 @@ pub async fn upload_return(
     } else {
         StatusCode::OK
     };
-    let _ = std::fs::remove_dir_all(&dir);
     Ok((status, Json(json!(report))).into_response())
 }
 

@@ -5,14 +5,15 @@
 
 pub mod access;
 pub mod api;
-mod collection;
 pub mod dashboards;
 mod error;
 mod figures;
 pub mod forms;
 mod pages;
 mod place;
+mod returns;
 pub mod strategy;
+mod uploads;
 
 use std::net::SocketAddr;
 
@@ -57,8 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/assets/cws.css", get(stylesheet))
         .route("/about/data", get(pages::about_data))
-        .route("/rules", get(collection::rules_page))
-        .route("/templates/{file}", get(collection::blank_template))
+        .route("/rules", get(returns::rules::rules_page))
+        .route("/templates/{file}", get(returns::templates::blank_template))
         .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
         .route(
             "/account/password/{token}",
@@ -93,30 +94,30 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/england/dashboard/{topic}", get(dashboards::dashboard))
         .route("/england/dashboard/{topic}/{file}", get(dashboards::download))
-        .route("/areas/{code}/returns", get(collection::returns_page))
+        .route("/areas/{code}/returns", get(returns::coverage::returns_page))
         .route(
             "/areas/{code}/returns/upload",
-            get(collection::upload_form).post(collection::upload),
+            get(returns::upload::upload_form).post(returns::upload::upload),
         )
         .route(
             "/areas/{code}/returns/uploads/{token}/submit",
-            post(collection::submit),
+            post(returns::upload::submit),
         )
         .route(
             "/areas/{code}/returns/uploads/{token}/{file}",
-            get(collection::report_download),
+            get(returns::upload::report_download),
         )
         .route(
             "/areas/{code}/organisations/{reference}/workers",
-            get(collection::workers_form).post(collection::workers_submit),
+            get(returns::workers::workers_form).post(returns::workers::workers_submit),
         )
         .route(
             "/areas/{code}/organisations/{reference}/delete",
-            get(collection::delete_org_form).post(collection::delete_org),
+            get(returns::delete::delete_org_form).post(returns::delete::delete_org),
         )
         .route(
             "/areas/{code}/organisations/{reference}/{file}",
-            get(collection::organisation_template),
+            get(returns::templates::organisation_template),
         )
         .route(
             "/areas/{code}/strategy",

@@ -1,0 +1,404 @@
+//! The worker form: a small employer (a childminder, a playgroup) enters its posts one by
+//! one; each addition or change is checked by the same rules and saved as a new version of
+//! the return.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
+use cws_collect::import::{self, Explanations, ImportOptions, ImportReport, Target};
+use cws_collect::report::Message;
+use cws_collect::{rules, template, xlsx};
+use cws_store::returns;
+use serde::Deserialize;
+
+use super::area_and_collection;
+use super::MessageRow;
+use crate::{AppState, WebError};
+
+/// A field of the worker form.
+struct FormField {
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    required: bool,
+    value: String,
+    /// (code, meaning) when the column has a code list.
+    options: Vec<(String, String)>,
+    kind: &'static str,
+    error: Option<String>,
+}
+
+struct HeldPost {
+    person: String,
+    short: String,
+    role: String,
+    role_title: String,
+    contract: String,
+    fte: String,
+    start: String,
+    left: String,
+}
+
+#[derive(Template)]
+#[template(path = "workers.html")]
+struct WorkersPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    area_code: String,
+    area_name: String,
+    reference: String,
+    organisation: String,
+    census_date: String,
+    posts: Vec<HeldPost>,
+    fields: Vec<FormField>,
+    editing: Option<(String, String)>,
+    errors: Vec<(String, String)>,
+    queries: Vec<MessageRow>,
+    explanation: String,
+    saved: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    edit: Option<String>,
+    saved: Option<String>,
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The form's values for an existing post, as template cells.
+fn cells_of(w: &cws_domain::worker::WorkerRecord) -> BTreeMap<String, String> {
+    let mut c = BTreeMap::new();
+    let mut set = |k: &str, v: String| {
+        c.insert(k.to_string(), v);
+    };
+    set("role_code", w.role.to_string());
+    set(
+        "fte",
+        w.fte.map(|f| f.get().to_string()).unwrap_or_default(),
+    );
+    set("contract_type", w.contract.code().into());
+    set("start_date", date(w.start_date));
+    set("leaving_date", date(w.leaving.map(|l| l.date)));
+    set(
+        "leaving_reason",
+        w.leaving
+            .map(|l| l.reason.code().to_string())
+            .unwrap_or_default(),
+    );
+    set(
+        "leaving_destination",
+        w.leaving
+            .map(|l| l.destination.code().to_string())
+            .unwrap_or_default(),
+    );
+    set(
+        "birth_year",
+        w.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+    );
+    set("sex", w.sex.code().into());
+    set("ethnicity", w.ethnicity.code().into());
+    set("disability", w.disability.code().into());
+    set(
+        "highest_qualification_level",
+        w.qual_level
+            .map(|q| q.code().to_string())
+            .unwrap_or_default(),
+    );
+    set("qualifications", w.qualifications.join(";"));
+    set("common_core", yes_no(w.common_core));
+    set("induction", yes_no(w.induction));
+    set("caf_trained", yes_no(w.integrated.caf_trained));
+    set("lead_professional", yes_no(w.integrated.lead_professional));
+    set("budget_holding", yes_no(w.integrated.budget_holding));
+    set(
+        "multi_agency_team",
+        w.integrated
+            .multi_agency
+            .map(|m| m.code().to_string())
+            .unwrap_or_default(),
+    );
+    set("vetting_check", w.vetting.code().into());
+    set("vetting_date", date(w.vetting_date));
+    set("safeguarding_training_date", date(w.safeguarding_training));
+    set(
+        "working_days_lost",
+        w.days_lost.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    set(
+        "cases_held",
+        w.cases.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    c
+}
+
+fn form_fields(
+    values: &BTreeMap<String, String>,
+    errors: &[Message],
+    adding: bool,
+) -> Result<Vec<FormField>, WebError> {
+    let roles = cws_reference::roles()?;
+    Ok(template::WORKER_COLUMNS
+        .iter()
+        .filter(|c| c.name != "organisation_ref" && (adding || c.name != "worker_ref"))
+        .map(|c| {
+            let options = xlsx::code_list(c.name, &roles)
+                .map(|codes| {
+                    codes
+                        .into_iter()
+                        .map(|code| (code.clone(), xlsx::code_label(c.name, &code, &roles)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let kind = if c.name.ends_with("_date") {
+                "date"
+            } else {
+                "text"
+            };
+            FormField {
+                name: c.name,
+                label: c.name,
+                hint: c.guidance,
+                required: c.required,
+                value: values.get(c.name).cloned().unwrap_or_default(),
+                options,
+                kind,
+                error: errors
+                    .iter()
+                    .find(|m| m.column.as_deref() == Some(c.name))
+                    .map(|m| m.text.clone()),
+            }
+        })
+        .collect())
+}
+
+/// What the worker form shows besides the held posts.
+#[derive(Default)]
+struct FormState<'a> {
+    values: BTreeMap<String, String>,
+    editing: Option<(String, String)>,
+    report: Option<&'a ImportReport>,
+    saved: Option<String>,
+    explanation: String,
+}
+
+async fn workers_page(
+    state: &AppState,
+    code: &str,
+    reference: &str,
+    form: FormState<'_>,
+) -> Result<Html<String>, WebError> {
+    let (area, c) = area_and_collection(state, code, None).await?;
+    let org = returns::organisations(&state.db, area.id)
+        .await?
+        .into_iter()
+        .find(|o| o.reference.eq_ignore_ascii_case(reference))
+        .ok_or_else(|| {
+            WebError::NotFound(format!(
+                "'{reference}' is not an organisation registered in {}.",
+                area.name
+            ))
+        })?;
+    let roles = cws_reference::roles()?;
+    let mut posts = Vec::new();
+    if let Some(cur) = returns::current_return(&state.db, c.id, org.id).await? {
+        for w in returns::return_workers(&state.db, cur.id).await? {
+            posts.push(HeldPost {
+                person: w.person.as_str().to_string(),
+                short: w.person.as_str()[..8].to_string(),
+                role: w.role.to_string(),
+                role_title: roles
+                    .iter()
+                    .find(|r| r.code == w.role)
+                    .map(|r| r.title.clone())
+                    .unwrap_or_default(),
+                contract: w.contract.label().into(),
+                fte: w
+                    .fte
+                    .map(|f| format!("{:.2}", f.get()))
+                    .unwrap_or_else(|| "not given".into()),
+                start: date(w.start_date),
+                left: date(w.leaving.map(|l| l.date)),
+            });
+        }
+    }
+    let FormState {
+        values,
+        editing,
+        report,
+        saved,
+        explanation,
+    } = form;
+    let form_messages: Vec<Message> = report
+        .map(|r| {
+            r.messages
+                .iter()
+                .filter(|m| m.file == "web form" || m.row.is_none())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let errors: Vec<Message> = report
+        .map(|r| {
+            r.messages
+                .iter()
+                .filter(|m| m.severity == rules::Severity::Error)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let queries = report
+        .map(|r| {
+            r.messages
+                .iter()
+                .filter(|m| m.severity == rules::Severity::Query)
+                .map(MessageRow::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let fields = form_fields(&values, &form_messages, editing.is_none())?;
+    let page = WorkersPage {
+        attribution: cws_reference::ATTRIBUTION,
+        synthetic_banner: cws_store::workforce::synthetic_run(&state.db)
+            .await?
+            .is_some(),
+        area_code: area.code,
+        area_name: area.name,
+        reference: org.reference,
+        organisation: org.name,
+        census_date: c.census_date.format("%-d %B %Y").to_string(),
+        posts,
+        fields,
+        editing,
+        errors: errors
+            .iter()
+            .map(|m| (m.column.clone().unwrap_or_default(), m.text.clone()))
+            .collect(),
+        queries,
+        explanation,
+        saved,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// A small employer's own return, post by post: the held posts and a form to add or edit one.
+pub async fn workers_form(
+    State(state): State<AppState>,
+    Path((code, reference)): Path<(String, String)>,
+    Query(q): Query<EditQuery>,
+) -> Result<Html<String>, WebError> {
+    let mut values = BTreeMap::new();
+    let mut editing = None;
+    if let Some((person, role)) = q.edit.as_deref().and_then(|e| e.split_once(':')) {
+        let (area, c) = area_and_collection(&state, &code, None).await?;
+        let org = returns::organisations(&state.db, area.id)
+            .await?
+            .into_iter()
+            .find(|o| o.reference.eq_ignore_ascii_case(&reference));
+        if let Some(org) = org {
+            if let Some(cur) = returns::current_return(&state.db, c.id, org.id).await? {
+                if let Some(w) = returns::return_workers(&state.db, cur.id)
+                    .await?
+                    .into_iter()
+                    .find(|w| w.person.as_str() == person && w.role.as_str() == role)
+                {
+                    values = cells_of(&w);
+                    editing = Some((person.to_string(), role.to_string()));
+                }
+            }
+        }
+        if editing.is_none() {
+            return Err(WebError::NotFound(
+                "That post is not in the current return.".into(),
+            ));
+        }
+    }
+    let form = FormState {
+        values,
+        editing,
+        saved: q.saved,
+        ..Default::default()
+    };
+    workers_page(&state, &code, &reference, form).await
+}
+
+pub async fn workers_submit(
+    State(state): State<AppState>,
+    Path((code, reference)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let values: BTreeMap<String, String> = form
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_') && k != "csrf")
+        .map(|(k, v)| (k.clone(), v.trim().to_string()))
+        .collect();
+    let field = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let editing = field("_person").zip(field("_role"));
+    let person =
+        match &editing {
+            Some((p, _)) => Some(cws_domain::worker::PersonKey::from_hex(p).map_err(|_| {
+                WebError::NotFound("That post is not in the current return.".into())
+            })?),
+            None => None,
+        };
+    let explanation = field("_explanation").unwrap_or_default();
+    let target = Target::load(&state.db, &code, None).await?;
+    let opts = ImportOptions {
+        area: code.clone(),
+        organisation: Some(reference.clone()),
+        census: Some(target.collection.census_date),
+        dry_run: false,
+        explanations: Explanations {
+            all: Some(explanation.clone()).filter(|e| !e.is_empty()),
+            ..Default::default()
+        },
+        max_file_bytes: 1024 * 1024,
+        today: chrono::Local::now().date_naive(),
+    };
+    let post = import::FormPost {
+        cells: values.clone().into_iter().collect(),
+        person,
+        replaces_role: editing.as_ref().map(|e| e.1.clone()),
+    };
+    let report =
+        import::submit_form_post(&state.db, &state.pseudo, &target, &reference, post, &opts)
+            .await?;
+    if report.accepted {
+        crate::figures::refresh(&state).await;
+        let note = report
+            .returns
+            .first()
+            .and_then(|r| r.version)
+            .map(|v| format!("Saved as version {v} of the return."))
+            .unwrap_or_else(|| "Nothing changed.".into());
+        let to = format!(
+            "/areas/{code}/organisations/{reference}/workers?saved={}",
+            note.replace(' ', "+")
+        );
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
+    let form = FormState {
+        values,
+        editing,
+        report: Some(&report),
+        saved: None,
+        explanation,
+    };
+    Ok(workers_page(&state, &code, &reference, form)
+        .await?
+        .into_response())
+}
