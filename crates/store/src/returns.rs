@@ -569,47 +569,20 @@ async fn commit_returns_in(
             .iter()
             .map(|id| latest.get(id).copied().unwrap_or(0) + 1)
             .collect();
-        let rows: Vec<Vec<Cell>> = chunk
+        let current: Vec<crate::workforce::CurrentReturn> = chunk
             .iter()
             .zip(&chunk_versions)
-            .map(|(r, v)| {
-                vec![
-                    Cell::Int(Some(collection_id)),
-                    Cell::Int(Some(r.organisation_id)),
-                    Cell::Int(Some(*v)),
-                    Cell::Text(Some(ReturnStatus::Accepted.code())),
-                    Cell::Text(Some(r.source)),
-                    Cell::Text(Some(&now)),
-                    Cell::Text(Some(r.content_digest)),
-                    Cell::Bool(true),
-                    Cell::Bool(false),
-                ]
+            .map(|(r, &version)| crate::workforce::CurrentReturn {
+                organisation_id: r.organisation_id,
+                version,
+                source: r.source,
+                content_digest: r.content_digest,
+                synthetic: false,
             })
             .collect();
-        insert_rows(
-            tx,
-            "workforce_return",
-            &[
-                "collection_id",
-                "organisation_id",
-                "version",
-                "status",
-                "source",
-                "submitted_at",
-                "content_digest",
-                "is_current",
-                "synthetic",
-            ],
-            &rows,
-        )
-        .await?;
-        let stored: Vec<(i64, i64)> = on_tx!(&mut *tx, c => {
-            let sql = format!("SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({list})");
-            let mut q = sqlx::query_as(&sql).bind(collection_id);
-            for id in &ids { q = q.bind(*id); }
-            q.fetch_all(&mut *c).await?
-        });
-        let stored: std::collections::HashMap<i64, i64> = stored.into_iter().collect();
+        let stored =
+            crate::workforce::insert_current_returns(tx, collection_id, &now, &current).await?;
+
         for id in &ids {
             return_ids.push(*stored.get(id).ok_or_else(|| {
                 StoreError::Corrupt("a stored return could not be read back".into())

@@ -79,20 +79,49 @@ pub async fn create_returns(
     source: &str,
     synthetic: bool,
 ) -> Result<HashMap<i64, i64>> {
-    let now = now_text();
-    let rows: Vec<Vec<Cell>> = org_ids
+    let returns: Vec<CurrentReturn> = org_ids
         .iter()
-        .map(|id| {
+        .map(|&organisation_id| CurrentReturn {
+            organisation_id,
+            version: 1,
+            source,
+            content_digest: "",
+            synthetic,
+        })
+        .collect();
+    insert_current_returns(tx, collection_id, &now_text(), &returns).await
+}
+
+/// An accepted return about to become its organisation's current one.
+pub(crate) struct CurrentReturn<'a> {
+    pub organisation_id: i64,
+    pub version: i64,
+    pub source: &'a str,
+    pub content_digest: &'a str,
+    pub synthetic: bool,
+}
+
+/// Inserts returns as their organisations' current ones (the previous current ones must
+/// already be set aside) and reads back their ids, by organisation.
+pub(crate) async fn insert_current_returns(
+    tx: &mut Tx,
+    collection_id: i64,
+    now: &str,
+    returns: &[CurrentReturn<'_>],
+) -> Result<HashMap<i64, i64>> {
+    let rows: Vec<Vec<Cell>> = returns
+        .iter()
+        .map(|r| {
             vec![
                 Cell::Int(Some(collection_id)),
-                Cell::Int(Some(*id)),
-                Cell::Int(Some(1)),
+                Cell::Int(Some(r.organisation_id)),
+                Cell::Int(Some(r.version)),
                 Cell::Text(Some(ReturnStatus::Accepted.code())),
-                Cell::Text(Some(source)),
-                Cell::Text(Some(&now)),
-                Cell::Text(Some("")),
+                Cell::Text(Some(r.source)),
+                Cell::Text(Some(now)),
+                Cell::Text(Some(r.content_digest)),
                 Cell::Bool(true),
-                Cell::Bool(synthetic),
+                Cell::Bool(r.synthetic),
             ]
         })
         .collect();
@@ -113,13 +142,13 @@ pub async fn create_returns(
         &rows,
     )
     .await?;
-    let mut out = HashMap::with_capacity(org_ids.len());
-    for chunk in org_ids.chunks(500) {
+    let mut out = HashMap::with_capacity(returns.len());
+    for chunk in returns.chunks(500) {
         let ph: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({})", ph.join(", "));
         let found: Vec<(i64, i64)> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(&sql).bind(collection_id);
-            for id in chunk { q = q.bind(*id); }
+            for r in chunk { q = q.bind(r.organisation_id); }
             q.fetch_all(&mut *c).await?
         });
         out.extend(found);

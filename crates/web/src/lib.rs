@@ -5,14 +5,14 @@
 
 pub mod access;
 pub mod api;
-pub mod dashboards;
+pub(crate) mod dashboards;
 mod error;
 mod figures;
-pub mod forms;
+mod forms;
 mod pages;
 mod place;
 mod returns;
-pub mod strategy;
+pub(crate) mod strategy;
 mod uploads;
 
 use std::net::SocketAddr;
@@ -180,8 +180,8 @@ pub fn router(state: AppState) -> Router {
             post(strategy::resources::add_budget),
         )
         .route(
-            "/areas/{code}/strategy/{id}/resources/budgets/{budget}/remove",
-            post(strategy::resources::remove_budget),
+            "/areas/{code}/strategy/{id}/resources/{part}/{entry}/remove",
+            post(strategy::resources::remove),
         )
         .route(
             "/areas/{code}/strategy/{id}/resources/streams",
@@ -192,16 +192,8 @@ pub fn router(state: AppState) -> Router {
             post(strategy::resources::update_stream),
         )
         .route(
-            "/areas/{code}/strategy/{id}/resources/streams/{stream}/remove",
-            post(strategy::resources::remove_stream),
-        )
-        .route(
             "/areas/{code}/strategy/{id}/resources/lines",
             post(strategy::resources::add_line),
-        )
-        .route(
-            "/areas/{code}/strategy/{id}/resources/lines/{line}/remove",
-            post(strategy::resources::remove_line),
         )
         .route(
             "/areas/{code}/strategy/{id}/checklist",

@@ -221,6 +221,7 @@ fn fill(path: &str, place: Place) -> String {
         .replace("{stream}", "1")
         .replace("{line}", "1")
         .replace("{entry}", "1")
+        .replace("{part}", "budgets")
 }
 
 #[tokio::test]

@@ -322,7 +322,7 @@ pub const ROUTES: &[RouteRule] = &[
     ),
     rule(
         "POST",
-        "/areas/{code}/strategy/{id}/resources/budgets/{budget}/remove",
+        "/areas/{code}/strategy/{id}/resources/{part}/{entry}/remove",
         AreaWorkers,
         Some("strategy_change"),
     ),
@@ -340,19 +340,7 @@ pub const ROUTES: &[RouteRule] = &[
     ),
     rule(
         "POST",
-        "/areas/{code}/strategy/{id}/resources/streams/{stream}/remove",
-        AreaWorkers,
-        Some("strategy_change"),
-    ),
-    rule(
-        "POST",
         "/areas/{code}/strategy/{id}/resources/lines",
-        AreaWorkers,
-        Some("strategy_change"),
-    ),
-    rule(
-        "POST",
-        "/areas/{code}/strategy/{id}/resources/lines/{line}/remove",
         AreaWorkers,
         Some("strategy_change"),
     ),

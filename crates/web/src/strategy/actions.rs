@@ -4,15 +4,14 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use cws_plan::actions::{self, Action, Rag, Status, WORKSTREAMS};
 use cws_store::strategy::{self as store, ActionRow};
 
 use super::{
-    no_such, open, problems_of, refused, saved, saved_message, today, Frame, Here, Loaded, Opened,
+    no_such, problems_of, refused, saved, saved_message, today, Frame, Here, Loaded, Opened,
     PageQuery,
 };
-use crate::access::Viewer;
 use crate::forms::Problems;
 use crate::{AppState, WebError};
 
@@ -119,12 +118,10 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    State(_state): State<AppState>,
+    Opened { here: h, loaded: l }: Opened,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(render(&h, &l, &q, Vec::new())?))
 }
 
@@ -189,11 +186,10 @@ impl TryFrom<&ActionForm> for ActionRow {
 
 pub async fn add(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     let errors = match ActionRow::try_from(&form) {
         Err(p) => p.into(),
         Ok(a) => {
@@ -248,11 +244,11 @@ impl TryFrom<&ProgressForm> for Progress {
 
 pub async fn progress(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, action)): Path<(String, i64, i64)>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, action)): Path<(String, i64, i64)>,
     Form(form): Form<ProgressForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     let Some(held) = l.actions.iter().find(|a| a.id == action) else {
         return Err(no_such("action"));
     };

@@ -4,14 +4,13 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Form;
 use cws_plan::framework::Section;
 use cws_plan::swot::Quadrant;
 use cws_store::strategy::{self as store, Removable};
 
 use super::sections::render_section;
-use super::{no_such, open, refused, saved, Opened, STEEP};
-use crate::access::Viewer;
+use super::{no_such, refused, saved, Opened, STEEP};
 use crate::forms::Problems;
 use crate::{AppState, WebError};
 
@@ -90,12 +89,11 @@ impl TryFrom<&EntryForm> for Entry {
 
 async fn decide(
     state: AppState,
-    viewer: Option<Viewer>,
-    (code, id): (String, i64),
+    Opened { here: h, loaded: l }: Opened,
     form: ProposalForm,
     accept: bool,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     match Proposal::try_from(&form) {
         Ok(d) => {
             store::decide_proposal(
@@ -128,29 +126,26 @@ async fn decide(
 
 pub async fn accept(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path(path): Path<(String, i64)>,
+    opened: Opened,
     Form(form): Form<ProposalForm>,
 ) -> Result<Response, WebError> {
-    decide(state, viewer, path, form, true).await
+    decide(state, opened, form, true).await
 }
 
 pub async fn reject(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path(path): Path<(String, i64)>,
+    opened: Opened,
     Form(form): Form<ProposalForm>,
 ) -> Result<Response, WebError> {
-    decide(state, viewer, path, form, false).await
+    decide(state, opened, form, false).await
 }
 
 pub async fn add(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Form(form): Form<EntryForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     match Entry::try_from(&form) {
         Ok(e) => {
             store::add_analysis(&state.db, id, &e.kind, &e.body, &h.by).await?;
@@ -174,10 +169,10 @@ pub async fn add(
 
 pub async fn remove(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, entry)): Path<(String, i64, i64)>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, entry)): Path<(String, i64, i64)>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, .. } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     if !store::remove(&state.db, id, Removable::Analysis, entry).await? {
         return Err(no_such("entry"));
     }

@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use cws_plan::checklist::{self, Answer};
 use cws_store::strategy::{self as store, ChecklistRow};
 
-use super::{open, refused, saved, saved_message, Frame, Here, Loaded, Opened, PageQuery};
-use crate::access::Viewer;
+use super::{refused, saved, saved_message, Frame, Here, Loaded, Opened, PageQuery};
 use crate::forms::Problems;
 use crate::{AppState, WebError};
 
@@ -80,12 +79,10 @@ pub(crate) fn tally(l: &Loaded) -> checklist::Tally {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    State(_state): State<AppState>,
+    Opened { here: h, loaded: l }: Opened,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(render(&h, &l, &q, Vec::new())?))
 }
 
@@ -123,11 +120,10 @@ impl TryFrom<&ChecklistForm> for Answers {
 
 pub async fn save(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Form(form): Form<ChecklistForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     let answers = match Answers::try_from(&form) {
         Ok(Answers(a)) => a,
         Err(p) => return Ok(refused(render(&h, &l, &PageQuery::default(), p.into())?)),

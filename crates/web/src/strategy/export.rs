@@ -5,14 +5,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Extension;
 use cws_plan::framework::Section;
 
 use super::document::{self, Block};
 use super::objectives::tracking;
 use super::progress::{progress_blocks, report_dates};
-use super::{evidence, open, today, Frame, Here, Loaded, Opened, PageQuery};
-use crate::access::Viewer;
+use super::{evidence, today, Frame, Here, Loaded, Opened, PageQuery};
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -60,20 +58,18 @@ async fn render_print(state: &AppState, h: &Here, l: &Loaded) -> Result<String, 
 
 pub async fn print(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(render_print(&state, &h, &l).await?))
 }
 
 pub async fn export(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, file)): Path<(String, i64, String)>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, file)): Path<(String, i64, String)>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     let (title, blocks, name) = match file.as_str() {
         "strategy.docx" => (
             l.strategy.title.clone(),

@@ -23,6 +23,8 @@ pub mod sections;
 
 use std::collections::HashMap;
 
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -143,6 +145,26 @@ async fn open(
     let here = here(state, viewer, code).await?;
     let loaded = load(state, &here, id).await?;
     Ok(Opened { here, loaded })
+}
+
+/// The area and strategy of a path `/areas/{code}/strategy/{id}/…`.
+#[derive(serde::Deserialize)]
+struct StrategyPath {
+    code: String,
+    id: i64,
+}
+
+/// A strategy page's area and strategy, opened from its path for the signed-in viewer.
+impl FromRequestParts<AppState> for Opened {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let viewer = parts.extensions.get::<Option<Viewer>>().cloned().flatten();
+        let Path(StrategyPath { code, id }) = Path::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound("There is no such strategy for this area.".into()))?;
+        open(state, viewer.as_ref(), &code, id).await
+    }
 }
 
 /// What every strategy page shows around its content.

@@ -6,17 +6,16 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use chrono::NaiveDate;
 use cws_analyse::Measure;
 use cws_plan::smart::{self, Objective};
 use cws_store::strategy::{self as store, ObjectiveRow};
 
 use super::{
-    evidence, no_such, open, refused, saved, saved_message, today, Formats, Frame, Here, Loaded,
-    Opened, PageQuery,
+    evidence, no_such, refused, saved, saved_message, today, Formats, Frame, Here, Loaded, Opened,
+    PageQuery,
 };
-use crate::access::Viewer;
 use crate::forms::{optional, Problems};
 use crate::{AppState, WebError};
 
@@ -227,11 +226,9 @@ async fn render(
 
 pub async fn page(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(render(&state, &h, &l, &q, Vec::new()).await?))
 }
 
@@ -273,11 +270,10 @@ impl TryFrom<&ObjectiveForm> for ObjectiveRow {
 
 pub async fn add(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Form(form): Form<ObjectiveForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     match ObjectiveRow::try_from(&form) {
         Ok(o) => {
             store::add_objective(&state.db, id, &o).await?;
@@ -292,11 +288,11 @@ pub async fn add(
 
 pub async fn update(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, objective)): Path<(String, i64, i64)>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, objective)): Path<(String, i64, i64)>,
     Form(form): Form<ObjectiveForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     if !l.objectives.iter().any(|o| o.id == objective) {
         return Err(no_such("objective"));
     }

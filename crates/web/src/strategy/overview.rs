@@ -1,9 +1,8 @@
 //! The strategy's overview: how complete each section and each working part is.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
-use axum::Extension;
 use cws_plan::actions::Action;
 use cws_plan::checklist::{self, Answer};
 use cws_plan::framework::Section;
@@ -11,8 +10,7 @@ use cws_plan::resources;
 use cws_plan::swot::Quadrant;
 
 use super::objectives::tracking;
-use super::{document, open, saved_message, today, Frame, Loaded, Opened, PageQuery, Tracking};
-use crate::access::Viewer;
+use super::{document, saved_message, today, Frame, Loaded, Opened, PageQuery, Tracking};
 use crate::{AppState, WebError};
 
 struct Check {
@@ -141,11 +139,9 @@ struct OverviewPage {
 
 pub async fn overview(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     let t = tracking(&state, &h, &l).await?;
     let f = Frame::new(
         &h,

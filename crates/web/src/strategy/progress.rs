@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
-use axum::Extension;
 use chrono::NaiveDate;
 use cws_analyse::Measure;
 use cws_plan::actions::{Rag, Status};
@@ -16,8 +15,7 @@ use cws_store::strategy as store;
 
 use super::document::{self, Block};
 use super::export::DocumentPage;
-use super::{evidence, open, today, Frame, Here, Loaded, Opened, PageQuery};
-use crate::access::Viewer;
+use super::{evidence, today, Frame, Here, Loaded, Opened, PageQuery};
 use crate::{AppState, WebError};
 
 /// The two dates a board report compares: given, or the last quarter to today.
@@ -311,10 +309,8 @@ async fn render_progress(
 
 pub async fn page(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(render_progress(&state, &h, &l, &q).await?))
 }

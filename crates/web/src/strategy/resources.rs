@@ -4,15 +4,14 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use cws_plan::resources::{self, plan_amount, plan_year, Budget, Offer, PlanLine};
 use cws_store::strategy::{self as store, BudgetRow, FundingStreamRow, PlanLineRow, Removable};
 
 use super::{
-    document, no_such, open, problems_of, refused, saved, saved_message, Formats, Frame, Here,
-    Loaded, Opened, PageQuery,
+    document, no_such, problems_of, refused, saved, saved_message, Formats, Frame, Here, Loaded,
+    Opened, PageQuery,
 };
-use crate::access::Viewer;
 use crate::forms::{ticked, Problems};
 use crate::{AppState, WebError};
 
@@ -159,24 +158,21 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    State(_state): State<AppState>,
+    Opened { here: h, loaded: l }: Opened,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(render(&h, &l, &q, Vec::new())?))
 }
 
 /// Stores a change made from a form, or shows the page again with every problem.
 async fn change<T>(
     state: &AppState,
-    viewer: Option<&Viewer>,
-    (code, id): (&str, i64),
+    Opened { here: h, loaded: l }: Opened,
     value: Result<T, Problems>,
     store_it: impl AsyncFnOnce(&AppState, i64, T) -> Result<(), WebError>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(state, viewer, code, id).await?;
+    let id = l.strategy.id;
     let errors = match value {
         Err(p) => p.into(),
         Ok(v) => problems_of(store_it(state, id, v).await)?,
@@ -219,27 +215,20 @@ impl TryFrom<&BudgetForm> for Budget {
 
 pub async fn add_budget(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    opened: Opened,
     Form(form): Form<BudgetForm>,
 ) -> Result<Response, WebError> {
     let value = Budget::try_from(&form);
-    change(
-        &state,
-        viewer.as_ref(),
-        (&code, id),
-        value,
-        async |s, sid, b: Budget| {
-            let row = BudgetRow {
-                id: 0,
-                holder: b.holder,
-                spend: b.spend,
-                pool_offer: b.pool_offer,
-            };
-            store::add_budget(&s.db, sid, &row).await?;
-            Ok(())
-        },
-    )
+    change(&state, opened, value, async |s, sid, b: Budget| {
+        let row = BudgetRow {
+            id: 0,
+            holder: b.holder,
+            spend: b.spend,
+            pool_offer: b.pool_offer,
+        };
+        store::add_budget(&s.db, sid, &row).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -287,29 +276,22 @@ impl TryFrom<&LineForm> for PlanLine {
 
 pub async fn add_line(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    opened: Opened,
     Form(form): Form<LineForm>,
 ) -> Result<Response, WebError> {
     let value = PlanLine::try_from(&form);
-    change(
-        &state,
-        viewer.as_ref(),
-        (&code, id),
-        value,
-        async |s, sid, l: PlanLine| {
-            let row = PlanLineRow {
-                id: 0,
-                year: i64::from(l.year),
-                item: l.item,
-                amount: l.amount,
-                source: l.source,
-                pooled: i64::from(l.pooled),
-            };
-            store::add_plan_line(&s.db, sid, &row).await?;
-            Ok(())
-        },
-    )
+    change(&state, opened, value, async |s, sid, l: PlanLine| {
+        let row = PlanLineRow {
+            id: 0,
+            year: i64::from(l.year),
+            item: l.item,
+            amount: l.amount,
+            source: l.source,
+            pooled: i64::from(l.pooled),
+        };
+        store::add_plan_line(&s.db, sid, &row).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -345,102 +327,55 @@ impl TryFrom<&StreamForm> for FundingStreamRow {
 
 pub async fn add_stream(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    opened: Opened,
     Form(form): Form<StreamForm>,
 ) -> Result<Response, WebError> {
     let value = FundingStreamRow::try_from(&form);
-    change(
-        &state,
-        viewer.as_ref(),
-        (&code, id),
-        value,
-        async |s, sid, row| {
-            store::add_funding_stream(&s.db, sid, &row).await?;
-            Ok(())
-        },
-    )
+    change(&state, opened, value, async |s, sid, row| {
+        store::add_funding_stream(&s.db, sid, &row).await?;
+        Ok(())
+    })
     .await
 }
 
 pub async fn update_stream(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, stream)): Path<(String, i64, i64)>,
+    opened: Opened,
+    Path((_, _, stream)): Path<(String, i64, i64)>,
     Form(form): Form<StreamForm>,
 ) -> Result<Response, WebError> {
     let value = FundingStreamRow::try_from(&form);
-    change(
-        &state,
-        viewer.as_ref(),
-        (&code, id),
-        value,
-        async |s, sid, row| {
-            let row = FundingStreamRow { id: stream, ..row };
-            if !store::update_funding_stream(&s.db, sid, &row).await? {
-                return Err(no_such("funding stream"));
-            }
-            Ok(())
-        },
-    )
+    change(&state, opened, value, async |s, sid, row| {
+        let row = FundingStreamRow { id: stream, ..row };
+        if !store::update_funding_stream(&s.db, sid, &row).await? {
+            return Err(no_such("funding stream"));
+        }
+        Ok(())
+    })
     .await
 }
 
-async fn remove(
-    state: &AppState,
-    viewer: Option<&Viewer>,
-    (code, id): (&str, i64),
-    part: Removable,
-    entry: i64,
+/// The parts of the resources an entry can be removed from, as named in the path.
+fn removable(part: &str) -> Result<Removable, WebError> {
+    match part {
+        "budgets" => Ok(Removable::Budget),
+        "streams" => Ok(Removable::FundingStream),
+        "lines" => Ok(Removable::PlanLine),
+        _ => Err(WebError::NotFound(format!(
+            "There is nothing called '{part}' to remove from."
+        ))),
+    }
+}
+
+/// Removes a budget, a funding stream or a line of the plan.
+pub async fn remove(
+    State(state): State<AppState>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, part, entry)): Path<(String, i64, String, i64)>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, .. } = open(state, viewer, code, id).await?;
-    if !store::remove(&state.db, id, part, entry).await? {
+    let id = l.strategy.id;
+    if !store::remove(&state.db, id, removable(&part)?, entry).await? {
         return Err(no_such("entry"));
     }
     Ok(saved(&h, id, "resources", "removed"))
-}
-
-pub async fn remove_budget(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, entry)): Path<(String, i64, i64)>,
-) -> Result<Response, WebError> {
-    remove(
-        &state,
-        viewer.as_ref(),
-        (&code, id),
-        Removable::Budget,
-        entry,
-    )
-    .await
-}
-
-pub async fn remove_stream(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, entry)): Path<(String, i64, i64)>,
-) -> Result<Response, WebError> {
-    remove(
-        &state,
-        viewer.as_ref(),
-        (&code, id),
-        Removable::FundingStream,
-        entry,
-    )
-    .await
-}
-
-pub async fn remove_line(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, entry)): Path<(String, i64, i64)>,
-) -> Result<Response, WebError> {
-    remove(
-        &state,
-        viewer.as_ref(),
-        (&code, id),
-        Removable::PlanLine,
-        entry,
-    )
-    .await
 }

@@ -4,15 +4,13 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use cws_plan::risks::{heat_map, on_scale, Risk};
 use cws_store::strategy::{self as store, RiskRow};
 
 use super::{
-    document, no_such, open, refused, saved, saved_message, today, Frame, Here, Loaded, Opened,
-    PageQuery,
+    document, no_such, refused, saved, saved_message, today, Frame, Here, Loaded, Opened, PageQuery,
 };
-use crate::access::Viewer;
 use crate::forms::{ticked, Problems};
 use crate::{AppState, WebError};
 
@@ -96,12 +94,10 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    State(_state): State<AppState>,
+    Opened { here: h, loaded: l }: Opened,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(render(&h, &l, &q, Vec::new())?))
 }
 
@@ -151,11 +147,10 @@ impl TryFrom<&RiskForm> for RiskRow {
 
 pub async fn add(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id)): Path<(String, i64)>,
+    Opened { here: h, loaded: l }: Opened,
     Form(form): Form<RiskForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     match RiskRow::try_from(&form) {
         Ok(r) => {
             store::add_risk(&state.db, id, &r, today(), &h.by).await?;
@@ -201,11 +196,11 @@ impl TryFrom<&RescoreForm> for Rescore {
 
 pub async fn rescore(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, risk)): Path<(String, i64, i64)>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, risk)): Path<(String, i64, i64)>,
     Form(form): Form<RescoreForm>,
 ) -> Result<Response, WebError> {
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
+    let id = l.strategy.id;
     let r = match Rescore::try_from(&form) {
         Ok(r) => r,
         Err(p) => return Ok(refused(render(&h, &l, &PageQuery::default(), p.into())?)),

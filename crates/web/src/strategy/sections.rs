@@ -5,16 +5,15 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use cws_plan::framework::Section;
 use cws_plan::swot::{self, Quadrant};
 use cws_store::strategy::{self as store, AnalysisRow, SectionVersion};
 
 use super::document::{self, Block};
 use super::{
-    evidence, open, refused, saved, saved_message, Frame, Here, Loaded, Opened, PageQuery, STEEP,
+    evidence, refused, saved, saved_message, Frame, Here, Loaded, Opened, PageQuery, STEEP,
 };
-use crate::access::Viewer;
 use crate::dashboards::{Draw, PanelView};
 use crate::forms::Problems;
 use crate::{AppState, WebError};
@@ -165,12 +164,11 @@ fn section_of(key: &str) -> Result<Section, WebError> {
 
 pub async fn section(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, key)): Path<(String, i64, String)>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, key)): Path<(String, i64, String)>,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
     let s = section_of(&key)?;
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     Ok(Html(
         render_section(
             &state,
@@ -215,12 +213,12 @@ impl TryFrom<&SectionForm> for SectionText {
 
 pub async fn save_section(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    Path((code, id, key)): Path<(String, i64, String)>,
+    Opened { here: h, loaded: l }: Opened,
+    Path((_, _, key)): Path<(String, i64, String)>,
     Form(form): Form<SectionForm>,
 ) -> Result<Response, WebError> {
+    let id = l.strategy.id;
     let s = section_of(&key)?;
-    let Opened { here: h, loaded: l } = open(&state, viewer.as_ref(), &code, id).await?;
     let body = match SectionText::try_from(&form) {
         Ok(SectionText(body)) => body,
         Err(p) => {
