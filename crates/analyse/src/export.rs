@@ -38,7 +38,7 @@ pub struct Column {
 impl From<Measure> for Column {
     fn from(m: Measure) -> Column {
         Column {
-            name: m.name().into(),
+            name: m.code().into(),
             label: m.label().into(),
         }
     }
@@ -74,7 +74,7 @@ impl Table {
     ) -> Table {
         Table {
             title,
-            label_columns: cube.dims.iter().map(|d| d.name().to_string()).collect(),
+            label_columns: cube.dims.iter().map(|d| d.code().to_string()).collect(),
             columns: Column::of(measures),
             rows: cube
                 .cells

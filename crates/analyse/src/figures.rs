@@ -15,6 +15,7 @@
 //! - case holders: posts in case-holding roles with cases given, employed or agency.
 
 use chrono::{Datelike, Months, NaiveDate};
+use cws_domain::UnknownCode;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -52,7 +53,7 @@ impl Dimension {
         Dimension::CoreWider,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Dimension::Region => "region",
             Dimension::Area => "area",
@@ -66,8 +67,30 @@ impl Dimension {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Dimension> {
-        Dimension::ALL.iter().copied().find(|d| d.name() == s)
+    pub fn label(self) -> &'static str {
+        match self {
+            Dimension::Region => "Region",
+            Dimension::Area => "Area",
+            Dimension::Sector => "Sector",
+            Dimension::Service => "Service",
+            Dimension::SettingType => "Setting type",
+            Dimension::Role => "Role",
+            Dimension::RoleGroup => "Role group",
+            Dimension::Contract => "Contract type",
+            Dimension::CoreWider => "Core or wider workforce",
+        }
+    }
+
+    /// A dimension by its machine name; the error lists every dimension.
+    pub fn parse(code: &str) -> Result<Dimension, UnknownCode> {
+        let code = code.trim();
+        Dimension::ALL
+            .iter()
+            .copied()
+            .find(|d| d.code() == code)
+            .ok_or_else(|| {
+                UnknownCode::new("dimension", code, Dimension::ALL.iter().map(|d| d.code()))
+            })
     }
 }
 

@@ -4,6 +4,7 @@
 //! function of the sums of its areas: national and regional values are computed from areas,
 //! never typed in. Measures DfE publishes keep DfE's indicator names and definitions.
 
+use cws_domain::UnknownCode;
 use serde::Serialize;
 
 /// Additive components of every measure. Each is a count or an FTE that adds across groups.
@@ -169,7 +170,7 @@ macro_rules! measures {
             pub const ALL: &'static [Measure] = &[ $( Measure::$variant ),* ];
 
             /// The measure's machine name (DfE's where DfE publishes it).
-            pub fn name(self) -> &'static str {
+            pub fn code(self) -> &'static str {
                 match self { $( Measure::$variant => $name ),* }
             }
             pub fn kind(self) -> Kind {
@@ -195,8 +196,14 @@ macro_rules! measures {
                 let v: f64 = match self { $( Measure::$variant => { let ($s, $p) = (sums, params); $value } ),* };
                 v.is_finite().then_some(v)
             }
-            pub fn parse(name: &str) -> Option<Measure> {
-                Measure::ALL.iter().copied().find(|m| m.name() == name)
+            /// A measure by its machine name; the error lists every measure.
+            pub fn parse(code: &str) -> Result<Measure, UnknownCode> {
+                let code = code.trim();
+                Measure::ALL
+                    .iter()
+                    .copied()
+                    .find(|m| m.code() == code)
+                    .ok_or_else(|| UnknownCode::new("measure", code, Measure::ALL.iter().map(|m| m.code())))
             }
         }
     };
@@ -278,7 +285,7 @@ measures! {
 
 impl Serialize for Measure {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
+        s.serialize_str(self.code())
     }
 }
 
@@ -286,7 +293,7 @@ impl Serialize for Measure {
 pub fn published_measures() -> Vec<Measure> {
     cws_reference::INDICATORS
         .iter()
-        .filter_map(|n| Measure::parse(n))
+        .filter_map(|n| Measure::parse(n).ok())
         .collect()
 }
 

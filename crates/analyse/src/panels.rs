@@ -4,6 +4,7 @@
 //! (the community, the neighbours, coverage counts) is passed in; drawing is `cws-documents`'s.
 
 use chrono::NaiveDate;
+use cws_domain::UnknownCode;
 use cws_store::community::CommunityCounts;
 use cws_store::returns::CoverageCount;
 
@@ -36,7 +37,7 @@ impl Topic {
         Topic::Qualifications,
         Topic::Coverage,
     ];
-    pub fn slug(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Topic::Overview => "overview",
             Topic::Composition => "composition",
@@ -47,7 +48,7 @@ impl Topic {
             Topic::Coverage => "coverage",
         }
     }
-    pub fn title(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Topic::Overview => "Overview",
             Topic::Composition => "Composition",
@@ -69,8 +70,12 @@ impl Topic {
             Topic::Coverage => "How much of the workforce the figures cover: organisations registered and those with an accepted return for the census.",
         }
     }
-    pub fn parse(s: &str) -> Option<Topic> {
-        Topic::ALL.into_iter().find(|t| t.slug() == s)
+    pub fn parse(code: &str) -> Result<Topic, UnknownCode> {
+        let code = code.trim();
+        Topic::ALL
+            .into_iter()
+            .find(|t| t.code() == code)
+            .ok_or_else(|| UnknownCode::new("dashboard", code, Topic::ALL.map(Topic::code)))
     }
 }
 

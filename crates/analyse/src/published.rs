@@ -44,7 +44,7 @@ pub fn components_of(m: Measure) -> &'static [&'static str] {
         VacancyAgencyCoverRateFte => &["agency_cover_fte", "vacancy_fte"],
         CaseloadFte => &["cases", "case_holders_fte"],
         AbsenceRateFte => &["working_days_lost_fte", "inpost_fte"],
-        other => match COMPONENTS.iter().find(|(n, _)| *n == other.name()) {
+        other => match COMPONENTS.iter().find(|(n, _)| *n == other.code()) {
             Some((n, _)) => std::slice::from_ref(n),
             None => &[],
         },
@@ -184,7 +184,7 @@ pub fn compute_from_areas(areas: &[AreaValues], params: &Params) -> Vec<Computed
                         m.value(&sums, params)
                     };
                     (
-                        m.name(),
+                        m.code(),
                         Computed {
                             value,
                             contributing,

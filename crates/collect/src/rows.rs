@@ -329,12 +329,7 @@ impl<'r> Cells<'r> {
         match parse(v) {
             Ok(x) => Some(x),
             Err(e) => {
-                self.push(
-                    &rules::CODE_UNKNOWN,
-                    col,
-                    v,
-                    format!("'{v}' is not a {} code. Allowed: {}.", e.list, e.expected),
-                );
+                self.push(&rules::CODE_UNKNOWN, col, v, format!("{e}."));
                 None
             }
         }

@@ -151,6 +151,17 @@ pub fn worker_row(org_ref: &str, worker_ref: &str, w: &WorkerRecord) -> Vec<Stri
     ]
 }
 
+/// A post's cells by column name, without the two references (the worker form shows these:
+/// the organisation is the form's own and the worker's reference is never known again).
+pub fn worker_cells(w: &WorkerRecord) -> std::collections::BTreeMap<String, String> {
+    WORKER_COLUMNS
+        .iter()
+        .zip(worker_row("", "", w))
+        .skip(2)
+        .map(|(c, v)| (c.name.to_string(), v))
+        .collect()
+}
+
 /// Writes a worker template CSV (header, then one row per post).
 pub fn write_workers<W: Write>(
     out: W,

@@ -136,13 +136,13 @@ pub async fn load(db: &Db) -> Result<Option<i64>> {
     let by = demo.author.as_str();
     let id = strategy::create_strategy(db, area.id, &demo.title, demo.start, demo.end).await?;
     for key in demo.sections.keys() {
-        if cws_plan::framework::Section::parse(key).is_none() {
+        if cws_plan::framework::Section::parse(key).ok().is_none() {
             anyhow::bail!("the demo strategy has an unknown section '{key}'");
         }
     }
     for s in cws_plan::framework::Section::ALL {
-        if let Some(body) = demo.sections.get(s.key()) {
-            strategy::save_section(db, id, s.key(), body.trim(), by).await?;
+        if let Some(body) = demo.sections.get(s.code()) {
+            strategy::save_section(db, id, s.code(), body.trim(), by).await?;
         }
     }
     for e in &demo.analysis {

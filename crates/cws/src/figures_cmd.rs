@@ -80,28 +80,13 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
     } else {
         args.measures
             .iter()
-            .map(|n| {
-                Measure::parse(n.trim()).with_context(|| {
-                    format!(
-                        "'{n}' is not a measure; measures are: {}",
-                        Measure::ALL
-                            .iter()
-                            .map(|m| m.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })
-            })
+            .map(|n| Ok(Measure::parse(n)?))
             .collect::<anyhow::Result<_>>()?
     };
     let dims: Vec<Dimension> = args
         .by
         .iter()
-        .map(|n| {
-            Dimension::parse(n.trim()).with_context(|| {
-                format!("'{n}' is not a dimension; use region, area, sector, service, setting_type, role, role_group, contract or core_wider")
-            })
-        })
+        .map(|n| Ok(Dimension::parse(n)?))
         .collect::<anyhow::Result<_>>()?;
     let format = if args.json {
         "json"
@@ -443,8 +428,8 @@ fn tidy(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    header.extend(filters.iter().map(|d| d.name().to_string()));
-    header.extend(measures.iter().map(|m| m.name().to_string()));
+    header.extend(filters.iter().map(|d| d.code().to_string()));
+    header.extend(measures.iter().map(|m| m.code().to_string()));
     w.write_record(&header)?;
     let (level, region, la) = match scope {
         Scope::Nation => ("National", None, None),

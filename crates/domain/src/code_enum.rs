@@ -2,16 +2,44 @@
 //! ethnicity codes, ...). Each variant has a stable `code` (used in files and the database)
 //! and a plain-English `label` (used on pages).
 
-use thiserror::Error;
-
-/// A code that is not in its code list.
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
-#[error("'{value}' is not a valid {list} code; expected one of: {expected}")]
+/// A code that is not in its code list: "'x' is not a measure code; use one of: …".
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownCode {
     pub list: &'static str,
     pub value: String,
     pub expected: String,
 }
+
+impl UnknownCode {
+    /// The message for a value not among `codes` of the list called `list`.
+    pub fn new<'a>(
+        list: &'static str,
+        value: &str,
+        codes: impl IntoIterator<Item = &'a str>,
+    ) -> UnknownCode {
+        UnknownCode {
+            list,
+            value: value.to_string(),
+            expected: codes.into_iter().collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+impl std::fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let article = match self.list.chars().next() {
+            Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+            _ => "a",
+        };
+        write!(
+            f,
+            "'{}' is not {article} {} code; use one of: {}",
+            self.value, self.list, self.expected
+        )
+    }
+}
+
+impl std::error::Error for UnknownCode {}
 
 #[macro_export]
 macro_rules! code_enum {
@@ -36,11 +64,7 @@ macro_rules! code_enum {
             pub fn parse(value: &str) -> Result<Self, $crate::UnknownCode> {
                 let v = value.trim();
                 $(if v.eq_ignore_ascii_case($code) { return Ok($name::$variant); })+
-                Err($crate::UnknownCode {
-                    list: $list,
-                    value: value.to_string(),
-                    expected: [$($code),+].join(", "),
-                })
+                Err($crate::UnknownCode::new($list, value, [$($code),+]))
             }
         }
 
@@ -50,4 +74,20 @@ macro_rules! code_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnknownCode;
+
+    #[test]
+    fn an_unknown_code_says_which_list_and_what_would_do() {
+        let e = UnknownCode::new("measure", "nonsense", ["people", "inpost_fte"]);
+        assert_eq!(
+            e.to_string(),
+            "'nonsense' is not a measure code; use one of: people, inpost_fte"
+        );
+        let e = UnknownCode::new("ethnicity", "X", ["WBRI"]);
+        assert!(e.to_string().starts_with("'X' is not an ethnicity code"));
+    }
 }

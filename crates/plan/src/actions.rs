@@ -2,79 +2,27 @@
 //! rating; which are overdue and which at risk.
 
 use chrono::NaiveDate;
+use cws_domain::code_enum;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    NotStarted,
-    InProgress,
-    Blocked,
-    Done,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rag {
-    Green,
-    Amber,
-    Red,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::NotStarted,
-        Status::InProgress,
-        Status::Blocked,
-        Status::Done,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::NotStarted => "not_started",
-            Status::InProgress => "in_progress",
-            Status::Blocked => "blocked",
-            Status::Done => "done",
-        }
+code_enum!(
+    /// Where an action has got to.
+    Status, "action status" {
+        NotStarted => ("not_started", "Not started"),
+        InProgress => ("in_progress", "In progress"),
+        Blocked => ("blocked", "Blocked"),
+        Done => ("done", "Done"),
     }
+);
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::NotStarted => "Not started",
-            Status::InProgress => "In progress",
-            Status::Blocked => "Blocked",
-            Status::Done => "Done",
-        }
+code_enum!(
+    /// A red, amber or green rating, worst first.
+    Rag, "rating" {
+        Red => ("red", "Red"),
+        Amber => ("amber", "Amber"),
+        Green => ("green", "Green"),
     }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|x| x.key() == s)
-    }
-}
-
-impl Rag {
-    pub const ALL: [Rag; 3] = [Rag::Red, Rag::Amber, Rag::Green];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Rag::Green => "green",
-            Rag::Amber => "amber",
-            Rag::Red => "red",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Rag::Green => "Green",
-            Rag::Amber => "Amber",
-            Rag::Red => "Red",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Rag> {
-        Rag::ALL.into_iter().find(|x| x.key() == s)
-    }
-}
+);
 
 /// The workstreams an action belongs to: the national strategy's four challenges and two
 /// priority sectors, then anything local.

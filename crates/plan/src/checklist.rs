@@ -2,6 +2,7 @@
 //! list of local initiatives to consider, each answered yes / partly / no with evidence; and
 //! how complete the answers are.
 
+use cws_domain::code_enum;
 use serde::Serialize;
 
 /// A group of checklist items.
@@ -115,39 +116,14 @@ pub const GROUPS: &[Group] = &[
     },
 ];
 
-/// An answer to a checklist item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    Yes,
-    Partly,
-    No,
-}
-
-impl Answer {
-    pub fn parse(s: &str) -> Option<Answer> {
-        match s {
-            "yes" => Some(Answer::Yes),
-            "partly" => Some(Answer::Partly),
-            "no" => Some(Answer::No),
-            _ => None,
-        }
+code_enum!(
+    /// An answer to a checklist item.
+    Answer, "answer" {
+        Yes => ("yes", "Yes"),
+        Partly => ("partly", "Partly"),
+        No => ("no", "No"),
     }
-    pub fn key(self) -> &'static str {
-        match self {
-            Answer::Yes => "yes",
-            Answer::Partly => "partly",
-            Answer::No => "no",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Answer::Yes => "Yes",
-            Answer::Partly => "Partly",
-            Answer::No => "No",
-        }
-    }
-}
+);
 
 /// Every item key, in order.
 pub fn keys() -> impl Iterator<Item = &'static str> {

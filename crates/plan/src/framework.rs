@@ -2,6 +2,7 @@
 //! (seed `003`), each with what it should say — written for cws.
 
 use chrono::NaiveDate;
+use cws_domain::UnknownCode;
 use serde::Serialize;
 
 /// A strategy period that does not end after it starts.
@@ -59,8 +60,8 @@ impl Section {
         Section::EvaluationAndReview,
     ];
 
-    /// The stable key used in the store and in addresses.
-    pub fn key(self) -> &'static str {
+    /// The stable code used in the store and in addresses.
+    pub fn code(self) -> &'static str {
         match self {
             Section::Title => "title",
             Section::Vision => "vision",
@@ -120,8 +121,17 @@ impl Section {
         }
     }
 
-    pub fn parse(key: &str) -> Option<Section> {
-        Section::ALL.into_iter().find(|s| s.key() == key)
+    /// The heading, as the framework names the section.
+    pub fn label(self) -> &'static str {
+        self.heading()
+    }
+
+    pub fn parse(code: &str) -> Result<Section, UnknownCode> {
+        let code = code.trim();
+        Section::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| UnknownCode::new("section", code, Section::ALL.map(Section::code)))
     }
 }
 
@@ -142,12 +152,12 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_parse_back() {
-        let mut keys: Vec<&str> = Section::ALL.iter().map(|s| s.key()).collect();
+        let mut keys: Vec<&str> = Section::ALL.iter().map(|s| s.code()).collect();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), Section::ALL.len());
         for s in Section::ALL {
-            assert_eq!(Section::parse(s.key()), Some(s));
+            assert_eq!(Section::parse(s.code()).ok(), Some(s));
         }
         assert!(Section::Vision
             .prompt()

@@ -2,47 +2,18 @@
 //! weaknesses, opportunities and threats that the area's lead accepts, edits or rejects.
 //! Each proposal has a stable key so a decision sticks while the figures behind it move.
 
+use cws_domain::code_enum;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Quadrant {
-    Strength,
-    Weakness,
-    Opportunity,
-    Threat,
-}
-
-impl Quadrant {
-    pub const ALL: [Quadrant; 4] = [
-        Quadrant::Strength,
-        Quadrant::Weakness,
-        Quadrant::Opportunity,
-        Quadrant::Threat,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Quadrant::Strength => "strength",
-            Quadrant::Weakness => "weakness",
-            Quadrant::Opportunity => "opportunity",
-            Quadrant::Threat => "threat",
-        }
+code_enum!(
+    /// A quadrant of the SWOT analysis.
+    Quadrant, "SWOT quadrant" {
+        Strength => ("strength", "Strengths"),
+        Weakness => ("weakness", "Weaknesses"),
+        Opportunity => ("opportunity", "Opportunities"),
+        Threat => ("threat", "Threats"),
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Quadrant::Strength => "Strengths",
-            Quadrant::Weakness => "Weaknesses",
-            Quadrant::Opportunity => "Opportunities",
-            Quadrant::Threat => "Threats",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Quadrant> {
-        Quadrant::ALL.into_iter().find(|q| q.key() == s)
-    }
-}
+);
 
 /// A group's rates (a role group, sector …); `None` where the figure is not applicable.
 #[derive(Debug, Clone, PartialEq)]

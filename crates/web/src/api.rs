@@ -136,18 +136,7 @@ fn parse_request(q: &FiguresQuery) -> Result<(Vec<Dimension>, Vec<Measure>), Api
         q.by.split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|d| {
-                Dimension::parse(d).ok_or_else(|| {
-                    bad_request(format!(
-                        "'{d}' is not a dimension; use {}",
-                        Dimension::ALL
-                            .iter()
-                            .map(|d| d.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })
-            })
+            .map(|d| Dimension::parse(d).map_err(|e| bad_request(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
     if dims.len() > cws_analyse::figures::MAX_DIMENSIONS {
         return Err(bad_request("at most 4 dimensions can be combined"));
@@ -157,18 +146,7 @@ fn parse_request(q: &FiguresQuery) -> Result<(Vec<Dimension>, Vec<Measure>), Api
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|m| {
-            Measure::parse(m).ok_or_else(|| {
-                bad_request(format!(
-                    "'{m}' is not a measure; measures are: {}",
-                    Measure::ALL
-                        .iter()
-                        .map(|m| m.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })
-        })
+        .map(|m| Measure::parse(m).map_err(|e| bad_request(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     if measures.is_empty() {
         measures.push(Measure::People);

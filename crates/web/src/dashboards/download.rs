@@ -65,7 +65,7 @@ pub async fn download(
     let name = format!(
         "{}-{}-{file}",
         place.name().to_lowercase().replace(' ', "-"),
-        topic.slug()
+        topic.code()
     );
     Ok((
         [

@@ -37,6 +37,7 @@ fn base(place: &Place) -> String {
 
 fn topic_of(slug: &str) -> Result<Topic, WebError> {
     Topic::parse(slug)
+        .ok()
         .ok_or_else(|| WebError::NotFound(format!("There is no dashboard called '{slug}'.")))
 }
 
@@ -97,9 +98,9 @@ pub async fn dashboard(
             base: base(&place),
             topics: Topic::ALL
                 .iter()
-                .map(|t| (t.slug(), t.title(), *t == topic))
+                .map(|t| (t.code(), t.label(), *t == topic))
                 .collect(),
-            topic_title: topic.title(),
+            topic_title: topic.label(),
             intro: topic.intro(),
             census: computed.census.clone(),
             protected: protect,

@@ -67,78 +67,8 @@ pub struct EditQuery {
     saved: Option<String>,
 }
 
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.into()
-}
-
 fn date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// The form's values for an existing post, as template cells.
-fn cells_of(w: &cws_domain::worker::WorkerRecord) -> BTreeMap<String, String> {
-    let mut c = BTreeMap::new();
-    let mut set = |k: &str, v: String| {
-        c.insert(k.to_string(), v);
-    };
-    set("role_code", w.role.to_string());
-    set(
-        "fte",
-        w.fte.map(|f| f.get().to_string()).unwrap_or_default(),
-    );
-    set("contract_type", w.contract.code().into());
-    set("start_date", date(w.start_date));
-    set("leaving_date", date(w.leaving.map(|l| l.date)));
-    set(
-        "leaving_reason",
-        w.leaving
-            .map(|l| l.reason.code().to_string())
-            .unwrap_or_default(),
-    );
-    set(
-        "leaving_destination",
-        w.leaving
-            .map(|l| l.destination.code().to_string())
-            .unwrap_or_default(),
-    );
-    set(
-        "birth_year",
-        w.birth_year.map(|y| y.to_string()).unwrap_or_default(),
-    );
-    set("sex", w.sex.code().into());
-    set("ethnicity", w.ethnicity.code().into());
-    set("disability", w.disability.code().into());
-    set(
-        "highest_qualification_level",
-        w.qual_level
-            .map(|q| q.code().to_string())
-            .unwrap_or_default(),
-    );
-    set("qualifications", w.qualifications.join(";"));
-    set("common_core", yes_no(w.common_core));
-    set("induction", yes_no(w.induction));
-    set("caf_trained", yes_no(w.integrated.caf_trained));
-    set("lead_professional", yes_no(w.integrated.lead_professional));
-    set("budget_holding", yes_no(w.integrated.budget_holding));
-    set(
-        "multi_agency_team",
-        w.integrated
-            .multi_agency
-            .map(|m| m.code().to_string())
-            .unwrap_or_default(),
-    );
-    set("vetting_check", w.vetting.code().into());
-    set("vetting_date", date(w.vetting_date));
-    set("safeguarding_training_date", date(w.safeguarding_training));
-    set(
-        "working_days_lost",
-        w.days_lost.map(|d| d.to_string()).unwrap_or_default(),
-    );
-    set(
-        "cases_held",
-        w.cases.map(|d| d.to_string()).unwrap_or_default(),
-    );
-    c
 }
 
 fn form_fields(
@@ -311,7 +241,7 @@ pub async fn workers_form(
                     .into_iter()
                     .find(|w| w.person.as_str() == person && w.role.as_str() == role)
                 {
-                    values = cells_of(&w);
+                    values = template::worker_cells(&w);
                     editing = Some((person.to_string(), role.to_string()));
                 }
             }

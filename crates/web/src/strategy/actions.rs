@@ -22,8 +22,8 @@ pub(crate) fn plan_action(a: &ActionRow) -> Action {
         lead: a.lead.clone(),
         start: a.start_date,
         due: a.due_date,
-        status: Status::parse(&a.status).unwrap_or(Status::NotStarted),
-        rag: a.rag.as_deref().and_then(Rag::parse),
+        status: Status::parse(&a.status).ok().unwrap_or(Status::NotStarted),
+        rag: a.rag.as_deref().and_then(|r| Rag::parse(r).ok()),
     }
 }
 
@@ -77,7 +77,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
                     .unwrap_or_default(),
                 status: plan.status.label(),
                 rag: rag.label(),
-                rag_key: rag.key(),
+                rag_key: rag.code(),
                 overdue: plan.is_overdue(now),
                 at_risk: plan.is_at_risk(now),
                 row: a.clone(),
@@ -111,8 +111,8 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
             .iter()
             .map(|o| (o.id, o.statement.clone()))
             .collect(),
-        statuses: Status::ALL.iter().map(|s| (s.key(), s.label())).collect(),
-        rags: Rag::ALL.iter().map(|r| (r.key(), r.label())).collect(),
+        statuses: Status::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        rags: Rag::ALL.iter().map(|r| (r.code(), r.label())).collect(),
     }
     .render()?)
 }
@@ -174,10 +174,11 @@ impl TryFrom<&ActionForm> for ActionRow {
             start_date: start,
             due_date: due,
             status: Status::parse(f.status.trim())
+                .ok()
                 .unwrap_or(Status::NotStarted)
-                .key()
+                .code()
                 .into(),
-            rag: Rag::parse(f.rag.trim()).map(|r| r.key().to_string()),
+            rag: Rag::parse(f.rag.trim()).ok().map(|r| r.code().to_string()),
             notes: f.notes.trim().to_string(),
             milestones: f.milestones.trim().to_string(),
         })
@@ -195,7 +196,7 @@ pub async fn add(
         Ok(a) => {
             let now = today();
             let shown = plan_action(&a).rag(now);
-            let added = store::add_action(&state.db, id, &a, shown.key(), now, &h.by)
+            let added = store::add_action(&state.db, id, &a, shown.code(), now, &h.by)
                 .await
                 .map(|_| ())
                 .map_err(WebError::from);
@@ -230,13 +231,13 @@ impl TryFrom<&ProgressForm> for Progress {
 
     fn try_from(f: &ProgressForm) -> Result<Progress, Problems> {
         let mut p = Problems::default();
-        let Some(status) = Status::parse(f.status.trim()) else {
+        let Some(status) = Status::parse(f.status.trim()).ok() else {
             p.push("Choose the action's status.");
             return Err(p);
         };
         p.finish(Progress {
             status,
-            rag: Rag::parse(f.rag.trim()),
+            rag: Rag::parse(f.rag.trim()).ok(),
             note: f.note.trim().to_string(),
         })
     }
@@ -267,9 +268,9 @@ pub async fn progress(
         &state.db,
         id,
         action,
-        update.status.key(),
-        update.rag.map(Rag::key),
-        shown.key(),
+        update.status.code(),
+        update.rag.map(Rag::code),
+        shown.code(),
         &update.note,
         now,
         &h.by,

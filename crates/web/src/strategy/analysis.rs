@@ -38,7 +38,7 @@ impl TryFrom<&ProposalForm> for Proposal {
 
     fn try_from(f: &ProposalForm) -> Result<Proposal, Problems> {
         let mut p = Problems::default();
-        let quadrant = Quadrant::parse(f.kind.trim());
+        let quadrant = Quadrant::parse(f.kind.trim()).ok();
         if quadrant.is_none() {
             p.push("Choose strength, weakness, opportunity or threat.");
         }
@@ -75,7 +75,7 @@ impl TryFrom<&EntryForm> for Entry {
     fn try_from(f: &EntryForm) -> Result<Entry, Problems> {
         let mut p = Problems::default();
         let kind = f.kind.trim();
-        if Quadrant::parse(kind).is_none() && !STEEP.iter().any(|(k, _)| *k == kind) {
+        if Quadrant::parse(kind).ok().is_none() && !STEEP.iter().any(|(k, _)| *k == kind) {
             p.push("Choose where the entry belongs: a SWOT quadrant or a STEEP factor.");
             return Err(p);
         }
@@ -100,7 +100,7 @@ async fn decide(
                 &state.db,
                 id,
                 &d.key,
-                d.quadrant.key(),
+                d.quadrant.code(),
                 &d.body,
                 accept,
                 &h.by,

@@ -74,7 +74,9 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
 /// How the held answers add up.
 pub(crate) fn tally(l: &Loaded) -> checklist::Tally {
     checklist::tally(l.checklist.iter().filter_map(|c| {
-        Answer::parse(&c.answer).map(|a| (c.item.as_str(), a, c.evidence.as_str()))
+        Answer::parse(&c.answer)
+            .ok()
+            .map(|a| (c.item.as_str(), a, c.evidence.as_str()))
     }))
 }
 
@@ -104,7 +106,7 @@ impl TryFrom<&ChecklistForm> for Answers {
             if answer.is_empty() {
                 continue;
             }
-            let Some(a) = Answer::parse(answer) else {
+            let Some(a) = Answer::parse(answer).ok() else {
                 p.push(format!("Answer yes, partly or no (not '{answer}')."));
                 continue;
             };
@@ -131,10 +133,10 @@ pub async fn save(
     let mut changed = 0;
     for (key, answer, evidence) in answers {
         let held = l.checklist.iter().find(|c| c.item == key);
-        if held.is_some_and(|c| c.answer == answer.key() && c.evidence == evidence) {
+        if held.is_some_and(|c| c.answer == answer.code() && c.evidence == evidence) {
             continue;
         }
-        store::answer_checklist(&state.db, id, key, answer.key(), &evidence, &h.by).await?;
+        store::answer_checklist(&state.db, id, key, answer.code(), &evidence, &h.by).await?;
         changed += 1;
     }
     tracing::info!(strategy = id, answers = changed, "checklist answered");

@@ -308,7 +308,7 @@ pub(crate) fn analysis_blocks(l: &Loaded, out: &mut Vec<Block>) {
         let items: Vec<String> = l
             .analysis
             .iter()
-            .filter(|a| a.kind == q.key() && a.decision != "rejected")
+            .filter(|a| a.kind == q.code() && a.decision != "rejected")
             .map(|a| a.body.clone())
             .collect();
         if !items.is_empty() {
@@ -350,7 +350,7 @@ pub(crate) fn checklist_blocks(l: &Loaded, out: &mut Vec<Block>) {
                     let a = answers.get(k);
                     vec![
                         q.to_string(),
-                        a.and_then(|a| Answer::parse(&a.answer))
+                        a.and_then(|a| Answer::parse(&a.answer).ok())
                             .map_or("Not answered", |a| a.label())
                             .into(),
                         a.map(|a| a.evidence.clone()).unwrap_or_default(),
@@ -381,7 +381,7 @@ pub(crate) fn strategy_blocks(
             1,
             format!("{}. {}", n + 1, section.heading()),
         ));
-        match l.sections.get(section.key()) {
+        match l.sections.get(section.code()) {
             Some(v) => text_blocks(&v.body, &mut out),
             None if !matches!(
                 section,
@@ -415,7 +415,9 @@ pub(crate) fn strategy_blocks(
     }
     out.push(Block::Heading(1, "Appendix: the toolkit checklist".into()));
     let t = checklist::tally(l.checklist.iter().filter_map(|c| {
-        Answer::parse(&c.answer).map(|a| (c.item.as_str(), a, c.evidence.as_str()))
+        Answer::parse(&c.answer)
+            .ok()
+            .map(|a| (c.item.as_str(), a, c.evidence.as_str()))
     }));
     out.push(Block::Para(format!(
         "{} questions: {} yes, {} partly, {} no, {} not answered.",

@@ -62,9 +62,9 @@ pub(crate) async fn tracking(
     let mut measures: Vec<Measure> = l
         .objectives
         .iter()
-        .filter_map(|o| o.measure.as_deref().and_then(Measure::parse))
+        .filter_map(|o| o.measure.as_deref().and_then(|m| Measure::parse(m).ok()))
         .collect();
-    measures.sort_by_key(|m| m.name());
+    measures.sort_by_key(|m| m.code());
     measures.dedup();
     let mut values: HashMap<(NaiveDate, Measure), Option<f64>> = HashMap::new();
     if !measures.is_empty() {
@@ -79,10 +79,9 @@ pub(crate) async fn tracking(
     Ok(l.objectives
         .iter()
         .map(|o| {
-            let problems = smart::check(&plan_objective(o), from, to, |m| {
-                Measure::parse(m).is_some()
-            });
-            let measure = o.measure.as_deref().and_then(Measure::parse);
+            let problems =
+                smart::check(&plan_objective(o), from, to, |m| Measure::parse(m).is_ok());
+            let measure = o.measure.as_deref().and_then(|m| Measure::parse(m).ok());
             let points: Vec<(NaiveDate, Option<f64>)> = match measure {
                 Some(m) => dates
                     .iter()
@@ -148,7 +147,7 @@ fn objective_measures() -> Vec<(&'static str, &'static str)> {
         M::SettingsWithGraduateLeader,
     ]
     .iter()
-    .map(|m| (m.name(), m.label()))
+    .map(|m| (m.code(), m.label()))
     .collect()
 }
 
@@ -175,7 +174,7 @@ impl Formats for ObjectivesPage {}
 
 impl ObjectivesPage {
     fn is_figure(&self, m: &str) -> bool {
-        Measure::parse(m).is_some()
+        Measure::parse(m).is_ok()
     }
 }
 

@@ -25,8 +25,8 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
     let now = today();
     let mut out = Vec::new();
     for s in Section::ALL {
-        let link = format!("{base}/sections/{}", s.key());
-        let (done, detail) = match l.sections.get(s.key()) {
+        let link = format!("{base}/sections/{}", s.code());
+        let (done, detail) = match l.sections.get(s.code()) {
             Some(v) => (
                 true,
                 format!(
@@ -98,7 +98,7 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
         .filter(|q| {
             l.analysis
                 .iter()
-                .any(|a| a.kind == q.key() && a.decision != "rejected")
+                .any(|a| a.kind == q.code() && a.decision != "rejected")
         })
         .count();
     out.push(Check {
@@ -108,7 +108,9 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
         link: format!("{base}/sections/current_position"),
     });
     let t = checklist::tally(l.checklist.iter().filter_map(|c| {
-        Answer::parse(&c.answer).map(|a| (c.item.as_str(), a, c.evidence.as_str()))
+        Answer::parse(&c.answer)
+            .ok()
+            .map(|a| (c.item.as_str(), a, c.evidence.as_str()))
     }));
     out.push(Check {
         label: "Toolkit checklist answered with evidence".into(),

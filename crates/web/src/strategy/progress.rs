@@ -76,7 +76,7 @@ pub(crate) async fn progress_blocks(
                 M::Level3PlusNonGraduates,
             ];
             for o in &l.objectives {
-                if let Some(m) = o.measure.as_deref().and_then(Measure::parse) {
+                if let Some(m) = o.measure.as_deref().and_then(|m| Measure::parse(m).ok()) {
                     if !measures.contains(&m) {
                         measures.push(m);
                     }
@@ -88,14 +88,14 @@ pub(crate) async fn progress_blocks(
                 .iter()
                 .enumerate()
                 .map(|(i, m)| review::FigureInput {
-                    measure: m.name().into(),
+                    measure: m.code().into(),
                     label: m.label().into(),
                     before: before[i],
                     after: after[i],
                     target: l
                         .objectives
                         .iter()
-                        .find(|o| o.measure.as_deref() == Some(m.name()))
+                        .find(|o| o.measure.as_deref() == Some(m.code()))
                         .and_then(|o| o.target),
                     lower_is_better: evidence::lower_is_better(*m),
                 })
@@ -138,8 +138,8 @@ pub(crate) async fn progress_blocks(
             Some(review::ActionUpdate {
                 action_id: u.action_id,
                 on: u.on_date,
-                status: Status::parse(&u.status)?,
-                rag: Rag::parse(&u.rag)?,
+                status: Status::parse(&u.status).ok()?,
+                rag: Rag::parse(&u.rag).ok()?,
             })
         })
         .collect();

@@ -60,7 +60,7 @@ pub(crate) async fn render_section(
 ) -> Result<String, WebError> {
     let mut f = Frame::new(h, &l.strategy, "sections", saved);
     f.errors = errors;
-    let current = l.sections.get(section.key());
+    let current = l.sections.get(section.code());
     let mut blocks = Vec::new();
     if let Some(v) = current {
         // reuse the document's paragraphs so the page reads like the printed strategy
@@ -73,11 +73,11 @@ pub(crate) async fn render_section(
     if section == Section::CurrentPosition {
         for q in Quadrant::ALL {
             analysis.push((
-                q.key(),
+                q.code(),
                 q.label(),
                 l.analysis
                     .iter()
-                    .filter(|a| a.kind == q.key() && a.decision != "rejected")
+                    .filter(|a| a.kind == q.code() && a.decision != "rejected")
                     .cloned()
                     .collect(),
             ));
@@ -105,7 +105,7 @@ pub(crate) async fn render_section(
                     {
                         proposals.push(ProposalView {
                             key: p.key,
-                            kind: p.quadrant.key(),
+                            kind: p.quadrant.code(),
                             label: p.quadrant.label(),
                             text: p.text,
                         });
@@ -125,12 +125,12 @@ pub(crate) async fn render_section(
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: h.synthetic,
         f,
-        key: section.key(),
+        key: section.code(),
         heading: section.heading(),
         prompt: section.prompt(),
         body: draft.unwrap_or_else(|| current.map(|v| v.body.clone()).unwrap_or_default()),
         blocks,
-        history: store::section_history(&state.db, l.strategy.id, section.key()).await?,
+        history: store::section_history(&state.db, l.strategy.id, section.code()).await?,
         live: evidence::is_live(section),
         census: live.census().map(str::to_string),
         protected: h.protect,
@@ -140,7 +140,7 @@ pub(crate) async fn render_section(
         rejected,
         kinds: Quadrant::ALL
             .iter()
-            .map(|q| (q.key(), q.label()))
+            .map(|q| (q.code(), q.label()))
             .chain(STEEP)
             .collect(),
         structured,
@@ -152,13 +152,14 @@ impl SectionPage {
     fn sections(&self) -> Vec<(&'static str, &'static str)> {
         Section::ALL
             .iter()
-            .map(|s| (s.key(), s.heading()))
+            .map(|s| (s.code(), s.heading()))
             .collect()
     }
 }
 
 fn section_of(key: &str) -> Result<Section, WebError> {
     Section::parse(key)
+        .ok()
         .ok_or_else(|| WebError::NotFound(format!("There is no section called '{key}'.")))
 }
 
@@ -227,13 +228,13 @@ pub async fn save_section(
             return Ok(refused(page));
         }
     };
-    let before = l.sections.get(s.key()).map(|v| v.version);
-    let version = store::save_section(&state.db, id, s.key(), &body, &h.by).await?;
-    tracing::info!(strategy = id, section = s.key(), version, "section saved");
+    let before = l.sections.get(s.code()).map(|v| v.version);
+    let version = store::save_section(&state.db, id, s.code(), &body, &h.by).await?;
+    tracing::info!(strategy = id, section = s.code(), version, "section saved");
     let code = if Some(version) == before {
         "unchanged"
     } else {
         "section"
     };
-    Ok(saved(&h, id, &format!("sections/{}", s.key()), code))
+    Ok(saved(&h, id, &format!("sections/{}", s.code()), code))
 }

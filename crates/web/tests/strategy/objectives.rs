@@ -1,0 +1,77 @@
+//! Objectives: SMART and tracked against the live figures, or not SMART and why.
+
+use super::{d, leads_with_workforce, start};
+
+#[tokio::test]
+async fn objectives_are_checked_letter_by_letter_and_tracked() {
+    for (app, lead) in leads_with_workforce().await {
+        let base = start(&lead).await;
+        let objectives = format!("{base}/objectives");
+        lead.post_ok(
+            &objectives,
+            &[
+                ("statement", "Fewer vacancies"),
+                ("measure", "vacancy_rate_fte"),
+                ("baseline", "8"),
+                ("target", "4"),
+                ("target_date", &d(500)),
+                ("owner", "Head of workforce"),
+            ],
+        )
+        .await;
+        lead.post_ok(
+            &objectives,
+            &[
+                ("statement", "More apprentices"),
+                ("measure", "other"),
+                ("measure_other", "apprentices started"),
+                ("baseline", "2"),
+                ("target", "2"),
+            ],
+        )
+        .await;
+        assert!(lead
+            .post_refused(&objectives, &[("statement", "x"), ("baseline", "lots")])
+            .await
+            .contains("The baseline must be a number"));
+        let page = lead.page(&objectives).await;
+        assert_eq!(page.matches("tag-green\">SMART").count(), 1, "{page}");
+        assert!(
+            page.contains("Not SMART")
+                && page.contains("<strong>T</strong>: ")
+                && page.contains("<strong>R</strong>: ")
+        );
+        assert!(
+            page.contains("<strong>A</strong>: "),
+            "target equal to the baseline"
+        );
+        assert!(page.contains("Vacancy rate (FTE, %) at each census") && page.contains("Sep 2025"));
+        // the live vacancy rate (5.5%) against baseline 8 and target 4 is 62% of the way
+        assert!(page.contains("62% of the way"), "{page}");
+
+        // changing an objective: its own address; another strategy's is not found
+        let sid = super::id_of(&base);
+        let held = cws_store::strategy::objectives(&app.db, sid).await.unwrap();
+        let second = held[1].id;
+        lead.post_ok(
+            &format!("{objectives}/{second}"),
+            &[
+                ("statement", "More apprentices"),
+                ("measure", "other"),
+                ("measure_other", "apprentices started"),
+                ("baseline", "2"),
+                ("target", "6"),
+            ],
+        )
+        .await;
+        let held = cws_store::strategy::objectives(&app.db, sid).await.unwrap();
+        assert_eq!(held[1].target, Some(6.0));
+        assert_eq!(
+            lead.post_form(&format!("{objectives}/999999"), &[("statement", "x")])
+                .await
+                .status,
+            axum::http::StatusCode::NOT_FOUND
+        );
+        app.close().await;
+    }
+}

@@ -1,0 +1,259 @@
+//! The web application under test: one fresh application per database under test (SQLite,
+//! and PostgreSQL when `CWS_TEST_POSTGRES_URL` is set), driven through the real router as a
+//! browser or a script would — signed in as a role and scope, `get`, `post_form`, `upload`,
+//! `json` — in the manner of zero2prod's `spawn_app`.
+
+#![allow(dead_code)] // each test binary uses part of it
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use cws_collect::pseudonymise::Pseudonymiser;
+use cws_domain::user::{Access, Scope, UserRole};
+use cws_store::{reference, users, Db};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// The pseudonymisation secret of every test application.
+pub const SECRET: &[u8] = b"web-tests";
+
+/// Richmond upon Thames, the area the tests work in.
+pub const RICHMOND: &str = "E09000027";
+
+/// A running application over a fresh database, with the reference data loaded.
+pub struct TestApp {
+    pub db: Db,
+    pub state: cws_web::AppState,
+    _keep: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    /// One application per database under test.
+    pub async fn each() -> Vec<TestApp> {
+        let mut out = Vec::new();
+        for (db, keep) in cws_store::testing::fresh_databases().await {
+            reference::load_reference(&db).await.unwrap();
+            out.push(TestApp {
+                state: cws_web::AppState::new(db.clone(), Pseudonymiser::new(SECRET)),
+                db,
+                _keep: keep,
+            });
+        }
+        out
+    }
+
+    /// The same, each with a synthetic workforce for Richmond (DfE 318) at 2025.
+    pub async fn each_with_workforce() -> Vec<TestApp> {
+        let apps = TestApp::each().await;
+        for app in &apps {
+            cws_synth::load::load(
+                &app.db,
+                &cws_synth::Scale::Area("318".into()),
+                2025,
+                Pseudonymiser::new(SECRET),
+                false,
+                &|_, _, _| {},
+            )
+            .await
+            .unwrap();
+        }
+        apps
+    }
+
+    /// A client signed in as a new user with `role` and `scope`.
+    pub async fn signed_in(&self, role: UserRole, scope: Scope) -> Client {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let email = format!(
+            "{}-{}@example.org",
+            role.code(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        self.signed_in_as(role, scope, &email).await
+    }
+
+    /// A client signed in as the user `email` (made if new) with `role` and `scope`.
+    pub async fn signed_in_as(&self, role: UserRole, scope: Scope, email: &str) -> Client {
+        let access = Access::new(role, scope).unwrap();
+        let id = users::upsert_user(&self.db, email, "Test user", &access, "!")
+            .await
+            .unwrap();
+        let session = cws_web::access::account::open_session(&self.db, id)
+            .await
+            .unwrap();
+        Client {
+            state: self.state.clone(),
+            session: Some(session),
+        }
+    }
+
+    /// Richmond's workforce lead (lead@richmond.example), signed in.
+    pub async fn richmond_lead(&self) -> Client {
+        self.signed_in_as(UserRole::AreaLead, area(RICHMOND), "lead@richmond.example")
+            .await
+    }
+
+    /// Someone not signed in.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            state: self.state.clone(),
+            session: None,
+        }
+    }
+
+    pub async fn close(self) {
+        self.db.close().await;
+    }
+}
+
+/// An area scope.
+pub fn area(code: &str) -> Scope {
+    Scope::Area { area: code.into() }
+}
+
+/// A user of the application: a session (cookie and CSRF token) or nobody.
+pub struct Client {
+    state: cws_web::AppState,
+    session: Option<(String, String)>,
+}
+
+/// An answer from the application.
+pub struct Reply {
+    pub status: StatusCode,
+    pub location: String,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Client {
+    pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        if let Some((cookie, csrf)) = &self.session {
+            let h = request.headers_mut();
+            h.insert(
+                header::COOKIE,
+                format!("cws_session={cookie}").parse().unwrap(),
+            );
+            h.insert("x-csrf-token", csrf.parse().unwrap());
+        }
+        let response = cws_web::router(self.state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
+        let header_of = |h| {
+            response
+                .headers()
+                .get(h)
+                .map(|v| v.to_str().unwrap_or("").to_string())
+                .unwrap_or_default()
+        };
+        let (location, content_type) =
+            (header_of(header::LOCATION), header_of(header::CONTENT_TYPE));
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            location,
+            content_type,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A page that must be there: its text.
+    pub async fn page(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.text());
+        r.text()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Posts a form that must be accepted: where it sends the browser next.
+    pub async fn post_ok(&self, path: &str, form: &[(&str, &str)]) -> String {
+        let r = self.post_form(path, form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "POST {path}: {}", r.text());
+        assert!(r.location.contains("saved="), "{}", r.location);
+        r.location
+    }
+
+    /// Posts a form that must be refused (422): the page that says why.
+    pub async fn post_refused(&self, path: &str, form: &[(&str, &str)]) -> String {
+        let r = self.post_form(path, form).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "POST {path}: {}",
+            r.text()
+        );
+        r.text()
+    }
+
+    /// Uploads files (name, content) as the multipart parts `files`, with other text fields.
+    pub async fn upload(
+        &self,
+        path: &str,
+        files: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let boundary = "cwsboundary7MA4YWxkTrZu0gW";
+        let mut body = String::new();
+        for (name, content) in files {
+            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n"));
+        }
+        for (name, value) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        self.send(
+            Request::post(path)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A JSON answer: its status and document.
+    pub async fn json(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let r = self.get(path).await;
+        (r.status, r.json())
+    }
+}
+
+/// A date `days` from today, as YYYY-MM-DD.
+pub fn days_from_today(days: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
