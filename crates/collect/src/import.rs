@@ -515,16 +515,21 @@ pub fn read_vacancy_file(
     (sub.vacancies.into_values().flatten().collect(), messages)
 }
 
-/// What the store already holds for an area that checking its returns needs, read once per
-/// area rather than once per return.
+/// What the store already holds that deciding on returns needs: each organisation's current
+/// return, its vacancies and the previous census's totals (for an area, read once), and the
+/// posts of the current returns whose content differs from what is sent (for the diff).
 pub struct Held {
     current: HashMap<i64, returns::ReturnRow>,
     /// The vacancies of the current returns, by return id.
     vacancies: HashMap<i64, Vec<Vacancy>>,
     previous: HashMap<i64, returns::PreviousTotals>,
+    /// The posts of current returns, by return id: those a decision compares post by post.
+    posts: HashMap<i64, Vec<WorkerRecord>>,
 }
 
 impl Held {
+    /// What is held for the area, without any return's posts (a bulk import reads those
+    /// only for the returns whose content changed: see `Held::add_posts`).
     pub async fn load(db: &Db, target: &Target) -> Result<Held, CollectError> {
         Ok(Held {
             current: returns::current_returns_in_area(db, target.collection.id, target.area_id)
@@ -537,7 +542,38 @@ impl Held {
                 target.collection.census_date,
             )
             .await?,
+            posts: HashMap::new(),
         })
+    }
+
+    /// What is held for the area and the posts of the current returns of `organisations`:
+    /// everything deciding on a submission from those organisations needs, in one load.
+    pub async fn load_for(
+        db: &Db,
+        target: &Target,
+        organisations: &[&OrganisationRow],
+    ) -> Result<Held, CollectError> {
+        let mut held = Held::load(db, target).await?;
+        let ids: Vec<i64> = organisations
+            .iter()
+            .filter_map(|o| held.current.get(&o.id).map(|r| r.id))
+            .collect();
+        held.add_posts(db, &ids).await?;
+        Ok(held)
+    }
+
+    /// Adds the posts of the returns `return_ids` (one query per 500 returns).
+    pub async fn add_posts(&mut self, db: &Db, return_ids: &[i64]) -> Result<(), CollectError> {
+        if !return_ids.is_empty() {
+            self.posts
+                .extend(returns::workers_of_returns(db, return_ids).await?);
+        }
+        Ok(())
+    }
+
+    /// The current return's posts, if they were loaded.
+    fn posts_of(&self, return_id: i64) -> Option<&[WorkerRecord]> {
+        self.posts.get(&return_id).map(Vec::as_slice)
     }
 }
 
@@ -551,22 +587,47 @@ struct Prepared {
     queries: Vec<AcceptedQuery>,
     digest: String,
     source: String,
+    /// The current return this one would replace, when its posts must still be compared
+    /// post by post (their content differs and they were not loaded): its id.
+    pending: Option<i64>,
+    /// Why it cannot be accepted whatever the comparison says: errors, or unexplained queries.
+    verdict: Verdict,
+}
+
+/// What a return's messages decide before it is compared with what is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Blocked,
+    AwaitingExplanations,
+    /// Acceptable: accepted, or unchanged when it is the same as the current return.
+    Acceptable,
 }
 
 /// A submission's returns, checked against what is held, with its report (outcomes are
-/// final except the versions of returns still to be stored).
+/// final once no return is `pending`, except the versions of returns still to be stored).
 struct PreparedSubmission {
     report: ImportReport,
     returns: Vec<Prepared>,
+    /// Whether a file-level error blocks every return.
+    blocked: bool,
 }
 
-async fn prepare(
-    db: &Db,
+impl PreparedSubmission {
+    /// The current returns whose posts the decision still needs.
+    fn pending(&self) -> Vec<i64> {
+        self.returns.iter().filter_map(|p| p.pending).collect()
+    }
+}
+
+/// Decides on every return of a submission from what is held: pure, no database. A return
+/// whose content differs from its current one is compared post by post when `held` has the
+/// current posts; otherwise it is left `pending` for `settle`.
+fn decide(
     target: &Target,
     held: &Held,
     mut sub: Submission,
     opts: &ImportOptions,
-) -> Result<PreparedSubmission, CollectError> {
+) -> PreparedSubmission {
     let census = target.collection.census_date;
     let mut organisations: Vec<String> = sub
         .posts
@@ -629,7 +690,8 @@ async fn prepare(
         let workers: Vec<WorkerRecord> = posts.into_iter().map(|p| p.record).collect();
         let mut vacancies: Vec<Vacancy> = vacancy_rows.into_iter().map(|v| v.vacancy).collect();
         let current = org.and_then(|o| held.current.get(&o.id));
-        let mut digest = None;
+        let mut digest = String::new();
+        let mut pending = None;
         let changes = match current {
             Some(r) => {
                 let held_vacancies = held.vacancies.get(&r.id).map_or(&[][..], Vec::as_slice);
@@ -640,10 +702,8 @@ async fn prepare(
                     );
                     vacancies = held_vacancies.to_vec();
                 }
-                let d = content_digest(&workers, &vacancies);
-                let same = d == r.content_digest;
-                digest = Some(d);
-                if same {
+                digest = content_digest(&workers, &vacancies);
+                if digest == r.content_digest {
                     // the same content as held: nothing to compare post by post
                     Changes {
                         posts_unchanged: workers.len(),
@@ -651,13 +711,11 @@ async fn prepare(
                         vacancies_after: vacancies.len(),
                         ..Changes::default()
                     }
+                } else if let Some(held_posts) = held.posts_of(r.id) {
+                    diff(held_posts, &workers, held_vacancies, &vacancies)
                 } else {
-                    diff(
-                        &returns::return_workers(db, r.id).await?,
-                        &workers,
-                        held_vacancies,
-                        &vacancies,
-                    )
+                    pending = Some(r.id);
+                    Changes::default()
                 }
             }
             None => diff(&[], &workers, &[], &vacancies),
@@ -670,48 +728,18 @@ async fn prepare(
                 m.severity == Severity::Query && opts.explanations.for_rule(m.rule).is_none()
             })
             .count();
-        let outcome = if counts.errors > 0 || submission_blocked || org.is_none() {
-            Outcome::BlockedByErrors
+        let verdict = if counts.errors > 0 || submission_blocked || org.is_none() {
+            Verdict::Blocked
         } else if unexplained > 0 {
-            Outcome::AwaitingExplanations
-        } else if current.is_some() && changes.is_empty() {
-            Outcome::Unchanged
-        } else if opts.dry_run {
-            Outcome::WouldBeAccepted
+            Verdict::AwaitingExplanations
         } else {
-            Outcome::Accepted
+            Verdict::Acceptable
         };
-        let queries: Vec<AcceptedQuery> = if outcome == Outcome::Accepted {
-            messages
-                .iter()
-                .filter(|m| m.severity == Severity::Query)
-                .map(|m| AcceptedQuery {
-                    rule_code: m.rule.to_string(),
-                    file_name: m.file.clone(),
-                    row_number: m.row.map(|r| r as i64),
-                    column_name: m.column.clone(),
-                    cell_value: m.value.clone(),
-                    message: m.text.clone(),
-                    explanation: opts
-                        .explanations
-                        .for_rule(m.rule)
-                        .unwrap_or_default()
-                        .to_string(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let digest = match (outcome, digest) {
-            (Outcome::Accepted, Some(d)) => d,
-            (Outcome::Accepted, None) => content_digest(&workers, &vacancies),
-            _ => String::new(),
-        };
-        prepared.push(Prepared {
+        let mut p = Prepared {
             outcome: ReturnOutcome {
                 organisation: org_ref.clone(),
                 organisation_name: org.map(|o| o.name.clone()),
-                outcome,
+                outcome: Outcome::BlockedByErrors,
                 version: current.map(|r| r.version),
                 posts: workers.len(),
                 vacancies: vacancies.len(),
@@ -722,19 +750,22 @@ async fn prepare(
             organisation_id: org.map(|o| o.id),
             workers,
             vacancies,
-            queries,
+            queries: Vec::new(),
             digest,
             source: source.clone(),
-        });
+            pending,
+            verdict,
+        };
+        if p.pending.is_none() {
+            conclude(&mut p, opts);
+        }
+        prepared.push(p);
     }
     let mut all_messages = std::mem::take(&mut sub.file_messages);
     for p in &prepared {
         all_messages.extend(p.messages.iter().cloned());
     }
-    let outcomes: Vec<ReturnOutcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
-    let accepted =
-        !submission_blocked && !outcomes.is_empty() && outcomes.iter().all(|o| o.outcome.is_ok());
-    Ok(PreparedSubmission {
+    let mut done = PreparedSubmission {
         report: ImportReport {
             area_code: target.area_code.clone(),
             area_name: target.area_name.clone(),
@@ -744,11 +775,92 @@ async fn prepare(
             rows_read: sub.rows_read,
             counts: Counts::of(&all_messages),
             messages: all_messages,
-            returns: outcomes,
-            accepted,
+            returns: Vec::new(),
+            accepted: false,
         },
         returns: prepared,
-    })
+        blocked: submission_blocked,
+    };
+    done.summarise();
+    done
+}
+
+/// Finishes the returns `decide` left pending, given their current posts (`posts`, by
+/// return id) and what else is held: pure, no database.
+fn settle(
+    prepared: &mut PreparedSubmission,
+    held: &Held,
+    posts: &HashMap<i64, Vec<WorkerRecord>>,
+    opts: &ImportOptions,
+) {
+    if prepared.pending().is_empty() {
+        return;
+    }
+    for p in &mut prepared.returns {
+        let Some(id) = p.pending.take() else {
+            continue;
+        };
+        let held_vacancies = held.vacancies.get(&id).map_or(&[][..], Vec::as_slice);
+        p.outcome.changes = diff(
+            posts.get(&id).map_or(&[][..], Vec::as_slice),
+            &p.workers,
+            held_vacancies,
+            &p.vacancies,
+        );
+        conclude(p, opts);
+    }
+    prepared.summarise();
+}
+
+/// A return's outcome, the queries accepted with it and its digest, once it is compared.
+fn conclude(p: &mut Prepared, opts: &ImportOptions) {
+    let outcome = match p.verdict {
+        Verdict::Blocked => Outcome::BlockedByErrors,
+        Verdict::AwaitingExplanations => Outcome::AwaitingExplanations,
+        Verdict::Acceptable if p.outcome.version.is_some() && p.outcome.changes.is_empty() => {
+            Outcome::Unchanged
+        }
+        Verdict::Acceptable if opts.dry_run => Outcome::WouldBeAccepted,
+        Verdict::Acceptable => Outcome::Accepted,
+    };
+    p.outcome.outcome = outcome;
+    if outcome == Outcome::Accepted {
+        p.queries = p
+            .messages
+            .iter()
+            .filter(|m| m.severity == Severity::Query)
+            .map(|m| AcceptedQuery {
+                rule_code: m.rule.to_string(),
+                file_name: m.file.clone(),
+                row_number: m.row.map(|r| r as i64),
+                column_name: m.column.clone(),
+                cell_value: m.value.clone(),
+                message: m.text.clone(),
+                explanation: opts
+                    .explanations
+                    .for_rule(m.rule)
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+            .collect();
+        if p.digest.is_empty() {
+            p.digest = content_digest(&p.workers, &p.vacancies);
+        }
+    } else {
+        p.digest.clear();
+    }
+}
+
+impl PreparedSubmission {
+    /// The report's outcomes, and whether the whole submission is accepted.
+    fn summarise(&mut self) {
+        self.report.returns = self.returns.iter().map(|p| p.outcome.clone()).collect();
+        let outcomes = &self.report.returns;
+        self.report.accepted = !self.blocked
+            && !outcomes.is_empty()
+            && outcomes.iter().all(|o| o.outcome.is_ok())
+            && self.returns.iter().all(|p| p.pending.is_none());
+    }
 }
 
 /// Stores the accepted returns of several submissions in one transaction and records the
@@ -827,14 +939,37 @@ async fn store(
     Ok(())
 }
 
+/// A submission in three moves: load everything the decision needs in one trip (what is
+/// held, with the current posts of the organisations sent), decide without the database,
+/// store in one transaction.
 async fn process(
     db: &Db,
     target: &Target,
     sub: Submission,
     opts: &ImportOptions,
 ) -> Result<ImportReport, CollectError> {
-    let held = Held::load(db, target).await?;
-    let mut batch = vec![prepare(db, target, &held, sub, opts).await?];
+    let sent: Vec<&OrganisationRow> = sub
+        .posts
+        .keys()
+        .chain(sub.vacancies.keys())
+        .chain(sub.org_messages.keys())
+        .filter_map(|o| target.organisation(o))
+        .collect();
+    let held = Held::load_for(db, target, &sent).await?;
+    decide_and_store(db, target, &held, sub, opts).await
+}
+
+/// The last two moves for a submission whose current posts are in `held`.
+async fn decide_and_store(
+    db: &Db,
+    target: &Target,
+    held: &Held,
+    sub: Submission,
+    opts: &ImportOptions,
+) -> Result<ImportReport, CollectError> {
+    let mut decided = decide(target, held, sub, opts);
+    settle(&mut decided, held, &held.posts, opts);
+    let mut batch = vec![decided];
     store(db, target, &mut batch, opts.dry_run).await?;
     Ok(batch.remove(0).report)
 }
@@ -1044,8 +1179,16 @@ pub async fn import_bulk(
                                     .or_default()
                                     .push(v);
                             }
-                            // reading what is held is a short query on the read pool
-                            runtime.block_on(prepare(&db, &target, &held, sub, &opts))
+                            let mut decided = decide(&target, &held, sub, &opts);
+                            // a changed return is compared post by post: its current posts
+                            // are read now (a short query on the read pool), only for it
+                            let pending = decided.pending();
+                            if !pending.is_empty() {
+                                let posts =
+                                    runtime.block_on(returns::workers_of_returns(&db, &pending))?;
+                                settle(&mut decided, &held, &posts, &opts);
+                            }
+                            Ok(decided)
                         })
                         .collect();
                     let failed = batch.is_err();
@@ -1131,11 +1274,15 @@ pub async fn submit_form_post(
         rows_read: 1,
         ..Default::default()
     };
+    // What is held, with the organisation's current posts: the one read of the store.
+    let held = Held::load_for(db, target, &[org]).await?;
     // The posts already held, unchanged, except the one being edited.
-    if let Some(current) = returns::current_return(db, target.collection.id, org.id).await? {
-        for (i, w) in returns::return_workers(db, current.id)
-            .await?
-            .into_iter()
+    if let Some(current) = held.current.get(&org.id) {
+        for (i, w) in held
+            .posts_of(current.id)
+            .unwrap_or_default()
+            .iter()
+            .cloned()
             .enumerate()
         {
             let replaced = post.person.as_ref() == Some(&w.person)
@@ -1195,7 +1342,7 @@ pub async fn submit_form_post(
             .collect(),
     );
     sub.posts.entry(org.reference.clone()).or_default();
-    process(db, target, sub, opts).await
+    decide_and_store(db, target, &held, sub, opts).await
 }
 
 #[cfg(test)]

@@ -224,6 +224,41 @@ pub async fn return_workers(db: &Db, return_id: i64) -> Result<Vec<WorkerRecord>
     rows.into_iter().map(WorkerRow::into_record).collect()
 }
 
+/// The posts of several returns, as stored, by return id: one query per 500 returns.
+pub async fn workers_of_returns(
+    db: &Db,
+    return_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<WorkerRecord>>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        return_id: i64,
+        #[sqlx(flatten)]
+        worker: WorkerRow,
+    }
+    let mut out: std::collections::HashMap<i64, Vec<WorkerRecord>> = Default::default();
+    for chunk in return_ids.chunks(500) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT return_id, person_key, role_code, fte, contract, start_date, leave_date, leave_reason, leave_destination, birth_year, sex, ethnicity, disability, qual_level, qualifications, common_core, induction, caf_trained, lead_professional, budget_holding, multi_agency, vetting, vetting_date, safeguarding_training, days_lost, cases FROM worker WHERE return_id IN ({list}) ORDER BY id");
+        let rows: Vec<Row> = on_pool!(db, p => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk { q = q.bind(*id); }
+            q.fetch_all(p).await?
+        });
+        for r in rows {
+            out.entry(r.return_id)
+                .or_default()
+                .push(r.worker.into_record()?);
+        }
+    }
+    for id in return_ids {
+        out.entry(*id).or_default();
+    }
+    Ok(out)
+}
+
 /// The vacancies of a return, as stored.
 pub async fn return_vacancies(db: &Db, return_id: i64) -> Result<Vec<Vacancy>> {
     let rows: Vec<(String, f64, f64)> = on_pool!(db, p => sqlx::query_as("SELECT role_code, fte, agency_covered_fte FROM vacancy WHERE return_id = $1 ORDER BY id").bind(return_id).fetch_all(p).await?);
