@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: the full profile of every area — every SPEC §6 measure for each of the 153 areas
+# Benchmark: the full profile of every area — every docs/definitions.md §6 measure for each of the 153 areas
 # by role group, by sector, by contract type and in total — on the national synthetic data
 # (about 2.5 million posts), cold (snapshot built from the SQLite store) and warm (snapshot
 # held, as the web server holds it), with peak memory; then, in the same run, DuckDB

@@ -1,4 +1,4 @@
-//! Disclosure control (SPEC §6) for figures shown outside the owning area or published.
+//! Disclosure control (docs/definitions.md §6) for figures shown outside the owning area or published.
 //!
 //! - Primary suppression: a count of 1 to `threshold` people (5 by default), and every FTE or
 //!   rate resting on such a count, is shown as `c`.

@@ -1,4 +1,4 @@
-//! Diversity against the community (SPEC §6): each broad ethnic group's share of the
+//! Diversity against the community (docs/definitions.md §6): each broad ethnic group's share of the
 //! workforce (people in post whose ethnicity is known) beside its share of the community the
 //! workforce serves — Census 2021 usual residents by default, or another comparator a
 //! deployment has loaded (children, residents of working age) — and the representation

@@ -1,4 +1,4 @@
-//! Analysing the workforce: the figures of SPEC §6 from worker-level returns (through a
+//! Analysing the workforce: the figures of docs/definitions.md §6 from worker-level returns (through a
 //! compact in-memory snapshot of each census) or from published figures, cut by any
 //! dimension, compared over time and with neighbours, and protected by disclosure control
 //! before anything leaves its area.

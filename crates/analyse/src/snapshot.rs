@@ -120,7 +120,37 @@ pub fn days(d: Option<NaiveDate>) -> i32 {
     d.map_or(NO_DATE, |d| d.num_days_from_ce())
 }
 
+/// Where a scope's community is counted: the geography's own code, and the areas whose rows
+/// sum to it when it has no row of its own (docs/definitions.md §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommunityGeography {
+    pub code: String,
+    pub areas: Vec<String>,
+}
+
 impl Snapshot {
+    /// The geography of a scope's community: an area is itself; a region or England is its
+    /// own Census row where there is one, or else the sum of the areas the snapshot holds.
+    pub fn community_geography(&self, scope: &crate::figures::Scope) -> CommunityGeography {
+        use crate::figures::Scope;
+        let (code, areas) = match scope {
+            Scope::Area(c) => (c.clone(), vec![c.clone()]),
+            Scope::Region(r) => (
+                r.clone(),
+                self.areas
+                    .iter()
+                    .filter(|a| &a.region_code == r)
+                    .map(|a| a.code.clone())
+                    .collect(),
+            ),
+            Scope::Nation => (
+                cws_domain::geography::ENGLAND.to_string(),
+                self.areas.iter().map(|a| a.code.clone()).collect(),
+            ),
+        };
+        CommunityGeography { code, areas }
+    }
+
     /// An empty snapshot knowing the areas, organisations and roles.
     pub fn new(
         census: Option<NaiveDate>,

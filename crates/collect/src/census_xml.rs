@@ -1,4 +1,4 @@
-//! The DfE children's social work workforce census return (XML, SPEC §4.1), item sets for
+//! The DfE children's social work workforce census return (XML, docs/definitions.md §4.1), item sets for
 //! the 2021 to 2025 collections.
 //!
 //! Each `CSWWWorker` is mapped to a row of the cws worker template and checked by the same

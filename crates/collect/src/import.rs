@@ -1414,4 +1414,153 @@ mod digest_tests {
         // a post is not confused with a vacancy or a field with its neighbour
         assert_ne!(content_digest(&[], &vacancies), content_digest(&[], &[]));
     }
+
+    /// An area with one registered organisation, a collection and no database.
+    fn target() -> Target {
+        let census = NaiveDate::from_ymd_opt(2025, 9, 30).unwrap();
+        Target {
+            area_id: 1,
+            area_code: "E09000027".into(),
+            area_old_code: "318".into(),
+            area_name: "Richmond upon Thames".into(),
+            collection: CollectionRow {
+                id: 1,
+                census_date: census,
+                opens: census,
+                due: census,
+                closes: census,
+            },
+            organisations: [(
+                "ORG-1".to_string(),
+                OrganisationRow {
+                    id: 7,
+                    reference: "ORG-1".into(),
+                    name: "Org".into(),
+                    sector: "local_authority".into(),
+                    service: "childrens_social_care".into(),
+                    setting_type: "other".into(),
+                    disadvantaged: false,
+                    synthetic: false,
+                },
+            )]
+            .into(),
+            roles: HashMap::new(),
+        }
+    }
+
+    fn submission(posts: Vec<WorkerRecord>) -> Submission {
+        let mut sub = Submission {
+            files: vec!["org.csv".into()],
+            rows_read: posts.len() as u64,
+            has_vacancy_table: true,
+            ..Default::default()
+        };
+        sub.posts.insert(
+            "ORG-1".into(),
+            posts
+                .into_iter()
+                .enumerate()
+                .map(|(i, record)| Post {
+                    organisation: "ORG-1".into(),
+                    file: "org.csv".into(),
+                    row: i as u64 + 2,
+                    record,
+                })
+                .collect(),
+        );
+        sub
+    }
+
+    fn held(current_posts: Option<Vec<WorkerRecord>>) -> Held {
+        let mut held = Held {
+            current: HashMap::new(),
+            vacancies: HashMap::new(),
+            previous: HashMap::new(),
+            posts: HashMap::new(),
+        };
+        if let Some(posts) = current_posts {
+            held.current.insert(
+                7,
+                returns::ReturnRow {
+                    id: 70,
+                    version: 1,
+                    status: "accepted".into(),
+                    source: "org.csv".into(),
+                    submitted_at: String::new(),
+                    content_digest: content_digest(&posts, &[]),
+                    is_current: true,
+                },
+            );
+            held.posts.insert(70, posts);
+        }
+        held
+    }
+
+    fn options() -> ImportOptions {
+        ImportOptions {
+            area: "318".into(),
+            organisation: None,
+            census: None,
+            dry_run: false,
+            explanations: Explanations::default(),
+            max_file_bytes: 1 << 20,
+            today: NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+        }
+    }
+
+    #[test]
+    fn decisions_are_made_without_a_database() {
+        let opts = options();
+        // a first return: accepted, every post added
+        let d = decide(
+            &target(),
+            &held(None),
+            submission(vec![post('a', "SC-SW")]),
+            &opts,
+        );
+        assert_eq!(d.returns[0].outcome.outcome, Outcome::Accepted);
+        assert_eq!(d.returns[0].outcome.changes.posts_added, 1);
+        assert!(d.report.accepted && d.pending().is_empty());
+        // the same content again: unchanged, nothing compared post by post
+        let same = vec![post('a', "SC-SW")];
+        let d = decide(
+            &target(),
+            &held(Some(same.clone())),
+            submission(same),
+            &opts,
+        );
+        assert_eq!(d.returns[0].outcome.outcome, Outcome::Unchanged);
+        // a changed return, the current posts held: compared now
+        let d = decide(
+            &target(),
+            &held(Some(vec![post('a', "SC-SW")])),
+            submission(vec![post('a', "SC-SW"), post('b', "SC-SW")]),
+            &opts,
+        );
+        assert_eq!(d.returns[0].outcome.outcome, Outcome::Accepted);
+        assert_eq!(d.returns[0].outcome.changes.posts_added, 1);
+        assert_eq!(d.returns[0].outcome.changes.posts_unchanged, 1);
+        // the current posts not held (a bulk import): pending until settled with them
+        let mut without_posts = held(Some(vec![post('a', "SC-SW")]));
+        let current = without_posts.posts.remove(&70).unwrap();
+        let mut d = decide(
+            &target(),
+            &without_posts,
+            submission(vec![post('b', "SC-SW")]),
+            &opts,
+        );
+        assert_eq!(d.pending(), vec![70]);
+        assert!(!d.report.accepted, "not accepted while pending");
+        settle(&mut d, &without_posts, &[(70, current)].into(), &opts);
+        assert!(d.pending().is_empty() && d.report.accepted);
+        let changes = &d.returns[0].outcome.changes;
+        assert_eq!((changes.posts_added, changes.posts_removed), (1, 1));
+        // an organisation nobody registered: blocked, whatever it holds
+        let mut sub = submission(vec![post('a', "SC-SW")]);
+        let posts = sub.posts.remove("ORG-1").unwrap();
+        sub.posts.insert("NOBODY".into(), posts);
+        let d = decide(&target(), &held(None), sub, &opts);
+        assert_eq!(d.returns[0].outcome.outcome, Outcome::BlockedByErrors);
+        assert!(!d.report.accepted);
+    }
 }

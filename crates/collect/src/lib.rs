@@ -1,4 +1,4 @@
-//! Collecting workforce returns (SPEC §4): the cws worker template (CSV and XLSX), the DfE
+//! Collecting workforce returns (docs/definitions.md §4): the cws worker template (CSV and XLSX), the DfE
 //! social work census XML and the adult social care bulk-upload worker file, all feeding one
 //! path: read → rows → rules → what changes → an atomic, versioned commit.
 

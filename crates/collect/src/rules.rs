@@ -1,4 +1,4 @@
-//! The validation rule catalogue (SPEC §4). Every message cws gives about a return names one
+//! The validation rule catalogue (docs/definitions.md §4). Every message cws gives about a return names one
 //! of these rules. Codes are stable: they appear in reports, explanations and the published
 //! rule list, so a rule may be reworded but its code never reused.
 

@@ -327,23 +327,8 @@ async fn diversity_table(
     for g in &groups {
         sums.add(&g.sums);
     }
-    // the community of a region or England is its own Census row where there is one, or
-    // else the sum of its areas
-    let (geo_code, areas): (String, Vec<String>) = match scope {
-        Scope::Area(c) => (c.clone(), vec![c.clone()]),
-        Scope::Region(r) => (
-            r.clone(),
-            snap.areas
-                .iter()
-                .filter(|a| &a.region_code == r)
-                .map(|a| a.code.clone())
-                .collect(),
-        ),
-        Scope::Nation => (
-            ENGLAND.into(),
-            snap.areas.iter().map(|a| a.code.clone()).collect(),
-        ),
-    };
+    let geography = snap.community_geography(scope);
+    let (geo_code, areas) = (geography.code, geography.areas);
     let base = args.community.trim();
     let counts = cws_store::community::community(db, base, &geo_code, &areas)
         .await?

@@ -103,7 +103,7 @@ enum Command {
     /// Collections: census dates, windows and who has returned.
     #[command(subcommand)]
     Collection(collect_cmds::CollectionCommand),
-    /// Workforce figures (SPEC §6) for England, a region or an area, cut by dimensions.
+    /// Workforce figures (docs/definitions.md §6) for England, a region or an area, cut by dimensions.
     Figures(figures_cmd::FiguresArgs),
     /// Accounts: invite the first administrator, reset a password, list accounts.
     #[command(subcommand)]

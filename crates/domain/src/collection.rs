@@ -1,4 +1,4 @@
-//! Collections and returns (SPEC §4): a census date with a window, and each organisation's
+//! Collections and returns (docs/definitions.md §4): a census date with a window, and each organisation's
 //! return moving through its statuses.
 
 use chrono::NaiveDate;

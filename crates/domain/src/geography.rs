@@ -1,4 +1,4 @@
-//! Geography (SPEC §2): England → regions → areas (upper-tier local authorities).
+//! Geography (docs/definitions.md §2): England → regions → areas (upper-tier local authorities).
 //!
 //! Areas change: they merge, split, are recoded and some report jointly. An `Area` keeps its
 //! dates of operation, and a joint return is an area of its own whose members are listed.

@@ -1,4 +1,4 @@
-//! The children's workforce domain (SPEC §2, §3, §5): areas, organisations, the role
+//! The children's workforce domain (docs/definitions.md §2, §3, §5): areas, organisations, the role
 //! catalogue, workers, vacancies, collections and users.
 //!
 //! Pure types with validating constructors ("parse, don't validate"): once you hold an

@@ -1,4 +1,4 @@
-//! Organisations that employ or deploy the children's workforce (SPEC §3).
+//! Organisations that employ or deploy the children's workforce (docs/definitions.md §3).
 
 code_enum!(
     /// Who the employer is.

@@ -1,4 +1,4 @@
-//! The role catalogue (seed 001 Figure 2; SPEC §3): every role in the children's workforce,
+//! The role catalogue (docs/definitions.md §3, from the 2008 workforce map): every role in the children's workforce,
 //! with its sector-body footprint, core/wider status, role group, Integrated Qualifications
 //! Framework range of work and minimum qualification rule.
 

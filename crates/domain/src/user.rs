@@ -1,4 +1,4 @@
-//! Users, their role and the scope they may see (SPEC §1, §11).
+//! Users, their role and the scope they may see (docs/definitions.md §1, §11).
 
 code_enum!(
     UserRole, "user role" {

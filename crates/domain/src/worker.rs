@@ -1,4 +1,4 @@
-//! Worker records (SPEC §3, §5): one row per post a person holds in an organisation at a
+//! Worker records (docs/definitions.md §3, §5): one row per post a person holds in an organisation at a
 //! census date. People are pseudonymous: the employer's own reference is hashed at ingest.
 
 use chrono::{Datelike, NaiveDate};
@@ -39,7 +39,7 @@ code_enum!(
 );
 
 code_enum!(
-    /// Ethnicity codes of the social work workforce census (SPEC §5).
+    /// Ethnicity codes of the social work workforce census (docs/definitions.md §5).
     Ethnicity, "ethnicity" {
         Wbri => ("WBRI", "White British"),
         Wiri => ("WIRI", "White Irish"),
@@ -125,7 +125,7 @@ code_enum!(
 );
 
 code_enum!(
-    /// Highest qualification level (SPEC §5): 6 = degree, EYPS, QTS; 8 = doctorate;
+    /// Highest qualification level (docs/definitions.md §5): 6 = degree, EYPS, QTS; 8 = doctorate;
     /// 3 = the minimum the 2020 vision sets for non-graduates.
     QualLevel, "qualification level" {
         None => ("none", "No qualification"),
@@ -296,7 +296,7 @@ impl Leaving {
     }
 }
 
-/// Integrated-working readiness (seed 001, chapter 4).
+/// Integrated-working readiness (docs/definitions.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct IntegratedWorking {
     pub caf_trained: bool,

@@ -1,4 +1,4 @@
-//! The toolkit checklist (seed `003`, "Checklist"): every question, the partner list and the
+//! The toolkit checklist (docs/definitions.md §9: the toolkit's "Checklist"): every question, the partner list and the
 //! list of local initiatives to consider, each answered yes / partly / no with evidence; and
 //! how complete the answers are.
 

@@ -1,5 +1,5 @@
 //! The sections of a local workforce strategy, in the order of the CWDC suggested framework
-//! (seed `003`), each with what it should say — written for cws.
+//! (docs/definitions.md §9, after the CWDC toolkit), each with what it should say — written for cws.
 
 use chrono::NaiveDate;
 use cws_domain::UnknownCode;

@@ -1,4 +1,4 @@
-//! Resources and pooling (seed `003`, "Resourcing local strategies"): what each budget holder
+//! Resources and pooling (docs/definitions.md §9: the toolkit's "Resourcing local strategies"): what each budget holder
 //! spends on workforce development and offers to a shared pool, the funding streams an area
 //! draws on, and a staged three-year financial plan.
 
@@ -79,7 +79,7 @@ pub struct FundingStream {
     pub comments: String,
 }
 
-/// The catalogue an area starts from: the streams the toolkit listed in 2006 (seed `003`).
+/// The catalogue an area starts from: the streams the toolkit listed in 2006 (docs/definitions.md §0).
 /// Many have since closed or been renamed; the catalogue is the area's to edit.
 pub fn starting_catalogue() -> Vec<FundingStream> {
     let s =

@@ -84,7 +84,7 @@ pub const RETIREMENT_THREAT_PCT: f64 = 20.0;
 /// A group is under-represented when its workforce share is below this fraction of its
 /// community share.
 pub const UNDER_REPRESENTED_RATIO: f64 = 0.8;
-/// Level 3 is the minimum for non-graduates (SPEC §8): below this share it is a weakness,
+/// Level 3 is the minimum for non-graduates (docs/definitions.md §8): below this share it is a weakness,
 /// at or above it a strength.
 pub const LEVEL3_STRENGTH_PCT: f64 = 80.0;
 

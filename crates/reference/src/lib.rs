@@ -1,4 +1,4 @@
-//! Reference data embedded in the binary (SPEC §2): DfE and ONS published files copied
+//! Reference data embedded in the binary (docs/definitions.md §2): DfE and ONS published files copied
 //! unchanged into `data/public/` (Open Government Licence v3.0, see `data/public/SOURCES.md`)
 //! and the cws role catalogue (`data/cws/roles.csv`).
 //!

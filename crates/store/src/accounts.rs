@@ -1,4 +1,4 @@
-//! Accounts (SPEC §11): sessions, one-use invitation and reset links, failed sign-ins for
+//! Accounts (docs/definitions.md §11): sessions, one-use invitation and reset links, failed sign-ins for
 //! throttling, and personal API tokens. Every secret arrives here already hashed (SHA-256 of
 //! a random token): a copy of the database gives no one a way in.
 

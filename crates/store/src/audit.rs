@@ -1,4 +1,4 @@
-//! The audit log (SPEC §11): sign-ins and failed sign-ins, every read of worker-level data,
+//! The audit log (docs/definitions.md §11): sign-ins and failed sign-ins, every read of worker-level data,
 //! every export and import, every administrative action. Rows are only ever added: there is
 //! no function to change or delete one, and the database refuses to (triggers in migration
 //! 0007).

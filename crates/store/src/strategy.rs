@@ -1,4 +1,4 @@
-//! Keeping local workforce strategies (SPEC §9): the strategy, its sections as versions (each
+//! Keeping local workforce strategies (docs/definitions.md §9): the strategy, its sections as versions (each
 //! save adds one, with who and when; nothing is overwritten), objectives, actions and risks.
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! A synthetic children's workforce for demos, tests and benchmarks (SPEC §3).
+//! A synthetic children's workforce for demos, tests and benchmarks (docs/definitions.md §3).
 //!
 //! Every area is generated from its own random stream (the run's seed mixed with the area
 //! code), so the same seed gives the same data whatever the scale, and areas can be generated

@@ -1,5 +1,5 @@
 //! Every route × every role × home and foreign scopes: what each may use, checked against a
-//! table written here from SPEC §1 and §11 (not from the code), with refusals proved not to
+//! table written here from docs/definitions.md §1 and §11 (not from the code), with refusals proved not to
 //! leak (status, and a body that names nothing of the area asked about).
 
 use axum::body::Body;
@@ -67,7 +67,7 @@ const EVERYONE: [Who; 8] = [
     Who::Admin,
 ];
 
-/// The expected answer, from SPEC §1 and §11.
+/// The expected answer, from docs/definitions.md §1 and §11.
 fn expected(who: Who, need: Need, place: Place) -> bool {
     use Who::*;
     let home_area = matches!(place, Place::Home | Place::HomeOtherOrg);

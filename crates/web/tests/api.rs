@@ -275,7 +275,7 @@ async fn scripts_upload_returns_and_read_figures_with_their_owners_access() {
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        // the area's lead deletes the organisation's data (SPEC §11): gone everywhere, audited
+        // the area's lead deletes the organisation's data (docs/definitions.md §11): gone everywhere, audited
         let delete = |token: &str| {
             Request::post("/areas/318/organisations/SUN-1/delete")
                 .header(header::AUTHORIZATION, format!("Bearer {token}"))

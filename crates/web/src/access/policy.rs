@@ -1,4 +1,4 @@
-//! Who may use which route: the one place authorisation is decided (SPEC §1, §11).
+//! Who may use which route: the one place authorisation is decided (docs/definitions.md §1, §11).
 //!
 //! Every route is listed in `ROUTES` with what it needs; a route that is not listed is
 //! refused to everyone (deny by default). `decide` answers for a user's role and scope and

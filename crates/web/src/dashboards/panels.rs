@@ -7,7 +7,6 @@ use cws_analyse::disclosure::Shown;
 use cws_analyse::load::LoadError;
 use cws_analyse::panels::{self, Around, Computed, Panel, Place, Topic};
 use cws_documents::chart::{bar_chart, bar_legend, trim_number};
-use cws_domain::geography::ENGLAND;
 use cws_domain::user::Scope as UserScope;
 use cws_store::geography;
 
@@ -118,29 +117,12 @@ async fn around(
 ) -> Result<Around, WebError> {
     let mut around = Around::default();
     if topic == Topic::Diversity {
-        let (geo, areas): (String, Vec<String>) = {
-            let snap = snapshot.read()?;
-            match place {
-                Place::Area { code, .. } => (code.clone(), vec![code.clone()]),
-                Place::Region { code, .. } => (
-                    code.clone(),
-                    snap.areas
-                        .iter()
-                        .filter(|a| &a.region_code == code)
-                        .map(|a| a.code.clone())
-                        .collect(),
-                ),
-                Place::England => (
-                    ENGLAND.into(),
-                    snap.areas.iter().map(|a| a.code.clone()).collect(),
-                ),
-            }
-        };
+        let geography = snapshot.read()?.community_geography(&place.scope());
         around.community = cws_store::community::community(
             &state.db,
             cws_store::community::RESIDENTS,
-            &geo,
-            &areas,
+            &geography.code,
+            &geography.areas,
         )
         .await?;
     }

@@ -58,7 +58,7 @@ pub async fn delete_org_form(
     ))
 }
 
-/// Deletes everything an organisation has returned (SPEC §11); the route is audited.
+/// Deletes everything an organisation has returned (docs/definitions.md §11); the route is audited.
 pub async fn delete_org(
     State(state): State<AppState>,
     Path((code, reference)): Path<(String, String)>,
