@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use cws_plan::actions::{self as plan_actions, Rag, Status};
 use cws_store::strategy::{
     self, ActionRow, BudgetRow, FundingStreamRow, ObjectiveRow, PlanLineRow, RiskRow,
 };
@@ -171,27 +172,39 @@ pub async fn load(db: &Db) -> Result<Option<i64>> {
             .updates
             .first()
             .context("a demo action needs a first update")?;
+        // the lead's rating where it is not green, as a lead would set it
+        let lead_rating = |rag: &str| -> anyhow::Result<Option<Rag>> {
+            Ok((rag != "green").then(|| Rag::parse(rag)).transpose()?)
+        };
         let row = ActionRow {
             id: 0,
             objective_id: a
                 .objective
                 .as_ref()
                 .and_then(|k| objective_ids.get(k).copied()),
-            workstream: a.workstream.clone(),
-            title: a.title.clone(),
-            lead: a.lead.clone(),
-            start_date: Some(a.start),
-            due_date: a.due,
-            status: first.status.clone(),
-            rag: None,
+            action: plan_actions::Action {
+                workstream: a.workstream.clone(),
+                title: a.title.clone(),
+                lead: a.lead.clone(),
+                start: Some(a.start),
+                due: a.due,
+                status: Status::parse(&first.status)?,
+                rag: lead_rating(&first.rag)?,
+            },
             notes: first.note.clone(),
             milestones: a.milestones.clone(),
         };
-        let aid = strategy::add_action(db, id, &row, &first.rag, first.on, by).await?;
+        let aid = strategy::add_action(db, id, &row, first.on, by).await?;
+        let mut held = ActionRow { id: aid, ..row };
         for u in &a.updates[1..] {
-            // the lead's rating where it is not green, as a lead would set it
-            let rag = (u.rag != "green").then_some(u.rag.as_str());
-            strategy::update_action(db, id, aid, &u.status, rag, &u.rag, &u.note, u.on, by).await?;
+            let progress = strategy::Progress {
+                status: Status::parse(&u.status)?,
+                rag: lead_rating(&u.rag)?,
+                note: u.note.clone(),
+            };
+            strategy::update_action(db, id, &held, &progress, u.on, by).await?;
+            held.action.status = progress.status;
+            held.action.rag = progress.rag;
         }
         if a.updates.last().map(|u| (&u.status, &u.note)) != Some((&a.status, &a.notes)) {
             anyhow::bail!(

@@ -2,6 +2,8 @@
 //! save adds one, with who and when; nothing is overwritten), objectives, actions and risks.
 
 use chrono::NaiveDate;
+use cws_plan::actions::{Action, Rag, Status};
+use cws_plan::review::ActionUpdate;
 
 use crate::{now_text, on_pool, on_tx, Db, Result, StoreError};
 
@@ -163,31 +165,102 @@ pub async fn objectives(db: &Db, strategy_id: i64) -> Result<Vec<ObjectiveRow>> 
         .bind(strategy_id).fetch_all(p).await?))
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// An action of the strategy's plan: the plan's own `Action`, where it sits in the strategy,
+/// and its notes. Rows become this at the store's edge: a stored status or rating that is not
+/// one is corrupt data, not a default.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActionRow {
     pub id: i64,
     pub objective_id: Option<i64>,
-    pub workstream: String,
-    pub title: String,
-    pub lead: String,
-    pub start_date: Option<NaiveDate>,
-    pub due_date: NaiveDate,
-    pub status: String,
-    pub rag: Option<String>,
+    pub action: Action,
     pub notes: String,
     pub milestones: String,
 }
 
-/// A dated update of an action: its status, the rating shown then, and a progress note.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// An action as its table holds it.
+#[derive(sqlx::FromRow)]
+struct StoredAction {
+    id: i64,
+    objective_id: Option<i64>,
+    workstream: String,
+    title: String,
+    lead: String,
+    start_date: Option<NaiveDate>,
+    due_date: NaiveDate,
+    status: String,
+    rag: Option<String>,
+    notes: String,
+    milestones: String,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("a strategy's action: {e}"))
+}
+
+impl TryFrom<StoredAction> for ActionRow {
+    type Error = StoreError;
+
+    fn try_from(a: StoredAction) -> Result<ActionRow> {
+        Ok(ActionRow {
+            id: a.id,
+            objective_id: a.objective_id,
+            action: Action {
+                workstream: a.workstream,
+                title: a.title,
+                lead: a.lead,
+                start: a.start_date,
+                due: a.due_date,
+                status: Status::parse(&a.status).map_err(corrupt)?,
+                rag: a
+                    .rag
+                    .as_deref()
+                    .map(Rag::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
+            },
+            notes: a.notes,
+            milestones: a.milestones,
+        })
+    }
+}
+
+/// A dated update of an action — its status and the rating shown then, as the board review
+/// reads them — with its progress note, who and when.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActionUpdateRow {
-    pub action_id: i64,
-    pub on_date: NaiveDate,
-    pub status: String,
-    pub rag: String,
+    pub update: ActionUpdate,
     pub note: String,
     pub edited_by: String,
     pub edited_at: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredActionUpdate {
+    action_id: i64,
+    on_date: NaiveDate,
+    status: String,
+    rag: String,
+    note: String,
+    edited_by: String,
+    edited_at: String,
+}
+
+impl TryFrom<StoredActionUpdate> for ActionUpdateRow {
+    type Error = StoreError;
+
+    fn try_from(u: StoredActionUpdate) -> Result<ActionUpdateRow> {
+        Ok(ActionUpdateRow {
+            update: ActionUpdate {
+                action_id: u.action_id,
+                on: u.on_date,
+                status: Status::parse(&u.status).map_err(corrupt)?,
+                rag: Rag::parse(&u.rag).map_err(corrupt)?,
+            },
+            note: u.note,
+            edited_by: u.edited_by,
+            edited_at: u.edited_at,
+        })
+    }
 }
 
 /// Checks that an objective belongs to the strategy.
@@ -209,47 +282,64 @@ async fn objective_in(
     Ok(())
 }
 
-/// Adds an action and its first dated update (`shown_rag` is the rating shown on `on`).
+/// Adds an action and its first dated update, with the rating shown on `on` (the lead's,
+/// or worked out by the plan's rules).
 pub async fn add_action(
     db: &Db,
     strategy_id: i64,
     a: &ActionRow,
-    shown_rag: &str,
     on: NaiveDate,
     by: &str,
 ) -> Result<i64> {
+    cws_plan::actions::dates(a.action.start, a.action.due)
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
+    let plan = &a.action;
+    let shown = plan.rag(on);
     let mut tx = db.begin_write().await?;
     objective_in(&mut tx, strategy_id, a.objective_id).await?;
     let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_action (strategy_id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes, milestones)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
-        .bind(strategy_id).bind(a.objective_id).bind(&a.workstream).bind(&a.title).bind(&a.lead)
-        .bind(a.start_date).bind(a.due_date).bind(&a.status).bind(&a.rag).bind(&a.notes)
+        .bind(strategy_id).bind(a.objective_id).bind(&plan.workstream).bind(&plan.title).bind(&plan.lead)
+        .bind(plan.start).bind(plan.due).bind(plan.status.code()).bind(plan.rag.map(Rag::code)).bind(&a.notes)
         .bind(&a.milestones).fetch_one(&mut *c).await?);
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO strategy_action_update (action_id, on_date, status, rag, note, edited_by, edited_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(id).bind(on).bind(&a.status).bind(shown_rag).bind(&a.notes).bind(by).bind(now_text())
+        .bind(id).bind(on).bind(plan.status.code()).bind(shown.code()).bind(&a.notes).bind(by).bind(now_text())
         .execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     Ok(id)
 }
 
-/// Records progress on an action: its status, the lead's rating (if any), a note; the
-/// action shows the latest and the update is kept, dated, for the board report. False when
-/// the action is not in the strategy.
-#[allow(clippy::too_many_arguments)]
+/// Progress on an action: its status, the lead's rating (`None`: worked out) and a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub status: Status,
+    pub rag: Option<Rag>,
+    pub note: String,
+}
+
+/// Records progress on `action` (as held): the action shows the latest and the update is
+/// kept, dated, with the rating shown then, for the board report. False when the action is
+/// not in the strategy.
 pub async fn update_action(
     db: &Db,
     strategy_id: i64,
-    action_id: i64,
-    status: &str,
-    rag: Option<&str>,
-    shown_rag: &str,
-    note: &str,
+    action: &ActionRow,
+    progress: &Progress,
     on: NaiveDate,
     by: &str,
 ) -> Result<bool> {
+    let (action_id, note) = (action.id, progress.note.as_str());
+    let (status, rag) = (progress.status.code(), progress.rag.map(Rag::code));
+    let shown = Action {
+        status: progress.status,
+        rag: progress.rag,
+        ..action.action.clone()
+    }
+    .rag(on);
+    let shown_rag = shown.code();
     let mut tx = db.begin_write().await?;
     let n = on_tx!(&mut tx, c => sqlx::query(
         "UPDATE strategy_action SET status = $1, rag = $2,
@@ -272,18 +362,20 @@ pub async fn update_action(
 
 /// Every dated update of the strategy's actions, oldest first.
 pub async fn action_updates(db: &Db, strategy_id: i64) -> Result<Vec<ActionUpdateRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredActionUpdate> = on_pool!(db, p => sqlx::query_as(
         "SELECT u.action_id, u.on_date, u.status, u.rag, u.note, u.edited_by, u.edited_at
          FROM strategy_action_update u JOIN strategy_action a ON a.id = u.action_id
          WHERE a.strategy_id = $1 ORDER BY u.on_date, u.id")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    rows.into_iter().map(ActionUpdateRow::try_from).collect()
 }
 
 pub async fn actions(db: &Db, strategy_id: i64) -> Result<Vec<ActionRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredAction> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes, milestones
          FROM strategy_action WHERE strategy_id = $1 ORDER BY workstream, due_date, id")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    rows.into_iter().map(ActionRow::try_from).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -294,6 +294,7 @@ async fn the_audit_log_is_only_ever_added_to() {
 
 #[tokio::test]
 async fn strategies_keep_every_version_of_a_section_and_their_plans() {
+    use cws_plan::actions::{Action, Rag, Status};
     use cws_store::strategy::{self, ActionRow, ObjectiveRow, RiskRow};
     for (db, _keep) in backends().await {
         reference::load_reference(&db).await.unwrap();
@@ -377,17 +378,18 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             &ActionRow {
                 id: 0,
                 objective_id: Some(o),
-                workstream: "Recruitment".into(),
-                title: "Grow-your-own scheme".into(),
-                lead: "PSW".into(),
-                start_date: None,
-                due_date: d(2027, 3, 31),
-                status: "not_started".into(),
-                rag: None,
+                action: Action {
+                    workstream: "Recruitment".into(),
+                    title: "Grow-your-own scheme".into(),
+                    lead: "PSW".into(),
+                    start: None,
+                    due: d(2027, 3, 31),
+                    status: Status::NotStarted,
+                    rag: None,
+                },
                 notes: String::new(),
                 milestones: "Scheme agreed; first cohort recruited".into(),
             },
-            "green",
             d(2026, 5, 1),
             "lead@example.org",
         )
@@ -430,15 +432,17 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         assert_eq!(strategy::strategies(&db, area.id).await.unwrap().len(), 1);
 
         // dated updates: the action moves on, the risk is rescored; both keep their history
-        let action = strategy::actions(&db, id).await.unwrap()[0].id;
+        let action = strategy::actions(&db, id).await.unwrap().remove(0);
+        let progress = |status, rag, note: &str| strategy::Progress {
+            status,
+            rag,
+            note: note.into(),
+        };
         assert!(strategy::update_action(
             &db,
             id,
-            action,
-            "in_progress",
-            Some("amber"),
-            "amber",
-            "Bid submitted",
+            &action,
+            &progress(Status::InProgress, Some(Rag::Amber), "Bid submitted"),
             d(2026, 9, 1),
             by
         )
@@ -448,11 +452,8 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             !strategy::update_action(
                 &db,
                 id + 99,
-                action,
-                "done",
-                None,
-                "green",
-                "",
+                &action,
+                &progress(Status::Done, None, ""),
                 d(2026, 9, 1),
                 by
             )
@@ -462,14 +463,14 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         );
         let a = &strategy::actions(&db, id).await.unwrap()[0];
         assert_eq!(
-            (a.status.as_str(), a.rag.as_deref(), a.notes.as_str()),
-            ("in_progress", Some("amber"), "Bid submitted")
+            (a.action.status, a.action.rag, a.notes.as_str()),
+            (Status::InProgress, Some(Rag::Amber), "Bid submitted")
         );
         let updates = strategy::action_updates(&db, id).await.unwrap();
         assert_eq!(
             updates
                 .iter()
-                .map(|u| (u.on_date, u.status.as_str()))
+                .map(|u| (u.update.on, u.update.status.code()))
                 .collect::<Vec<_>>(),
             [
                 (d(2026, 5, 1), "not_started"),
@@ -508,7 +509,7 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             .unwrap();
         let mut stray = strategy::actions(&db, id).await.unwrap()[0].clone();
         stray.objective_id = Some(o);
-        assert!(strategy::add_action(&db, other, &stray, "green", on, by)
+        assert!(strategy::add_action(&db, other, &stray, on, by)
             .await
             .is_err());
         assert!(strategy::strategy_of_area(&db, area.id, other)

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::Form;
 use cws_plan::actions::{self, Action, Rag, Status, WORKSTREAMS};
-use cws_store::strategy::{self as store, ActionRow};
+use cws_store::strategy::{self as store, ActionRow, Progress};
 
 use super::{
     no_such, problems_of, refused, saved, saved_message, today, Frame, Here, Loaded, Opened,
@@ -15,22 +15,13 @@ use super::{
 use crate::forms::Problems;
 use crate::{AppState, WebError};
 
-pub(crate) fn plan_action(a: &ActionRow) -> Action {
-    Action {
-        workstream: a.workstream.clone(),
-        title: a.title.clone(),
-        lead: a.lead.clone(),
-        start: a.start_date,
-        due: a.due_date,
-        status: Status::parse(&a.status).ok().unwrap_or(Status::NotStarted),
-        rag: a.rag.as_deref().and_then(|r| Rag::parse(r).ok()),
-    }
-}
-
 struct ActionView {
     row: ActionRow,
     objective: String,
     status: &'static str,
+    status_code: &'static str,
+    /// The lead's own rating's code; empty when cws works it out.
+    chosen_rag: &'static str,
     rag: &'static str,
     rag_key: &'static str,
     overdue: bool,
@@ -67,7 +58,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
         .actions
         .iter()
         .map(|a| {
-            let plan = plan_action(a);
+            let plan = &a.action;
             let rag = plan.rag(now);
             ActionView {
                 objective: a
@@ -76,6 +67,8 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
                     .map(|o| o.statement.clone())
                     .unwrap_or_default(),
                 status: plan.status.label(),
+                status_code: plan.status.code(),
+                chosen_rag: plan.rag.map_or("", Rag::code),
                 rag: rag.label(),
                 rag_key: rag.code(),
                 overdue: plan.is_overdue(now),
@@ -168,17 +161,15 @@ impl TryFrom<&ActionForm> for ActionRow {
         p.finish(ActionRow {
             id: 0,
             objective_id: f.objective.trim().parse().ok(),
-            workstream,
-            title,
-            lead,
-            start_date: start,
-            due_date: due,
-            status: Status::parse(f.status.trim())
-                .ok()
-                .unwrap_or(Status::NotStarted)
-                .code()
-                .into(),
-            rag: Rag::parse(f.rag.trim()).ok().map(|r| r.code().to_string()),
+            action: Action {
+                workstream,
+                title,
+                lead,
+                start,
+                due,
+                status: Status::parse(f.status.trim()).unwrap_or(Status::NotStarted),
+                rag: Rag::parse(f.rag.trim()).ok(),
+            },
             notes: f.notes.trim().to_string(),
             milestones: f.milestones.trim().to_string(),
         })
@@ -194,9 +185,7 @@ pub async fn add(
     let errors = match ActionRow::try_from(&form) {
         Err(p) => p.into(),
         Ok(a) => {
-            let now = today();
-            let shown = plan_action(&a).rag(now);
-            let added = store::add_action(&state.db, id, &a, shown.code(), now, &h.by)
+            let added = store::add_action(&state.db, id, &a, today(), &h.by)
                 .await
                 .map(|_| ())
                 .map_err(WebError::from);
@@ -216,13 +205,6 @@ pub struct ProgressForm {
     status: String,
     /// Empty: worked out by cws.
     rag: String,
-    note: String,
-}
-
-/// A progress update: the status, the lead's rating if given, and a note.
-struct Progress {
-    status: Status,
-    rag: Option<Rag>,
     note: String,
 }
 
@@ -257,24 +239,6 @@ pub async fn progress(
         Ok(u) => u,
         Err(p) => return Ok(refused(render(&h, &l, &PageQuery::default(), p.into())?)),
     };
-    let now = today();
-    let shown = Action {
-        status: update.status,
-        rag: update.rag,
-        ..plan_action(held)
-    }
-    .rag(now);
-    store::update_action(
-        &state.db,
-        id,
-        action,
-        update.status.code(),
-        update.rag.map(Rag::code),
-        shown.code(),
-        &update.note,
-        now,
-        &h.by,
-    )
-    .await?;
+    store::update_action(&state.db, id, held, &update, today(), &h.by).await?;
     Ok(saved(&h, id, "actions", "progress"))
 }

@@ -114,13 +114,13 @@ pub(crate) fn actions_table(l: &Loaded, today: NaiveDate) -> Block {
             .actions
             .iter()
             .map(|a| {
-                let plan = super::actions::plan_action(a);
+                let plan = &a.action;
                 vec![
-                    a.workstream.clone(),
-                    a.title.clone(),
-                    a.lead.clone(),
-                    date(a.start_date),
-                    date(Some(a.due_date)),
+                    plan.workstream.clone(),
+                    plan.title.clone(),
+                    plan.lead.clone(),
+                    date(plan.start),
+                    date(Some(plan.due)),
                     a.milestones.clone(),
                     plan.status.label().into(),
                     plan.rag(today).label().into(),

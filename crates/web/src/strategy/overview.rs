@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use cws_plan::actions::Action;
 use cws_plan::checklist::{self, Answer};
 use cws_plan::framework::Section;
 use cws_plan::resources;
@@ -57,8 +56,11 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
         .iter()
         .filter(|o| !l.actions.iter().any(|a| a.objective_id == Some(o.id)))
         .count();
-    let plans: Vec<Action> = l.actions.iter().map(super::actions::plan_action).collect();
-    let overdue = plans.iter().filter(|a| a.is_overdue(now)).count();
+    let overdue = l
+        .actions
+        .iter()
+        .filter(|a| a.action.is_overdue(now))
+        .count();
     out.push(Check {
         label: "Every objective has actions".into(),
         done: !l.actions.is_empty() && unlinked == 0,

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
 use cws_analyse::Measure;
-use cws_plan::actions::{Rag, Status};
+use cws_plan::actions::Status;
 use cws_plan::review;
 use cws_store::strategy as store;
 
@@ -134,21 +134,14 @@ pub(crate) async fn progress_blocks(
     let updates: Vec<review::ActionUpdate> = store::action_updates(&state.db, l.strategy.id)
         .await?
         .into_iter()
-        .filter_map(|u| {
-            Some(review::ActionUpdate {
-                action_id: u.action_id,
-                on: u.on_date,
-                status: Status::parse(&u.status).ok()?,
-                rag: Rag::parse(&u.rag).ok()?,
-            })
-        })
+        .map(|u| u.update)
         .collect();
     let r = review::compare_actions(&updates, from, to);
     let title = |id: i64| {
         l.actions
             .iter()
             .find(|a| a.id == id)
-            .map(|a| a.title.clone())
+            .map(|a| a.action.title.clone())
             .unwrap_or_else(|| format!("Action {id}"))
     };
     let state_on_to: HashMap<i64, review::ActionUpdate> = review::actions_on(&updates, to)
@@ -159,12 +152,12 @@ pub(crate) async fn progress_blocks(
         .actions
         .iter()
         .filter(|a| {
-            a.due_date < to
+            a.action.due < to
                 && state_on_to
                     .get(&a.id)
                     .is_some_and(|s| s.status != Status::Done)
         })
-        .map(|a| format!("{} (due {})", a.title, fmt(a.due_date)))
+        .map(|a| format!("{} (due {})", a.action.title, fmt(a.action.due)))
         .collect();
     out.push(Block::Heading(1, "Action plan".into()));
     out.push(Block::Para(format!(
