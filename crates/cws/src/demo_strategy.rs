@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use cws_plan::actions::{self as plan_actions, Rag, Status};
-use cws_store::strategy::{
-    self, ActionRow, BudgetRow, FundingStreamRow, ObjectiveRow, PlanLineRow, RiskRow,
-};
+use cws_store::strategy::{self, ActionRow, FundingStreamRow, ObjectiveRow, RiskRow};
 use cws_store::Db;
 use serde::Deserialize;
 
@@ -254,8 +252,7 @@ pub async fn load(db: &Db) -> Result<Option<i64>> {
         strategy::add_budget(
             db,
             id,
-            &BudgetRow {
-                id: 0,
+            &cws_plan::resources::Budget {
                 holder: b.holder.clone(),
                 spend: b.spend,
                 pool_offer: b.pool_offer,
@@ -267,28 +264,19 @@ pub async fn load(db: &Db) -> Result<Option<i64>> {
         strategy::add_plan_line(
             db,
             id,
-            &PlanLineRow {
-                id: 0,
-                year: l.year,
+            &cws_plan::resources::PlanLine {
+                year: u8::try_from(l.year).context("a demo plan line's year")?,
                 item: l.item.clone(),
                 amount: l.amount,
                 source: l.source.clone(),
-                pooled: i64::from(l.pooled),
+                pooled: l.pooled,
             },
         )
         .await?;
     }
     let mut streams: Vec<FundingStreamRow> = cws_plan::resources::starting_catalogue()
         .into_iter()
-        .map(|s| FundingStreamRow {
-            id: 0,
-            title: s.title,
-            provider: s.provider,
-            purpose: s.purpose,
-            target_groups: s.target_groups,
-            link: s.link,
-            comments: s.comments,
-        })
+        .map(FundingStreamRow::from)
         .collect();
     for (title, [provider, purpose, groups, link, comments]) in &demo.streams {
         streams.push(FundingStreamRow {

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use cws_plan::actions::{Action, Rag, Status};
+use cws_plan::resources::{plan_year, Budget, PlanLine};
 use cws_plan::review::ActionUpdate;
 
 use crate::{now_text, on_pool, on_tx, Db, Result, StoreError};
@@ -555,15 +556,39 @@ pub async fn analysis(db: &Db, strategy_id: i64) -> Result<Vec<AnalysisRow>> {
         .bind(strategy_id).fetch_all(p).await?))
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// A budget holder's spend and offer, as the plan's `Budget`, with its id.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BudgetRow {
     pub id: i64,
-    pub holder: String,
-    pub spend: f64,
-    pub pool_offer: f64,
+    pub budget: Budget,
 }
 
-pub async fn add_budget(db: &Db, strategy_id: i64, b: &BudgetRow) -> Result<i64> {
+#[derive(sqlx::FromRow)]
+struct StoredBudget {
+    id: i64,
+    holder: String,
+    spend: f64,
+    pool_offer: f64,
+}
+
+impl From<StoredBudget> for BudgetRow {
+    fn from(b: StoredBudget) -> BudgetRow {
+        BudgetRow {
+            id: b.id,
+            budget: Budget {
+                holder: b.holder,
+                spend: b.spend,
+                pool_offer: b.pool_offer,
+            },
+        }
+    }
+}
+
+/// Adds a budget holder's figures, if the plan's rules accept them.
+pub async fn add_budget(db: &Db, strategy_id: i64, b: &Budget) -> Result<i64> {
+    if let Some(problem) = b.check() {
+        return Err(StoreError::Refused(problem));
+    }
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_budget (strategy_id, holder, spend, pool_offer) VALUES ($1, $2, $3, $4) RETURNING id")
@@ -573,9 +598,10 @@ pub async fn add_budget(db: &Db, strategy_id: i64, b: &BudgetRow) -> Result<i64>
 }
 
 pub async fn budgets(db: &Db, strategy_id: i64) -> Result<Vec<BudgetRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredBudget> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, holder, spend, pool_offer FROM strategy_budget WHERE strategy_id = $1 ORDER BY id")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    Ok(rows.into_iter().map(BudgetRow::from).collect())
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -638,33 +664,62 @@ pub async fn funding_streams(db: &Db, strategy_id: i64) -> Result<Vec<FundingStr
         .bind(strategy_id).fetch_all(p).await?))
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// A line of the three-year plan, as the plan's `PlanLine`, with its id.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanLineRow {
     pub id: i64,
-    pub year: i64,
-    pub item: String,
-    pub amount: f64,
-    pub source: String,
-    pub pooled: i64,
+    pub line: PlanLine,
 }
 
-pub async fn add_plan_line(db: &Db, strategy_id: i64, l: &PlanLineRow) -> Result<i64> {
-    cws_plan::resources::plan_year(l.year).map_err(|e| StoreError::Refused(e.to_string()))?;
+#[derive(sqlx::FromRow)]
+struct StoredPlanLine {
+    id: i64,
+    year: i64,
+    item: String,
+    amount: f64,
+    source: String,
+    pooled: i64,
+}
+
+impl TryFrom<StoredPlanLine> for PlanLineRow {
+    type Error = StoreError;
+
+    fn try_from(l: StoredPlanLine) -> Result<PlanLineRow> {
+        Ok(PlanLineRow {
+            id: l.id,
+            line: PlanLine {
+                year: plan_year(l.year)
+                    .map_err(|e| StoreError::Corrupt(format!("a plan line: {e}")))?,
+                item: l.item,
+                amount: l.amount,
+                source: l.source,
+                pooled: l.pooled != 0,
+            },
+        })
+    }
+}
+
+/// Adds a line to the three-year plan, if the plan's rules accept it.
+pub async fn add_plan_line(db: &Db, strategy_id: i64, l: &PlanLine) -> Result<i64> {
+    let refused = |e: cws_plan::resources::PlanLineError| StoreError::Refused(e.to_string());
+    plan_year(i64::from(l.year)).map_err(refused)?;
+    cws_plan::resources::plan_amount(l.amount).map_err(refused)?;
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_plan_line (strategy_id, year, item, amount, source, pooled)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(strategy_id).bind(l.year).bind(&l.item).bind(l.amount).bind(&l.source)
-        .bind(l.pooled).fetch_one(&mut *c).await?);
+        .bind(strategy_id).bind(i64::from(l.year)).bind(&l.item).bind(l.amount).bind(&l.source)
+        .bind(i64::from(l.pooled)).fetch_one(&mut *c).await?);
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn plan_lines(db: &Db, strategy_id: i64) -> Result<Vec<PlanLineRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredPlanLine> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, year, item, amount, source, pooled FROM strategy_plan_line
          WHERE strategy_id = $1 ORDER BY year, id")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    rows.into_iter().map(PlanLineRow::try_from).collect()
 }
 
 /// The parts of a strategy that can be removed one by one.

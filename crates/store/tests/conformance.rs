@@ -295,6 +295,7 @@ async fn the_audit_log_is_only_ever_added_to() {
 #[tokio::test]
 async fn strategies_keep_every_version_of_a_section_and_their_plans() {
     use cws_plan::actions::{Action, Rag, Status};
+    use cws_plan::resources::{Budget, PlanLine};
     use cws_store::strategy::{self, ActionRow, ObjectiveRow, RiskRow};
     for (db, _keep) in backends().await {
         reference::load_reference(&db).await.unwrap();
@@ -551,8 +552,7 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         strategy::add_budget(
             &db,
             id,
-            &strategy::BudgetRow {
-                id: 0,
+            &Budget {
                 holder: "Council".into(),
                 spend: 250_000.0,
                 pool_offer: 80_000.0,
@@ -561,7 +561,9 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         .await
         .unwrap();
         assert_eq!(
-            strategy::budgets(&db, id).await.unwrap()[0].pool_offer,
+            strategy::budgets(&db, id).await.unwrap()[0]
+                .budget
+                .pool_offer,
             80_000.0
         );
         let mut stream = strategy::FundingStreamRow {
@@ -584,26 +586,39 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             strategy::funding_streams(&db, id).await.unwrap()[0].comments,
             "Transfer up to 50% to partners"
         );
-        let line = strategy::PlanLineRow {
-            id: 0,
+        let line = PlanLine {
             year: 2,
             item: "Joint induction".into(),
             amount: 12_000.0,
             source: "Pool".into(),
-            pooled: 1,
+            pooled: true,
         };
         strategy::add_plan_line(&db, id, &line).await.unwrap();
         assert!(strategy::add_plan_line(
             &db,
             id,
-            &strategy::PlanLineRow {
+            &PlanLine {
                 year: 4,
                 ..line.clone()
             }
         )
         .await
         .is_err());
-        assert_eq!(strategy::plan_lines(&db, id).await.unwrap().len(), 1);
+        let lines = strategy::plan_lines(&db, id).await.unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].line, line, "a plan line reads back as written");
+        // a budget offering more than it spends is refused by the plan's rule
+        assert!(strategy::add_budget(
+            &db,
+            id,
+            &Budget {
+                holder: "NHS".into(),
+                spend: 10.0,
+                pool_offer: 20.0,
+            },
+        )
+        .await
+        .is_err());
         strategy::answer_checklist(&db, id, "smart", "partly", "Two objectives lack owners", by)
             .await
             .unwrap();

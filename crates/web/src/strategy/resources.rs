@@ -15,28 +15,14 @@ use super::{
 use crate::forms::{ticked, Problems};
 use crate::{AppState, WebError};
 
+/// The strategy's budgets, as the plan's rules read them.
 pub(crate) fn plan_budgets(l: &Loaded) -> Vec<Budget> {
-    l.budgets
-        .iter()
-        .map(|b| Budget {
-            holder: b.holder.clone(),
-            spend: b.spend,
-            pool_offer: b.pool_offer,
-        })
-        .collect()
+    l.budgets.iter().map(|b| b.budget.clone()).collect()
 }
 
+/// The strategy's three-year plan, as the plan's rules read it.
 pub(crate) fn plan_lines(l: &Loaded) -> Vec<PlanLine> {
-    l.lines
-        .iter()
-        .map(|p| PlanLine {
-            year: p.year.clamp(0, 255) as u8,
-            item: p.item.clone(),
-            amount: p.amount,
-            source: p.source.clone(),
-            pooled: p.pooled != 0,
-        })
-        .collect()
+    l.lines.iter().map(|p| p.line.clone()).collect()
 }
 
 struct BudgetView {
@@ -220,13 +206,7 @@ pub async fn add_budget(
 ) -> Result<Response, WebError> {
     let value = Budget::try_from(&form);
     change(&state, opened, value, async |s, sid, b: Budget| {
-        let row = BudgetRow {
-            id: 0,
-            holder: b.holder,
-            spend: b.spend,
-            pool_offer: b.pool_offer,
-        };
-        store::add_budget(&s.db, sid, &row).await?;
+        store::add_budget(&s.db, sid, &b).await?;
         Ok(())
     })
     .await
@@ -281,15 +261,7 @@ pub async fn add_line(
 ) -> Result<Response, WebError> {
     let value = PlanLine::try_from(&form);
     change(&state, opened, value, async |s, sid, l: PlanLine| {
-        let row = PlanLineRow {
-            id: 0,
-            year: i64::from(l.year),
-            item: l.item,
-            amount: l.amount,
-            source: l.source,
-            pooled: i64::from(l.pooled),
-        };
-        store::add_plan_line(&s.db, sid, &row).await?;
+        store::add_plan_line(&s.db, sid, &l).await?;
         Ok(())
     })
     .await
