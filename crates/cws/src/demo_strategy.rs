@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use cws_plan::actions::{self as plan_actions, Rag, Status};
-use cws_store::strategy::{self, ActionRow, FundingStreamRow, ObjectiveRow, RiskRow};
+use cws_store::strategy::{self, ActionRow, FundingStreamRow};
 use cws_store::Db;
 use serde::Deserialize;
 
@@ -152,8 +152,7 @@ pub async fn load(db: &Db) -> Result<Option<i64>> {
         let oid = strategy::add_objective(
             db,
             id,
-            &ObjectiveRow {
-                id: 0,
+            &cws_plan::smart::Objective {
                 statement: o.statement.clone(),
                 measure: Some(o.measure.clone()),
                 baseline: Some(o.baseline),
@@ -219,15 +218,13 @@ pub async fn load(db: &Db) -> Result<Option<i64>> {
         let rid = strategy::add_risk(
             db,
             id,
-            &RiskRow {
-                id: 0,
+            &cws_plan::risks::Risk {
                 description: r.description.clone(),
                 consequence: r.consequence.clone(),
                 mitigation: r.mitigation.clone(),
                 owner: r.owner.clone(),
-                likelihood: first.likelihood,
-                impact: first.impact,
-                closed_on: None,
+                likelihood: cws_plan::risks::on_scale("likelihood", first.likelihood)?,
+                impact: cws_plan::risks::on_scale("impact", first.impact)?,
             },
             first.on,
             by,

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use cws_plan::actions::{Action, Rag, Status};
 use cws_plan::resources::{plan_year, Budget, PlanLine};
-use cws_plan::review::ActionUpdate;
+use cws_plan::review::{ActionUpdate, RiskUpdate};
+use cws_plan::risks::{on_scale, Risk};
+use cws_plan::smart::Objective;
 
 use crate::{now_text, on_pool, on_tx, Db, Result, StoreError};
 
@@ -124,18 +126,41 @@ pub async fn section_history(
         .bind(strategy_id).bind(section).fetch_all(p).await?))
 }
 
-#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+/// An objective of the strategy, as the plan's `Objective`, with its id.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectiveRow {
     pub id: i64,
-    pub statement: String,
-    pub measure: Option<String>,
-    pub baseline: Option<f64>,
-    pub target: Option<f64>,
-    pub target_date: Option<NaiveDate>,
-    pub owner: Option<String>,
+    pub objective: Objective,
 }
 
-pub async fn add_objective(db: &Db, strategy_id: i64, o: &ObjectiveRow) -> Result<i64> {
+#[derive(sqlx::FromRow)]
+struct StoredObjective {
+    id: i64,
+    statement: String,
+    measure: Option<String>,
+    baseline: Option<f64>,
+    target: Option<f64>,
+    target_date: Option<NaiveDate>,
+    owner: Option<String>,
+}
+
+impl From<StoredObjective> for ObjectiveRow {
+    fn from(o: StoredObjective) -> ObjectiveRow {
+        ObjectiveRow {
+            id: o.id,
+            objective: Objective {
+                statement: o.statement,
+                measure: o.measure,
+                baseline: o.baseline,
+                target: o.target,
+                target_date: o.target_date,
+                owner: o.owner,
+            },
+        }
+    }
+}
+
+pub async fn add_objective(db: &Db, strategy_id: i64, o: &Objective) -> Result<i64> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_objective (strategy_id, statement, measure, baseline, target, target_date, owner)
@@ -146,24 +171,25 @@ pub async fn add_objective(db: &Db, strategy_id: i64, o: &ObjectiveRow) -> Resul
     Ok(id)
 }
 
-/// Rewrites an objective of the strategy; false when there is no such objective.
-pub async fn update_objective(db: &Db, strategy_id: i64, o: &ObjectiveRow) -> Result<bool> {
+/// Rewrites the objective `id` of the strategy; false when there is no such objective.
+pub async fn update_objective(db: &Db, strategy_id: i64, id: i64, o: &Objective) -> Result<bool> {
     let mut tx = db.begin_write().await?;
     let n = on_tx!(&mut tx, c => sqlx::query(
         "UPDATE strategy_objective SET statement = $1, measure = $2, baseline = $3, target = $4,
            target_date = $5, owner = $6 WHERE id = $7 AND strategy_id = $8")
         .bind(&o.statement).bind(&o.measure).bind(o.baseline).bind(o.target)
-        .bind(o.target_date).bind(&o.owner).bind(o.id).bind(strategy_id)
+        .bind(o.target_date).bind(&o.owner).bind(id).bind(strategy_id)
         .execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     Ok(n == 1)
 }
 
 pub async fn objectives(db: &Db, strategy_id: i64) -> Result<Vec<ObjectiveRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredObjective> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, statement, measure, baseline, target, target_date, owner FROM strategy_objective
          WHERE strategy_id = $1 ORDER BY id")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    Ok(rows.into_iter().map(ObjectiveRow::from).collect())
 }
 
 /// An action of the strategy's plan: the plan's own `Action`, where it sits in the strategy,
@@ -379,52 +405,103 @@ pub async fn actions(db: &Db, strategy_id: i64) -> Result<Vec<ActionRow>> {
     rows.into_iter().map(ActionRow::try_from).collect()
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// A risk of the strategy, as the plan's `Risk` (its score on the 1–5 scales), with its id
+/// and the day it was closed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskRow {
     pub id: i64,
-    pub description: String,
-    pub consequence: String,
-    pub mitigation: String,
-    pub owner: String,
-    pub likelihood: i64,
-    pub impact: i64,
+    pub risk: Risk,
     pub closed_on: Option<NaiveDate>,
 }
 
-/// A dated score of a risk.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(sqlx::FromRow)]
+struct StoredRisk {
+    id: i64,
+    description: String,
+    consequence: String,
+    mitigation: String,
+    owner: String,
+    likelihood: i64,
+    impact: i64,
+    closed_on: Option<NaiveDate>,
+}
+
+/// A stored score, if it is on the scale.
+fn stored_scale(what: &'static str, value: i64) -> Result<u8> {
+    on_scale(what, value).map_err(|e| StoreError::Corrupt(format!("a strategy's risk: {e}")))
+}
+
+impl TryFrom<StoredRisk> for RiskRow {
+    type Error = StoreError;
+
+    fn try_from(r: StoredRisk) -> Result<RiskRow> {
+        Ok(RiskRow {
+            id: r.id,
+            risk: Risk {
+                description: r.description,
+                consequence: r.consequence,
+                mitigation: r.mitigation,
+                owner: r.owner,
+                likelihood: stored_scale("likelihood", r.likelihood)?,
+                impact: stored_scale("impact", r.impact)?,
+            },
+            closed_on: r.closed_on,
+        })
+    }
+}
+
+/// A dated score of a risk, as the board review reads it, with who recorded it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskUpdateRow {
-    pub risk_id: i64,
-    pub on_date: NaiveDate,
-    pub likelihood: i64,
-    pub impact: i64,
-    pub closed: i64,
+    pub update: RiskUpdate,
     pub edited_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredRiskUpdate {
+    risk_id: i64,
+    on_date: NaiveDate,
+    likelihood: i64,
+    impact: i64,
+    closed: i64,
+    edited_by: String,
+}
+
+impl TryFrom<StoredRiskUpdate> for RiskUpdateRow {
+    type Error = StoreError;
+
+    fn try_from(u: StoredRiskUpdate) -> Result<RiskUpdateRow> {
+        Ok(RiskUpdateRow {
+            update: RiskUpdate {
+                risk_id: u.risk_id,
+                on: u.on_date,
+                likelihood: stored_scale("likelihood", u.likelihood)?,
+                impact: stored_scale("impact", u.impact)?,
+                closed: u.closed != 0,
+            },
+            edited_by: u.edited_by,
+        })
+    }
 }
 
 fn check_scale(likelihood: i64, impact: i64) -> Result<()> {
     for (what, value) in [("likelihood", likelihood), ("impact", impact)] {
-        cws_plan::risks::on_scale(what, value).map_err(|e| StoreError::Refused(e.to_string()))?;
+        on_scale(what, value).map_err(|e| StoreError::Refused(e.to_string()))?;
     }
     Ok(())
 }
 
 /// Adds a risk and its first dated score.
-pub async fn add_risk(
-    db: &Db,
-    strategy_id: i64,
-    r: &RiskRow,
-    on: NaiveDate,
-    by: &str,
-) -> Result<i64> {
-    check_scale(r.likelihood, r.impact)?;
+pub async fn add_risk(db: &Db, strategy_id: i64, r: &Risk, on: NaiveDate, by: &str) -> Result<i64> {
+    let (likelihood, impact) = (i64::from(r.likelihood), i64::from(r.impact));
+    check_scale(likelihood, impact)?;
     let mut tx = db.begin_write().await?;
     let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_risk (strategy_id, description, consequence, mitigation, owner, likelihood, impact)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(strategy_id).bind(&r.description).bind(&r.consequence).bind(&r.mitigation)
-        .bind(&r.owner).bind(r.likelihood).bind(r.impact).fetch_one(&mut *c).await?);
-    insert_risk_update(&mut tx, id, on, r.likelihood, r.impact, false, by).await?;
+        .bind(&r.owner).bind(likelihood).bind(impact).fetch_one(&mut *c).await?);
+    insert_risk_update(&mut tx, id, on, likelihood, impact, false, by).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -479,18 +556,20 @@ pub async fn update_risk(
 
 /// Every dated score of the strategy's risks, oldest first.
 pub async fn risk_updates(db: &Db, strategy_id: i64) -> Result<Vec<RiskUpdateRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredRiskUpdate> = on_pool!(db, p => sqlx::query_as(
         "SELECT u.risk_id, u.on_date, u.likelihood, u.impact, u.closed, u.edited_by
          FROM strategy_risk_update u JOIN strategy_risk r ON r.id = u.risk_id
          WHERE r.strategy_id = $1 ORDER BY u.on_date, u.id")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    rows.into_iter().map(RiskUpdateRow::try_from).collect()
 }
 
 pub async fn risks(db: &Db, strategy_id: i64) -> Result<Vec<RiskRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredRisk> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, description, consequence, mitigation, owner, likelihood, impact, closed_on
          FROM strategy_risk WHERE strategy_id = $1 ORDER BY likelihood * impact DESC, id")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    rows.into_iter().map(RiskRow::try_from).collect()
 }
 
 /// A SWOT or STEEP entry: written by the lead, or a proposal from the figures that the lead

@@ -296,7 +296,9 @@ async fn the_audit_log_is_only_ever_added_to() {
 async fn strategies_keep_every_version_of_a_section_and_their_plans() {
     use cws_plan::actions::{Action, Rag, Status};
     use cws_plan::resources::{Budget, PlanLine};
-    use cws_store::strategy::{self, ActionRow, ObjectiveRow, RiskRow};
+    use cws_plan::risks::Risk;
+    use cws_plan::smart::Objective;
+    use cws_store::strategy::{self, ActionRow};
     for (db, _keep) in backends().await {
         reference::load_reference(&db).await.unwrap();
         let area = geography::area(&db, "318").await.unwrap().unwrap();
@@ -361,14 +363,13 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         let o = strategy::add_objective(
             &db,
             id,
-            &ObjectiveRow {
+            &Objective {
                 statement: "Cut vacancies".into(),
                 measure: Some("vacancy_rate_fte".into()),
                 baseline: Some(14.9),
                 target: Some(10.0),
                 target_date: Some(d(2028, 9, 30)),
                 owner: Some("Head of workforce".into()),
-                ..Default::default()
             },
         )
         .await
@@ -396,15 +397,13 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         )
         .await
         .unwrap();
-        let risk = |l, i| RiskRow {
-            id: 0,
+        let risk = |l, i| Risk {
             description: format!("risk {l}x{i}"),
             consequence: "c".into(),
             mitigation: "m".into(),
             owner: "o".into(),
             likelihood: l,
             impact: i,
-            closed_on: None,
         };
         let on = d(2026, 5, 1);
         let by = "lead@example.org";
@@ -418,7 +417,9 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             .await
             .is_err());
         assert_eq!(
-            strategy::objectives(&db, id).await.unwrap()[0].target,
+            strategy::objectives(&db, id).await.unwrap()[0]
+                .objective
+                .target,
             Some(10.0)
         );
         assert_eq!(
@@ -427,7 +428,9 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         );
         let r = strategy::risks(&db, id).await.unwrap();
         assert_eq!(
-            r.iter().map(|r| r.description.as_str()).collect::<Vec<_>>(),
+            r.iter()
+                .map(|r| r.risk.description.as_str())
+                .collect::<Vec<_>>(),
             ["risk 4x5", "risk 2x2"]
         );
         assert_eq!(strategy::strategies(&db, area.id).await.unwrap().len(), 1);
@@ -496,12 +499,12 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
                 .await
                 .is_err()
         );
-        let scores: Vec<i64> = strategy::risk_updates(&db, id)
+        let scores: Vec<u8> = strategy::risk_updates(&db, id)
             .await
             .unwrap()
             .iter()
-            .filter(|u| u.risk_id == big)
-            .map(|u| u.likelihood * u.impact)
+            .filter(|u| u.update.risk_id == big)
+            .map(|u| u.update.likelihood * u.update.impact)
             .collect();
         assert_eq!(scores, [20, 10]);
         // an action cannot link to an objective of another strategy

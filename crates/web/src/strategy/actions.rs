@@ -64,7 +64,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
                 objective: a
                     .objective_id
                     .and_then(|o| l.objectives.iter().find(|x| x.id == o))
-                    .map(|o| o.statement.clone())
+                    .map(|o| o.objective.statement.clone())
                     .unwrap_or_default(),
                 status: plan.status.label(),
                 status_code: plan.status.code(),
@@ -102,7 +102,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
         objective_choices: l
             .objectives
             .iter()
-            .map(|o| (o.id, o.statement.clone()))
+            .map(|o| (o.id, o.objective.statement.clone()))
             .collect(),
         statuses: Status::ALL.iter().map(|s| (s.code(), s.label())).collect(),
         rags: Rag::ALL.iter().map(|r| (r.code(), r.label())).collect(),

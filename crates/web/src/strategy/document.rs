@@ -73,12 +73,12 @@ pub(crate) fn objectives_table(l: &Loaded, tracking: &[Tracking]) -> Block {
             .zip(tracking)
             .map(|(o, t)| {
                 vec![
-                    o.statement.clone(),
+                    o.objective.statement.clone(),
                     t.measure_label.clone(),
-                    num(o.baseline),
-                    num(o.target),
-                    date(o.target_date),
-                    o.owner.clone().unwrap_or_default(),
+                    num(o.objective.baseline),
+                    num(o.objective.target),
+                    date(o.objective.target_date),
+                    o.objective.owner.clone().unwrap_or_default(),
                     t.latest
                         .map(|(d, v)| format!("{} ({})", num(Some(v)), d.format("%b %Y")))
                         .unwrap_or_else(|| "–".into()),
@@ -131,17 +131,6 @@ pub(crate) fn actions_table(l: &Loaded, today: NaiveDate) -> Block {
     }
 }
 
-pub(crate) fn plan_risk(r: &cws_store::strategy::RiskRow) -> Risk {
-    Risk {
-        description: r.description.clone(),
-        consequence: r.consequence.clone(),
-        mitigation: r.mitigation.clone(),
-        owner: r.owner.clone(),
-        likelihood: r.likelihood.clamp(0, 9) as u8,
-        impact: r.impact.clamp(0, 9) as u8,
-    }
-}
-
 pub(crate) fn open_risks(l: &Loaded) -> Vec<&cws_store::strategy::RiskRow> {
     l.risks.iter().filter(|r| r.closed_on.is_none()).collect()
 }
@@ -165,21 +154,21 @@ pub(crate) fn risk_blocks(l: &Loaded, out: &mut Vec<Block>) {
         rows: open
             .iter()
             .map(|r| {
-                let risk = plan_risk(r);
+                let risk = &r.risk;
                 vec![
-                    r.description.clone(),
-                    r.consequence.clone(),
-                    r.likelihood.to_string(),
-                    r.impact.to_string(),
-                    (r.likelihood * r.impact).to_string(),
+                    risk.description.clone(),
+                    risk.consequence.clone(),
+                    risk.likelihood.to_string(),
+                    risk.impact.to_string(),
+                    risk.score().map_or_else(|_| "–".into(), |s| s.to_string()),
                     risk.rating().map(|x| x.label()).unwrap_or("–").into(),
-                    r.mitigation.clone(),
-                    r.owner.clone(),
+                    risk.mitigation.clone(),
+                    risk.owner.clone(),
                 ]
             })
             .collect(),
     });
-    let risks: Vec<Risk> = open.iter().map(|r| plan_risk(r)).collect();
+    let risks: Vec<Risk> = open.iter().map(|r| r.risk.clone()).collect();
     let grid = heat_map(&risks);
     out.push(Block::Table {
         caption: "Heat map: how many risks sit at each impact (rows) and likelihood (columns)"

@@ -19,17 +19,6 @@ use super::{
 use crate::forms::{optional, Problems};
 use crate::{AppState, WebError};
 
-pub(crate) fn plan_objective(o: &ObjectiveRow) -> Objective {
-    Objective {
-        statement: o.statement.clone(),
-        measure: o.measure.clone(),
-        baseline: o.baseline,
-        target: o.target,
-        target_date: o.target_date,
-        owner: o.owner.clone(),
-    }
-}
-
 /// An objective's SMART check and its figure over the census dates.
 pub(crate) struct Tracking {
     pub measure_label: String,
@@ -62,7 +51,12 @@ pub(crate) async fn tracking(
     let mut measures: Vec<Measure> = l
         .objectives
         .iter()
-        .filter_map(|o| o.measure.as_deref().and_then(|m| Measure::parse(m).ok()))
+        .filter_map(|o| {
+            o.objective
+                .measure
+                .as_deref()
+                .and_then(|m| Measure::parse(m).ok())
+        })
         .collect();
     measures.sort_by_key(|m| m.code());
     measures.dedup();
@@ -79,9 +73,12 @@ pub(crate) async fn tracking(
     Ok(l.objectives
         .iter()
         .map(|o| {
-            let problems =
-                smart::check(&plan_objective(o), from, to, |m| Measure::parse(m).is_ok());
-            let measure = o.measure.as_deref().and_then(|m| Measure::parse(m).ok());
+            let problems = smart::check(&o.objective, from, to, |m| Measure::parse(m).is_ok());
+            let measure = o
+                .objective
+                .measure
+                .as_deref()
+                .and_then(|m| Measure::parse(m).ok());
             let points: Vec<(NaiveDate, Option<f64>)> = match measure {
                 Some(m) => dates
                     .iter()
@@ -90,16 +87,16 @@ pub(crate) async fn tracking(
                 None => Vec::new(),
             };
             let latest = points.iter().rev().find_map(|(d, v)| v.map(|v| (*d, v)));
-            let progress = match (o.baseline, o.target, latest) {
+            let progress = match (o.objective.baseline, o.objective.target, latest) {
                 (Some(b), Some(t), Some((_, v))) => smart::progress(b, t, v),
                 _ => None,
             };
-            let on_track = match (progress, o.target_date) {
+            let on_track = match (progress, o.objective.target_date) {
                 (Some(p), Some(by)) => Some(smart::on_track(p, from, by, now)),
                 _ => None,
             };
             Tracking {
-                measure_label: match (measure, &o.measure) {
+                measure_label: match (measure, &o.objective.measure) {
                     (Some(m), _) => m.label().to_string(),
                     (None, Some(text)) => text.clone(),
                     (None, None) => "–".into(),
@@ -245,17 +242,16 @@ pub struct ObjectiveForm {
     owner: String,
 }
 
-impl TryFrom<&ObjectiveForm> for ObjectiveRow {
+impl TryFrom<&ObjectiveForm> for Objective {
     type Error = Problems;
 
-    fn try_from(f: &ObjectiveForm) -> Result<ObjectiveRow, Problems> {
+    fn try_from(f: &ObjectiveForm) -> Result<Objective, Problems> {
         let mut p = Problems::default();
         let measure = match f.measure.trim() {
             "other" | "" => optional(&f.measure_other),
             m => Some(m.to_string()),
         };
-        let o = ObjectiveRow {
-            id: 0,
+        let o = Objective {
             statement: p.required(&f.statement, "what the objective will achieve"),
             measure,
             baseline: p.number(&f.baseline, "The baseline"),
@@ -273,7 +269,7 @@ pub async fn add(
     Form(form): Form<ObjectiveForm>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;
-    match ObjectiveRow::try_from(&form) {
+    match Objective::try_from(&form) {
         Ok(o) => {
             store::add_objective(&state.db, id, &o).await?;
             Ok(saved(&h, id, "objectives", "objective"))
@@ -295,10 +291,9 @@ pub async fn update(
     if !l.objectives.iter().any(|o| o.id == objective) {
         return Err(no_such("objective"));
     }
-    match ObjectiveRow::try_from(&form) {
+    match Objective::try_from(&form) {
         Ok(o) => {
-            let o = ObjectiveRow { id: objective, ..o };
-            if !store::update_objective(&state.db, id, &o).await? {
+            if !store::update_objective(&state.db, id, objective, &o).await? {
                 return Err(no_such("objective"));
             }
             Ok(saved(&h, id, "objectives", "objective"))

@@ -73,7 +73,7 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
     let open = document::open_risks(l);
     let unowned = open
         .iter()
-        .filter(|r| r.owner.trim().is_empty() || r.mitigation.trim().is_empty())
+        .filter(|r| r.risk.owner.trim().is_empty() || r.risk.mitigation.trim().is_empty())
         .count();
     out.push(Check {
         label: "Risks have owners and mitigations".into(),

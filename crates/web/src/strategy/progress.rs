@@ -76,7 +76,12 @@ pub(crate) async fn progress_blocks(
                 M::Level3PlusNonGraduates,
             ];
             for o in &l.objectives {
-                if let Some(m) = o.measure.as_deref().and_then(|m| Measure::parse(m).ok()) {
+                if let Some(m) = o
+                    .objective
+                    .measure
+                    .as_deref()
+                    .and_then(|m| Measure::parse(m).ok())
+                {
                     if !measures.contains(&m) {
                         measures.push(m);
                     }
@@ -95,8 +100,8 @@ pub(crate) async fn progress_blocks(
                     target: l
                         .objectives
                         .iter()
-                        .find(|o| o.measure.as_deref() == Some(m.code()))
-                        .and_then(|o| o.target),
+                        .find(|o| o.objective.measure.as_deref() == Some(m.code()))
+                        .and_then(|o| o.objective.target),
                     lower_is_better: evidence::lower_is_better(*m),
                 })
                 .collect();
@@ -210,20 +215,14 @@ pub(crate) async fn progress_blocks(
     let risk_updates: Vec<review::RiskUpdate> = store::risk_updates(&state.db, l.strategy.id)
         .await?
         .into_iter()
-        .map(|u| review::RiskUpdate {
-            risk_id: u.risk_id,
-            on: u.on_date,
-            likelihood: u.likelihood.clamp(0, 9) as u8,
-            impact: u.impact.clamp(0, 9) as u8,
-            closed: u.closed != 0,
-        })
+        .map(|u| u.update)
         .collect();
     let rr = review::compare_risks(&risk_updates, from, to);
     let risk = |id: i64| {
         l.risks
             .iter()
             .find(|r| r.id == id)
-            .map(|r| r.description.clone())
+            .map(|r| r.risk.description.clone())
             .unwrap_or_else(|| format!("Risk {id}"))
     };
     out.push(Block::Heading(1, "Risks".into()));

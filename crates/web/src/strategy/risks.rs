@@ -16,7 +16,7 @@ use crate::{AppState, WebError};
 
 struct RiskView {
     row: RiskRow,
-    score: i64,
+    score: u8,
     rating: &'static str,
 }
 
@@ -50,7 +50,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
     let mut f = Frame::new(h, &l.strategy, "risks", saved_message(q.saved.as_deref()));
     f.errors = errors;
     let open = document::open_risks(l);
-    let plan: Vec<Risk> = open.iter().map(|r| document::plan_risk(r)).collect();
+    let plan: Vec<Risk> = open.iter().map(|r| r.risk.clone()).collect();
     let grid = heat_map(&plan);
     let heat = (1..=5u8)
         .rev()
@@ -69,11 +69,8 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
     let risks = open
         .into_iter()
         .map(|r| RiskView {
-            score: r.likelihood * r.impact,
-            rating: document::plan_risk(r)
-                .rating()
-                .map(|x| x.label())
-                .unwrap_or("–"),
+            score: r.risk.score().unwrap_or(0),
+            rating: r.risk.rating().map(|x| x.label()).unwrap_or("–"),
             row: r.clone(),
         })
         .collect();
@@ -102,9 +99,9 @@ pub async fn page(
 }
 
 /// A likelihood or impact as chosen, on the 1–5 scale.
-fn scale(p: &mut Problems, value: &str, what: &'static str) -> i64 {
+fn scale(p: &mut Problems, value: &str, what: &'static str) -> u8 {
     match value.trim().parse::<i64>().map(|v| on_scale(what, v)) {
-        Ok(Ok(v)) => i64::from(v),
+        Ok(Ok(v)) => v,
         _ => {
             p.push(format!("Choose the {what} from 1 to 5."));
             0
@@ -124,22 +121,20 @@ pub struct RiskForm {
     owner: String,
 }
 
-impl TryFrom<&RiskForm> for RiskRow {
+impl TryFrom<&RiskForm> for Risk {
     type Error = Problems;
 
-    fn try_from(f: &RiskForm) -> Result<RiskRow, Problems> {
+    fn try_from(f: &RiskForm) -> Result<Risk, Problems> {
         let mut p = Problems::default();
         let likelihood = scale(&mut p, &f.likelihood, "likelihood");
         let impact = scale(&mut p, &f.impact, "impact");
-        let r = RiskRow {
-            id: 0,
+        let r = Risk {
             description: p.required(&f.description, "the risk"),
             consequence: f.consequence.trim().to_string(),
             mitigation: f.mitigation.trim().to_string(),
             owner: f.owner.trim().to_string(),
             likelihood,
             impact,
-            closed_on: None,
         };
         p.finish(r)
     }
@@ -151,7 +146,7 @@ pub async fn add(
     Form(form): Form<RiskForm>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;
-    match RiskRow::try_from(&form) {
+    match Risk::try_from(&form) {
         Ok(r) => {
             store::add_risk(&state.db, id, &r, today(), &h.by).await?;
             Ok(saved(&h, id, "risks", "risk"))
@@ -172,8 +167,8 @@ pub struct RescoreForm {
 }
 
 struct Rescore {
-    likelihood: i64,
-    impact: i64,
+    likelihood: u8,
+    impact: u8,
     mitigation: String,
     close: bool,
 }
@@ -209,8 +204,8 @@ pub async fn rescore(
         &state.db,
         id,
         risk,
-        r.likelihood,
-        r.impact,
+        i64::from(r.likelihood),
+        i64::from(r.impact),
         &r.mitigation,
         r.close,
         today(),

@@ -65,7 +65,7 @@ async fn objectives_are_checked_letter_by_letter_and_tracked() {
         )
         .await;
         let held = cws_store::strategy::objectives(&app.db, sid).await.unwrap();
-        assert_eq!(held[1].target, Some(6.0));
+        assert_eq!(held[1].objective.target, Some(6.0));
         assert_eq!(
             lead.post_form(&format!("{objectives}/999999"), &[("statement", "x")])
                 .await
