@@ -318,7 +318,8 @@ pub async fn load(db: &Db) -> Result<Option<i64>> {
         answers.insert(key, (answer.clone(), evidence.clone()));
     }
     for (key, (answer, evidence)) in answers {
-        strategy::answer_checklist(db, id, key, &answer, &evidence, by).await?;
+        let answer = cws_plan::checklist::Answer::parse(&answer)?;
+        strategy::answer_checklist(db, id, key, answer, &evidence, by).await?;
     }
     Ok(Some(id))
 }

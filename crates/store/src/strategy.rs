@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use cws_plan::actions::{Action, Rag, Status};
+use cws_plan::checklist::Answer;
 use cws_plan::resources::{plan_year, Budget, PlanLine};
 use cws_plan::review::{ActionUpdate, RiskUpdate};
 use cws_plan::risks::{on_scale, Risk};
@@ -827,24 +828,56 @@ pub async fn remove(db: &Db, strategy_id: i64, part: Removable, id: i64) -> Resu
     Ok(n == 1)
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+/// A checklist item's answer, with its evidence, who and when.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChecklistRow {
     pub item: String,
-    pub answer: String,
+    pub answer: Answer,
     pub evidence: String,
     pub answered_by: String,
     pub answered_at: String,
 }
 
-/// Answers a checklist item (a later answer replaces the earlier one).
+#[derive(sqlx::FromRow)]
+struct StoredAnswer {
+    item: String,
+    answer: String,
+    evidence: String,
+    answered_by: String,
+    answered_at: String,
+}
+
+impl TryFrom<StoredAnswer> for ChecklistRow {
+    type Error = StoreError;
+
+    fn try_from(a: StoredAnswer) -> Result<ChecklistRow> {
+        Ok(ChecklistRow {
+            answer: Answer::parse(&a.answer)
+                .map_err(|e| StoreError::Corrupt(format!("a checklist answer: {e}")))?,
+            item: a.item,
+            evidence: a.evidence,
+            answered_by: a.answered_by,
+            answered_at: a.answered_at,
+        })
+    }
+}
+
+/// Answers a checklist item (a later answer replaces the earlier one); the item must be one
+/// of the toolkit's.
 pub async fn answer_checklist(
     db: &Db,
     strategy_id: i64,
     item: &str,
-    answer: &str,
+    answer: Answer,
     evidence: &str,
     by: &str,
 ) -> Result<()> {
+    if !cws_plan::checklist::is_item(item) {
+        return Err(StoreError::Refused(format!(
+            "'{item}' is not an item of the toolkit's checklist"
+        )));
+    }
+    let answer = answer.code();
     let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO strategy_checklist (strategy_id, item, answer, evidence, answered_by, answered_at)
@@ -859,8 +892,9 @@ pub async fn answer_checklist(
 }
 
 pub async fn checklist(db: &Db, strategy_id: i64) -> Result<Vec<ChecklistRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as(
+    let rows: Vec<StoredAnswer> = on_pool!(db, p => sqlx::query_as(
         "SELECT item, answer, evidence, answered_by, answered_at FROM strategy_checklist
          WHERE strategy_id = $1 ORDER BY item")
-        .bind(strategy_id).fetch_all(p).await?))
+        .bind(strategy_id).fetch_all(p).await?);
+    rows.into_iter().map(ChecklistRow::try_from).collect()
 }

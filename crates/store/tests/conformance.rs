@@ -295,6 +295,7 @@ async fn the_audit_log_is_only_ever_added_to() {
 #[tokio::test]
 async fn strategies_keep_every_version_of_a_section_and_their_plans() {
     use cws_plan::actions::{Action, Rag, Status};
+    use cws_plan::checklist::Answer;
     use cws_plan::resources::{Budget, PlanLine};
     use cws_plan::risks::Risk;
     use cws_plan::smart::Objective;
@@ -622,15 +623,28 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         )
         .await
         .is_err());
-        strategy::answer_checklist(&db, id, "smart", "partly", "Two objectives lack owners", by)
-            .await
-            .unwrap();
-        strategy::answer_checklist(&db, id, "smart", "yes", "All pass", by)
+        strategy::answer_checklist(
+            &db,
+            id,
+            "smart",
+            Answer::Partly,
+            "Two objectives lack owners",
+            by,
+        )
+        .await
+        .unwrap();
+        strategy::answer_checklist(&db, id, "smart", Answer::Yes, "All pass", by)
             .await
             .unwrap();
         let answers = strategy::checklist(&db, id).await.unwrap();
         assert_eq!(answers.len(), 1);
-        assert_eq!(answers[0].answer, "yes");
+        assert_eq!(answers[0].answer, Answer::Yes);
+        assert!(
+            strategy::answer_checklist(&db, id, "no_such_item", Answer::Yes, "", by)
+                .await
+                .is_err(),
+            "only the toolkit's items"
+        );
         db.close().await;
     }
 }

@@ -18,7 +18,8 @@ use crate::{AppState, WebError};
 struct Line {
     key: &'static str,
     question: &'static str,
-    answer: String,
+    /// The answer's code; empty when not answered.
+    answer: &'static str,
     evidence: String,
 }
 
@@ -53,7 +54,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
                     Line {
                         key,
                         question,
-                        answer: a.map(|a| a.answer.clone()).unwrap_or_default(),
+                        answer: a.map(|a| a.answer.code()).unwrap_or_default(),
                         evidence: a.map(|a| a.evidence.clone()).unwrap_or_default(),
                     }
                 })
@@ -73,11 +74,11 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
 
 /// How the held answers add up.
 pub(crate) fn tally(l: &Loaded) -> checklist::Tally {
-    checklist::tally(l.checklist.iter().filter_map(|c| {
-        Answer::parse(&c.answer)
-            .ok()
-            .map(|a| (c.item.as_str(), a, c.evidence.as_str()))
-    }))
+    checklist::tally(
+        l.checklist
+            .iter()
+            .map(|c| (c.item.as_str(), c.answer, c.evidence.as_str())),
+    )
 }
 
 pub async fn page(
@@ -133,10 +134,10 @@ pub async fn save(
     let mut changed = 0;
     for (key, answer, evidence) in answers {
         let held = l.checklist.iter().find(|c| c.item == key);
-        if held.is_some_and(|c| c.answer == answer.code() && c.evidence == evidence) {
+        if held.is_some_and(|c| c.answer == answer && c.evidence == evidence) {
             continue;
         }
-        store::answer_checklist(&state.db, id, key, answer.code(), &evidence, &h.by).await?;
+        store::answer_checklist(&state.db, id, key, answer, &evidence, &h.by).await?;
         changed += 1;
     }
     tracing::info!(strategy = id, answers = changed, "checklist answered");

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use cws_plan::actions::{Rag, Status};
-use cws_plan::checklist::{self, Answer};
+use cws_plan::checklist;
 use cws_plan::framework::Section;
 use cws_plan::resources::{self, Offer};
 use cws_plan::risks::{heat_map, Risk};
@@ -339,9 +339,7 @@ pub(crate) fn checklist_blocks(l: &Loaded, out: &mut Vec<Block>) {
                     let a = answers.get(k);
                     vec![
                         q.to_string(),
-                        a.and_then(|a| Answer::parse(&a.answer).ok())
-                            .map_or("Not answered", |a| a.label())
-                            .into(),
+                        a.map_or("Not answered", |a| a.answer.label()).into(),
                         a.map(|a| a.evidence.clone()).unwrap_or_default(),
                     ]
                 })
@@ -403,11 +401,11 @@ pub(crate) fn strategy_blocks(
         }
     }
     out.push(Block::Heading(1, "Appendix: the toolkit checklist".into()));
-    let t = checklist::tally(l.checklist.iter().filter_map(|c| {
-        Answer::parse(&c.answer)
-            .ok()
-            .map(|a| (c.item.as_str(), a, c.evidence.as_str()))
-    }));
+    let t = checklist::tally(
+        l.checklist
+            .iter()
+            .map(|c| (c.item.as_str(), c.answer, c.evidence.as_str())),
+    );
     out.push(Block::Para(format!(
         "{} questions: {} yes, {} partly, {} no, {} not answered.",
         t.items,

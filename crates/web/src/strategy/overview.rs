@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use cws_plan::checklist::{self, Answer};
 use cws_plan::framework::Section;
 use cws_plan::resources;
 use cws_plan::swot::Quadrant;
@@ -109,11 +108,7 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
         detail: format!("{swot} of 4 quadrants with entries"),
         link: format!("{base}/sections/current_position"),
     });
-    let t = checklist::tally(l.checklist.iter().filter_map(|c| {
-        Answer::parse(&c.answer)
-            .ok()
-            .map(|a| (c.item.as_str(), a, c.evidence.as_str()))
-    }));
+    let t = super::checklist::tally(l);
     out.push(Check {
         label: "Toolkit checklist answered with evidence".into(),
         done: t.unanswered() == 0 && t.without_evidence == 0,
