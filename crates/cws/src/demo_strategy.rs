@@ -120,7 +120,7 @@ struct Initiatives {
 
 /// Loads the example strategy unless the area already has one for the same period. Returns
 /// the strategy's id when it was loaded.
-pub async fn load(db: &Db) -> Result<Option<i64>> {
+pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
     let demo: Demo = toml::from_str(SOURCE).context("reading the demo strategy")?;
     let area = cws_store::geography::area(db, AREA)
         .await?

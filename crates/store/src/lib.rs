@@ -25,6 +25,7 @@ mod bulk;
 pub mod bulk_writes;
 pub mod community;
 pub mod geography;
+pub mod ids;
 pub mod reference;
 pub mod returns;
 #[allow(unsafe_code)]
@@ -36,6 +37,7 @@ pub mod users;
 pub mod workforce;
 
 pub use bulk::Cell;
+pub use ids::StrategyId;
 
 #[derive(Debug, Error)]
 pub enum StoreError {

@@ -9,11 +9,11 @@ use cws_plan::review::{ActionUpdate, RiskUpdate};
 use cws_plan::risks::{on_scale, Risk};
 use cws_plan::smart::Objective;
 
-use crate::{now_text, on_pool, on_tx, Db, Result, StoreError};
+use crate::{now_text, on_pool, on_tx, Db, Result, StoreError, StrategyId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct StrategyRow {
-    pub id: i64,
+    pub id: StrategyId,
     pub area_id: i64,
     pub title: String,
     pub period_start: NaiveDate,
@@ -28,7 +28,7 @@ pub async fn create_strategy(
     title: &str,
     period_start: NaiveDate,
     period_end: NaiveDate,
-) -> Result<i64> {
+) -> Result<StrategyId> {
     cws_plan::framework::period(period_start, period_end)
         .map_err(|e| StoreError::Refused(e.to_string()))?;
     let mut tx = db.begin_write().await?;
@@ -51,7 +51,11 @@ pub async fn create_strategy(
 }
 
 /// A strategy of an area (none when the id belongs to another area).
-pub async fn strategy_of_area(db: &Db, area_id: i64, id: i64) -> Result<Option<StrategyRow>> {
+pub async fn strategy_of_area(
+    db: &Db,
+    area_id: i64,
+    id: StrategyId,
+) -> Result<Option<StrategyRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT id, area_id, title, period_start, period_end, created_at FROM strategy
          WHERE area_id = $1 AND id = $2")
@@ -79,7 +83,7 @@ pub struct SectionVersion {
 /// nothing. Returns the current version number.
 pub async fn save_section(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     section: &str,
     body: &str,
     edited_by: &str,
@@ -106,7 +110,7 @@ pub async fn save_section(
 }
 
 /// The current version of every section written so far.
-pub async fn current_sections(db: &Db, strategy_id: i64) -> Result<Vec<SectionVersion>> {
+pub async fn current_sections(db: &Db, strategy_id: StrategyId) -> Result<Vec<SectionVersion>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT s.section, s.version, s.body, s.edited_by, s.edited_at FROM strategy_section_version s
          WHERE s.strategy_id = $1 AND s.version = (SELECT MAX(v.version) FROM strategy_section_version v
@@ -118,7 +122,7 @@ pub async fn current_sections(db: &Db, strategy_id: i64) -> Result<Vec<SectionVe
 /// Every version of a section, latest first.
 pub async fn section_history(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     section: &str,
 ) -> Result<Vec<SectionVersion>> {
     on_pool!(db, p => Ok(sqlx::query_as(
@@ -161,7 +165,7 @@ impl From<StoredObjective> for ObjectiveRow {
     }
 }
 
-pub async fn add_objective(db: &Db, strategy_id: i64, o: &Objective) -> Result<i64> {
+pub async fn add_objective(db: &Db, strategy_id: StrategyId, o: &Objective) -> Result<i64> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_objective (strategy_id, statement, measure, baseline, target, target_date, owner)
@@ -173,7 +177,12 @@ pub async fn add_objective(db: &Db, strategy_id: i64, o: &Objective) -> Result<i
 }
 
 /// Rewrites the objective `id` of the strategy; false when there is no such objective.
-pub async fn update_objective(db: &Db, strategy_id: i64, id: i64, o: &Objective) -> Result<bool> {
+pub async fn update_objective(
+    db: &Db,
+    strategy_id: StrategyId,
+    id: i64,
+    o: &Objective,
+) -> Result<bool> {
     let mut tx = db.begin_write().await?;
     let n = on_tx!(&mut tx, c => sqlx::query(
         "UPDATE strategy_objective SET statement = $1, measure = $2, baseline = $3, target = $4,
@@ -185,7 +194,7 @@ pub async fn update_objective(db: &Db, strategy_id: i64, id: i64, o: &Objective)
     Ok(n == 1)
 }
 
-pub async fn objectives(db: &Db, strategy_id: i64) -> Result<Vec<ObjectiveRow>> {
+pub async fn objectives(db: &Db, strategy_id: StrategyId) -> Result<Vec<ObjectiveRow>> {
     let rows: Vec<StoredObjective> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, statement, measure, baseline, target, target_date, owner FROM strategy_objective
          WHERE strategy_id = $1 ORDER BY id")
@@ -294,7 +303,7 @@ impl TryFrom<StoredActionUpdate> for ActionUpdateRow {
 /// Checks that an objective belongs to the strategy.
 async fn objective_in(
     tx: &mut crate::Tx,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     objective_id: Option<i64>,
 ) -> Result<()> {
     if let Some(o) = objective_id {
@@ -314,7 +323,7 @@ async fn objective_in(
 /// or worked out by the plan's rules).
 pub async fn add_action(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     a: &ActionRow,
     on: NaiveDate,
     by: &str,
@@ -353,7 +362,7 @@ pub struct Progress {
 /// not in the strategy.
 pub async fn update_action(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     action: &ActionRow,
     progress: &Progress,
     on: NaiveDate,
@@ -389,7 +398,7 @@ pub async fn update_action(
 }
 
 /// Every dated update of the strategy's actions, oldest first.
-pub async fn action_updates(db: &Db, strategy_id: i64) -> Result<Vec<ActionUpdateRow>> {
+pub async fn action_updates(db: &Db, strategy_id: StrategyId) -> Result<Vec<ActionUpdateRow>> {
     let rows: Vec<StoredActionUpdate> = on_pool!(db, p => sqlx::query_as(
         "SELECT u.action_id, u.on_date, u.status, u.rag, u.note, u.edited_by, u.edited_at
          FROM strategy_action_update u JOIN strategy_action a ON a.id = u.action_id
@@ -398,7 +407,7 @@ pub async fn action_updates(db: &Db, strategy_id: i64) -> Result<Vec<ActionUpdat
     rows.into_iter().map(ActionUpdateRow::try_from).collect()
 }
 
-pub async fn actions(db: &Db, strategy_id: i64) -> Result<Vec<ActionRow>> {
+pub async fn actions(db: &Db, strategy_id: StrategyId) -> Result<Vec<ActionRow>> {
     let rows: Vec<StoredAction> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes, milestones
          FROM strategy_action WHERE strategy_id = $1 ORDER BY workstream, due_date, id")
@@ -493,7 +502,13 @@ fn check_scale(likelihood: i64, impact: i64) -> Result<()> {
 }
 
 /// Adds a risk and its first dated score.
-pub async fn add_risk(db: &Db, strategy_id: i64, r: &Risk, on: NaiveDate, by: &str) -> Result<i64> {
+pub async fn add_risk(
+    db: &Db,
+    strategy_id: StrategyId,
+    r: &Risk,
+    on: NaiveDate,
+    by: &str,
+) -> Result<i64> {
     let (likelihood, impact) = (i64::from(r.likelihood), i64::from(r.impact));
     check_scale(likelihood, impact)?;
     let mut tx = db.begin_write().await?;
@@ -529,7 +544,7 @@ async fn insert_risk_update(
 #[allow(clippy::too_many_arguments)]
 pub async fn update_risk(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     risk_id: i64,
     likelihood: i64,
     impact: i64,
@@ -556,7 +571,7 @@ pub async fn update_risk(
 }
 
 /// Every dated score of the strategy's risks, oldest first.
-pub async fn risk_updates(db: &Db, strategy_id: i64) -> Result<Vec<RiskUpdateRow>> {
+pub async fn risk_updates(db: &Db, strategy_id: StrategyId) -> Result<Vec<RiskUpdateRow>> {
     let rows: Vec<StoredRiskUpdate> = on_pool!(db, p => sqlx::query_as(
         "SELECT u.risk_id, u.on_date, u.likelihood, u.impact, u.closed, u.edited_by
          FROM strategy_risk_update u JOIN strategy_risk r ON r.id = u.risk_id
@@ -565,7 +580,7 @@ pub async fn risk_updates(db: &Db, strategy_id: i64) -> Result<Vec<RiskUpdateRow
     rows.into_iter().map(RiskUpdateRow::try_from).collect()
 }
 
-pub async fn risks(db: &Db, strategy_id: i64) -> Result<Vec<RiskRow>> {
+pub async fn risks(db: &Db, strategy_id: StrategyId) -> Result<Vec<RiskRow>> {
     let rows: Vec<StoredRisk> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, description, consequence, mitigation, owner, likelihood, impact, closed_on
          FROM strategy_risk WHERE strategy_id = $1 ORDER BY likelihood * impact DESC, id")
@@ -590,7 +605,7 @@ pub struct AnalysisRow {
 /// Records the lead's decision on a proposal (a later decision replaces an earlier one).
 pub async fn decide_proposal(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     key: &str,
     kind: &str,
     body: &str,
@@ -614,7 +629,7 @@ pub async fn decide_proposal(
 /// Adds an entry the lead wrote.
 pub async fn add_analysis(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     kind: &str,
     body: &str,
     by: &str,
@@ -629,7 +644,7 @@ pub async fn add_analysis(
     Ok(id)
 }
 
-pub async fn analysis(db: &Db, strategy_id: i64) -> Result<Vec<AnalysisRow>> {
+pub async fn analysis(db: &Db, strategy_id: StrategyId) -> Result<Vec<AnalysisRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT id, kind, body, proposal_key, decision, edited_by, edited_at FROM strategy_analysis
          WHERE strategy_id = $1 ORDER BY kind, id")
@@ -665,7 +680,7 @@ impl From<StoredBudget> for BudgetRow {
 }
 
 /// Adds a budget holder's figures, if the plan's rules accept them.
-pub async fn add_budget(db: &Db, strategy_id: i64, b: &Budget) -> Result<i64> {
+pub async fn add_budget(db: &Db, strategy_id: StrategyId, b: &Budget) -> Result<i64> {
     if let Some(problem) = b.check() {
         return Err(StoreError::Refused(problem));
     }
@@ -677,7 +692,7 @@ pub async fn add_budget(db: &Db, strategy_id: i64, b: &Budget) -> Result<i64> {
     Ok(id)
 }
 
-pub async fn budgets(db: &Db, strategy_id: i64) -> Result<Vec<BudgetRow>> {
+pub async fn budgets(db: &Db, strategy_id: StrategyId) -> Result<Vec<BudgetRow>> {
     let rows: Vec<StoredBudget> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, holder, spend, pool_offer FROM strategy_budget WHERE strategy_id = $1 ORDER BY id")
         .bind(strategy_id).fetch_all(p).await?);
@@ -709,7 +724,11 @@ impl From<cws_plan::resources::FundingStream> for FundingStreamRow {
     }
 }
 
-pub async fn add_funding_stream(db: &Db, strategy_id: i64, f: &FundingStreamRow) -> Result<i64> {
+pub async fn add_funding_stream(
+    db: &Db,
+    strategy_id: StrategyId,
+    f: &FundingStreamRow,
+) -> Result<i64> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_funding_stream (strategy_id, title, provider, purpose, target_groups, link, comments)
@@ -723,7 +742,7 @@ pub async fn add_funding_stream(db: &Db, strategy_id: i64, f: &FundingStreamRow)
 /// Rewrites a stream of the catalogue; false when it is not in the strategy.
 pub async fn update_funding_stream(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     f: &FundingStreamRow,
 ) -> Result<bool> {
     let mut tx = db.begin_write().await?;
@@ -737,7 +756,7 @@ pub async fn update_funding_stream(
     Ok(n == 1)
 }
 
-pub async fn funding_streams(db: &Db, strategy_id: i64) -> Result<Vec<FundingStreamRow>> {
+pub async fn funding_streams(db: &Db, strategy_id: StrategyId) -> Result<Vec<FundingStreamRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT id, title, provider, purpose, target_groups, link, comments
          FROM strategy_funding_stream WHERE strategy_id = $1 ORDER BY id")
@@ -780,7 +799,7 @@ impl TryFrom<StoredPlanLine> for PlanLineRow {
 }
 
 /// Adds a line to the three-year plan, if the plan's rules accept it.
-pub async fn add_plan_line(db: &Db, strategy_id: i64, l: &PlanLine) -> Result<i64> {
+pub async fn add_plan_line(db: &Db, strategy_id: StrategyId, l: &PlanLine) -> Result<i64> {
     let refused = |e: cws_plan::resources::PlanLineError| StoreError::Refused(e.to_string());
     plan_year(i64::from(l.year)).map_err(refused)?;
     cws_plan::resources::plan_amount(l.amount).map_err(refused)?;
@@ -794,7 +813,7 @@ pub async fn add_plan_line(db: &Db, strategy_id: i64, l: &PlanLine) -> Result<i6
     Ok(id)
 }
 
-pub async fn plan_lines(db: &Db, strategy_id: i64) -> Result<Vec<PlanLineRow>> {
+pub async fn plan_lines(db: &Db, strategy_id: StrategyId) -> Result<Vec<PlanLineRow>> {
     let rows: Vec<StoredPlanLine> = on_pool!(db, p => sqlx::query_as(
         "SELECT id, year, item, amount, source, pooled FROM strategy_plan_line
          WHERE strategy_id = $1 ORDER BY year, id")
@@ -812,7 +831,7 @@ pub enum Removable {
 }
 
 /// Removes one entry of the strategy; false when there is none.
-pub async fn remove(db: &Db, strategy_id: i64, part: Removable, id: i64) -> Result<bool> {
+pub async fn remove(db: &Db, strategy_id: StrategyId, part: Removable, id: i64) -> Result<bool> {
     // table names come from this match only, never from input
     let table = match part {
         Removable::Analysis => "strategy_analysis",
@@ -866,7 +885,7 @@ impl TryFrom<StoredAnswer> for ChecklistRow {
 /// of the toolkit's.
 pub async fn answer_checklist(
     db: &Db,
-    strategy_id: i64,
+    strategy_id: StrategyId,
     item: &str,
     answer: Answer,
     evidence: &str,
@@ -891,7 +910,7 @@ pub async fn answer_checklist(
     Ok(())
 }
 
-pub async fn checklist(db: &Db, strategy_id: i64) -> Result<Vec<ChecklistRow>> {
+pub async fn checklist(db: &Db, strategy_id: StrategyId) -> Result<Vec<ChecklistRow>> {
     let rows: Vec<StoredAnswer> = on_pool!(db, p => sqlx::query_as(
         "SELECT item, answer, evidence, answered_by, answered_at FROM strategy_checklist
          WHERE strategy_id = $1 ORDER BY item")

@@ -456,7 +456,7 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         assert!(
             !strategy::update_action(
                 &db,
-                id + 99,
+                cws_store::StrategyId(id.0 + 99),
                 &action,
                 &progress(Status::Done, None, ""),
                 d(2026, 9, 1),

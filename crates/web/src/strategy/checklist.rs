@@ -140,6 +140,6 @@ pub async fn save(
         store::answer_checklist(&state.db, id, key, answer, &evidence, &h.by).await?;
         changed += 1;
     }
-    tracing::info!(strategy = id, answers = changed, "checklist answered");
+    tracing::info!(strategy = %id, answers = changed, "checklist answered");
     Ok(saved(&h, id, "checklist", "checklist"))
 }

@@ -97,7 +97,7 @@ pub async fn export(
     // building the document (and its chart pictures) is CPU work
     let bytes =
         tokio::task::spawn_blocking(move || cws_documents::docx::build(&title, &blocks)).await??;
-    tracing::info!(strategy = id, file = %file, bytes = bytes.len(), "strategy exported");
+    tracing::info!(strategy = %id, file = %file, bytes = bytes.len(), "strategy exported");
     Ok((
         [
             (

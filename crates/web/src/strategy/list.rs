@@ -114,7 +114,7 @@ pub async fn create(
                         store::add_funding_stream(&state.db, id, &FundingStreamRow::from(stream))
                             .await?;
                     }
-                    tracing::info!(strategy = id, "strategy created");
+                    tracing::info!(strategy = %id, "strategy created");
                     return Ok(Redirect::to(&format!(
                         "/areas/{}/strategy/{id}?saved=created",
                         h.area.code

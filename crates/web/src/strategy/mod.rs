@@ -33,6 +33,7 @@ use cws_store::strategy::{
     self as store, ActionRow, AnalysisRow, BudgetRow, ChecklistRow, FundingStreamRow, ObjectiveRow,
     PlanLineRow, RiskRow, SectionVersion, StrategyRow,
 };
+use cws_store::StrategyId;
 
 use crate::access::policy::{decide, Need, Target};
 use crate::access::Viewer;
@@ -107,7 +108,7 @@ pub(crate) struct Loaded {
     pub checklist: Vec<ChecklistRow>,
 }
 
-async fn load(state: &AppState, h: &Here, id: i64) -> Result<Loaded, WebError> {
+async fn load(state: &AppState, h: &Here, id: StrategyId) -> Result<Loaded, WebError> {
     let db = &state.db;
     let strategy = store::strategy_of_area(db, h.area.id, id)
         .await?
@@ -140,7 +141,7 @@ async fn open(
     state: &AppState,
     viewer: Option<&Viewer>,
     code: &str,
-    id: i64,
+    id: StrategyId,
 ) -> Result<Opened, WebError> {
     let here = here(state, viewer, code).await?;
     let loaded = load(state, &here, id).await?;
@@ -151,7 +152,7 @@ async fn open(
 #[derive(serde::Deserialize)]
 struct StrategyPath {
     code: String,
-    id: i64,
+    id: StrategyId,
 }
 
 /// A strategy page's area and strategy, opened from its path for the signed-in viewer.
@@ -171,7 +172,7 @@ impl FromRequestParts<AppState> for Opened {
 pub(crate) struct Frame {
     area_code: String,
     area_name: String,
-    sid: i64,
+    sid: StrategyId,
     title: String,
     period: String,
     can_edit: bool,
@@ -240,7 +241,7 @@ fn refused(body: String) -> Response {
 }
 
 /// After a change: to the page that shows it, saying what was saved.
-fn saved(h: &Here, sid: i64, page: &str, code: &str) -> Response {
+fn saved(h: &Here, sid: StrategyId, page: &str, code: &str) -> Response {
     Redirect::to(&format!(
         "/areas/{}/strategy/{sid}/{page}?saved={code}",
         h.area.code

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::forms::{ticked, Problems};
 use crate::{AppState, WebError};
+use cws_store::StrategyId;
 
 /// The strategy's budgets, as the plan's rules read them.
 pub(crate) fn plan_budgets(l: &Loaded) -> Vec<Budget> {
@@ -156,7 +157,7 @@ async fn change<T>(
     state: &AppState,
     Opened { here: h, loaded: l }: Opened,
     value: Result<T, Problems>,
-    store_it: impl AsyncFnOnce(&AppState, i64, T) -> Result<(), WebError>,
+    store_it: impl AsyncFnOnce(&AppState, StrategyId, T) -> Result<(), WebError>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;
     let errors = match value {

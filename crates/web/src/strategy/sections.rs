@@ -230,7 +230,7 @@ pub async fn save_section(
     };
     let before = l.sections.get(s.code()).map(|v| v.version);
     let version = store::save_section(&state.db, id, s.code(), &body, &h.by).await?;
-    tracing::info!(strategy = id, section = s.code(), version, "section saved");
+    tracing::info!(strategy = %id, section = s.code(), version, "section saved");
     let code = if Some(version) == before {
         "unchanged"
     } else {

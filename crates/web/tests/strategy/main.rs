@@ -37,8 +37,8 @@ async fn start(lead: &Client) -> String {
 }
 
 /// The strategy's id in its address.
-fn id_of(base: &str) -> i64 {
-    base.rsplit('/').next().unwrap().parse().unwrap()
+fn id_of(base: &str) -> cws_store::StrategyId {
+    cws_store::StrategyId(base.rsplit('/').next().unwrap().parse().unwrap())
 }
 
 /// A strategy with a section, an objective, two actions and a risk, as the lead writes them.
