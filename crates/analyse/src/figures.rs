@@ -15,6 +15,7 @@
 //! - case holders: posts in case-holding roles with cases given, employed or agency.
 
 use chrono::{Datelike, Months, NaiveDate};
+use cws_domain::organisation::{Sector, Service, SettingType};
 use cws_domain::UnknownCode;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -287,9 +288,10 @@ impl Context<'_> {
                 // keyed by the first area of the region, labelled by the region
                 Dimension::Region => s.area_region[o.area as usize] as u32,
                 Dimension::Area => o.area as u32,
-                Dimension::Sector => o.sector_code as u32,
-                Dimension::Service => o.service_code as u32,
-                Dimension::SettingType => o.setting_code as u32,
+                // a code list's position in its catalogue, labelled from it
+                Dimension::Sector => o.sector as u32,
+                Dimension::Service => o.service as u32,
+                Dimension::SettingType => o.setting_type as u32,
                 Dimension::Role => role as u32,
                 Dimension::RoleGroup => r.map_or(u32::MAX, |r| r.group as u32),
                 Dimension::Contract => contract,
@@ -313,15 +315,9 @@ impl Context<'_> {
                     .areas
                     .get(v as usize)
                     .map_or_else(String::new, |a| a.name.clone()),
-                Dimension::Sector => {
-                    code_label::<cws_domain::organisation::Sector>(&s.dictionary.0, v)
-                }
-                Dimension::Service => {
-                    code_label::<cws_domain::organisation::Service>(&s.dictionary.1, v)
-                }
-                Dimension::SettingType => {
-                    code_label::<cws_domain::organisation::SettingType>(&s.dictionary.2, v)
-                }
+                Dimension::Sector => catalogue_label(Sector::ALL, v, Sector::label),
+                Dimension::Service => catalogue_label(Service::ALL, v, Service::label),
+                Dimension::SettingType => catalogue_label(SettingType::ALL, v, SettingType::label),
                 Dimension::Role => s
                     .roles
                     .get(v as usize)
@@ -504,7 +500,10 @@ impl Context<'_> {
         for i in all {
             let org = s.org[i];
             let o = &s.orgs[org as usize];
-            if !s.live[i] || o.setting_type != "full_day_care" || !self.in_scope[o.area as usize] {
+            if !s.live[i]
+                || o.setting_type != SettingType::FullDayCare
+                || !self.in_scope[o.area as usize]
+            {
                 continue;
             }
             let in_post = (s.start[i] == NO_DATE || s.start[i] <= self.census)
@@ -541,28 +540,8 @@ impl Context<'_> {
     }
 }
 
-/// The label of a code in a snapshot's dictionary: the code list's label when it has one.
-fn code_label<T: CodeLabel>(dictionary: &[String], key: u32) -> String {
-    dictionary
-        .get(key as usize)
-        .map_or_else(|| "Unknown".into(), |c| T::label_of(c))
+/// The label of the code at `position` in its code list's catalogue.
+fn catalogue_label<T: Copy>(all: &[T], position: u32, label: fn(T) -> &'static str) -> String {
+    all.get(position as usize)
+        .map_or_else(|| "Unknown".into(), |&c| label(c).to_string())
 }
-
-trait CodeLabel {
-    fn label_of(code: &str) -> String;
-}
-
-macro_rules! code_label {
-    ($($t:ty),*) => {$(
-        impl CodeLabel for $t {
-            fn label_of(code: &str) -> String {
-                <$t>::parse(code).map_or_else(|_| code.to_string(), |v| v.label().to_string())
-            }
-        }
-    )*};
-}
-code_label!(
-    cws_domain::organisation::Sector,
-    cws_domain::organisation::Service,
-    cws_domain::organisation::SettingType
-);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
-use cws_store::{returns, Db};
+use cws_store::{returns, CollectionId, Db, OrganisationId, ReturnId};
 
 use crate::load::{load, LoadError};
 use crate::snapshot::Snapshot;
@@ -15,8 +15,8 @@ use crate::snapshot::Snapshot;
 /// A census's snapshot and the return it holds for each organisation.
 struct Held {
     snapshot: Arc<RwLock<Snapshot>>,
-    collection_id: i64,
-    returns: HashMap<i64, i64>,
+    collection_id: CollectionId,
+    returns: HashMap<OrganisationId, ReturnId>,
 }
 
 /// Warm snapshots by census date.
@@ -72,7 +72,7 @@ impl LiveFigures {
             return Ok(0);
         };
         let now = returns::current_return_ids(db, h.collection_id).await?;
-        let changed: Vec<(i64, i64)> = now
+        let changed: Vec<(OrganisationId, ReturnId)> = now
             .iter()
             .filter(|(org, id)| h.returns.get(org) != Some(id))
             .map(|(o, i)| (*o, *i))
@@ -89,7 +89,7 @@ impl LiveFigures {
             return Ok(changed.len());
         }
         // organisations whose data was deleted: nothing of theirs stays
-        let gone: Vec<i64> = h
+        let gone: Vec<OrganisationId> = h
             .returns
             .keys()
             .filter(|org| !now.contains_key(org))

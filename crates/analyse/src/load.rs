@@ -41,7 +41,7 @@ pub async fn load(db: &Db, census: Option<chrono::NaiveDate>) -> Result<Snapshot
     let orgs = returns::all_organisations(db).await?;
     let mut snap = Snapshot::new(Some(census), areas, &orgs, cws_reference::roles()?);
     // posts arrive ordered by organisation; each organisation's are added together
-    let mut current: Option<i64> = None;
+    let mut current: Option<cws_store::OrganisationId> = None;
     let mut posts = Vec::new();
     returns::for_each_current_post(db, collection.id, |p| {
         if current != Some(p.organisation_id) {

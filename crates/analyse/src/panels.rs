@@ -546,10 +546,7 @@ pub fn coverage_panels(counts: &[CoverageCount], census: NaiveDate, place: &Plac
         Place::Area { code, .. } => {
             let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
             for c in counts.iter().filter(|c| &c.area_code == code) {
-                let label = cws_domain::organisation::Sector::parse(&c.sector)
-                    .map(|s| s.label().to_string())
-                    .unwrap_or_else(|_| c.sector.clone());
-                let e = by.entry(label).or_default();
+                let e = by.entry(c.sector.label().to_string()).or_default();
                 e.0 += c.organisations;
                 e.1 += c.returned;
             }

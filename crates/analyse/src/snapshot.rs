@@ -6,9 +6,11 @@
 
 use chrono::{Datelike, NaiveDate};
 use cws_domain::collection::Vacancy;
+use cws_domain::organisation::{Sector, Service, SettingType};
 use cws_domain::role::Role;
 use cws_domain::worker::{ContractType, EthnicGroup, Sex, WorkerRecord};
 use cws_store::returns::OrganisationRow;
+use cws_store::{AreaId, OrganisationId};
 use rustc_hash::FxHashMap;
 
 /// A value that is not known, in the small-integer columns.
@@ -36,27 +38,23 @@ pub mod flag {
 /// An area a snapshot covers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaInfo {
-    pub id: i64,
+    pub id: AreaId,
     pub code: String,
     pub name: String,
     pub region_code: String,
     pub region_name: String,
 }
 
-/// An organisation with its dictionary codes.
+/// An organisation of a snapshot, with the area (by index) it is in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgInfo {
-    pub id: i64,
+    pub id: OrganisationId,
     pub area: u16,
     pub reference: String,
-    pub sector: String,
-    pub service: String,
-    pub setting_type: String,
+    pub sector: Sector,
+    pub service: Service,
+    pub setting_type: SettingType,
     pub disadvantaged: bool,
-    /// Keys of sector, service and setting type in the snapshot's dictionary.
-    pub sector_code: u16,
-    pub service_code: u16,
-    pub setting_code: u16,
 }
 
 /// The census's posts and vacancies in columns.
@@ -68,9 +66,7 @@ pub struct Snapshot {
     pub roles: Vec<Role>,
     /// For each area, the first area of its region (regions are keyed by it).
     pub area_region: Vec<u16>,
-    /// Sector, service and setting type codes, in order of first use.
-    pub dictionary: (Vec<String>, Vec<String>, Vec<String>),
-    org_index: FxHashMap<i64, u32>,
+    org_index: FxHashMap<OrganisationId, u32>,
     role_index: FxHashMap<String, u16>,
     // one entry per post
     pub org: Vec<u32>,
@@ -155,10 +151,10 @@ impl Snapshot {
     pub fn new(
         census: Option<NaiveDate>,
         areas: Vec<AreaInfo>,
-        orgs: &[(i64, OrganisationRow)],
+        orgs: &[(AreaId, OrganisationRow)],
         roles: Vec<Role>,
     ) -> Snapshot {
-        let area_index: FxHashMap<i64, u16> = areas
+        let area_index: FxHashMap<AreaId, u16> = areas
             .iter()
             .enumerate()
             .map(|(i, a)| (a.id, i as u16))
@@ -180,34 +176,19 @@ impl Snapshot {
                     .unwrap_or(0) as u16
             })
             .collect();
-        fn intern(dictionary: &mut Vec<String>, text: &str) -> u16 {
-            match dictionary.iter().position(|x| x == text) {
-                Some(i) => i as u16,
-                None => {
-                    dictionary.push(text.to_string());
-                    (dictionary.len() - 1) as u16
-                }
-            }
-        }
         for (area_id, o) in orgs {
             let Some(&area) = area_index.get(area_id) else {
                 continue;
             };
-            let sector_code = intern(&mut s.dictionary.0, &o.sector);
-            let service_code = intern(&mut s.dictionary.1, &o.service);
-            let setting_code = intern(&mut s.dictionary.2, &o.setting_type);
             s.org_index.insert(o.id, s.orgs.len() as u32);
             s.orgs.push(OrgInfo {
                 id: o.id,
                 area,
                 reference: o.reference.clone(),
-                sector: o.sector.clone(),
-                service: o.service.clone(),
-                setting_type: o.setting_type.clone(),
+                sector: o.sector,
+                service: o.service,
+                setting_type: o.setting_type,
                 disadvantaged: o.disadvantaged,
-                sector_code,
-                service_code,
-                setting_code,
             });
         }
         s.role_index = s
@@ -246,7 +227,7 @@ impl Snapshot {
     }
 
     /// Index of an organisation by its store id.
-    pub fn org_of(&self, organisation_id: i64) -> Option<u32> {
+    pub fn org_of(&self, organisation_id: OrganisationId) -> Option<u32> {
         self.org_index.get(&organisation_id).copied()
     }
 
@@ -254,7 +235,7 @@ impl Snapshot {
     /// return; only that organisation's entries change.
     pub fn replace_organisation(
         &mut self,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         workers: &[WorkerRecord],
         vacancies: &[Vacancy],
     ) {

@@ -9,9 +9,11 @@ use cws_analyse::figures::{Options, Scope};
 use cws_analyse::measure::{Measure, Params};
 use cws_analyse::published::area_rows;
 use cws_analyse::snapshot::{AreaInfo, Snapshot};
+use cws_domain::organisation::{Sector, Service, SettingType};
 use cws_domain::role::RoleCode;
 use cws_domain::worker::*;
 use cws_store::returns::OrganisationRow;
+use cws_store::{AreaId, OrganisationId};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -51,7 +53,7 @@ fn social_worker(person: u32, role: &str) -> WorkerRecord {
 
 fn area(id: i64, code: &str, name: &str) -> AreaInfo {
     AreaInfo {
-        id,
+        id: AreaId(id),
         code: code.into(),
         name: name.into(),
         region_code: "E12000007".into(),
@@ -59,16 +61,16 @@ fn area(id: i64, code: &str, name: &str) -> AreaInfo {
     }
 }
 
-fn org(area_id: i64, id: i64, sector: &str) -> (i64, OrganisationRow) {
+fn org(area_id: i64, id: i64, sector: Sector) -> (AreaId, OrganisationRow) {
     (
-        area_id,
+        AreaId(area_id),
         OrganisationRow {
-            id,
+            id: OrganisationId(id),
             reference: format!("ORG-{id}"),
             name: format!("Organisation {id}"),
-            sector: sector.into(),
-            service: "social_care".into(),
-            setting_type: "social_work_team".into(),
+            sector,
+            service: Service::SocialCare,
+            setting_type: SettingType::SocialWorkTeam,
             disadvantaged: false,
             synthetic: false,
         },
@@ -87,10 +89,10 @@ fn snapshot() -> Snapshot {
         area(5, "E06000041", "Wokingham"),
     ];
     let orgs = vec![
-        org(1, 10, "la"),
-        org(1, 11, "voluntary"),
-        org(4, 40, "la"),
-        org(5, 50, "la"),
+        org(1, 10, Sector::StatutoryLa),
+        org(1, 11, Sector::VoluntaryCommunity),
+        org(4, 40, Sector::StatutoryLa),
+        org(5, 50, Sector::StatutoryLa),
     ];
     let mut s = Snapshot::new(
         Some(d(2025, 9, 30)),
@@ -106,7 +108,7 @@ fn snapshot() -> Snapshot {
                 social_worker(person, "SC-SW")
             })
             .collect();
-        let o = s.org_of(org).unwrap();
+        let o = s.org_of(OrganisationId(org)).unwrap();
         s.push_posts(o, &posts);
     };
     add(&mut s, 10, 12);

@@ -7,9 +7,11 @@ use cws_analyse::figures::{compute, Dimension, Options, Scope};
 use cws_analyse::measure::{round, Measure, Sums};
 use cws_analyse::snapshot::{AreaInfo, Snapshot};
 use cws_domain::collection::Vacancy;
+use cws_domain::organisation::{Sector, Service, SettingType};
 use cws_domain::role::RoleCode;
 use cws_domain::worker::*;
 use cws_store::returns::OrganisationRow;
+use cws_store::{AreaId, OrganisationId};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -54,16 +56,16 @@ fn left(mut w: WorkerRecord, on: NaiveDate) -> WorkerRecord {
     w
 }
 
-fn org(id: i64, reference: &str, setting: &str) -> (i64, OrganisationRow) {
+fn org(id: i64, reference: &str, setting: SettingType) -> (AreaId, OrganisationRow) {
     (
-        1,
+        AreaId(1),
         OrganisationRow {
-            id,
+            id: OrganisationId(id),
             reference: reference.into(),
             name: reference.into(),
-            sector: "la".into(),
-            service: "social_care".into(),
-            setting_type: setting.into(),
+            sector: Sector::StatutoryLa,
+            service: Service::SocialCare,
+            setting_type: setting,
             disadvantaged: false,
             synthetic: false,
         },
@@ -72,16 +74,16 @@ fn org(id: i64, reference: &str, setting: &str) -> (i64, OrganisationRow) {
 
 fn snapshot() -> Snapshot {
     let area = AreaInfo {
-        id: 1,
+        id: AreaId(1),
         code: "E09000027".into(),
         name: "Richmond upon Thames".into(),
         region_code: "E12000007".into(),
         region_name: "London".into(),
     };
     let orgs = vec![
-        org(10, "LA-CSC", "social_work_team"),
-        org(11, "AGENCY-ONLY", "social_work_team"),
-        org(12, "EMPTY", "social_work_team"),
+        org(10, "LA-CSC", SettingType::SocialWorkTeam),
+        org(11, "AGENCY-ONLY", SettingType::SocialWorkTeam),
+        org(12, "EMPTY", SettingType::SocialWorkTeam),
     ];
     let mut s = Snapshot::new(
         Some(d(2025, 9, 30)),
@@ -109,7 +111,7 @@ fn snapshot() -> Snapshot {
     let p7 = post(7, "SC-SW", Permanent, None);
     // left before the year: in no figure
     let p8 = left(post(8, "SC-SW", Permanent, Some(1.0)), d(2024, 6, 1));
-    let la = s.org_of(10).unwrap();
+    let la = s.org_of(OrganisationId(10)).unwrap();
     s.push_posts(la, &[p1, p6, p2, p3, p4, p5, p7, p8]);
     s.push_vacancies(
         la,
@@ -120,7 +122,7 @@ fn snapshot() -> Snapshot {
         }],
     );
     // an organisation staffed only by agency workers
-    let agency = s.org_of(11).unwrap();
+    let agency = s.org_of(OrganisationId(11)).unwrap();
     s.push_posts(agency, &[post(20, "SC-SW", Agency, Some(0.6))]);
     s
 }
@@ -220,7 +222,7 @@ fn replacing_a_return_changes_only_that_organisation() {
     let mut s = snapshot();
     let before = total(&s, Scope::Nation);
     s.replace_organisation(
-        11,
+        OrganisationId(11),
         &[post(21, "SC-SW", ContractType::Permanent, Some(1.0))],
         &[],
     );
@@ -230,7 +232,7 @@ fn replacing_a_return_changes_only_that_organisation() {
     assert_eq!(after.vacancy_fte, before.vacancy_fte);
     // replacing again with the same content gives the same figures
     s.replace_organisation(
-        11,
+        OrganisationId(11),
         &[post(21, "SC-SW", ContractType::Permanent, Some(1.0))],
         &[],
     );

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cws_domain::organisation::{Sector, Service, SettingType};
+use cws_domain::collection::ReturnStatus;
 use cws_store::returns::CoverageRow;
 use serde::Serialize;
 
@@ -25,39 +25,26 @@ impl Group {
     }
 }
 
-fn label(dimension: &str, code: &str) -> String {
-    let l = match dimension {
-        "sector" => Sector::parse(code).map(|x| x.label()),
-        "service" => Service::parse(code).map(|x| x.label()),
-        _ => SettingType::parse(code).map(|x| x.label()),
-    };
-    l.unwrap_or(code).to_string()
-}
-
 /// Coverage by sector, service and setting type (in that order), and overall.
 pub fn summarise(rows: &[CoverageRow]) -> Vec<(&'static str, Vec<Group>)> {
     let mut out = Vec::new();
     for dimension in ["all", "sector", "service", "setting type"] {
-        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        let mut groups: BTreeMap<&'static str, Group> = BTreeMap::new();
         for r in rows {
-            let code = match dimension {
-                "all" => "all",
-                "sector" => r.sector.as_str(),
-                "service" => r.service.as_str(),
-                _ => r.setting_type.as_str(),
+            let (code, label) = match dimension {
+                "all" => ("all", "All organisations"),
+                "sector" => (r.sector.code(), r.sector.label()),
+                "service" => (r.service.code(), r.service.label()),
+                _ => (r.setting_type.code(), r.setting_type.label()),
             };
-            let g = groups.entry(code.to_string()).or_insert_with(|| Group {
+            let g = groups.entry(code).or_insert_with(|| Group {
                 code: code.to_string(),
-                label: if dimension == "all" {
-                    "All organisations".into()
-                } else {
-                    label(dimension, code)
-                },
+                label: label.to_string(),
                 organisations: 0,
                 returned: 0,
             });
             g.organisations += 1;
-            if r.status == "accepted" {
+            if r.status == ReturnStatus::Accepted {
                 g.returned += 1;
             }
         }

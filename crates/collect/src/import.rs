@@ -18,7 +18,7 @@ use cws_domain::role::Role;
 use cws_domain::worker::{PersonKey, WorkerRecord};
 use cws_store::bulk_writes::BulkWrites;
 use cws_store::returns::{self, AcceptedQuery, CollectionRow, NewReturn, OrganisationRow};
-use cws_store::{geography, Db};
+use cws_store::{geography, AreaId, Db, OrganisationId, ReturnId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -172,7 +172,7 @@ impl Submission {
 
 /// What every import needs to know about the area and collection.
 pub struct Target {
-    pub area_id: i64,
+    pub area_id: AreaId,
     pub area_code: String,
     pub area_old_code: String,
     pub area_name: String,
@@ -519,12 +519,12 @@ pub fn read_vacancy_file(
 /// return, its vacancies and the previous census's totals (for an area, read once), and the
 /// posts of the current returns whose content differs from what is sent (for the diff).
 pub struct Held {
-    current: HashMap<i64, returns::ReturnRow>,
+    current: HashMap<OrganisationId, returns::ReturnRow>,
     /// The vacancies of the current returns, by return id.
-    vacancies: HashMap<i64, Vec<Vacancy>>,
-    previous: HashMap<i64, returns::PreviousTotals>,
+    vacancies: HashMap<ReturnId, Vec<Vacancy>>,
+    previous: HashMap<OrganisationId, returns::PreviousTotals>,
     /// The posts of current returns, by return id: those a decision compares post by post.
-    posts: HashMap<i64, Vec<WorkerRecord>>,
+    posts: HashMap<ReturnId, Vec<WorkerRecord>>,
 }
 
 impl Held {
@@ -554,7 +554,7 @@ impl Held {
         organisations: &[&OrganisationRow],
     ) -> Result<Held, CollectError> {
         let mut held = Held::load(db, target).await?;
-        let ids: Vec<i64> = organisations
+        let ids: Vec<ReturnId> = organisations
             .iter()
             .filter_map(|o| held.current.get(&o.id).map(|r| r.id))
             .collect();
@@ -563,7 +563,11 @@ impl Held {
     }
 
     /// Adds the posts of the returns `return_ids` (one query per 500 returns).
-    pub async fn add_posts(&mut self, db: &Db, return_ids: &[i64]) -> Result<(), CollectError> {
+    pub async fn add_posts(
+        &mut self,
+        db: &Db,
+        return_ids: &[ReturnId],
+    ) -> Result<(), CollectError> {
         if !return_ids.is_empty() {
             self.posts
                 .extend(returns::workers_of_returns(db, return_ids).await?);
@@ -572,7 +576,7 @@ impl Held {
     }
 
     /// The current return's posts, if they were loaded.
-    fn posts_of(&self, return_id: i64) -> Option<&[WorkerRecord]> {
+    fn posts_of(&self, return_id: ReturnId) -> Option<&[WorkerRecord]> {
         self.posts.get(&return_id).map(Vec::as_slice)
     }
 }
@@ -581,7 +585,7 @@ impl Held {
 struct Prepared {
     outcome: ReturnOutcome,
     messages: Vec<Message>,
-    organisation_id: Option<i64>,
+    organisation_id: Option<OrganisationId>,
     workers: Vec<WorkerRecord>,
     vacancies: Vec<Vacancy>,
     queries: Vec<AcceptedQuery>,
@@ -589,7 +593,7 @@ struct Prepared {
     source: String,
     /// The current return this one would replace, when its posts must still be compared
     /// post by post (their content differs and they were not loaded): its id.
-    pending: Option<i64>,
+    pending: Option<ReturnId>,
     /// Why it cannot be accepted whatever the comparison says: errors, or unexplained queries.
     verdict: Verdict,
 }
@@ -614,7 +618,7 @@ struct PreparedSubmission {
 
 impl PreparedSubmission {
     /// The current returns whose posts the decision still needs.
-    fn pending(&self) -> Vec<i64> {
+    fn pending(&self) -> Vec<ReturnId> {
         self.returns.iter().filter_map(|p| p.pending).collect()
     }
 }
@@ -790,7 +794,7 @@ fn decide(
 fn settle(
     prepared: &mut PreparedSubmission,
     held: &Held,
-    posts: &HashMap<i64, Vec<WorkerRecord>>,
+    posts: &HashMap<ReturnId, Vec<WorkerRecord>>,
     opts: &ImportOptions,
 ) {
     if prepared.pending().is_empty() {
@@ -927,9 +931,14 @@ async fn store(
         versions.extend(returns::commit_returns(db, &returns_new).await?);
         places.extend(p);
     }
-    let statuses: Vec<(i64, ReturnStatus, i64, i64)> = statuses
+    let statuses: Vec<returns::StatusLine> = statuses
         .into_iter()
-        .map(|(org, status, c)| (org, status, c.errors as i64, c.queries as i64))
+        .map(|(organisation_id, status, c)| returns::StatusLine {
+            organisation_id,
+            status,
+            errors: c.errors as i64,
+            queries: c.queries as i64,
+        })
         .collect();
     returns::set_statuses(db, target.collection.id, &statuses).await?;
     for ((s, r), v) in places.into_iter().zip(versions) {
@@ -1419,12 +1428,12 @@ mod digest_tests {
     fn target() -> Target {
         let census = NaiveDate::from_ymd_opt(2025, 9, 30).unwrap();
         Target {
-            area_id: 1,
+            area_id: AreaId(1),
             area_code: "E09000027".into(),
             area_old_code: "318".into(),
             area_name: "Richmond upon Thames".into(),
             collection: CollectionRow {
-                id: 1,
+                id: cws_store::CollectionId(1),
                 census_date: census,
                 opens: census,
                 due: census,
@@ -1433,12 +1442,12 @@ mod digest_tests {
             organisations: [(
                 "ORG-1".to_string(),
                 OrganisationRow {
-                    id: 7,
+                    id: OrganisationId(7),
                     reference: "ORG-1".into(),
                     name: "Org".into(),
-                    sector: "local_authority".into(),
-                    service: "childrens_social_care".into(),
-                    setting_type: "other".into(),
+                    sector: cws_domain::organisation::Sector::StatutoryLa,
+                    service: cws_domain::organisation::Service::SocialCare,
+                    setting_type: cws_domain::organisation::SettingType::SocialWorkTeam,
                     disadvantaged: false,
                     synthetic: false,
                 },
@@ -1480,18 +1489,18 @@ mod digest_tests {
         };
         if let Some(posts) = current_posts {
             held.current.insert(
-                7,
+                OrganisationId(7),
                 returns::ReturnRow {
-                    id: 70,
+                    id: ReturnId(70),
                     version: 1,
-                    status: "accepted".into(),
+                    status: ReturnStatus::Accepted,
                     source: "org.csv".into(),
                     submitted_at: String::new(),
                     content_digest: content_digest(&posts, &[]),
                     is_current: true,
                 },
             );
-            held.posts.insert(70, posts);
+            held.posts.insert(ReturnId(70), posts);
         }
         held
     }
@@ -1542,16 +1551,21 @@ mod digest_tests {
         assert_eq!(d.returns[0].outcome.changes.posts_unchanged, 1);
         // the current posts not held (a bulk import): pending until settled with them
         let mut without_posts = held(Some(vec![post('a', "SC-SW")]));
-        let current = without_posts.posts.remove(&70).unwrap();
+        let current = without_posts.posts.remove(&ReturnId(70)).unwrap();
         let mut d = decide(
             &target(),
             &without_posts,
             submission(vec![post('b', "SC-SW")]),
             &opts,
         );
-        assert_eq!(d.pending(), vec![70]);
+        assert_eq!(d.pending(), vec![ReturnId(70)]);
         assert!(!d.report.accepted, "not accepted while pending");
-        settle(&mut d, &without_posts, &[(70, current)].into(), &opts);
+        settle(
+            &mut d,
+            &without_posts,
+            &[(ReturnId(70), current)].into(),
+            &opts,
+        );
         assert!(d.pending().is_empty() && d.report.accepted);
         let changes = &d.returns[0].outcome.changes;
         assert_eq!((changes.posts_added, changes.posts_removed), (1, 1));

@@ -653,7 +653,7 @@ async fn imports_are_atomic_idempotent_and_versioned() {
             .unwrap();
         let status: Vec<_> = cov
             .iter()
-            .map(|c| (c.reference.as_str(), c.status.as_str()))
+            .map(|c| (c.reference.as_str(), c.status.code()))
             .collect();
         assert!(
             status.contains(&("NURSERY-1", "accepted"))

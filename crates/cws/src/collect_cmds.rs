@@ -461,7 +461,7 @@ pub fn rules_cmd(json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn area_id(db: &Db, code: &str) -> anyhow::Result<(i64, String)> {
+async fn area_id(db: &Db, code: &str) -> anyhow::Result<(cws_store::AreaId, String)> {
     let a = geography::area(db, code).await?.with_context(|| {
         format!(
             "there is no area with the code '{code}': use a DfE number such as 318 or a GSS code"
@@ -606,7 +606,10 @@ pub async fn collection_cmd(db: &Db, cmd: CollectionCommand) -> anyhow::Result<(
                     );
                 }
             }
-            let missing: Vec<_> = rows.iter().filter(|r| r.status != "accepted").collect();
+            let missing: Vec<_> = rows
+                .iter()
+                .filter(|r| r.status != cws_domain::collection::ReturnStatus::Accepted)
+                .collect();
             println!("\nNot yet accepted ({}):", missing.len());
             for r in missing.iter().take(500) {
                 println!(

@@ -45,8 +45,22 @@ impl std::error::Error for UnknownCode {}
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $list:literal { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
+
+        // In JSON, as in files and the database, a code list's value is its code.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                $name::parse(&code).map_err(serde::de::Error::custom)
+            }
+        }
 
         impl $name {
             /// Every value, in catalogue order.
@@ -70,10 +84,65 @@ macro_rules! code_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.label())
+                f.pad(self.label())
+            }
+        }
+
+        $crate::code_enum_sqlx!($name);
+    };
+}
+
+/// With the `sqlx` feature (the store turns it on), every code list is stored as its code in a
+/// text column and read back through `parse`: a stored value outside the list is a decoding
+/// error, never a default.
+#[cfg(feature = "sqlx")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! code_enum_sqlx {
+    ($name:ident) => {
+        impl<DB: $crate::sqlx::Database> $crate::sqlx::Type<DB> for $name
+        where
+            str: $crate::sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as $crate::sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as $crate::sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'q, DB: $crate::sqlx::Database> $crate::sqlx::Encode<'q, DB> for $name
+        where
+            &'q str: $crate::sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as $crate::sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<$crate::sqlx::encode::IsNull, $crate::sqlx::error::BoxDynError> {
+                <&'q str as $crate::sqlx::Encode<'q, DB>>::encode(self.code(), buf)
+            }
+        }
+
+        impl<'r, DB: $crate::sqlx::Database> $crate::sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: $crate::sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as $crate::sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, $crate::sqlx::error::BoxDynError> {
+                let code = <&'r str as $crate::sqlx::Decode<'r, DB>>::decode(value)?;
+                Ok($name::parse(code)?)
             }
         }
     };
+}
+
+#[cfg(not(feature = "sqlx"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! code_enum_sqlx {
+    ($name:ident) => {};
 }
 
 #[cfg(test)]

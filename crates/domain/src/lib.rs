@@ -14,3 +14,6 @@ pub mod user;
 pub mod worker;
 
 pub use code_enum::UnknownCode;
+#[cfg(feature = "sqlx")]
+#[doc(hidden)]
+pub use sqlx;

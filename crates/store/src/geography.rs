@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::{on_pool, Db, Result};
+use crate::{on_pool, AreaId, Db, Result};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RegionRow {
@@ -13,7 +13,7 @@ pub struct RegionRow {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AreaRow {
-    pub id: i64,
+    pub id: AreaId,
     pub code: String,
     pub old_la_code: String,
     pub name: String,
@@ -53,13 +53,13 @@ pub async fn area(db: &Db, code: &str) -> Result<Option<AreaRow>> {
 }
 
 /// Joint entries that include an area (e.g. Kingston / Richmond for Richmond).
-pub async fn joint_areas_of(db: &Db, area_id: i64) -> Result<Vec<AreaRow>> {
+pub async fn joint_areas_of(db: &Db, area_id: AreaId) -> Result<Vec<AreaRow>> {
     let sql = format!("{AREA_SELECT} JOIN area_member m ON m.joint_area_id = a.id WHERE m.member_area_id = $1 ORDER BY a.code");
     on_pool!(db, p => Ok(sqlx::query_as(&sql).bind(area_id).fetch_all(p).await?))
 }
 
 /// Members of a joint entry.
-pub async fn members_of(db: &Db, joint_area_id: i64) -> Result<Vec<AreaRow>> {
+pub async fn members_of(db: &Db, joint_area_id: AreaId) -> Result<Vec<AreaRow>> {
     let sql = format!("{AREA_SELECT} JOIN area_member m ON m.member_area_id = a.id WHERE m.joint_area_id = $1 ORDER BY a.code");
     on_pool!(db, p => Ok(sqlx::query_as(&sql).bind(joint_area_id).fetch_all(p).await?))
 }

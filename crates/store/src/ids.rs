@@ -12,6 +12,25 @@ macro_rules! id {
         #[serde(transparent)]
         pub struct $name(pub i64);
 
+        // The SQLite fast paths (`sqlite_raw`) bind and read ids through rusqlite.
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                i64::column_result(value).map($name)
+            }
+        }
+
+        impl From<$name> for crate::bulk::Cell<'_> {
+            fn from(id: $name) -> Self {
+                crate::bulk::Cell::Int(Some(id.0))
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
@@ -23,4 +42,24 @@ macro_rules! id {
 id!(
     /// A local workforce strategy.
     StrategyId
+);
+
+id!(
+    /// A local authority area (or a joint area) as the store keeps it.
+    AreaId
+);
+
+id!(
+    /// An employer or setting registered in an area.
+    OrganisationId
+);
+
+id!(
+    /// A census collection (one census date).
+    CollectionId
+);
+
+id!(
+    /// One version of an organisation's return in a collection.
+    ReturnId
 );

@@ -37,7 +37,7 @@ pub mod users;
 pub mod workforce;
 
 pub use bulk::Cell;
-pub use ids::StrategyId;
+pub use ids::{AreaId, CollectionId, OrganisationId, ReturnId, StrategyId};
 
 #[derive(Debug, Error)]
 pub enum StoreError {

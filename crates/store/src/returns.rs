@@ -10,11 +10,15 @@ use cws_domain::worker::*;
 
 use crate::bulk::{insert_rows, Cell};
 use crate::workforce::{insert_vacancies, insert_workers};
-use crate::{now_text, on_pool, on_tx, Db, Result, StoreError};
+use crate::{
+    now_text, on_pool, on_tx, AreaId, CollectionId, Db, OrganisationId, Result, ReturnId,
+    StoreError,
+};
+use cws_domain::organisation::{Sector, Service, SettingType};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct CollectionRow {
-    pub id: i64,
+    pub id: CollectionId,
     pub census_date: NaiveDate,
     pub opens: NaiveDate,
     pub due: NaiveDate,
@@ -22,7 +26,7 @@ pub struct CollectionRow {
 }
 
 /// Creates a collection; refuses a second one for the same census date.
-pub async fn create_collection(db: &Db, c: &Collection) -> Result<i64> {
+pub async fn create_collection(db: &Db, c: &Collection) -> Result<CollectionId> {
     let mut tx = db.begin_write().await?;
     let exists: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT id FROM collection WHERE census_date = $1").bind(c.census_date()).fetch_optional(&mut *conn).await?);
     if exists.is_some() {
@@ -53,18 +57,18 @@ pub async fn collection(db: &Db, census: Option<NaiveDate>) -> Result<Option<Col
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct OrganisationRow {
-    pub id: i64,
+    pub id: OrganisationId,
     pub reference: String,
     pub name: String,
-    pub sector: String,
-    pub service: String,
-    pub setting_type: String,
+    pub sector: Sector,
+    pub service: Service,
+    pub setting_type: SettingType,
     pub disadvantaged: bool,
     pub synthetic: bool,
 }
 
 /// The organisations registered in an area, by reference.
-pub async fn organisations(db: &Db, area_id: i64) -> Result<Vec<OrganisationRow>> {
+pub async fn organisations(db: &Db, area_id: AreaId) -> Result<Vec<OrganisationRow>> {
     on_pool!(db, p => Ok(sqlx::query_as("SELECT id, reference, name, sector, service, setting_type, disadvantaged, synthetic FROM organisation WHERE area_id = $1 ORDER BY reference").bind(area_id).fetch_all(p).await?))
 }
 
@@ -72,7 +76,7 @@ pub async fn organisations(db: &Db, area_id: i64) -> Result<Vec<OrganisationRow>
 /// already registered. Returns (added, updated).
 pub async fn upsert_organisations(
     db: &Db,
-    area_id: i64,
+    area_id: AreaId,
     orgs: &[Organisation],
 ) -> Result<(usize, usize)> {
     let mut tx = db.begin_write().await?;
@@ -102,9 +106,9 @@ pub async fn upsert_organisations(
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ReturnRow {
-    pub id: i64,
+    pub id: ReturnId,
     pub version: i64,
-    pub status: String,
+    pub status: ReturnStatus,
     pub source: String,
     pub submitted_at: String,
     pub content_digest: String,
@@ -114,15 +118,19 @@ pub struct ReturnRow {
 /// The current (latest accepted) return of an organisation in a collection.
 pub async fn current_return(
     db: &Db,
-    collection_id: i64,
-    organisation_id: i64,
+    collection_id: CollectionId,
+    organisation_id: OrganisationId,
 ) -> Result<Option<ReturnRow>> {
     on_pool!(db, p => Ok(sqlx::query_as("SELECT id, version, status, source, submitted_at, content_digest, is_current FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2 AND is_current = TRUE")
         .bind(collection_id).bind(organisation_id).fetch_optional(p).await?))
 }
 
 /// Every version of an organisation's return in a collection, newest first.
-pub async fn history(db: &Db, collection_id: i64, organisation_id: i64) -> Result<Vec<ReturnRow>> {
+pub async fn history(
+    db: &Db,
+    collection_id: CollectionId,
+    organisation_id: OrganisationId,
+) -> Result<Vec<ReturnRow>> {
     on_pool!(db, p => Ok(sqlx::query_as("SELECT id, version, status, source, submitted_at, content_digest, is_current FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2 ORDER BY version DESC")
         .bind(collection_id).bind(organisation_id).fetch_all(p).await?))
 }
@@ -217,7 +225,7 @@ impl WorkerRow {
 }
 
 /// The worker records of a return, as stored.
-pub async fn return_workers(db: &Db, return_id: i64) -> Result<Vec<WorkerRecord>> {
+pub async fn return_workers(db: &Db, return_id: ReturnId) -> Result<Vec<WorkerRecord>> {
     let rows: Vec<WorkerRow> = on_pool!(db, p => sqlx::query_as(
         "SELECT person_key, role_code, fte, contract, start_date, leave_date, leave_reason, leave_destination, birth_year, sex, ethnicity, disability, qual_level, qualifications, common_core, induction, caf_trained, lead_professional, budget_holding, multi_agency, vetting, vetting_date, safeguarding_training, days_lost, cases FROM worker WHERE return_id = $1 ORDER BY id")
         .bind(return_id).fetch_all(p).await?);
@@ -227,15 +235,15 @@ pub async fn return_workers(db: &Db, return_id: i64) -> Result<Vec<WorkerRecord>
 /// The posts of several returns, as stored, by return id: one query per 500 returns.
 pub async fn workers_of_returns(
     db: &Db,
-    return_ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Vec<WorkerRecord>>> {
+    return_ids: &[ReturnId],
+) -> Result<std::collections::HashMap<ReturnId, Vec<WorkerRecord>>> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        return_id: i64,
+        return_id: ReturnId,
         #[sqlx(flatten)]
         worker: WorkerRow,
     }
-    let mut out: std::collections::HashMap<i64, Vec<WorkerRecord>> = Default::default();
+    let mut out: std::collections::HashMap<ReturnId, Vec<WorkerRecord>> = Default::default();
     for chunk in return_ids.chunks(500) {
         let list = (1..=chunk.len())
             .map(|i| format!("${i}"))
@@ -260,7 +268,7 @@ pub async fn workers_of_returns(
 }
 
 /// The vacancies of a return, as stored.
-pub async fn return_vacancies(db: &Db, return_id: i64) -> Result<Vec<Vacancy>> {
+pub async fn return_vacancies(db: &Db, return_id: ReturnId) -> Result<Vec<Vacancy>> {
     let rows: Vec<(String, f64, f64)> = on_pool!(db, p => sqlx::query_as("SELECT role_code, fte, agency_covered_fte FROM vacancy WHERE return_id = $1 ORDER BY id").bind(return_id).fetch_all(p).await?);
     rows.into_iter()
         .map(|(role, fte, agency)| {
@@ -278,17 +286,17 @@ pub async fn return_vacancies(db: &Db, return_id: i64) -> Result<Vec<Vacancy>> {
 /// scanned every current return of the nation for each area.)
 pub async fn current_vacancies_in_area(
     db: &Db,
-    collection_id: i64,
-    area_id: i64,
-) -> Result<std::collections::HashMap<i64, Vec<Vacancy>>> {
-    let rows: Vec<(i64, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
+    collection_id: CollectionId,
+    area_id: AreaId,
+) -> Result<std::collections::HashMap<ReturnId, Vec<Vacancy>>> {
+    let rows: Vec<(ReturnId, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT v.return_id, v.role_code, v.fte, v.agency_covered_fte
          FROM organisation o CROSS JOIN workforce_return r CROSS JOIN vacancy v
          WHERE o.area_id = $2 AND r.organisation_id = o.id AND r.collection_id = $1
            AND r.is_current = TRUE AND v.return_id = r.id
          ORDER BY v.id")
         .bind(collection_id).bind(area_id).fetch_all(p).await?);
-    let mut out: std::collections::HashMap<i64, Vec<Vacancy>> = Default::default();
+    let mut out: std::collections::HashMap<ReturnId, Vec<Vacancy>> = Default::default();
     for (return_id, role, fte, agency) in rows {
         out.entry(return_id).or_default().push(Vacancy {
             role: RoleCode::parse(&role).map_err(invalid)?,
@@ -322,8 +330,8 @@ pub struct AcceptedQuery {
 
 /// A new version of a return, stored whole or not at all.
 pub struct NewReturn<'a> {
-    pub collection_id: i64,
-    pub organisation_id: i64,
+    pub collection_id: CollectionId,
+    pub organisation_id: OrganisationId,
     pub source: &'a str,
     pub content_digest: &'a str,
     pub workers: &'a [WorkerRecord],
@@ -342,21 +350,21 @@ pub async fn commit_return(db: &Db, r: &NewReturn<'_>) -> Result<i64> {
 }
 
 /// The queries accepted with a return version.
-pub async fn accepted_queries(db: &Db, return_id: i64) -> Result<Vec<AcceptedQuery>> {
+pub async fn accepted_queries(db: &Db, return_id: ReturnId) -> Result<Vec<AcceptedQuery>> {
     on_pool!(db, p => Ok(sqlx::query_as("SELECT rule_code, file_name, row_number, column_name, cell_value, message, explanation FROM return_query WHERE return_id = $1 ORDER BY id").bind(return_id).fetch_all(p).await?))
 }
 
 /// One organisation's line in the coverage report.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct CoverageRow {
-    pub organisation_id: i64,
+    pub organisation_id: OrganisationId,
     pub reference: String,
     pub name: String,
-    pub sector: String,
-    pub service: String,
-    pub setting_type: String,
-    /// `not_started` when nothing was ever submitted.
-    pub status: String,
+    pub sector: Sector,
+    pub service: Service,
+    pub setting_type: SettingType,
+    /// `NotStarted` when nothing was ever submitted.
+    pub status: ReturnStatus,
     pub version: Option<i64>,
     pub submitted_at: Option<String>,
     pub errors: Option<i64>,
@@ -364,7 +372,11 @@ pub struct CoverageRow {
 }
 
 /// Every organisation of an area with its return status in a collection.
-pub async fn coverage(db: &Db, area_id: i64, collection_id: i64) -> Result<Vec<CoverageRow>> {
+pub async fn coverage(
+    db: &Db,
+    area_id: AreaId,
+    collection_id: CollectionId,
+) -> Result<Vec<CoverageRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT o.id AS organisation_id, o.reference, o.name, o.sector, o.service, o.setting_type,
                 COALESCE(s.status, CASE WHEN r.id IS NULL THEN 'not_started' ELSE 'accepted' END) AS status,
@@ -380,12 +392,12 @@ pub async fn coverage(db: &Db, area_id: i64, collection_id: i64) -> Result<Vec<C
 /// The current return of every organisation of an area in a collection, by organisation.
 pub async fn current_returns_in_area(
     db: &Db,
-    collection_id: i64,
-    area_id: i64,
-) -> Result<std::collections::HashMap<i64, ReturnRow>> {
+    collection_id: CollectionId,
+    area_id: AreaId,
+) -> Result<std::collections::HashMap<OrganisationId, ReturnRow>> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         #[sqlx(flatten)]
         r: ReturnRow,
     }
@@ -401,9 +413,9 @@ pub async fn current_returns_in_area(
 /// The id of every organisation's current return in a collection.
 pub async fn current_return_ids(
     db: &Db,
-    collection_id: i64,
-) -> Result<std::collections::HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = on_pool!(db, p => sqlx::query_as(
+    collection_id: CollectionId,
+) -> Result<std::collections::HashMap<OrganisationId, ReturnId>> {
+    let rows: Vec<(OrganisationId, ReturnId)> = on_pool!(db, p => sqlx::query_as(
         "SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE")
         .bind(collection_id).fetch_all(p).await?);
     Ok(rows.into_iter().collect())
@@ -412,10 +424,10 @@ pub async fn current_return_ids(
 /// `previous_totals` for every organisation of an area that has an earlier return.
 pub async fn previous_totals_in_area(
     db: &Db,
-    area_id: i64,
+    area_id: AreaId,
     census: NaiveDate,
-) -> Result<std::collections::HashMap<i64, PreviousTotals>> {
-    let rows: Vec<(i64, NaiveDate, i64, Option<f64>)> = on_pool!(db, p => sqlx::query_as(
+) -> Result<std::collections::HashMap<OrganisationId, PreviousTotals>> {
+    let rows: Vec<(OrganisationId, NaiveDate, i64, Option<f64>)> = on_pool!(db, p => sqlx::query_as(
         "WITH prev AS (
             SELECT r.id, r.organisation_id, c.census_date,
                    ROW_NUMBER() OVER (PARTITION BY r.organisation_id ORDER BY c.census_date DESC) AS rn
@@ -474,7 +486,7 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
 /// worker thread for each of their statements cost more than storing their rows.
 fn commit_returns_sqlite(
     conn: &rusqlite::Connection,
-    collection_id: i64,
+    collection_id: CollectionId,
     new: &[NewReturn<'_>],
     now: &str,
 ) -> Result<Vec<i64>> {
@@ -520,7 +532,7 @@ fn commit_returns_sqlite(
                 r.content_digest
             ])
             .map_err(sqlite_error)?;
-        let id = conn.last_insert_rowid();
+        let id = ReturnId(conn.last_insert_rowid());
         status
             .execute(params![
                 collection_id,
@@ -547,13 +559,13 @@ fn commit_returns_sqlite(
         versions.push(version);
         return_ids.push(id);
     }
-    let workers: Vec<(i64, &WorkerRecord)> = new
+    let workers: Vec<(ReturnId, &WorkerRecord)> = new
         .iter()
         .zip(&return_ids)
         .flat_map(|(r, id)| r.workers.iter().map(move |w| (*id, w)))
         .collect();
     insert_workers_on(conn, &workers)?;
-    let vacancies: Vec<(i64, &Vacancy)> = new
+    let vacancies: Vec<(ReturnId, &Vacancy)> = new
         .iter()
         .zip(&return_ids)
         .flat_map(|(r, id)| r.vacancies.iter().map(move |v| (*id, v)))
@@ -580,18 +592,18 @@ async fn commit_returns_in(
                 "returns stored together must be for one collection",
             ));
         }
-        let ids: Vec<i64> = chunk.iter().map(|r| r.organisation_id).collect();
+        let ids: Vec<OrganisationId> = chunk.iter().map(|r| r.organisation_id).collect();
         let list = (2..ids.len() + 2)
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let latest: Vec<(i64, i64)> = on_tx!(&mut *tx, c => {
+        let latest: Vec<(OrganisationId, i64)> = on_tx!(&mut *tx, c => {
             let sql = format!("SELECT organisation_id, MAX(version) FROM workforce_return WHERE collection_id = $1 AND organisation_id IN ({list}) GROUP BY organisation_id");
             let mut q = sqlx::query_as(&sql).bind(collection_id);
             for id in &ids { q = q.bind(*id); }
             q.fetch_all(&mut *c).await?
         });
-        let latest: std::collections::HashMap<i64, i64> = latest.into_iter().collect();
+        let latest: std::collections::HashMap<OrganisationId, i64> = latest.into_iter().collect();
         if !latest.is_empty() {
             on_tx!(&mut *tx, c => {
                 let sql = format!("UPDATE workforce_return SET is_current = FALSE WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({list})");
@@ -624,26 +636,24 @@ async fn commit_returns_in(
             })?);
         }
         versions.extend(chunk_versions);
-        let statuses: Vec<(i64, ReturnStatus, i64, i64)> = chunk
+        let statuses: Vec<StatusLine> = chunk
             .iter()
-            .map(|r| {
-                (
-                    r.organisation_id,
-                    ReturnStatus::Accepted,
-                    0,
-                    r.queries.len() as i64,
-                )
+            .map(|r| StatusLine {
+                organisation_id: r.organisation_id,
+                status: ReturnStatus::Accepted,
+                errors: 0,
+                queries: r.queries.len() as i64,
             })
             .collect();
         replace_statuses(tx, collection_id, &statuses, &now).await?;
     }
-    let workers: Vec<(i64, &WorkerRecord)> = new
+    let workers: Vec<(ReturnId, &WorkerRecord)> = new
         .iter()
         .zip(&return_ids)
         .flat_map(|(r, id)| r.workers.iter().map(move |w| (*id, w)))
         .collect();
     insert_workers(tx, &workers).await?;
-    let vacancies: Vec<(i64, Vacancy)> = new
+    let vacancies: Vec<(ReturnId, Vacancy)> = new
         .iter()
         .zip(&return_ids)
         .flat_map(|(r, id)| r.vacancies.iter().map(move |v| (*id, v.clone())))
@@ -655,7 +665,7 @@ async fn commit_returns_in(
         .flat_map(|(r, id)| {
             r.queries.iter().map(move |q| {
                 vec![
-                    Cell::Int(Some(*id)),
+                    Cell::from(*id),
                     Cell::Text(Some(&q.rule_code)),
                     Cell::Text(Some(&q.file_name)),
                     Cell::Int(q.row_number),
@@ -686,12 +696,21 @@ async fn commit_returns_in(
     Ok(versions)
 }
 
+/// An organisation's return status in a collection, with its counts of errors and queries.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatusLine {
+    pub organisation_id: OrganisationId,
+    pub status: ReturnStatus,
+    pub errors: i64,
+    pub queries: i64,
+}
+
 /// Records the outcome of submissions (refused ones too, so the area lead sees them) for
 /// many organisations in one transaction. Accepted data is untouched.
 pub async fn set_statuses(
     db: &Db,
-    collection_id: i64,
-    statuses: &[(i64, ReturnStatus, i64, i64)],
+    collection_id: CollectionId,
+    statuses: &[StatusLine],
 ) -> Result<()> {
     if statuses.is_empty() {
         return Ok(());
@@ -707,8 +726,8 @@ pub async fn set_statuses(
 /// Replaces the statuses of up to a few hundred organisations: one delete, one insert.
 async fn replace_statuses(
     tx: &mut crate::Tx,
-    collection_id: i64,
-    statuses: &[(i64, ReturnStatus, i64, i64)],
+    collection_id: CollectionId,
+    statuses: &[StatusLine],
     now: &str,
 ) -> Result<()> {
     let list = (2..statuses.len() + 2)
@@ -718,18 +737,18 @@ async fn replace_statuses(
     on_tx!(&mut *tx, c => {
         let sql = format!("DELETE FROM return_status WHERE collection_id = $1 AND organisation_id IN ({list})");
         let mut q = sqlx::query(&sql).bind(collection_id);
-        for s in statuses { q = q.bind(s.0); }
+        for s in statuses { q = q.bind(s.organisation_id); }
         q.execute(&mut *c).await?.rows_affected()
     });
     let rows: Vec<Vec<Cell>> = statuses
         .iter()
-        .map(|(org, status, errors, queries)| {
+        .map(|s| {
             vec![
-                Cell::Int(Some(collection_id)),
-                Cell::Int(Some(*org)),
-                Cell::Text(Some(status.code())),
-                Cell::Int(Some(*errors)),
-                Cell::Int(Some(*queries)),
+                Cell::from(collection_id),
+                Cell::from(s.organisation_id),
+                Cell::Text(Some(s.status.code())),
+                Cell::Int(Some(s.errors)),
+                Cell::Int(Some(s.queries)),
                 Cell::Text(Some(now)),
             ]
         })
@@ -753,7 +772,7 @@ async fn replace_statuses(
 
 /// One stored post of a current return, with its organisation, for building snapshots.
 pub struct CurrentPost {
-    pub organisation_id: i64,
+    pub organisation_id: OrganisationId,
     pub record: WorkerRecord,
 }
 
@@ -761,13 +780,13 @@ pub struct CurrentPost {
 /// national collection holds millions), ordered by organisation.
 pub async fn for_each_current_post(
     db: &Db,
-    collection_id: i64,
+    collection_id: CollectionId,
     mut each: impl FnMut(CurrentPost) + Send,
 ) -> Result<()> {
     use futures_util::TryStreamExt;
     #[derive(sqlx::FromRow)]
     struct Row {
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         #[sqlx(flatten)]
         w: WorkerRow,
     }
@@ -811,7 +830,7 @@ pub async fn for_each_current_post(
 }
 
 /// A row of `for_each_current_post`'s query read by rusqlite (dates are stored as ISO text).
-fn sqlite_worker_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, WorkerRow)> {
+fn sqlite_worker_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(OrganisationId, WorkerRow)> {
     let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
         let t: Option<String> = r.get(i)?;
         t.map(|t| {
@@ -858,8 +877,11 @@ fn sqlite_worker_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, WorkerRow)
 }
 
 /// The vacancies of every current return in a collection, with their organisations.
-pub async fn current_vacancies(db: &Db, collection_id: i64) -> Result<Vec<(i64, Vacancy)>> {
-    let rows: Vec<(i64, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
+pub async fn current_vacancies(
+    db: &Db,
+    collection_id: CollectionId,
+) -> Result<Vec<(OrganisationId, Vacancy)>> {
+    let rows: Vec<(OrganisationId, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
         "SELECT r.organisation_id, v.role_code, v.fte, v.agency_covered_fte
          FROM vacancy v JOIN workforce_return r ON r.id = v.return_id
          WHERE r.collection_id = $1 AND r.is_current = TRUE ORDER BY r.organisation_id, v.id")
@@ -879,10 +901,10 @@ pub async fn current_vacancies(db: &Db, collection_id: i64) -> Result<Vec<(i64, 
 }
 
 /// Every organisation with its area, for building snapshots.
-pub async fn all_organisations(db: &Db) -> Result<Vec<(i64, OrganisationRow)>> {
+pub async fn all_organisations(db: &Db) -> Result<Vec<(AreaId, OrganisationRow)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        area_id: i64,
+        area_id: AreaId,
         #[sqlx(flatten)]
         o: OrganisationRow,
     }
@@ -893,7 +915,7 @@ pub async fn all_organisations(db: &Db) -> Result<Vec<(i64, OrganisationRow)>> {
 /// One organisation of an area by its reference.
 pub async fn organisation(
     db: &Db,
-    area_id: i64,
+    area_id: AreaId,
     reference: &str,
 ) -> Result<Option<OrganisationRow>> {
     on_pool!(db, p => Ok(sqlx::query_as("SELECT id, reference, name, sector, service, setting_type, disadvantaged, synthetic FROM organisation WHERE area_id = $1 AND reference = $2").bind(area_id).bind(reference.trim()).fetch_optional(p).await?))
@@ -905,13 +927,13 @@ pub struct CoverageCount {
     pub area_code: String,
     pub area_name: String,
     pub region_code: String,
-    pub sector: String,
+    pub sector: Sector,
     pub organisations: i64,
     pub returned: i64,
 }
 
 /// Return coverage of every area by sector for a collection.
-pub async fn coverage_counts(db: &Db, collection_id: i64) -> Result<Vec<CoverageCount>> {
+pub async fn coverage_counts(db: &Db, collection_id: CollectionId) -> Result<Vec<CoverageCount>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT a.code AS area_code, a.name AS area_name, a.region_code, o.sector,
                 COUNT(*) AS organisations, COUNT(r.id) AS returned
@@ -925,7 +947,7 @@ pub async fn coverage_counts(db: &Db, collection_id: i64) -> Result<Vec<Coverage
 /// Deletes everything an organisation has returned — every version in every collection, its
 /// workers, vacancies, accepted queries and return status — in one transaction. The
 /// organisation stays registered (so it can return again). Returns the returns deleted.
-pub async fn delete_organisation_data(db: &Db, organisation_id: i64) -> Result<u64> {
+pub async fn delete_organisation_data(db: &Db, organisation_id: OrganisationId) -> Result<u64> {
     let mut tx = db.begin_write().await?;
     let of_org = "SELECT id FROM workforce_return WHERE organisation_id = $1";
     for table in ["worker", "vacancy", "return_query"] {

@@ -9,12 +9,12 @@ use cws_plan::review::{ActionUpdate, RiskUpdate};
 use cws_plan::risks::{on_scale, Risk};
 use cws_plan::smart::Objective;
 
-use crate::{now_text, on_pool, on_tx, Db, Result, StoreError, StrategyId};
+use crate::{now_text, on_pool, on_tx, AreaId, Db, Result, StoreError, StrategyId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct StrategyRow {
     pub id: StrategyId,
-    pub area_id: i64,
+    pub area_id: AreaId,
     pub title: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
@@ -24,7 +24,7 @@ pub struct StrategyRow {
 /// Creates a strategy for an area and period; refuses a second one starting the same day.
 pub async fn create_strategy(
     db: &Db,
-    area_id: i64,
+    area_id: AreaId,
     title: &str,
     period_start: NaiveDate,
     period_end: NaiveDate,
@@ -53,7 +53,7 @@ pub async fn create_strategy(
 /// A strategy of an area (none when the id belongs to another area).
 pub async fn strategy_of_area(
     db: &Db,
-    area_id: i64,
+    area_id: AreaId,
     id: StrategyId,
 ) -> Result<Option<StrategyRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
@@ -63,7 +63,7 @@ pub async fn strategy_of_area(
 }
 
 /// An area's strategies, latest period first.
-pub async fn strategies(db: &Db, area_id: i64) -> Result<Vec<StrategyRow>> {
+pub async fn strategies(db: &Db, area_id: AreaId) -> Result<Vec<StrategyRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT id, area_id, title, period_start, period_end, created_at FROM strategy
          WHERE area_id = $1 ORDER BY period_start DESC")

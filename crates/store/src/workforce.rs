@@ -8,10 +8,12 @@ use cws_domain::organisation::Organisation;
 use cws_domain::worker::WorkerRecord;
 
 use crate::bulk::{insert_rows, Cell};
-use crate::{now_text, on_pool, on_tx, Db, Result, Tx};
+use crate::{
+    now_text, on_pool, on_tx, AreaId, CollectionId, Db, OrganisationId, Result, ReturnId, Tx,
+};
 
 /// Finds or creates the collection for a census date; returns its id.
-pub async fn ensure_collection(tx: &mut Tx, c: &Collection) -> Result<i64> {
+pub async fn ensure_collection(tx: &mut Tx, c: &Collection) -> Result<CollectionId> {
     on_tx!(tx, conn => {
         sqlx::query("INSERT INTO collection (census_date, opens, due, closes) VALUES ($1, $2, $3, $4) ON CONFLICT (census_date) DO NOTHING")
             .bind(c.census_date()).bind(c.opens()).bind(c.due()).bind(c.closes())
@@ -24,15 +26,15 @@ pub async fn ensure_collection(tx: &mut Tx, c: &Collection) -> Result<i64> {
 /// returns their ids by reference.
 pub async fn insert_organisations(
     tx: &mut Tx,
-    area_id: i64,
+    area_id: AreaId,
     orgs: &[Organisation],
     synthetic: bool,
-) -> Result<HashMap<String, i64>> {
+) -> Result<HashMap<String, OrganisationId>> {
     let rows: Vec<Vec<Cell>> = orgs
         .iter()
         .map(|o| {
             vec![
-                Cell::Int(Some(area_id)),
+                Cell::from(area_id),
                 Cell::Text(Some(o.reference.as_str())),
                 Cell::Text(Some(&o.name)),
                 Cell::Text(Some(o.sector.code())),
@@ -59,8 +61,8 @@ pub async fn insert_organisations(
         &rows,
     )
     .await?;
-    let ids: Vec<(String, i64)> = on_tx!(tx, c => sqlx::query_as("SELECT reference, id FROM organisation WHERE area_id = $1").bind(area_id).fetch_all(&mut *c).await?);
-    let ids: HashMap<String, i64> = ids.into_iter().collect();
+    let ids: Vec<(String, OrganisationId)> = on_tx!(tx, c => sqlx::query_as("SELECT reference, id FROM organisation WHERE area_id = $1").bind(area_id).fetch_all(&mut *c).await?);
+    let ids: HashMap<String, OrganisationId> = ids.into_iter().collect();
     for o in orgs {
         if let (Some(parent), Some(id)) = (&o.parent, ids.get(o.reference.as_str())) {
             if let Some(pid) = ids.get(parent.as_str()) {
@@ -74,11 +76,11 @@ pub async fn insert_organisations(
 /// Creates an accepted first-version return for each organisation; returns ids by organisation.
 pub async fn create_returns(
     tx: &mut Tx,
-    collection_id: i64,
-    org_ids: &[i64],
+    collection_id: CollectionId,
+    org_ids: &[OrganisationId],
     source: &str,
     synthetic: bool,
-) -> Result<HashMap<i64, i64>> {
+) -> Result<HashMap<OrganisationId, ReturnId>> {
     let returns: Vec<CurrentReturn> = org_ids
         .iter()
         .map(|&organisation_id| CurrentReturn {
@@ -94,7 +96,7 @@ pub async fn create_returns(
 
 /// An accepted return about to become its organisation's current one.
 pub(crate) struct CurrentReturn<'a> {
-    pub organisation_id: i64,
+    pub organisation_id: OrganisationId,
     pub version: i64,
     pub source: &'a str,
     pub content_digest: &'a str,
@@ -105,16 +107,16 @@ pub(crate) struct CurrentReturn<'a> {
 /// already be set aside) and reads back their ids, by organisation.
 pub(crate) async fn insert_current_returns(
     tx: &mut Tx,
-    collection_id: i64,
+    collection_id: CollectionId,
     now: &str,
     returns: &[CurrentReturn<'_>],
-) -> Result<HashMap<i64, i64>> {
+) -> Result<HashMap<OrganisationId, ReturnId>> {
     let rows: Vec<Vec<Cell>> = returns
         .iter()
         .map(|r| {
             vec![
-                Cell::Int(Some(collection_id)),
-                Cell::Int(Some(r.organisation_id)),
+                Cell::from(collection_id),
+                Cell::from(r.organisation_id),
                 Cell::Int(Some(r.version)),
                 Cell::Text(Some(ReturnStatus::Accepted.code())),
                 Cell::Text(Some(r.source)),
@@ -146,7 +148,7 @@ pub(crate) async fn insert_current_returns(
     for chunk in returns.chunks(500) {
         let ph: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT organisation_id, id FROM workforce_return WHERE collection_id = $1 AND is_current = TRUE AND organisation_id IN ({})", ph.join(", "));
-        let found: Vec<(i64, i64)> = on_tx!(tx, c => {
+        let found: Vec<(OrganisationId, ReturnId)> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(&sql).bind(collection_id);
             for r in chunk { q = q.bind(r.organisation_id); }
             q.fetch_all(&mut *c).await?
@@ -188,7 +190,7 @@ const WORKER_COLUMNS: &[&str] = &[
 /// Inserts worker records, each with the id of the return it belongs to.
 pub async fn insert_workers<W: std::borrow::Borrow<WorkerRecord>>(
     tx: &mut Tx,
-    workers: &[(i64, W)],
+    workers: &[(ReturnId, W)],
 ) -> Result<u64> {
     if let Tx::Sqlite(t) = tx {
         return insert_workers_sqlite(t, workers).await;
@@ -203,7 +205,7 @@ pub async fn insert_workers<W: std::borrow::Borrow<WorkerRecord>>(
         .map(|((rid, w), q)| {
             let w: &WorkerRecord = w.borrow();
             vec![
-                Cell::Int(Some(*rid)),
+                Cell::from(*rid),
                 Cell::Text(Some(w.person.as_str())),
                 Cell::Text(Some(w.role.as_str())),
                 Cell::Real(w.fte.map(|f| f.get())),
@@ -240,7 +242,7 @@ pub async fn insert_workers<W: std::borrow::Borrow<WorkerRecord>>(
 /// at a time through SQLite's C interface costs a fraction of building multi-row statements.
 async fn insert_workers_sqlite<W: std::borrow::Borrow<WorkerRecord>>(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    workers: &[(i64, W)],
+    workers: &[(ReturnId, W)],
 ) -> Result<u64> {
     if workers.is_empty() {
         return Ok(0);
@@ -253,7 +255,7 @@ async fn insert_workers_sqlite<W: std::borrow::Borrow<WorkerRecord>>(
 /// Inserts workers on a SQLite connection already in a transaction (see `insert_workers_sqlite`).
 pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
     conn: &rusqlite::Connection,
-    workers: &[(i64, W)],
+    workers: &[(ReturnId, W)],
 ) -> Result<u64> {
     use crate::sqlite_raw::{Statement, Value};
     let placeholders = vec!["?"; WORKER_COLUMNS.len()].join(", ");
@@ -281,7 +283,7 @@ pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
             w.safeguarding_training,
         ]);
         stmt.execute(&[
-            Value::Int(*rid),
+            Value::Int(rid.0),
             Value::Text(w.person.as_str()),
             Value::Text(w.role.as_str()),
             w.fte.map_or(Value::Null, |f| Value::Real(f.get())),
@@ -356,7 +358,7 @@ impl DateText {
 /// Inserts vacancies on a SQLite connection already in a transaction.
 pub(crate) fn insert_vacancies_on(
     conn: &rusqlite::Connection,
-    vacancies: &[(i64, &Vacancy)],
+    vacancies: &[(ReturnId, &Vacancy)],
 ) -> Result<u64> {
     let mut stmt = conn
         .prepare("INSERT INTO vacancy (return_id, role_code, fte, agency_covered_fte) VALUES (?1, ?2, ?3, ?4)")
@@ -374,12 +376,12 @@ pub(crate) fn insert_vacancies_on(
 }
 
 /// Inserts vacancies, each with the id of its return.
-pub async fn insert_vacancies(tx: &mut Tx, vacancies: &[(i64, Vacancy)]) -> Result<u64> {
+pub async fn insert_vacancies(tx: &mut Tx, vacancies: &[(ReturnId, Vacancy)]) -> Result<u64> {
     let rows: Vec<Vec<Cell>> = vacancies
         .iter()
         .map(|(rid, v)| {
             vec![
-                Cell::Int(Some(*rid)),
+                Cell::from(*rid),
                 Cell::Text(Some(v.role.as_str())),
                 Cell::Real(Some(v.fte)),
                 Cell::Real(Some(v.agency_covered_fte)),
@@ -450,7 +452,7 @@ pub struct GroupCount {
 /// A first look at the stored workforce; the figures engine gives the defined measures.
 pub async fn posts_by_role_group(
     db: &Db,
-    area_id: i64,
+    area_id: AreaId,
     census: NaiveDate,
 ) -> Result<Vec<GroupCount>> {
     on_pool!(db, p => Ok(sqlx::query_as(

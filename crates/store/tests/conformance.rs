@@ -521,10 +521,12 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             .await
             .unwrap()
             .is_some());
-        assert!(strategy::strategy_of_area(&db, area.id + 1, other)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(
+            strategy::strategy_of_area(&db, cws_store::AreaId(area.id.0 + 1), other)
+                .await
+                .unwrap()
+                .is_none()
+        );
 
         // proposals decided once each; the lead's own entries; removal
         strategy::decide_proposal(&db, id, "retirement", "threat", "22% are 55+", true, by)

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use cws_collect::pseudonymise::Pseudonymiser;
 use cws_domain::collection::{Collection, Vacancy};
 use cws_domain::worker::WorkerRecord;
-use cws_store::{geography, workforce, Db};
+use cws_store::{geography, workforce, AreaId, Db, OrganisationId, ReturnId};
 use rayon::prelude::*;
 
 use crate::generate::{generate_area, AreaWorkforce, Context};
@@ -54,7 +54,7 @@ pub async fn load(
             }
         }
     }
-    let area_ids: HashMap<String, i64> = geography::areas(db, None, true)
+    let area_ids: HashMap<String, AreaId> = geography::areas(db, None, true)
         .await?
         .into_iter()
         .map(|a| (a.code, a.id))
@@ -95,14 +95,14 @@ pub async fn load(
         })?;
         let orgs: Vec<_> = area.orgs.iter().map(|o| o.org.clone()).collect();
         let org_ids = workforce::insert_organisations(&mut tx, area_id, &orgs, true).await?;
-        let ids: Vec<i64> = orgs
+        let ids: Vec<OrganisationId> = orgs
             .iter()
             .filter_map(|o| org_ids.get(o.reference.as_str()).copied())
             .collect();
         let return_ids =
             workforce::create_returns(&mut tx, collection_id, &ids, "synthetic", true).await?;
-        let mut workers: Vec<(i64, WorkerRecord)> = Vec::with_capacity(area.worker_count());
-        let mut vacancies: Vec<(i64, Vacancy)> = Vec::new();
+        let mut workers: Vec<(ReturnId, WorkerRecord)> = Vec::with_capacity(area.worker_count());
+        let mut vacancies: Vec<(ReturnId, Vacancy)> = Vec::new();
         for o in area.orgs {
             let Some(rid) = org_ids
                 .get(o.org.reference.as_str())

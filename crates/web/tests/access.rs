@@ -112,7 +112,7 @@ async fn setup(db: &Db) -> Vec<(Who, Option<(String, String)>)> {
     returns::create_collection(db, &Collection::default_for_year(2025).unwrap())
         .await
         .unwrap();
-    let mut cm7_id = 0;
+    let mut cm7_id = cws_store::OrganisationId(0);
     for place in [
         Place::Home,
         Place::HomeOtherOrg,

@@ -375,7 +375,7 @@ pub struct Target {
     /// The area's GSS code and DfE number.
     pub area: Option<(String, String)>,
     pub region: Option<String>,
-    pub organisation_id: Option<i64>,
+    pub organisation_id: Option<cws_store::OrganisationId>,
 }
 
 impl Target {

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use cws_collect::coverage;
+use cws_domain::collection::ReturnStatus;
 use cws_store::returns;
 
 use super::{area_and_collection, CensusQuery};
@@ -65,24 +66,21 @@ pub async fn returns_page(
             }
         })
         .collect();
-    let returned = rows.iter().filter(|r| r.status == "accepted").count();
+    let returned = rows
+        .iter()
+        .filter(|r| r.status == ReturnStatus::Accepted)
+        .count();
     let missing = rows
         .into_iter()
-        .filter(|r| r.status != "accepted")
+        .filter(|r| r.status != ReturnStatus::Accepted)
         .map(|r| {
-            let mut status = cws_domain::collection::ReturnStatus::parse(&r.status)
-                .map(|s| s.label().to_string())
-                .unwrap_or(r.status.clone());
+            let mut status = r.status.label().to_string();
             if let Some(e) = r.errors.filter(|e| *e > 0) {
                 status.push_str(&format!(" ({e} errors)"));
             }
             MissingRow {
-                sector: cws_domain::organisation::Sector::parse(&r.sector)
-                    .map(|x| x.label().to_string())
-                    .unwrap_or(r.sector.clone()),
-                setting: cws_domain::organisation::SettingType::parse(&r.setting_type)
-                    .map(|x| x.label().to_string())
-                    .unwrap_or(r.setting_type.clone()),
+                sector: r.sector.label().to_string(),
+                setting: r.setting_type.label().to_string(),
                 reference: r.reference,
                 name: r.name,
                 status,

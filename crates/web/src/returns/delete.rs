@@ -67,7 +67,7 @@ pub async fn delete_org(
     let n = returns::delete_organisation_data(&state.db, org.id).await?;
     crate::figures::refresh(&state).await;
     tracing::info!(
-        organisation = org.id,
+        organisation = org.id.0,
         returns = n,
         "organisation data deleted"
     );

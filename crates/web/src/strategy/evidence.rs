@@ -186,10 +186,7 @@ pub(crate) async fn swot_evidence(
     }
     let mut by: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
     for c in coverage.iter().filter(|c| &c.area_code == code) {
-        let label = cws_domain::organisation::Sector::parse(&c.sector)
-            .map(|s| s.label().to_string())
-            .unwrap_or_else(|_| c.sector.clone());
-        let entry = by.entry(label).or_default();
+        let entry = by.entry(c.sector.label().to_string()).or_default();
         entry.0 += c.organisations as u32;
         entry.1 += c.returned as u32;
     }
