@@ -108,7 +108,11 @@ impl Entry {
             Source::Published if self.areas <= 1 => "DfE published figures".into(),
             Source::None if self.areas <= 1 => "no returns and no published figures".into(),
             _ => {
-                let mut s = format!("{} of {} areas by returns", self.by_returns, self.areas);
+                let mut s = format!(
+                    "{} of {} by returns",
+                    self.by_returns,
+                    cws_domain::words::count(self.areas as u64, "area")
+                );
                 if self.by_published > 0 {
                     s.push_str(&format!(", {} by published figures", self.by_published));
                 }

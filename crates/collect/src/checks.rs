@@ -31,8 +31,9 @@ pub fn across_rows(posts: &mut Vec<Post>, census: NaiveDate) -> Vec<Message> {
                     &rules::DUPLICATE_POST,
                     &p.file,
                     format!(
-                        "This worker reference already has a {} post in row {}.",
-                        p.record.role, a.row
+                        "This worker reference already has {} post in row {}.",
+                        cws_domain::words::with_article(p.record.role.as_str()),
+                        a.row
                     ),
                 )
                 .row(p.row)

@@ -256,8 +256,8 @@ pub fn template(
                     .allow_list_formula(Formula::new(formula))
                     .set_error_title("Not a code in the list")?
                     .set_error_message(format!(
-                        "Choose a {} code from the list (see the Codes sheet).",
-                        c.name
+                        "Choose {} code from the list (see the Codes sheet).",
+                        cws_domain::words::with_article(c.name)
                     ))?;
                 s.add_data_validation(1, i as u16, 100_000, i as u16, &v)?;
             }

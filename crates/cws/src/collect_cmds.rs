@@ -1,5 +1,6 @@
 //! The collection commands: template, import, rules, organisations and collections.
 
+use cws_domain::words::{count, count_as};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -158,20 +159,29 @@ fn print_report(r: &ImportReport) {
     for o in &r.returns {
         let c = &o.changes;
         println!(
-            "  {} {}: {} posts, {} vacancies; {} added, {} changed, {} removed, {} unchanged{} — {} ({} errors, {} queries){}",
+            "  {} {}: {}, {}; {} added, {} changed, {} removed, {} unchanged{} — {} ({}, {}){}",
             o.organisation,
-            o.organisation_name.as_deref().map(|n| format!("({n})")).unwrap_or_default(),
-            o.posts,
-            o.vacancies,
+            o.organisation_name
+                .as_deref()
+                .map(|n| format!("({n})"))
+                .unwrap_or_default(),
+            count(o.posts as u64, "post"),
+            count_as(o.vacancies as u64, "vacancy", "vacancies"),
             c.posts_added,
             c.posts_changed,
             c.posts_removed,
             c.posts_unchanged,
-            if c.vacancies_changed { "; vacancies changed" } else { "" },
+            if c.vacancies_changed {
+                "; vacancies changed"
+            } else {
+                ""
+            },
             o.outcome.label(),
-            o.counts.errors,
-            o.counts.queries,
-            o.version.map(|v| format!(", version {v}")).unwrap_or_default()
+            count(o.counts.errors as u64, "error"),
+            count_as(o.counts.queries as u64, "query", "queries"),
+            o.version
+                .map(|v| format!(", version {v}"))
+                .unwrap_or_default()
         );
     }
     let shown = 200;
@@ -461,6 +471,50 @@ pub fn rules_cmd(json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The role catalogue, as `cws roles` prints it.
+pub fn roles_cmd(json: bool) -> anyhow::Result<()> {
+    let roles = cws_reference::roles()?;
+    if json {
+        let rows: Vec<serde_json::Value> = roles
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code.as_str(),
+                    "title": r.title,
+                    "role_group": r.group.code(),
+                    "core_wider": r.core_wider.code(),
+                    "min_qual_level": r.min_qual_level.code(),
+                    "min_qual_rule": r.min_qual_rule,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    let width = |f: &dyn Fn(&cws_domain::role::Role) -> usize| roles.iter().map(f).max();
+    let code = width(&|r| r.code.as_str().len()).unwrap_or(4).max(4);
+    let title = width(&|r| r.title.chars().count()).unwrap_or(4).max(4);
+    let group = width(&|r| r.group.label().len()).unwrap_or(5).max(5);
+    println!(
+        "{:<code$} {:<title$} {:<group$} MINIMUM QUALIFICATION",
+        "CODE", "ROLE", "GROUP"
+    );
+    for r in &roles {
+        println!(
+            "{:<code$} {:<title$} {:<group$} {}",
+            r.code.as_str(),
+            r.title,
+            r.group.label(),
+            r.min_qual_rule
+        );
+    }
+    println!(
+        "\n{}. Use the code in a return's `role` column.",
+        count(roles.len() as u64, "role")
+    );
+    Ok(())
+}
+
 async fn area_id(db: &Db, code: &str) -> anyhow::Result<(cws_store::AreaId, String)> {
     let a = geography::area(db, code).await?.with_context(|| {
         format!(
@@ -528,12 +582,15 @@ pub async fn org_cmd(db: &Db, cmd: OrgCommand) -> anyhow::Result<()> {
                 added += x;
                 updated += y;
             }
-            println!("Registered {added} organisations and updated {updated}.");
+            println!(
+                "Registered {} and updated {updated}.",
+                count(added as u64, "organisation")
+            );
         }
         OrgCommand::List { area } => {
             let (id, name) = area_id(db, &area).await?;
             let orgs = returns::organisations(db, id).await?;
-            println!("{} organisations in {name}:", orgs.len());
+            println!("{} in {name}:", count(orgs.len() as u64, "organisation"));
             for o in orgs {
                 println!(
                     "  {:<24} {:<48} {} / {} / {}{}",

@@ -18,6 +18,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use cws_collect::pseudonymise::Pseudonymiser;
 use cws_domain::user::{Access, Scope, UserRole};
+use cws_domain::words::{count, count_as};
 use cws_store::{reference, users, Db};
 use cws_synth::Scale;
 
@@ -97,6 +98,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the role catalogue: the codes a return's `role` column takes, with each role's
+    /// group and the qualification level it expects.
+    Roles {
+        #[arg(long)]
+        json: bool,
+    },
     /// Register and list an area's organisations.
     #[command(subcommand)]
     Org(collect_cmds::OrgCommand),
@@ -122,7 +129,34 @@ enum Command {
     Config,
 }
 
-fn main() -> anyhow::Result<()> {
+/// A failure is one plain line on standard error and exit status 1: the command line's users
+/// are officers, not developers, so no backtrace whatever `RUST_BACKTRACE` says.
+fn main() -> std::process::ExitCode {
+    restore_default_sigpipe();
+    match try_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cws … | head` must end quietly when `head` closes the pipe, as other command-line tools
+/// do: Rust ignores SIGPIPE, so the next `println!` would panic on the broken pipe instead.
+#[cfg(unix)]
+fn restore_default_sigpipe() {
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_default_sigpipe() {}
+
+fn try_main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CWS_LOG")
@@ -223,10 +257,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 println!("Reference data is up to date: nothing changed.");
             } else {
                 println!(
-                    "Loaded {} files: {} areas, {} published indicator values.",
-                    report.changed_files.len(),
-                    report.areas,
-                    report.indicator_values
+                    "Loaded {}: {}, {}.",
+                    count(report.changed_files.len() as u64, "file"),
+                    count(report.areas as u64, "area"),
+                    count(report.indicator_values as u64, "published indicator value")
                 );
             }
         }
@@ -244,6 +278,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await?;
         }
         Command::Rules { json } => collect_cmds::rules_cmd(json)?,
+        Command::Roles { json } => collect_cmds::roles_cmd(json)?,
         Command::User(cmd) => {
             let db = open(&config).await?;
             user_cmd::user_cmd(&db, cmd, &config.listen.to_string()).await?;
@@ -289,10 +324,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             })
             .await??;
             println!(
-                "Wrote {} organisation files ({} worker rows) for {} areas in {:.1}s. Manifest: {}",
-                summary.files,
-                summary.workers,
-                summary.areas,
+                "Wrote {} ({}) for {} in {:.1}s. Manifest: {}",
+                count(summary.files as u64, "organisation file"),
+                count(summary.workers as u64, "worker row"),
+                count(summary.areas as u64, "area"),
                 started.elapsed().as_secs_f64(),
                 summary.manifest.display()
             );
@@ -338,11 +373,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 println!("Reusing the synthetic workforce already loaded ({} workers, seed {seed}, scale {scale}).", summary.workers);
             } else {
                 println!(
-                    "Generated a synthetic workforce for {} areas: {} organisations, {} worker records, {} vacancies in {:.1}s.",
-                    summary.areas,
-                    summary.organisations,
-                    summary.workers,
-                    summary.vacancies,
+                    "Generated a synthetic workforce for {}: {}, {}, {} in {:.1}s.",
+                    count(summary.areas as u64, "area"),
+                    count(summary.organisations as u64, "organisation"),
+                    count(summary.workers as u64, "worker record"),
+                    count_as(summary.vacancies as u64, "vacancy", "vacancies"),
                     started.elapsed().as_secs_f64()
                 );
             }

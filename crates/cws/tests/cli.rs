@@ -861,3 +861,66 @@ fn diversity_is_compared_with_the_community_served() {
     let text = stdout(&cut);
     assert!(text.contains("Black or Black British,c,c,"), "{text}");
 }
+
+#[test]
+fn roles_lists_the_catalogue_that_rule_r05_points_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cws(dir.path(), &["roles"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("CODE"), "{out}");
+    assert!(out.contains("SC-SW"), "the social worker's code is listed");
+    assert!(out.contains("Qualified Teacher Status"), "{out}");
+    let json = cws(dir.path(), &["roles", "--json"]);
+    let roles: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let roles = roles.as_array().unwrap();
+    assert!(roles.iter().any(|r| r["code"] == "SC-SW"));
+    assert!(out.contains(&format!("{} roles.", roles.len())), "{out}");
+}
+
+#[test]
+fn a_user_error_is_one_plain_line_whatever_rust_backtrace_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args([
+            "--database-url",
+            "sqlite://cws.db",
+            "org",
+            "list",
+            "--area",
+            "99999",
+        ])
+        .current_dir(dir.path())
+        .env("CWS_LOG", "warn")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(
+        err.trim(),
+        "error: there is no area with the code '99999': use a DfE number such as 318 or a GSS code"
+    );
+    assert!(
+        !err.contains("backtrace") && !err.contains("Stack"),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args(["roles"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing and close the pipe, as `| head -0` would.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}

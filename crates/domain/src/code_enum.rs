@@ -27,10 +27,7 @@ impl UnknownCode {
 
 impl std::fmt::Display for UnknownCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let article = match self.list.chars().next() {
-            Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
-            _ => "a",
-        };
+        let article = crate::words::article(self.list);
         write!(
             f,
             "'{}' is not {article} {} code; use one of: {}",

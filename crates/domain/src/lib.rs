@@ -11,6 +11,7 @@ pub mod geography;
 pub mod organisation;
 pub mod role;
 pub mod user;
+pub mod words;
 pub mod worker;
 
 pub use code_enum::UnknownCode;
