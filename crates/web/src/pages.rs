@@ -414,7 +414,9 @@ pub async fn area(
                 "neighbour {} · {}{}",
                 n.rank,
                 n.closeness,
-                if key.contains(" / ") {
+                if key == published_key {
+                    " · the same joint return as this area: left out of the average"
+                } else if key.contains(" / ") {
                     " · joint return"
                 } else {
                     ""
@@ -427,16 +429,24 @@ pub async fn area(
                 .collect(),
         });
     }
-    // Neighbours' average per indicator and year, over neighbours with a published number.
+    // Neighbours' average per indicator and year, over neighbours with a published number:
+    // each published series once (two neighbours in one joint return count once), and never
+    // the area's own joint return, which would compare the area with itself.
     let mean_key = "neighbours".to_string();
+    let mut averaged: Vec<&String> = neighbours
+        .iter()
+        .filter_map(|n| neighbour_key.get(&n.neighbour_old_code))
+        .filter(|k| **k != published_key)
+        .collect();
+    averaged.sort();
+    averaged.dedup();
     for (ind, _, _) in SHOWN {
         for y in &years {
-            let nums: Vec<f64> = neighbours
+            let nums: Vec<f64> = averaged
                 .iter()
-                .filter_map(|n| neighbour_key.get(&n.neighbour_old_code))
                 .filter_map(|k| {
                     values
-                        .get(&(k.clone(), ind.to_string(), *y))
+                        .get(&((*k).clone(), ind.to_string(), *y))
                         .and_then(|v| v.0)
                 })
                 .collect();
@@ -452,7 +462,14 @@ pub async fn area(
     latest_rows.push(LatestRow {
         label: "Statistical neighbours (average)".into(),
         href: None,
-        note: Some("simple mean of the neighbours with a published value".into()),
+        note: Some(format!(
+            "simple mean of {} (each joint return once; never this area's own)",
+            cws_domain::words::count_as(
+                averaged.len() as u64,
+                "neighbour's published series",
+                "neighbours' published series"
+            )
+        )),
         emphasis: false,
         cells: SHOWN
             .iter()

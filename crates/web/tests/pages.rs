@@ -116,6 +116,38 @@ async fn the_demo_pages_show_real_published_figures_on_every_backend() {
             );
         }
 
+        // Kingston, Richmond's neighbour, publishes in Richmond's own joint return: it is
+        // shown but left out of the neighbours' average, which is the mean of the others.
+        let (_, page) = get(&db, "/areas/318").await;
+        assert!(row(&page, "Kingston upon Thames").contains("left out of the average"));
+        let numbers = |r: &str| -> Vec<Option<f64>> {
+            r.split("<td class=\"num\">")
+                .skip(1)
+                .map(|c| c.split('<').next().and_then(|v| v.trim().parse().ok()))
+                .collect()
+        };
+        let others: Vec<Vec<Option<f64>>> = page
+            .split("<span class=\"note\">neighbour ")
+            .skip(1)
+            .filter(|n| !n.contains("left out of the average"))
+            .map(|n| numbers(&n[..n.find("</tr>").unwrap()]))
+            .collect();
+        assert_eq!(
+            others.len(),
+            9,
+            "ten neighbours, one of them Richmond's own return"
+        );
+        let average = numbers(row(&page, "Statistical neighbours (average)"));
+        for (column, shown) in average.iter().enumerate() {
+            let values: Vec<f64> = others.iter().filter_map(|r| r[column]).collect();
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            assert_eq!(
+                *shown,
+                Some((mean * 10.0).round() / 10.0),
+                "column {column}"
+            );
+        }
+
         // Camden has its own return; its neighbours' values come from their own rows.
         let (_, camden) = get(&db, "/areas/202").await;
         let own = row(&camden, "Camden");
