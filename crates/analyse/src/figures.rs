@@ -7,12 +7,15 @@
 //! - starters and leavers: start or leaving date in the year (a starter who left in the same
 //!   year counts as both);
 //! - "inpost", starters, leavers, absence: employed posts (every contract but agency), as DfE
-//!   counts them; agency figures: agency posts in post;
+//!   counts them;
 //! - headcounts count each person once, in their most senior post (FTE adds every post, and
 //!   posts without an FTE are left out of FTE sums and counted in `fte_missing_posts`);
 //! - people measures (age, diversity, qualifications, training, vetting, integrated working)
 //!   are over everyone in post, employed or agency, once each;
-//! - case holders: posts in case-holding roles with cases given, employed or agency.
+//! - agency FTE and headcount: a return's stated totals where it gives them (a census
+//!   return's LA block), else its agency posts in post;
+//! - case holders: employed posts in post holding one or more cases, whatever the role;
+//!   agency cover is never more than agency FTE (see `measure`).
 
 use chrono::{Datelike, Months, NaiveDate};
 use cws_domain::organisation::{Sector, Service, SettingType};
@@ -21,7 +24,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use cws_domain::worker::EthnicGroup;
+use cws_domain::worker::{ContractType, EthnicGroup};
 
 use crate::measure::{Params, Sums};
 use crate::snapshot::{days, flag, Snapshot, NO_DATE, UNKNOWN};
@@ -380,9 +383,15 @@ impl Context<'_> {
                 sums.leavers_headcount += one(primary);
             }
         } else if in_post {
-            sums.agency_fte += fte0;
-            sums.agency_headcount += one(primary);
-            sums.fte_missing_posts += one(!fte_known);
+            // an organisation that states its agency totals counts them instead
+            let o = &s.orgs[org as usize];
+            if !o.stated_agency_fte {
+                sums.agency_fte += fte0;
+                sums.fte_missing_posts += one(!fte_known);
+            }
+            if !o.stated_agency_headcount {
+                sums.agency_headcount += one(primary);
+            }
         }
         if !in_post {
             return;
@@ -486,6 +495,22 @@ impl Context<'_> {
         let sums = acc.entry(self.key(org, s.vac_role[i], VACANT)).or_default();
         sums.vacancy_fte += s.vac_fte[i] as f64;
         sums.agency_cover_fte += s.vac_agency[i] as f64;
+        let (fte, headcount) = (
+            s.vac_stated_agency_fte[i] as f64,
+            s.vac_stated_agency_headcount[i] as f64,
+        );
+        if !fte.is_nan() || !headcount.is_nan() {
+            // the stated agency workers, under the role they are stated for, as agency
+            let sums = acc
+                .entry(self.key(org, s.vac_role[i], ContractType::Agency as u32))
+                .or_default();
+            if !fte.is_nan() {
+                sums.agency_fte += fte;
+            }
+            if !headcount.is_nan() {
+                sums.agency_headcount += headcount;
+            }
+        }
     }
 
     /// Full day care settings and their graduate leaders (an Early Years Professional,

@@ -55,6 +55,11 @@ pub struct OrgInfo {
     pub service: Service,
     pub setting_type: SettingType,
     pub disadvantaged: bool,
+    /// Whether the organisation's current return states its agency workers' FTE and
+    /// headcount in total (a census return's LA block): then those totals, not its agency
+    /// records, are its agency figures.
+    pub stated_agency_fte: bool,
+    pub stated_agency_headcount: bool,
 }
 
 /// The census's posts and vacancies in columns.
@@ -95,6 +100,9 @@ pub struct Snapshot {
     pub vac_role: Vec<u16>,
     pub vac_fte: Vec<f32>,
     pub vac_agency: Vec<f32>,
+    /// Agency FTE and headcount the return states for the role, NaN when not stated.
+    pub vac_stated_agency_fte: Vec<f32>,
+    pub vac_stated_agency_headcount: Vec<f32>,
     pub vac_live: Vec<bool>,
     /// Where each organisation's posts and vacancies are, for replacing them.
     org_posts: FxHashMap<u32, (Vec<u32>, Vec<u32>)>,
@@ -189,6 +197,8 @@ impl Snapshot {
                 service: o.service,
                 setting_type: o.setting_type,
                 disadvantaged: o.disadvantaged,
+                stated_agency_fte: false,
+                stated_agency_headcount: false,
             });
         }
         s.role_index = s
@@ -252,6 +262,9 @@ impl Snapshot {
                 self.vac_live[v as usize] = false;
             }
         }
+        let info = &mut self.orgs[org as usize];
+        info.stated_agency_fte = false;
+        info.stated_agency_headcount = false;
         self.push_posts(org, workers);
         for v in vacancies {
             self.push_vacancy(org, v);
@@ -308,7 +321,6 @@ impl Snapshot {
             .get(w.role.as_str())
             .copied()
             .unwrap_or(u16::MAX);
-        let role_info = self.roles.get(role as usize);
         let mut flags = 0u16;
         let mut set = |cond: bool, f: u16| {
             if cond {
@@ -340,7 +352,9 @@ impl Snapshot {
             flag::DISABILITY_KNOWN,
         );
         set(
-            role_info.is_some_and(|r| r.case_holding) && w.cases.is_some(),
+            // DfE's case holders: employed records holding one or more cases, whatever the
+            // role (in post is checked when counting).
+            w.contract != ContractType::Agency && w.cases.is_some_and(|c| c > 0),
             flag::CASE_HOLDER,
         );
         set(
@@ -389,6 +403,13 @@ impl Snapshot {
         );
         self.vac_fte.push(v.fte as f32);
         self.vac_agency.push(v.agency_covered_fte as f32);
+        self.vac_stated_agency_fte
+            .push(v.stated_agency.fte.map_or(f32::NAN, |f| f as f32));
+        self.vac_stated_agency_headcount
+            .push(v.stated_agency.headcount.map_or(f32::NAN, |h| h as f32));
+        let info = &mut self.orgs[org as usize];
+        info.stated_agency_fte |= v.stated_agency.fte.is_some();
+        info.stated_agency_headcount |= v.stated_agency.headcount.is_some();
         self.vac_live.push(true);
         self.org_posts.entry(org).or_default().1.push(at);
     }
@@ -431,6 +452,8 @@ impl Snapshot {
         keep(&mut self.vac_role, &vlive);
         keep(&mut self.vac_fte, &vlive);
         keep(&mut self.vac_agency, &vlive);
+        keep(&mut self.vac_stated_agency_fte, &vlive);
+        keep(&mut self.vac_stated_agency_headcount, &vlive);
         self.vac_live = vec![true; self.vac_org.len()];
         self.org_posts.clear();
         for (i, o) in self.org.iter().enumerate() {

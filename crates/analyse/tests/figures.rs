@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use cws_analyse::figures::{compute, Dimension, Options, Scope};
 use cws_analyse::measure::{round, Measure, Sums};
 use cws_analyse::snapshot::{AreaInfo, Snapshot};
-use cws_domain::collection::Vacancy;
+use cws_domain::collection::{StatedAgency, Vacancy};
 use cws_domain::organisation::{Sector, Service, SettingType};
 use cws_domain::role::RoleCode;
 use cws_domain::worker::*;
@@ -119,6 +119,7 @@ fn snapshot() -> Snapshot {
             role: RoleCode::parse("SC-SW").unwrap(),
             fte: 2.0,
             agency_covered_fte: 1.0,
+            stated_agency: Default::default(),
         }],
     );
     // an organisation staffed only by agency workers
@@ -161,12 +162,56 @@ fn every_dfe_measure_matches_the_hand_worked_answer() {
     assert_eq!(value(&t, AgencyCoverFte), Some(1.0));
     assert_eq!(value(&t, AgencyCoverRateFte), Some(62.5)); // 1.0 / 1.6
     assert_eq!(value(&t, VacancyAgencyCoverRateFte), Some(50.0));
-    assert_eq!(value(&t, CaseHoldersFte), Some(2.5)); // 1.0 + 0.5 + agency 1.0
-    assert_eq!(value(&t, Cases), Some(43.0));
-    assert_eq!(value(&t, CaseloadFte), Some(17.2));
+    // DfE's case holders: employed records in post holding cases (the agency worker's 20
+    // cases are not theirs): 1.0 + 0.5 FTE, 15 + 8 cases
+    assert_eq!(value(&t, CaseHoldersFte), Some(1.5));
+    assert_eq!(value(&t, Cases), Some(23.0));
+    assert_eq!(value(&t, CaseloadFte), Some(15.3));
     assert_eq!(value(&t, WorkingDaysLostFte), Some(10.0));
     assert_eq!(value(&t, AbsenceRateFte), Some(2.3)); // 10 / (1.7 × 253)
     assert_eq!(value(&t, People), Some(5.0)); // 3 employed + 2 agency
+}
+
+#[test]
+fn agency_workers_stated_in_total_stand_for_the_agency_records() {
+    // The census return's LA block states 3.25 agency FTE and 4 agency workers; the return
+    // holds one agency record (1.0 FTE). DfE counts the LA block.
+    let mut s = snapshot();
+    let la = s.org_of(OrganisationId(10)).unwrap();
+    s.replace_organisation(
+        OrganisationId(10),
+        &[
+            post(1, "SC-SW", ContractType::Permanent, Some(1.0)),
+            post(5, "SC-SW", ContractType::Agency, Some(1.0)),
+        ],
+        &[Vacancy {
+            role: RoleCode::parse("SC-SW").unwrap(),
+            fte: 2.0,
+            agency_covered_fte: 2.0,
+            stated_agency: StatedAgency {
+                fte: Some(3.25),
+                headcount: Some(4.0),
+            },
+        }],
+    );
+    let _ = la;
+    let t = total(&s, Scope::Area("E09000027".into()));
+    use Measure::*;
+    // 3.25 stated + the agency-only organisation's one 0.6 FTE record
+    assert_eq!(value(&t, AgencyFte), Some(3.9)); // 3.85
+    assert_eq!(value(&t, AgencyHeadcount), Some(5.0));
+    assert_eq!(value(&t, AgencyCoverFte), Some(2.0));
+    assert_eq!(value(&t, AgencyCoverRateFte), Some(51.9)); // 2.0 / 3.85, never over 100
+                                                           // the agency record still describes who the agency workers are
+    assert_eq!(value(&t, People), Some(3.0));
+    // a later return without the LA block counts its agency records again
+    s.replace_organisation(
+        OrganisationId(10),
+        &[post(5, "SC-SW", ContractType::Agency, Some(1.0))],
+        &[],
+    );
+    let t = total(&s, Scope::Area("E09000027".into()));
+    assert_eq!(value(&t, AgencyFte), Some(1.6));
 }
 
 #[test]

@@ -11,6 +11,8 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use cws_domain::collection::StatedAgency;
+
 use crate::report::Message;
 use crate::rows::{self, ColumnMap, Post, RowContext, VacancyRow};
 use crate::rules;
@@ -211,6 +213,81 @@ fn org_role(code: &str) -> Option<&'static str> {
 }
 
 /// Reads a census XML file for the area whose DfE number is `la_code`.
+/// An `xs:decimal` as the item set types it: an optional sign, digits and at most one point;
+/// no exponent, no `NaN` or `INF`.
+fn xs_decimal(raw: &str) -> Option<f64> {
+    let digits = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    let well_formed = digits.chars().any(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1;
+    well_formed.then(|| raw.parse().ok()).flatten()
+}
+
+/// An `xs:date` as the item set types it: `YYYY-MM-DD`, a real date.
+fn xs_date(raw: &str) -> bool {
+    raw.len() == 10 && chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").is_ok()
+}
+
+/// Worker elements the item set types as dates, decimals and whole numbers.
+const DATE_ELEMENTS: &[&str] = &["PersonBirthDate", "RoleStartDate", "RoleEndDate"];
+const DECIMAL_ELEMENTS: &[&str] = &[
+    "FTE",
+    "FTE30",
+    "WorkingDaysLost",
+    "ContractWeeks",
+    "BaseSalary",
+    "RRPayments",
+    "OtherPayments",
+];
+const INTEGER_ELEMENTS: &[&str] = &["Cases30"];
+
+/// Messages for worker values that do not match the item set's types: DfE's collection
+/// refuses them, so cws does too, naming the element, line and value.
+fn typed_value_messages(
+    values: &HashMap<String, String>,
+    line: u64,
+    err: &dyn Fn(&rules::Rule, String) -> Message,
+) -> Vec<Message> {
+    let mut out = Vec::new();
+    let mut elements: Vec<(&String, &String)> = values.iter().collect();
+    elements.sort();
+    for (k, raw) in elements {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let problem = if DATE_ELEMENTS.contains(&k.as_str()) && !xs_date(raw) {
+            Some((
+                &rules::DATE_INVALID,
+                "a date written YYYY-MM-DD (xs:date), for example 1980-05-05",
+            ))
+        } else if DECIMAL_ELEMENTS.contains(&k.as_str()) && xs_decimal(raw).is_none() {
+            Some((&rules::NUMBER_INVALID, "a decimal number written with digits and at most one point (xs:decimal), for example 0.5"))
+        } else if INTEGER_ELEMENTS.contains(&k.as_str())
+            && !(raw.chars().all(|c| c.is_ascii_digit()))
+        {
+            Some((
+                &rules::NUMBER_INVALID,
+                "a whole number of 0 or more (xs:integer), for example 12",
+            ))
+        } else {
+            None
+        };
+        if let Some((rule, wanted)) = problem {
+            out.push(
+                err(
+                    rule,
+                    format!("<{k}> is '{raw}': the census item set takes {wanted}."),
+                )
+                .row(line)
+                .column(k)
+                .value(raw),
+            );
+        }
+    }
+    out
+}
+
 pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
     let file = path
         .file_name()
@@ -291,25 +368,57 @@ pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
             .column(name),
         );
     }
-    // The LA block: vacancies and agency cover.
+    // The LA block: vacancies, and the agency workers at the census date, which stand for the
+    // agency records in the agency figures (docs/definitions.md §4.1).
     match &parsed.la_block {
         Some((name, el)) if name == la_block_name => {
-            let num = |k: &str| el.values.get(k).and_then(|v| v.parse::<f64>().ok());
-            let vacancies = num("NumberOfVacancies");
-            match vacancies {
-                Some(v) if v > 0.0 => out.vacancies.push(VacancyRow {
+            let mut decimal = |k: &str| -> Option<f64> {
+                let raw = el
+                    .values
+                    .get(k)
+                    .map(|v| v.trim())
+                    .filter(|v| !v.is_empty())?;
+                match xs_decimal(raw) {
+                    Some(v) if v >= 0.0 => Some(v),
+                    _ => {
+                        out.messages.push(
+                            err(
+                                &rules::NUMBER_INVALID,
+                                format!("<{k}> in <{name}> is '{raw}': the item set takes a decimal number of 0 or more, written with digits and at most one point (for example 3.5)."),
+                            )
+                            .row(el.line)
+                            .column(k)
+                            .value(raw)
+                            .organisation(organisation),
+                        );
+                        None
+                    }
+                }
+            };
+            let vacancies = decimal("NumberOfVacancies");
+            let stated_agency = StatedAgency {
+                fte: decimal("NoAgencyFTE"),
+                headcount: decimal("NoAgencyHeadcount"),
+            };
+            let present = |k: &str| el.values.get(k).is_some_and(|v| !v.trim().is_empty());
+            if !present("NumberOfVacancies") {
+                out.messages.push(err(&rules::REQUIRED_VALUE, format!("<{name}> needs NumberOfVacancies (FTE vacancies at the census date, 0 if none).")).row(el.line).column("NumberOfVacancies").organisation(organisation));
+            }
+            let fte = vacancies.unwrap_or(0.0);
+            if fte > 0.0 || stated_agency.is_stated() {
+                out.vacancies.push(VacancyRow {
                     organisation: organisation.to_string(),
                     file: file.clone(),
                     row: el.line,
                     vacancy: cws_domain::collection::Vacancy {
-                        role: cws_domain::role::RoleCode::parse("SC-SW").unwrap_or_else(|_| unreachable!("a valid code")),
-                        fte: v,
+                        role: cws_domain::role::RoleCode::parse("SC-SW")
+                            .unwrap_or_else(|_| unreachable!("a valid code")),
+                        fte,
                         // Agency workers at the census date are taken to cover vacancies first.
-                        agency_covered_fte: num("NoAgencyFTE").unwrap_or(0.0).clamp(0.0, v),
+                        agency_covered_fte: stated_agency.fte.unwrap_or(0.0).min(fte),
+                        stated_agency,
                     },
-                }),
-                Some(_) => {}
-                None => out.messages.push(err(&rules::REQUIRED_VALUE, format!("<{name}> needs NumberOfVacancies (FTE vacancies at the census date, 0 if none).")).row(el.line).column("NumberOfVacancies")),
+                });
             }
         }
         Some((name, el)) => out.messages.push(
@@ -331,8 +440,19 @@ pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
     let (map, _) = ColumnMap::new(&table_headers, WORKER_COLUMNS, &[]);
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
     for (i, w) in parsed.workers.iter().enumerate() {
-        let v = |k: &str| w.values.get(k).map(String::as_str).unwrap_or("");
-        let mut row_messages = Vec::new();
+        // Values of the wrong type are reported once, here, and read as not given.
+        let mut row_messages = typed_value_messages(&w.values, w.line, &err);
+        let mistyped: Vec<String> = row_messages
+            .iter()
+            .filter_map(|m| m.column.clone())
+            .collect();
+        let v = |k: &str| {
+            if mistyped.iter().any(|m| m == k) {
+                ""
+            } else {
+                w.values.get(k).map(String::as_str).unwrap_or("")
+            }
+        };
         for k in w.values.keys() {
             if !COMMON.contains(&k.as_str()) && !extra.contains(&k.as_str()) {
                 row_messages.push(
@@ -364,7 +484,7 @@ pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
                 required.push("FTE30");
             }
             for k in required {
-                if v(k).is_empty() {
+                if v(k).is_empty() && !mistyped.iter().any(|m| m == k) {
                     row_messages.push(
                         err(
                             &rules::REQUIRED_VALUE,
@@ -441,14 +561,16 @@ pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
         set("organisation_ref", organisation.to_string());
         set("worker_ref", worker_ref);
         set("role_code", role);
-        // A post with no FTE (0 for leavers in some exports) is recorded as not given.
+        // A leaver's FTE of 0 (some exports write it) is recorded as not given; any other
+        // value goes to the template's rules, which refuse one out of range.
+        let leaver_without_fte = leaving && xs_decimal(fte) == Some(0.0);
         set(
             "fte",
-            fte.parse::<f64>()
-                .ok()
-                .filter(|f| *f > 0.0)
-                .map(|f| f.to_string())
-                .unwrap_or_default(),
+            if leaver_without_fte {
+                String::new()
+            } else {
+                fte.to_string()
+            },
         );
         set(
             "contract_type",

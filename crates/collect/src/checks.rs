@@ -1,7 +1,8 @@
 //! Rules across the rows of one organisation's return, and against its previous return.
 
 use chrono::NaiveDate;
-use cws_domain::worker::{ContractType, PersonKey};
+use cws_domain::collection::Vacancy;
+use cws_domain::worker::{ContractType, PersonKey, WorkerRecord};
 use cws_store::returns::PreviousTotals;
 
 use crate::report::Message;
@@ -104,6 +105,50 @@ pub fn across_rows(posts: &mut Vec<Post>, census: NaiveDate) -> Vec<Message> {
         });
     }
     messages
+}
+
+/// Agency cover against the agency workers who give it: the vacancies' agency-covered FTE
+/// adds up to no more than the agency FTE at the census date, as stated in total (a census
+/// LA block) or else summed from the agency rows in post.
+pub fn agency_cover(
+    file: &str,
+    organisation: &str,
+    workers: &[WorkerRecord],
+    vacancies: &[Vacancy],
+    census: NaiveDate,
+) -> Vec<Message> {
+    let cover: f64 = vacancies.iter().map(|v| v.agency_covered_fte).sum();
+    if cover <= 0.0 {
+        return Vec::new();
+    }
+    let stated: Option<f64> = vacancies
+        .iter()
+        .filter_map(|v| v.stated_agency.fte)
+        .reduce(|a, b| a + b);
+    let agency = stated.unwrap_or_else(|| {
+        workers
+            .iter()
+            .filter(|w| w.contract == ContractType::Agency && w.in_post_on(census))
+            .filter_map(|w| w.fte.map(|f| f.get()))
+            .sum::<f64>()
+            // an empty sum is -0.0
+            + 0.0
+    });
+    // a hundredth of slack for FTE written to two places
+    if cover <= agency + 0.005 {
+        return Vec::new();
+    }
+    vec![Message::new(
+        &rules::AGENCY_COVER_OVER_AGENCY,
+        file,
+        format!(
+            "Vacancies covered by agency workers add up to {cover:.2} FTE, more than the {agency:.2} FTE of agency workers {}.",
+            if stated.is_some() { "the return states" } else { "in post in the return" }
+        ),
+    )
+    .column("agency_covered_fte")
+    .value(&format!("{cover:.2}"))
+    .organisation(organisation)]
 }
 
 /// Headcount and vacancy swings against the previous census (queries).

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use cws_domain::collection::{ReturnStatus, Vacancy};
+use cws_domain::organisation::{Organisation, Sector, Service, SettingType};
 use cws_domain::role::Role;
 use cws_domain::worker::{PersonKey, WorkerRecord};
 use cws_store::bulk_writes::BulkWrites;
@@ -171,6 +172,7 @@ impl Submission {
 }
 
 /// What every import needs to know about the area and collection.
+#[derive(Debug, Clone)]
 pub struct Target {
     pub area_id: AreaId,
     pub area_code: String,
@@ -234,6 +236,109 @@ impl Target {
     fn organisation(&self, reference: &str) -> Option<&OrganisationRow> {
         self.organisations.get(&reference.to_ascii_uppercase())
     }
+
+    /// The area's own children's social care organisation, which a census XML return is for
+    /// when no organisation is given: the council's social care organisation (a social work
+    /// team first), by reference.
+    pub fn census_organisation(&self) -> Option<&OrganisationRow> {
+        let mut candidates: Vec<&OrganisationRow> = self
+            .organisations
+            .values()
+            .filter(|o| o.sector == Sector::StatutoryLa && o.service == Service::SocialCare)
+            .collect();
+        candidates.sort_by_key(|o| {
+            (
+                o.setting_type != SettingType::SocialWorkTeam,
+                o.reference.clone(),
+            )
+        });
+        candidates.first().copied()
+    }
+}
+
+/// The reference a census return's organisation is registered under when the area has none.
+pub const CENSUS_ORGANISATION: &str = "LA-CSC";
+
+/// For census XML files sent without an organisation: the organisation they are for (the
+/// area's own children's social care organisation), registered first when the area has none
+/// (in memory only on a dry run), and the notice that says so.
+async fn census_organisation(
+    db: &Db,
+    target: &mut Target,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+) -> Result<Option<(String, Message)>, CollectError> {
+    let census_files: Vec<String> = files
+        .iter()
+        .filter(|p| {
+            read::read_head_checked(p, opts.max_file_bytes)
+                .is_ok_and(|h| read::sniff_bytes(&h.bytes) == FileKind::Xml)
+        })
+        .map(|p| display_name(p))
+        .collect();
+    if opts.organisation.is_some() || census_files.is_empty() {
+        return Ok(None);
+    }
+    let file = census_files.join(", ");
+    if let Some(o) = target.census_organisation() {
+        let text = format!(
+            "No organisation was given: the census return is for {} ({}), the area's children's social care organisation.",
+            o.name, o.reference
+        );
+        return Ok(Some((
+            o.reference.clone(),
+            Message::new(&rules::CENSUS_ORGANISATION, &file, text),
+        )));
+    }
+    let organisation = Organisation {
+        reference: cws_domain::organisation::OrgRef::parse(CENSUS_ORGANISATION).map_err(|_| {
+            CollectError::UnknownOrganisation {
+                organisation: CENSUS_ORGANISATION.into(),
+                area: target.area_name.clone(),
+            }
+        })?,
+        name: format!("{} children's social care", target.area_name),
+        sector: Sector::StatutoryLa,
+        service: Service::SocialCare,
+        setting: SettingType::SocialWorkTeam,
+        disadvantaged_area: false,
+        parent: None,
+    };
+    let verb = if opts.dry_run {
+        // nothing is stored on a dry run: the organisation is only assumed
+        target.organisations.insert(
+            CENSUS_ORGANISATION.to_string(),
+            OrganisationRow {
+                id: OrganisationId(-1),
+                reference: CENSUS_ORGANISATION.into(),
+                name: organisation.name.clone(),
+                sector: organisation.sector,
+                service: organisation.service,
+                setting_type: organisation.setting,
+                disadvantaged: false,
+                synthetic: false,
+            },
+        );
+        "would be registered"
+    } else {
+        returns::upsert_organisations(db, target.area_id, std::slice::from_ref(&organisation))
+            .await?;
+        *target = Target::load(
+            db,
+            &target.area_code.clone(),
+            Some(target.collection.census_date),
+        )
+        .await?;
+        "is now registered"
+    };
+    let text = format!(
+        "No organisation was given and {} had no children's social care organisation: {} ({CENSUS_ORGANISATION}) {verb} for the census return.",
+        target.area_name, organisation.name
+    );
+    Ok(Some((
+        CENSUS_ORGANISATION.to_string(),
+        Message::new(&rules::CENSUS_ORGANISATION, &file, text),
+    )))
 }
 
 fn display_name(path: &Path) -> String {
@@ -423,6 +528,12 @@ fn content_digest(workers: &[WorkerRecord], vacancies: &[Vacancy]) -> String {
             text(&mut b, v.role.as_str());
             number(&mut b, Some(v.fte));
             number(&mut b, Some(v.agency_covered_fte));
+            // only when stated, so that digests of returns without it stay as they were
+            if v.stated_agency.is_stated() {
+                b.push(b'A');
+                number(&mut b, v.stated_agency.fte);
+                number(&mut b, v.stated_agency.headcount);
+            }
             b
         })
         .collect();
@@ -489,7 +600,20 @@ pub async fn import_files(
     opts: &ImportOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportReport, CollectError> {
+    let mut target = target.clone();
+    let (census_opts, census_notice) =
+        match census_organisation(db, &mut target, files, opts).await? {
+            Some((reference, notice)) => {
+                let mut o = opts.clone();
+                let notice = notice.organisation(&reference);
+                o.organisation = Some(reference);
+                (o, Some(notice))
+            }
+            None => (opts.clone(), None),
+        };
+    let (target, opts) = (&target, &census_opts);
     let mut sub = read_files(files, target, pseudo, opts, progress);
+    sub.file_messages.extend(census_notice);
     if !extra_vacancies.is_empty() {
         sub.has_vacancy_table = true;
     }
@@ -691,6 +815,9 @@ fn decide(
                 prev,
             ));
         }
+        let vacancy_file = vacancy_rows
+            .first()
+            .map_or_else(|| file.clone(), |v| v.file.clone());
         let workers: Vec<WorkerRecord> = posts.into_iter().map(|p| p.record).collect();
         let mut vacancies: Vec<Vacancy> = vacancy_rows.into_iter().map(|v| v.vacancy).collect();
         let current = org.and_then(|o| held.current.get(&o.id));
@@ -724,6 +851,13 @@ fn decide(
             }
             None => diff(&[], &workers, &[], &vacancies),
         };
+        messages.extend(checks::agency_cover(
+            &vacancy_file,
+            &org_ref,
+            &workers,
+            &vacancies,
+            census,
+        ));
         messages.sort_by(|a, b| (&a.file, a.row, a.severity).cmp(&(&b.file, b.row, b.severity)));
         let counts = Counts::of(&messages);
         let unexplained = messages
@@ -1391,6 +1525,7 @@ mod digest_tests {
             role: RoleCode::parse(role).unwrap(),
             fte,
             agency_covered_fte: 0.0,
+            stated_agency: Default::default(),
         }
     }
 

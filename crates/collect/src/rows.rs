@@ -889,6 +889,7 @@ pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, 
                     role,
                     fte,
                     agency_covered_fte: agency,
+                    stated_agency: Default::default(),
                 },
             });
         }

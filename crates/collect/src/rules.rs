@@ -106,6 +106,9 @@ rules! {
     VACANCIES_KEPT = "F11", Notice, File,
         "A submission without any vacancy rows keeps the vacancies already held for the organisation.",
         "Nothing to do. To change vacancies, send a vacancy file (or the Vacancies sheet) with the return.";
+    CENSUS_ORGANISATION = "F12", Notice, File,
+        "A census XML return sent without an organisation is the area's own children's social care organisation (registered as LA-CSC when the area has none).",
+        "Nothing to do. To send it for another organisation, give the organisation (--org, or choose it on the upload page).";
     REQUIRED_VALUE = "R01", Error, Row,
         "Every required column has a value.",
         "Fill in the value. If it is not known, use the code for 'not known' where the column has one.";
@@ -166,6 +169,9 @@ rules! {
     PERSON_INCONSISTENT = "X03", Query, AcrossRows,
         "One person's rows agree on year of birth, sex and ethnicity.",
         "Make the person's rows agree, or explain.";
+    AGENCY_COVER_OVER_AGENCY = "X04", Error, AcrossRows,
+        "Vacancies covered by agency workers add up to no more than the agency workers' FTE at the census date (as the census return's LA block states it, or else the agency rows in post).",
+        "Lower the agency-covered FTE of the vacancies, or add the agency workers who cover them (contract_type agency).";
     HEADCOUNT_SWING = "P01", Query, AgainstPreviousReturn,
         "Headcount in post has not changed by more than 25% (and at least 5 people) since the previous census.",
         "Check that every post is included; if the change is real, explain it (e.g. a service transferred in).";

@@ -159,7 +159,7 @@ async fn xlsx_with_formulas_dates_merged_cells_and_several_sheets() {
         v.write_string(1, 0, "NURSERY-1").unwrap();
         v.write_string(1, 1, "EY-PRAC3").unwrap();
         v.write_number(1, 2, 1.0).unwrap();
-        v.write_number(1, 3, 0.5).unwrap();
+        v.write_number(1, 3, 0.0).unwrap();
         let path = env.write("return.xlsx", book.save_to_buffer().unwrap());
         let r = env.import(&[&path], &options(false)).await;
         assert!(r.accepted, "{:?}", r.messages);
@@ -425,6 +425,137 @@ async fn census_xml_of_every_item_set_2021_to_2025() {
             )
             .await;
         assert!(codes(&r).contains(&"F03"));
+    }
+}
+
+#[tokio::test]
+async fn census_xml_values_must_match_the_item_set_s_types() {
+    for env in envs().await {
+        let mut opts = options(true);
+        opts.organisation = Some("LA-CSC".into());
+        let one = |name: &str, xml: String| env.write(name, xml);
+        // a birth date written as DfE's collection would refuse it
+        let w = worker(2025, "SW1", "5", "").replace(
+            "<PersonBirthDate>1985-04-12</PersonBirthDate>",
+            "<PersonBirthDate>05/05/1980</PersonBirthDate>",
+        );
+        let r = env
+            .import(
+                &[&one("date.xml", census_xml(2025, "318", "LALevel", &[w]))],
+                &opts,
+            )
+            .await;
+        let m = r
+            .messages
+            .iter()
+            .find(|m| m.rule == "R03")
+            .unwrap_or_else(|| panic!("{:?}", r.messages));
+        assert_eq!(m.column.as_deref(), Some("PersonBirthDate"));
+        assert_eq!(m.value.as_deref(), Some("05/05/1980"));
+        assert!(m.row.is_some() && m.text.contains("YYYY-MM-DD"), "{m:?}");
+        assert!(!r.accepted);
+        // numbers that are not decimals: refused by name, not stored as "no FTE"
+        for (bad, element) in [("abc", "FTE30"), ("NaN", "FTE30"), ("1e-1", "FTE30")] {
+            let w = worker(2025, "SW1", "5", "")
+                .replace("<FTE30>1.000000</FTE30>", &format!("<FTE30>{bad}</FTE30>"));
+            let r = env
+                .import(
+                    &[&one("fte.xml", census_xml(2025, "318", "LALevel", &[w]))],
+                    &opts,
+                )
+                .await;
+            assert!(
+                r.messages.iter().any(|m| m.rule == "R04"
+                    && m.column.as_deref() == Some(element)
+                    && m.value.as_deref() == Some(bad)),
+                "{bad}: {:?}",
+                r.messages
+            );
+            assert!(!r.accepted);
+        }
+        // an in-post FTE30 of 0 or -1 goes to the template's range rule
+        for bad in ["0", "-1"] {
+            let w = worker(2025, "SW1", "5", "")
+                .replace("<FTE30>1.000000</FTE30>", &format!("<FTE30>{bad}</FTE30>"));
+            let r = env
+                .import(
+                    &[&one("fte.xml", census_xml(2025, "318", "LALevel", &[w]))],
+                    &opts,
+                )
+                .await;
+            assert!(!r.accepted, "{bad}: {:?}", r.messages);
+        }
+        // the LA block's numbers: finite decimals of 0 or more
+        for (element, bad) in [
+            ("NumberOfVacancies", "1e309"),
+            ("NumberOfVacancies", "NaN"),
+            ("NumberOfVacancies", "-2"),
+            ("NoAgencyFTE", "NaN"),
+        ] {
+            let xml = census_xml(2025, "318", "LALevel", &[worker(2025, "SW1", "5", "")]).replace(
+                if element == "NoAgencyFTE" {
+                    "<NoAgencyFTE>3.0</NoAgencyFTE>"
+                } else {
+                    "<NumberOfVacancies>4.5</NumberOfVacancies>"
+                },
+                &format!("<{element}>{bad}</{element}>"),
+            );
+            let r = env.import(&[&one("block.xml", xml)], &opts).await;
+            assert!(
+                r.messages.iter().any(|m| m.rule == "R04"
+                    && m.column.as_deref() == Some(element)
+                    && m.value.as_deref() == Some(bad)
+                    && m.row.is_some()),
+                "{element} {bad}: {:?}",
+                r.messages
+            );
+            assert!(!r.accepted, "{element} {bad}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_census_return_without_an_organisation_is_the_area_s_social_care() {
+    for env in envs().await {
+        // LA-CSC, the council's social work team, is registered: it is the one
+        let mut opts = options(true);
+        opts.organisation = None;
+        let xml = census_xml(2025, "318", "LALevel", &[worker(2025, "SW1", "5", "")]);
+        let r = env
+            .import(&[&env.write("csww.xml", xml.clone())], &opts)
+            .await;
+        assert!(r.accepted, "{:?}", r.messages);
+        assert_eq!(r.returns[0].organisation, "LA-CSC");
+        assert!(
+            r.messages
+                .iter()
+                .any(|m| m.rule == "F12" && m.text.contains("LA-CSC")),
+            "{:?}",
+            r.messages
+        );
+        // an area with no social care organisation: registered on the first import
+        let mut kingston = options(false);
+        kingston.area = "314".into();
+        kingston.organisation = None;
+        let xml = census_xml(2025, "314", "LALevel", &[worker(2025, "SW1", "5", "")]);
+        let r = env
+            .import(&[&env.write("csww314.xml", xml)], &kingston)
+            .await;
+        assert!(r.accepted, "{:?}", r.messages);
+        assert!(
+            r.messages
+                .iter()
+                .any(|m| m.rule == "F12" && m.text.contains("is now registered")),
+            "{:?}",
+            r.messages
+        );
+        let area = cws_store::geography::area(&env.db, "314")
+            .await
+            .unwrap()
+            .unwrap();
+        let orgs = returns::organisations(&env.db, area.id).await.unwrap();
+        assert_eq!(orgs.len(), 1);
+        assert_eq!(orgs[0].reference, "LA-CSC");
     }
 }
 

@@ -355,6 +355,42 @@ async fn swings_against_the_previous_census_are_queries() {
         );
         let r = env.import(&[&f, &v], &options(true)).await;
         assert!(r.messages.iter().any(|m| m.rule == "R17"));
+        // X04: agency cover with no agency workers to give it is refused; with an agency
+        // worker of 1 FTE in post, one FTE of cover is accepted and 1.5 is not
+        let v = env.write(
+            "vac.csv",
+            "organisation_ref,role_code,vacancy_fte,agency_covered_fte\nNURSERY-1,EY-PRAC3,2,1\n",
+        );
+        let r = env.import(&[&f, &v], &options(true)).await;
+        let x04 = r.messages.iter().find(|m| m.rule == "X04");
+        assert!(
+            x04.is_some_and(
+                |m| m.file == "vac.csv" && m.text.contains("1.00 FTE, more than the 0.00 FTE")
+            ),
+            "{:?}",
+            r.messages
+        );
+        let mut rows: Vec<_> = (0..9)
+            .map(|i| row(&[("worker_ref", &format!("P{i}"))]))
+            .collect();
+        rows.push(row(&[
+            ("worker_ref", "AG1"),
+            ("contract_type", "agency"),
+            ("fte", "1"),
+        ]));
+        let with_agency = env.write("2025c.csv", csv_text(WORKER_HEADER, &rows, ','));
+        let r = env.import(&[&with_agency, &v], &options(true)).await;
+        assert!(
+            r.messages.iter().all(|m| m.rule != "X04"),
+            "{:?}",
+            r.messages
+        );
+        let v = env.write(
+            "vac.csv",
+            "organisation_ref,role_code,vacancy_fte,agency_covered_fte\nNURSERY-1,EY-PRAC3,2,1.5\n",
+        );
+        let r = env.import(&[&with_agency, &v], &options(true)).await;
+        assert!(r.messages.iter().any(|m| m.rule == "X04"));
     }
 }
 

@@ -33,7 +33,7 @@ fn demo_sets_up_an_embedded_database_once_and_reuses_it() {
     assert!(first.status.success(), "{}", stderr(&first));
     let out = stdout(&first);
     assert!(
-        out.contains("Generated a synthetic workforce for 1 areas"),
+        out.contains("Generated a synthetic workforce for 1 area:"),
         "{out}"
     );
     assert!(out.contains("Sign-in: admin@cws.example / "), "{out}");

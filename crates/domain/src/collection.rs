@@ -112,13 +112,31 @@ impl ReturnStatus {
     }
 }
 
-/// A vacancy at the census date.
+/// A role's vacancies at the census date, their agency cover, and the agency workers in the
+/// role when the return states them in total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vacancy {
     pub role: RoleCode,
     pub fte: f64,
     /// FTE of the vacancy covered by agency staff.
     pub agency_covered_fte: f64,
+    pub stated_agency: StatedAgency,
+}
+
+/// Agency workers at the census date as a return states them in total: the census return's
+/// LA block gives agency FTE and headcount (docs/definitions.md §4.1). Where stated, they
+/// stand for the count of the return's agency records in the agency figures; the records
+/// still describe who the agency workers are.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StatedAgency {
+    pub fte: Option<f64>,
+    pub headcount: Option<f64>,
+}
+
+impl StatedAgency {
+    pub fn is_stated(&self) -> bool {
+        self.fte.is_some() || self.headcount.is_some()
+    }
 }
 
 #[cfg(test)]

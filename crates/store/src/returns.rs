@@ -267,18 +267,49 @@ pub async fn workers_of_returns(
     Ok(out)
 }
 
+/// A stored vacancy row, decoded into the domain's `Vacancy` at the store's edge.
+#[derive(sqlx::FromRow)]
+struct VacancyRow {
+    role_code: String,
+    fte: f64,
+    agency_covered_fte: f64,
+    agency_fte: Option<f64>,
+    agency_headcount: Option<f64>,
+}
+
+/// The columns of `VacancyRow`, from the vacancy table aliased `v`.
+const VACANCY_COLUMNS: &str =
+    "v.role_code, v.fte, v.agency_covered_fte, v.agency_fte, v.agency_headcount";
+
+impl VacancyRow {
+    fn into_vacancy(self) -> Result<Vacancy> {
+        Ok(Vacancy {
+            role: RoleCode::parse(&self.role_code).map_err(invalid)?,
+            fte: self.fte,
+            agency_covered_fte: self.agency_covered_fte,
+            stated_agency: cws_domain::collection::StatedAgency {
+                fte: self.agency_fte,
+                headcount: self.agency_headcount,
+            },
+        })
+    }
+}
+
+/// A vacancy row with the return or organisation it belongs to.
+#[derive(sqlx::FromRow)]
+struct OwnedVacancyRow<Owner> {
+    owner: Owner,
+    #[sqlx(flatten)]
+    vacancy: VacancyRow,
+}
+
 /// The vacancies of a return, as stored.
 pub async fn return_vacancies(db: &Db, return_id: ReturnId) -> Result<Vec<Vacancy>> {
-    let rows: Vec<(String, f64, f64)> = on_pool!(db, p => sqlx::query_as("SELECT role_code, fte, agency_covered_fte FROM vacancy WHERE return_id = $1 ORDER BY id").bind(return_id).fetch_all(p).await?);
-    rows.into_iter()
-        .map(|(role, fte, agency)| {
-            Ok(Vacancy {
-                role: RoleCode::parse(&role).map_err(invalid)?,
-                fte,
-                agency_covered_fte: agency,
-            })
-        })
-        .collect()
+    let sql =
+        format!("SELECT {VACANCY_COLUMNS} FROM vacancy v WHERE v.return_id = $1 ORDER BY v.id");
+    let rows: Vec<VacancyRow> =
+        on_pool!(db, p => sqlx::query_as(&sql).bind(return_id).fetch_all(p).await?);
+    rows.into_iter().map(VacancyRow::into_vacancy).collect()
 }
 
 /// The vacancies of every current return of an area in a collection, by return id.
@@ -289,20 +320,20 @@ pub async fn current_vacancies_in_area(
     collection_id: CollectionId,
     area_id: AreaId,
 ) -> Result<std::collections::HashMap<ReturnId, Vec<Vacancy>>> {
-    let rows: Vec<(ReturnId, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
-        "SELECT v.return_id, v.role_code, v.fte, v.agency_covered_fte
+    let sql = format!(
+        "SELECT v.return_id AS owner, {VACANCY_COLUMNS}
          FROM organisation o CROSS JOIN workforce_return r CROSS JOIN vacancy v
          WHERE o.area_id = $2 AND r.organisation_id = o.id AND r.collection_id = $1
            AND r.is_current = TRUE AND v.return_id = r.id
-         ORDER BY v.id")
+         ORDER BY v.id"
+    );
+    let rows: Vec<OwnedVacancyRow<ReturnId>> = on_pool!(db, p => sqlx::query_as(&sql)
         .bind(collection_id).bind(area_id).fetch_all(p).await?);
     let mut out: std::collections::HashMap<ReturnId, Vec<Vacancy>> = Default::default();
-    for (return_id, role, fte, agency) in rows {
-        out.entry(return_id).or_default().push(Vacancy {
-            role: RoleCode::parse(&role).map_err(invalid)?,
-            fte,
-            agency_covered_fte: agency,
-        });
+    for r in rows {
+        out.entry(r.owner)
+            .or_default()
+            .push(r.vacancy.into_vacancy()?);
     }
     Ok(out)
 }
@@ -881,22 +912,15 @@ pub async fn current_vacancies(
     db: &Db,
     collection_id: CollectionId,
 ) -> Result<Vec<(OrganisationId, Vacancy)>> {
-    let rows: Vec<(OrganisationId, String, f64, f64)> = on_pool!(db, p => sqlx::query_as(
-        "SELECT r.organisation_id, v.role_code, v.fte, v.agency_covered_fte
+    let sql = format!(
+        "SELECT r.organisation_id AS owner, {VACANCY_COLUMNS}
          FROM vacancy v JOIN workforce_return r ON r.id = v.return_id
-         WHERE r.collection_id = $1 AND r.is_current = TRUE ORDER BY r.organisation_id, v.id")
-        .bind(collection_id).fetch_all(p).await?);
+         WHERE r.collection_id = $1 AND r.is_current = TRUE ORDER BY r.organisation_id, v.id"
+    );
+    let rows: Vec<OwnedVacancyRow<OrganisationId>> =
+        on_pool!(db, p => sqlx::query_as(&sql).bind(collection_id).fetch_all(p).await?);
     rows.into_iter()
-        .map(|(org, role, fte, agency)| {
-            Ok((
-                org,
-                Vacancy {
-                    role: RoleCode::parse(&role).map_err(invalid)?,
-                    fte,
-                    agency_covered_fte: agency,
-                },
-            ))
-        })
+        .map(|r| Ok((r.owner, r.vacancy.into_vacancy()?)))
         .collect()
 }
 

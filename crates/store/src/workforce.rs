@@ -361,14 +361,16 @@ pub(crate) fn insert_vacancies_on(
     vacancies: &[(ReturnId, &Vacancy)],
 ) -> Result<u64> {
     let mut stmt = conn
-        .prepare("INSERT INTO vacancy (return_id, role_code, fte, agency_covered_fte) VALUES (?1, ?2, ?3, ?4)")
+        .prepare("INSERT INTO vacancy (return_id, role_code, fte, agency_covered_fte, agency_fte, agency_headcount) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         .map_err(sqlite_error)?;
     for (rid, v) in vacancies {
         stmt.execute(rusqlite::params![
             rid,
             v.role.as_str(),
             v.fte,
-            v.agency_covered_fte
+            v.agency_covered_fte,
+            v.stated_agency.fte,
+            v.stated_agency.headcount
         ])
         .map_err(sqlite_error)?;
     }
@@ -385,13 +387,22 @@ pub async fn insert_vacancies(tx: &mut Tx, vacancies: &[(ReturnId, Vacancy)]) ->
                 Cell::Text(Some(v.role.as_str())),
                 Cell::Real(Some(v.fte)),
                 Cell::Real(Some(v.agency_covered_fte)),
+                Cell::Real(v.stated_agency.fte),
+                Cell::Real(v.stated_agency.headcount),
             ]
         })
         .collect();
     insert_rows(
         tx,
         "vacancy",
-        &["return_id", "role_code", "fte", "agency_covered_fte"],
+        &[
+            "return_id",
+            "role_code",
+            "fte",
+            "agency_covered_fte",
+            "agency_fte",
+            "agency_headcount",
+        ],
         &rows,
     )
     .await

@@ -269,11 +269,23 @@ impl Gen<'_> {
             if vac_fte >= 0.1 {
                 let code = pick(&mut self.rng, kind.mix);
                 if let Ok(role) = RoleCode::parse(code) {
-                    let covered = round2(vac_fte * self.rng.random_range(0.0..0.4));
+                    // agency workers cover vacancies, so never more than the agency FTE
+                    let agency_fte: f64 = workers
+                        .iter()
+                        .filter(|w| {
+                            w.record.contract == ContractType::Agency && w.record.leaving.is_none()
+                        })
+                        .filter_map(|w| w.record.fte.map(|f| f.get()))
+                        .sum();
+                    let covered =
+                        round2((vac_fte * self.rng.random_range(0.0..0.4)).min(agency_fte));
+                    // an empty sum is -0.0, and "-0" is refused on import
+                    let covered = if covered > 0.0 { covered } else { 0.0 };
                     vacancies.push(Vacancy {
                         role,
                         fte: vac_fte,
                         agency_covered_fte: covered,
+                        stated_agency: Default::default(),
                     });
                 }
             }
@@ -741,6 +753,7 @@ impl Gen<'_> {
                         role,
                         fte,
                         agency_covered_fte: cover,
+                        stated_agency: Default::default(),
                     });
                 }
             }
