@@ -106,6 +106,32 @@ pub enum Scope {
     Area(String),
 }
 
+/// The settings a deployment may change (the `[figures]` table of `cws.toml`): what
+/// "reaching retirement" means, how long a vetting check stays in date, and the working
+/// days in a year for the absence rate (docs/definitions.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The age at which people are taken to retire.
+    pub retirement_age: i32,
+    /// "Reaching retirement" counts people who reach `retirement_age` within this many years
+    /// of the census.
+    pub retirement_within_years: i32,
+    pub vetting_valid_months: u32,
+    pub working_days: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            retirement_age: 65,
+            retirement_within_years: 5,
+            vetting_valid_months: 36,
+            working_days: Params::default().working_days,
+        }
+    }
+}
+
 /// Settings of a computation beyond the measure definitions.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
@@ -118,12 +144,19 @@ pub struct Options {
 }
 
 impl Options {
+    /// The default settings at a census.
     pub fn for_census(census: NaiveDate) -> Options {
+        Options::with_settings(census, &Settings::default())
+    }
+
+    pub fn with_settings(census: NaiveDate, settings: &Settings) -> Options {
         Options {
-            params: Params::default(),
-            retirement_age: 65,
-            horizon_year: census.year() + 10,
-            vetting_valid_months: 36,
+            params: Params {
+                working_days: settings.working_days,
+            },
+            retirement_age: settings.retirement_age,
+            horizon_year: census.year() + settings.retirement_within_years,
+            vetting_valid_months: settings.vetting_valid_months,
         }
     }
 }
@@ -558,6 +591,8 @@ impl Context<'_> {
             sums.settings_with_graduate_leader += if count >= 1 { 1.0 } else { 0.0 };
             if s.orgs[org as usize].disadvantaged {
                 sums.disadvantaged_settings += 1.0;
+                sums.disadvantaged_settings_with_graduate_leader +=
+                    if count >= 1 { 1.0 } else { 0.0 };
                 sums.disadvantaged_settings_with_two_graduate_leaders +=
                     if count >= 2 { 1.0 } else { 0.0 };
             }

@@ -66,6 +66,7 @@ pub struct Sums {
     pub settings: f64,
     pub settings_with_graduate_leader: f64,
     pub disadvantaged_settings: f64,
+    pub disadvantaged_settings_with_graduate_leader: f64,
     pub disadvantaged_settings_with_two_graduate_leaders: f64,
 }
 
@@ -128,6 +129,7 @@ impl Sums {
             settings,
             settings_with_graduate_leader,
             disadvantaged_settings,
+            disadvantaged_settings_with_graduate_leader,
             disadvantaged_settings_with_two_graduate_leaders
         );
     }
@@ -239,7 +241,7 @@ measures! {
     AgencyRateFte => ("agency_rate_fte", Rate, "Agency rate (FTE, %)", agency_headcount, |s, p| pct(s.agency_fte, s.agency_fte + s.inpost_fte)),
     AgencyRateHeadcount => ("agency_rate_headcount", Rate, "Agency rate (headcount, %)", agency_headcount, |s, p| pct(s.agency_headcount, s.agency_headcount + s.inpost_headcount)),
     AgencyCoverFte => ("agency_cover_fte", Fte, "Agency workers covering vacancies (FTE)", agency_headcount, |s, p| s.agency_cover_fte),
-    AgencyCoverRateFte => ("agency_cover_rate_fte", Rate, "Agency workers covering vacancies (% of agency FTE)", agency_headcount, |s, p| pct(s.agency_cover_fte, s.agency_fte)),
+    AgencyCoverRateFte => ("agency_cover_rate_fte", Rate, "Agency workers covering vacancies (% of agency FTE)", agency_headcount, |s, p| pct(s.agency_cover_fte.min(s.agency_fte), s.agency_fte)),
     VacancyFte => ("vacancy_fte", Fte, "Vacancies (FTE)", inpost_headcount, |s, p| s.vacancy_fte),
     VacancyRateFte => ("vacancy_rate_fte", Rate, "Vacancy rate (FTE, %)", inpost_headcount, |s, p| pct(s.vacancy_fte, s.vacancy_fte + s.inpost_fte)),
     VacancyAgencyCoverRateFte => ("vacancy_agency_cover_rate_fte", Rate, "Vacancies covered by agency workers (%)", inpost_headcount, |s, p| pct(s.agency_cover_fte, s.vacancy_fte)),
@@ -280,6 +282,7 @@ measures! {
     Service2To5Years => ("service_2_to_5_years_pct", Rate, "In service 2 to 5 years (%)", service_known, |s, p| pct(s.service_2_to_5_years, s.service_known)),
     Service5PlusYears => ("service_5_plus_years_pct", Rate, "In service 5 years or more (%)", service_known, |s, p| pct(s.service_5_plus_years, s.service_known)),
     SettingsWithGraduateLeader => ("settings_with_graduate_leader_pct", Rate, "Full day care settings with an Early Years Professional or graduate (%)", settings, |s, p| pct(s.settings_with_graduate_leader, s.settings)),
+    DisadvantagedSettingsWithGraduateLeader => ("disadvantaged_settings_with_graduate_leader_pct", Rate, "Full day care settings in disadvantaged areas with an Early Years Professional or graduate (%)", disadvantaged_settings, |s, p| pct(s.disadvantaged_settings_with_graduate_leader, s.disadvantaged_settings)),
     DisadvantagedSettingsWithTwo => ("disadvantaged_settings_with_two_graduate_leaders_pct", Rate, "Full day care settings in disadvantaged areas with two Early Years Professionals or graduates (%)", disadvantaged_settings, |s, p| pct(s.disadvantaged_settings_with_two_graduate_leaders, s.disadvantaged_settings)),
 }
 

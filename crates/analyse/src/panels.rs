@@ -143,6 +143,17 @@ pub fn cut(
     Ok(Table::from_cube(&cube, shown, measures, title))
 }
 
+/// The table without the rows where no value applies (every cell `z`): a measure of
+/// settings has nothing to say of setting types it does not cover.
+fn applicable_rows(mut t: Table) -> Table {
+    t.rows.retain(|r| {
+        r.values
+            .iter()
+            .any(|v| *v != crate::disclosure::Shown::Symbol(crate::disclosure::NOT_APPLICABLE))
+    });
+    t
+}
+
 /// Rows that are not totals.
 fn parts(t: &Table) -> Vec<usize> {
     (0..t.rows.len())
@@ -209,6 +220,7 @@ pub fn topic_panels(
     protect: bool,
     around: Around,
     shared: &dyn SharedRows,
+    settings: &crate::figures::Settings,
 ) -> Result<Computed, FiguresError> {
     use Measure as M;
     let Around {
@@ -216,7 +228,7 @@ pub fn topic_panels(
         neighbours,
     } = around;
     let census = snap.census.ok_or(FiguresError::NoCensus)?;
-    let opts = Options::for_census(census);
+    let opts = Options::with_settings(census, settings);
     let at = format!("at {}", census.format("%-d %B %Y"));
     let name = place.name().to_string();
     let by = |dim: Dimension, measures: &[Measure], what: &str| {
@@ -404,25 +416,42 @@ pub fn topic_panels(
                 M::Age55Plus,
                 M::ReachingRetirement,
             ];
+            // Two different retirement measures: 55 and over now, and reaching the
+            // retirement age within the configured years (the same measure twice when those
+            // years are 10 and the age 65, so the chart shows only 55+ then).
+            let (age, years) = (settings.retirement_age, settings.retirement_within_years);
+            let reaching = format!(
+                "reaching {age} within {}",
+                cws_domain::words::count(years.max(0) as u64, "year")
+            );
+            let distinct = age - years != 55;
+            let chart = if distinct { vec![6, 7] } else { vec![6] };
+            out.push(panel(
+                "age-by-role-group",
+                "Age bands by role group",
+                &format!("Share of people in post in {name} in each age band, by role group"),
+                by(Dimension::RoleGroup, &m[..6], "age bands by role group")?,
+                vec![0, 1, 2, 3, 4, 5],
+            ));
             out.push(panel(
                 "retirement-by-role-group",
-                "Aged 55 or over, and reaching 65 within ten years, by role group",
+                &format!("Aged 55 or over, and {reaching}, by role group"),
                 &format!(
-                    "Share aged 55 or over and share reaching 65 by {} in {name}, by role group",
+                    "Share aged 55 or over and share reaching {age} by {} in {name}, by role group",
                     opts.horizon_year
                 ),
                 by(Dimension::RoleGroup, &m, "age by role group")?,
-                vec![6, 7],
+                chart.clone(),
             ));
             out.push(panel(
                 "retirement-by-sector",
-                "Aged 55 or over, and reaching 65 within ten years, by sector",
+                &format!("Aged 55 or over, and {reaching}, by sector"),
                 &format!(
-                    "Share aged 55 or over and share reaching 65 by {} in {name}, by sector",
+                    "Share aged 55 or over and share reaching {age} by {} in {name}, by sector",
                     opts.horizon_year
                 ),
                 by(Dimension::Sector, &m, "age by sector")?,
-                vec![6, 7],
+                chart,
             ));
         }
         Topic::Diversity => {
@@ -473,9 +502,9 @@ pub fn topic_panels(
             out.push(panel(
                 "graduate-leaders",
                 "Full day care settings led by a graduate",
-                &format!("Full day care settings in {name} with an Early Years Professional or graduate, and settings in disadvantaged areas with two"),
-                by(Dimension::SettingType, &[M::SettingsWithGraduateLeader, M::DisadvantagedSettingsWithTwo], "graduate leaders by setting type")?,
-                vec![0, 1],
+                &format!("Full day care settings in {name} with an Early Years Professional or graduate; in disadvantaged areas, with one and with two"),
+                applicable_rows(by(Dimension::SettingType, &[M::SettingsWithGraduateLeader, M::DisadvantagedSettingsWithGraduateLeader, M::DisadvantagedSettingsWithTwo], "graduate leaders by setting type")?),
+                vec![0, 1, 2],
             ));
         }
     }

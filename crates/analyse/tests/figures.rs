@@ -173,6 +173,43 @@ fn every_dfe_measure_matches_the_hand_worked_answer() {
 }
 
 #[test]
+fn aged_55_and_over_and_reaching_retirement_are_two_measures_with_configurable_settings() {
+    use cws_analyse::figures::Settings;
+    let mut s = snapshot();
+    let older = |person: u8, born: i32| {
+        let mut w = post(person, "SC-SW", ContractType::Permanent, Some(1.0));
+        w.birth_year = Some(born);
+        w
+    };
+    // aged 56 and 61 at the 2025 census
+    let posts = [older(1, 1969), older(2, 1964)];
+    s.replace_organisation(OrganisationId(10), &posts, &[]);
+    s.replace_organisation(OrganisationId(11), &[], &[]);
+    let at = |settings: &Settings| {
+        let groups = compute(
+            &s,
+            &Scope::Area("E09000027".into()),
+            &[],
+            &Options::with_settings(d(2025, 9, 30), settings),
+        )
+        .unwrap();
+        (
+            value(&groups[0].sums, Measure::Age55Plus),
+            value(&groups[0].sums, Measure::ReachingRetirement),
+        )
+    };
+    // by default: reaching 65 within 5 years (born in 1965 or before)
+    assert_eq!(at(&Settings::default()), (Some(100.0), Some(50.0)));
+    // a deployment reaching 66 within ten years (born in 1969 or before): both
+    let later = Settings {
+        retirement_age: 66,
+        retirement_within_years: 10,
+        ..Settings::default()
+    };
+    assert_eq!(at(&later), (Some(100.0), Some(100.0)));
+}
+
+#[test]
 fn agency_workers_stated_in_total_stand_for_the_agency_records() {
     // The census return's LA block states 3.25 agency FTE and 4 agency workers; the return
     // holds one agency record (1.0 FTE). DfE counts the LA block.

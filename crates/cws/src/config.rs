@@ -18,6 +18,10 @@ pub struct Config {
     /// once and kept in the database.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// Figure settings: `retirement_age`, `retirement_within_years`, `vetting_valid_months`,
+    /// `working_days`.
+    #[serde(default)]
+    pub figures: cws_analyse::figures::Settings,
 }
 
 impl Default for Config {
@@ -26,6 +30,7 @@ impl Default for Config {
             database_url: "sqlite://cws-data/cws.db".into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             secret: None,
+            figures: Default::default(),
         }
     }
 }
@@ -69,6 +74,18 @@ mod tests {
             )?;
             let c = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(c.listen.port(), 9000);
+            assert_eq!(c.figures, cws_analyse::figures::Settings::default());
+            jail.create_file(
+                "cws.toml",
+                "listen = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite://x.db\"\n[figures]\nretirement_age = 67\nretirement_within_years = 10",
+            )?;
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.figures.retirement_age, 67);
+            assert_eq!(c.figures.retirement_within_years, 10);
+            assert_eq!(
+                c.figures.vetting_valid_months, 36,
+                "unset settings keep their default"
+            );
             assert_eq!(c.database_url, "sqlite://x.db");
             jail.set_env("DATABASE_URL", "postgres://a@b/c");
             assert_eq!(

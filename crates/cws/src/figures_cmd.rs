@@ -11,7 +11,7 @@ use cws_analyse::compare::{self, Entry, Focus, Inputs};
 use cws_analyse::cube::Cube;
 use cws_analyse::disclosure::{self, Policy};
 use cws_analyse::export::{Column, Table, TableRow};
-use cws_analyse::figures::{compute, Dimension, Options, Scope};
+use cws_analyse::figures::{compute, Dimension, Options, Scope, Settings};
 use cws_analyse::measure::Measure;
 use cws_analyse::Snapshot;
 use cws_store::Db;
@@ -74,7 +74,7 @@ pub struct FiguresArgs {
     out: Option<std::path::PathBuf>,
 }
 
-pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
+pub async fn figures(db: &Db, args: FiguresArgs, settings: &Settings) -> anyhow::Result<()> {
     let measures: Vec<Measure> = if args.measures.is_empty() {
         cws_analyse::measure::published_measures()
     } else {
@@ -125,7 +125,7 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
             if !dims.is_empty() || args.social_work || format == "tidy" {
                 bail!("--diversity is a table of its own: it cannot be combined with --by, --social-work or --format tidy");
             }
-            diversity_table(db, &args, &scope, protect.then_some(&policy)).await?
+            diversity_table(db, &args, &scope, protect.then_some(&policy), settings).await?
         }
         None => {
             if args.social_work {
@@ -133,7 +133,7 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
             }
             let snap = cws_analyse::load::load(db, args.census).await?;
             let census = snap.census.context("the collection has no census date")?;
-            let opts = Options::for_census(census);
+            let opts = Options::with_settings(census, settings);
             if format == "tidy" {
                 return write(
                     &args,
@@ -163,7 +163,10 @@ pub async fn figures(db: &Db, args: FiguresArgs) -> anyhow::Result<()> {
             } else {
                 Focus::Whole
             };
-            compare_table(db, kind, &args, &scope, focus, &measures, &policy, protect).await?
+            compare_table(
+                db, kind, &args, &scope, focus, &measures, &policy, protect, settings,
+            )
+            .await?
         }
     };
     let bytes = match format {
@@ -196,6 +199,7 @@ async fn compare_table(
     measures: &[Measure],
     policy: &Policy,
     protect: bool,
+    settings: &Settings,
 ) -> anyhow::Result<Table> {
     let published = cws_analyse::published::area_rows(&cws_reference::social_work_indicators()?);
     let (entries, title): (Vec<Entry>, String) = match kind {
@@ -205,7 +209,7 @@ async fn compare_table(
             };
             let snap = cws_analyse::load::load(db, args.census).await?;
             let census = snap.census.context("the collection has no census date")?;
-            let opts = Options::for_census(census);
+            let opts = Options::with_settings(census, settings);
             let area = cws_store::geography::area(db, code)
                 .await?
                 .with_context(|| format!("there is no area with the code '{code}'"))?;
@@ -232,7 +236,7 @@ async fn compare_table(
             }
             for c in &collections {
                 let snap = cws_analyse::load::load(db, Some(c.census_date)).await?;
-                let opts = Options::for_census(c.census_date);
+                let opts = Options::with_settings(c.census_date, settings);
                 let inputs = Inputs::new(&snap, &opts, focus, &published)?;
                 entries.extend(inputs.scope_rows(scope));
             }
@@ -318,10 +322,11 @@ async fn diversity_table(
     args: &FiguresArgs,
     scope: &Scope,
     policy: Option<&Policy>,
+    settings: &Settings,
 ) -> anyhow::Result<Table> {
     let snap = cws_analyse::load::load(db, args.census).await?;
     let census = snap.census.context("the collection has no census date")?;
-    let opts = Options::for_census(census);
+    let opts = Options::with_settings(census, settings);
     let groups = compute(&snap, scope, &[], &opts)?;
     let mut sums = cws_analyse::Sums::default();
     for g in &groups {

@@ -291,7 +291,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Figures(args) => {
             let db = open(&config).await?;
-            figures_cmd::figures(&db, args).await?;
+            figures_cmd::figures(&db, args, &config.figures).await?;
             db.close().await;
         }
         Command::BenchFigures { repeat } => {
@@ -341,7 +341,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "cws is running at http://{addr}/ on {} — press Ctrl-C to stop.",
                 db.backend().name()
             );
-            cws_web::serve(cws_web::AppState::new(db, pseudo), addr).await?;
+            cws_web::serve(
+                cws_web::AppState::new(db, pseudo).with_settings(config.figures),
+                addr,
+            )
+            .await?;
         }
         Command::Demo {
             scale,
@@ -410,7 +414,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 return Ok(());
             }
             println!("Open http://{addr}/ — press Ctrl-C to stop.");
-            cws_web::serve(cws_web::AppState::new(db, pseudo), addr).await?;
+            cws_web::serve(
+                cws_web::AppState::new(db, pseudo).with_settings(config.figures),
+                addr,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use cws_analyse::figures::{Dimension, FiguresError, Options};
+use cws_analyse::figures::{Dimension, FiguresError};
 use cws_analyse::load::LoadError;
 use cws_analyse::measure::Measure;
 use cws_collect::import::Explanations;
@@ -182,7 +182,7 @@ pub async fn figures(
         &place,
         &dims,
         &measures,
-        &Options::for_census(census),
+        &state.options(census),
         protect,
         format!("{} at {census}", place.name()),
     )?;

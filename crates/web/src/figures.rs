@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use cws_analyse::cube::Cube;
 use cws_analyse::disclosure::{protect, Policy};
 use cws_analyse::export::{Column, Table, TableRow};
-use cws_analyse::figures::{compute, Dimension, FiguresError, Options, Scope};
+use cws_analyse::figures::{compute, Dimension, FiguresError, Scope};
 use cws_analyse::load::LoadError;
 use cws_analyse::measure::{published_measures, Measure};
 use cws_store::geography;
@@ -36,7 +36,7 @@ pub async fn area_figures(
     let table = {
         let snap = snapshot.read()?;
         let census = snap.census.ok_or(FiguresError::NoCensus)?;
-        let opts = Options::for_census(census);
+        let opts = state.options(census);
         let dims = [Dimension::RoleGroup];
         let groups = compute(&snap, &Scope::Area(area.code.clone()), &dims, &opts)?;
         let cube = Cube::from_groups(&dims, &groups);

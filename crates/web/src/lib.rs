@@ -37,6 +37,9 @@ pub struct AppState {
     pub figures: cws_analyse::live::LiveFigures,
     /// Dashboard panels computed per snapshot generation.
     pub panels: dashboards::PanelCache,
+    /// The deployment's figure settings (retirement age and horizon, vetting validity,
+    /// working days): `[figures]` in `cws.toml`.
+    pub settings: cws_analyse::figures::Settings,
 }
 
 impl AppState {
@@ -46,7 +49,19 @@ impl AppState {
             pseudo,
             figures: Default::default(),
             panels: Default::default(),
+            settings: Default::default(),
         }
+    }
+
+    /// The state with the deployment's figure settings.
+    pub fn with_settings(mut self, settings: cws_analyse::figures::Settings) -> AppState {
+        self.settings = settings;
+        self
+    }
+
+    /// Figure options at a census, with the deployment's settings.
+    pub fn options(&self, census: chrono::NaiveDate) -> cws_analyse::figures::Options {
+        cws_analyse::figures::Options::with_settings(census, &self.settings)
     }
 }
 

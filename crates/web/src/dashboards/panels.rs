@@ -85,10 +85,18 @@ pub(crate) async fn panels(
     let around = around(state, &snapshot, place, topic).await?;
     // computing is CPU work: off the async threads, so cached pages keep flowing meanwhile
     let (snap, owned_place, cache) = (Arc::clone(&snapshot), place.clone(), state.panels.clone());
+    let settings = state.settings;
     let computed = tokio::task::spawn_blocking(move || {
         let guard = snap.read()?;
-        let mut computed =
-            panels::topic_panels(&guard, &owned_place, topic, protect, around, &cache)?;
+        let mut computed = panels::topic_panels(
+            &guard,
+            &owned_place,
+            topic,
+            protect,
+            around,
+            &cache,
+            &settings,
+        )?;
         if !earlier.is_empty() {
             let guards = earlier
                 .iter()

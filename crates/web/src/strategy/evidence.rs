@@ -124,7 +124,7 @@ pub(crate) async fn swot_evidence(
     let Some(census) = snap.census else {
         return Ok(None);
     };
-    let opts = Options::for_census(census);
+    let opts = state.options(census);
     let params = &opts.params;
     let mut e = Evidence {
         census: census.format("%-d %B %Y").to_string(),
@@ -224,7 +224,7 @@ pub(crate) async fn figures_at(
 ) -> Result<Vec<Option<f64>>, WebError> {
     let snapshot = state.figures.snapshot(&state.db, Some(census)).await?;
     let snap = snapshot.read()?;
-    let opts = Options::for_census(census);
+    let opts = state.options(census);
     let t = cut(&snap, place, &[], measures, &opts, protect, String::new())?;
     Ok(t.rows
         .first()
