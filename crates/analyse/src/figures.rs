@@ -6,8 +6,8 @@
 //!   on the census date is a leaver, not in post;
 //! - starters and leavers: start or leaving date in the year (a starter who left in the same
 //!   year counts as both);
-//! - "inpost", starters, leavers, absence: employed posts (every contract but agency), as DfE
-//!   counts them;
+//! - "inpost", starters, leavers, absence: employed posts (every contract but agency, and
+//!   not volunteers or foster carers, who hold no employed post), as DfE counts them;
 //! - headcounts count each person once, in their most senior post (FTE adds every post, and
 //!   posts without an FTE are left out of FTE sums and counted in `fte_missing_posts`);
 //! - people measures (age, diversity, qualifications, training, vetting, integrated working)
@@ -166,6 +166,8 @@ pub const MAX_DIMENSIONS: usize = 4;
 type Key = [u32; MAX_DIMENSIONS];
 /// The key of a vacancy's contract: vacant posts have none.
 const VACANT: u32 = u32::MAX - 1;
+/// The label of vacancies in a table by contract type.
+pub const VACANT_POSTS: &str = "Vacant posts";
 
 /// One group of a table: its labels by dimension, and its sums.
 #[derive(Debug, Clone, Serialize)]
@@ -361,7 +363,7 @@ impl Context<'_> {
                 Dimension::RoleGroup => cws_domain::role::RoleGroup::ALL
                     .get(v as usize)
                     .map_or_else(|| "Unknown".into(), |g| g.label().to_string()),
-                Dimension::Contract if v == VACANT => "Vacant posts".into(),
+                Dimension::Contract if v == VACANT => VACANT_POSTS.into(),
                 Dimension::Contract => cws_domain::worker::ContractType::ALL
                     .get(v as usize)
                     .map_or_else(|| "Unknown".into(), |c| c.label().to_string()),
@@ -397,7 +399,9 @@ impl Context<'_> {
         let fte0 = if fte_known { fte } else { 0.0 };
         let primary = flags & flag::PRIMARY != 0;
         let one = |b: bool| if b { 1.0 } else { 0.0 };
-        if flags & flag::AGENCY == 0 {
+        if flags & flag::UNPAID != 0 {
+            // volunteers and foster carers: people in post, in no employed figure or rate
+        } else if flags & flag::AGENCY == 0 {
             if in_post {
                 sums.inpost_fte += fte0;
                 sums.inpost_headcount += one(primary);

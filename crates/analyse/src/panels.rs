@@ -3,6 +3,7 @@
 //! the community, qualifications, returns coverage. Pure: what a panel needs from the store
 //! (the community, the neighbours, coverage counts) is passed in; drawing is `cws-documents`'s.
 
+use crate::figures::VACANT_POSTS;
 use chrono::NaiveDate;
 use cws_domain::UnknownCode;
 use cws_store::community::CommunityCounts;
@@ -348,11 +349,19 @@ pub fn topic_panels(
                 ),
             ] {
                 let title = format!("People {what}");
+                let mut table = by(dim, &[M::People, M::InpostFte, M::AgencyFte], what)?;
+                if dim == Dimension::Contract {
+                    // vacancies have no contract and no people: they are on the
+                    // recruitment dashboard, not a row of zeros here
+                    table
+                        .rows
+                        .retain(|r| r.labels.first().is_none_or(|l| l != VACANT_POSTS));
+                }
                 out.push(panel(
                     id,
                     &title,
                     &format!("People in post in {name} {what}"),
-                    by(dim, &[M::People, M::InpostFte, M::AgencyFte], what)?,
+                    table,
                     vec![0],
                 ));
             }

@@ -33,6 +33,9 @@ pub mod flag {
     pub const DISABILITY_KNOWN: u16 = 1 << 9;
     pub const CASE_HOLDER: u16 = 1 << 10;
     pub const VETTED: u16 = 1 << 11;
+    /// A volunteer or foster carer: in post, but holding no employed post (outside the
+    /// employed figures and rates).
+    pub const UNPAID: u16 = 1 << 12;
 }
 
 /// An area a snapshot covers.
@@ -333,6 +336,13 @@ impl Snapshot {
         set(w.integrated.lead_professional, flag::LEAD_PROFESSIONAL);
         set(w.integrated.multi_agency.is_some(), flag::MULTI_AGENCY);
         set(w.contract == ContractType::Agency, flag::AGENCY);
+        set(
+            matches!(
+                w.contract,
+                ContractType::Volunteer | ContractType::FosterCarer
+            ),
+            flag::UNPAID,
+        );
         set(primary, flag::PRIMARY);
         set(
             w.qualifications
@@ -354,7 +364,10 @@ impl Snapshot {
         set(
             // DfE's case holders: employed records holding one or more cases, whatever the
             // role (in post is checked when counting).
-            w.contract != ContractType::Agency && w.cases.is_some_and(|c| c > 0),
+            !matches!(
+                w.contract,
+                ContractType::Agency | ContractType::Volunteer | ContractType::FosterCarer
+            ) && w.cases.is_some_and(|c| c > 0),
             flag::CASE_HOLDER,
         );
         set(

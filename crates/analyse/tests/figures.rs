@@ -210,6 +210,39 @@ fn aged_55_and_over_and_reaching_retirement_are_two_measures_with_configurable_s
 }
 
 #[test]
+fn volunteers_and_foster_carers_are_people_in_post_but_hold_no_employed_post() {
+    let before = total(&snapshot(), Scope::Area("E09000027".into()));
+    let mut s = snapshot();
+    let agency_only = s.org_of(OrganisationId(11)).unwrap();
+    let mut volunteer = post(30, "SC-SW", ContractType::Volunteer, Some(0.2));
+    volunteer.start_date = Some(d(2025, 5, 1));
+    let carer = left(
+        post(31, "SC-SW", ContractType::FosterCarer, Some(1.0)),
+        d(2025, 3, 1),
+    );
+    s.push_posts(agency_only, &[volunteer, carer]);
+    let t = total(&s, Scope::Area("E09000027".into()));
+    use Measure::*;
+    for m in [
+        InpostFte,
+        InpostHeadcount,
+        StartersHeadcount,
+        LeaversHeadcount,
+        TurnoverRateFte,
+        VacancyRateFte,
+        AgencyRateFte,
+        AbsenceRateFte,
+    ] {
+        assert_eq!(value(&t, m), value(&before, m), "{}", m.code());
+    }
+    assert_eq!(
+        value(&t, People),
+        Some(6.0),
+        "the volunteer in post is one of the people"
+    );
+}
+
+#[test]
 fn agency_workers_stated_in_total_stand_for_the_agency_records() {
     // The census return's LA block states 3.25 agency FTE and 4 agency workers; the return
     // holds one agency record (1.0 FTE). DfE counts the LA block.

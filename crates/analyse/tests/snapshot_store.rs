@@ -32,10 +32,11 @@ async fn snapshots_agree_with_sql_on_every_backend() {
         )
         .unwrap()[0]
             .sums;
-        // employed posts in post at the census date, summed by the database
+        // employed posts in post at the census date (not agency, volunteers or foster
+        // carers), summed by the database
         let sql_fte: f64 = on_pool!(&db, p => sqlx::query_scalar(
             "SELECT COALESCE(SUM(w.fte), 0) FROM worker w JOIN workforce_return r ON r.id = w.return_id
-             WHERE r.is_current = TRUE AND w.contract <> 'agency'
+             WHERE r.is_current = TRUE AND w.contract NOT IN ('agency', 'volunteer', 'foster_carer')
              AND (w.start_date IS NULL OR w.start_date <= $1)
              AND (w.leave_date IS NULL OR w.leave_date > $1)")
             .bind(census).fetch_one(p).await.unwrap());
