@@ -15,6 +15,7 @@ pub mod load;
 pub mod measure;
 pub mod panels;
 pub mod published;
+pub mod scoped;
 pub mod snapshot;
 
 pub use figures::{compute, Dimension, Group, Options, Scope};

@@ -45,7 +45,8 @@ struct Objective {
     key: String,
     statement: String,
     measure: String,
-    baseline: f64,
+    /// Left out for a cws figure: the figure at the census before the strategy starts.
+    baseline: Option<f64>,
     target: f64,
     target_date: NaiveDate,
     owner: String,
@@ -147,6 +148,18 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
     for e in &demo.analysis {
         strategy::add_analysis(db, id, &e.kind, &e.body, by).await?;
     }
+    // baselines of cws figures are the figures at the latest census, as the lead would
+    // take them when writing the strategy
+    let snapshot = cws_analyse::load::load(db, None).await.ok();
+    let figure = |measure: &str| -> Option<f64> {
+        let snap = snapshot.as_ref()?;
+        let scoped = cws_analyse::scoped::Scoped::parse(measure).ok()?;
+        let opts = cws_analyse::Options::for_census(snap.census?);
+        let scope = cws_analyse::Scope::Area(area.code.clone());
+        cws_analyse::scoped::value(snap, &scope, &scoped, &opts)
+            .ok()
+            .flatten()
+    };
     let mut objective_ids = BTreeMap::new();
     for o in &demo.objectives {
         let oid = strategy::add_objective(
@@ -155,7 +168,7 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
             &cws_plan::smart::Objective {
                 statement: o.statement.clone(),
                 measure: Some(o.measure.clone()),
-                baseline: Some(o.baseline),
+                baseline: o.baseline.or_else(|| figure(&o.measure)),
                 target: Some(o.target),
                 target_date: Some(o.target_date),
                 owner: Some(o.owner.clone()),

@@ -135,6 +135,79 @@ pub fn on_track(progress_pct: f64, from: NaiveDate, by: NaiveDate, today: NaiveD
     progress_pct + 10.0 >= gone
 }
 
+/// Where a tracked objective stands, in words a board reads.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "standing", rename_all = "snake_case")]
+pub enum Standing {
+    /// No figure, baseline or target to track it by.
+    NotTracked,
+    /// The only census held is the baseline's: nothing has moved yet, so it is not behind.
+    NoCensusSinceBaseline,
+    /// The figure has reached (or passed) the target.
+    TargetReached,
+    /// Part of the way from baseline to target; whether that keeps pace with the time gone
+    /// when there is a target date.
+    Towards {
+        percent: f64,
+        on_track: Option<bool>,
+    },
+    /// Moved away from the target since the baseline.
+    WrongWay { percent: f64 },
+}
+
+/// The standing of an objective measured from `baseline` (at the baseline census) to
+/// `target`, given its figure at the latest census after the baseline's (`None`: no census
+/// since). Time gone runs from `from` (the strategy's start) to the target date.
+pub fn standing(
+    baseline: Option<f64>,
+    target: Option<f64>,
+    since_baseline: Option<f64>,
+    from: NaiveDate,
+    target_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Standing {
+    let (Some(baseline), Some(target)) = (baseline, target) else {
+        return Standing::NotTracked;
+    };
+    let Some(latest) = since_baseline else {
+        return Standing::NoCensusSinceBaseline;
+    };
+    match progress(baseline, target, latest) {
+        None => Standing::NotTracked,
+        Some(p) if p >= 100.0 => Standing::TargetReached,
+        // a rounded 0 is 0, never "-0"
+        Some(p) if p < 0.0 && p.round() != 0.0 => Standing::WrongWay { percent: -p },
+        Some(p) => {
+            let percent = p.max(0.0);
+            Standing::Towards {
+                percent,
+                on_track: target_date.map(|by| on_track(percent, from, by, today)),
+            }
+        }
+    }
+}
+
+impl Standing {
+    pub fn text(&self) -> String {
+        match *self {
+            Standing::NotTracked => "Not tracked".into(),
+            Standing::NoCensusSinceBaseline => "No census since the baseline yet".into(),
+            Standing::TargetReached => "Target reached".into(),
+            Standing::Towards { percent, on_track } => format!(
+                "{percent:.0}% of the way{}",
+                match on_track {
+                    Some(true) => ", on track",
+                    Some(false) => ", behind",
+                    None => "",
+                }
+            ),
+            Standing::WrongWay { percent } => {
+                format!("Moving away from the target ({percent:.0}% of the way back)")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +264,37 @@ mod tests {
             ]
         );
         assert!(p[2].message().contains("outside the strategy's period"));
+    }
+
+    #[test]
+    fn standing_reads_as_a_board_would_read_it() {
+        let from = d(2026, 4, 1);
+        let by = Some(d(2029, 3, 31));
+        let today = d(2027, 10, 1);
+        let at = |latest| standing(Some(14.9), Some(10.0), latest, from, by, today);
+        assert_eq!(at(None), Standing::NoCensusSinceBaseline);
+        assert_eq!(at(None).text(), "No census since the baseline yet");
+        assert_eq!(
+            at(Some(9.0)),
+            Standing::TargetReached,
+            "past 100%: reached, not 139%"
+        );
+        assert_eq!(at(Some(9.0)).text(), "Target reached");
+        // a hair the wrong way rounds to 0: never "-0%"
+        assert_eq!(at(Some(14.91)).text(), "0% of the way, behind");
+        assert_eq!(
+            at(Some(16.0)).text(),
+            "Moving away from the target (22% of the way back)"
+        );
+        assert_eq!(at(Some(12.45)).text(), "50% of the way, on track");
+        assert_eq!(
+            standing(None, Some(10.0), Some(9.0), from, by, today),
+            Standing::NotTracked
+        );
+        assert_eq!(
+            standing(Some(5.0), Some(10.0), Some(6.0), from, None, today).text(),
+            "20% of the way"
+        );
     }
 
     #[test]

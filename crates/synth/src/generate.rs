@@ -268,7 +268,9 @@ impl Gen<'_> {
                 round2(posts as f64 * vacancy_rate * self.rng.random_range(0.3..1.7) * 0.8);
             if vac_fte >= 0.1 {
                 let code = pick(&mut self.rng, kind.mix);
-                if let Ok(role) = RoleCode::parse(code) {
+                // volunteers hold no employed post: no employed vacancy either
+                let employed_role = !code.starts_with("VOL-");
+                if let (Ok(role), true) = (RoleCode::parse(code), employed_role) {
                     // agency workers cover vacancies, so never more than the agency FTE
                     let agency_fte: f64 = workers
                         .iter()

@@ -232,6 +232,37 @@ pub(crate) async fn figures_at(
         .unwrap_or_else(|| vec![None; measures.len()]))
 }
 
+/// One figure of the place at a census date, over its whole workforce or among one part of
+/// it (the part's row of a table by its dimension), as shown to this viewer.
+pub(crate) async fn scoped_figure_at(
+    state: &AppState,
+    place: &Place,
+    census: NaiveDate,
+    scoped: &cws_analyse::scoped::Scoped,
+    protect: bool,
+) -> Result<Option<f64>, WebError> {
+    let Some(within) = scoped.within else {
+        let v = figures_at(state, place, census, &[scoped.measure], protect).await?;
+        return Ok(v.first().copied().flatten());
+    };
+    let snapshot = state.figures.snapshot(&state.db, Some(census)).await?;
+    let snap = snapshot.read()?;
+    let opts = state.options(census);
+    let t = cut(
+        &snap,
+        place,
+        &[within.dimension()],
+        &[scoped.measure],
+        &opts,
+        protect,
+        String::new(),
+    )?;
+    Ok(t.rows
+        .iter()
+        .find(|r| r.labels.first().is_some_and(|l| l == within.label()))
+        .and_then(|r| r.values.first().and_then(|v| v.value())))
+}
+
 /// The census date a figure "on" a date comes from: the latest on or before it (or the
 /// first held when the date is before them all).
 pub(crate) fn census_for(dates: &[NaiveDate], on: NaiveDate) -> Option<NaiveDate> {

@@ -8,8 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::Form;
 use chrono::NaiveDate;
+use cws_analyse::scoped::{Scoped, Within};
 use cws_analyse::Measure;
-use cws_plan::smart::{self, Objective};
+use cws_plan::smart::{self, Objective, Standing};
 use cws_store::strategy::{self as store, ObjectiveRow};
 
 use super::{
@@ -27,18 +28,12 @@ pub(crate) struct Tracking {
     pub letters: String,
     pub points: Vec<(NaiveDate, Option<f64>)>,
     pub latest: Option<(NaiveDate, f64)>,
-    pub progress: Option<f64>,
-    pub on_track: Option<bool>,
+    pub standing: Standing,
 }
 
 impl Tracking {
     pub(crate) fn progress_text(&self) -> String {
-        match (self.progress, self.on_track) {
-            (Some(p), Some(true)) => format!("{p:.0}% of the way, on track"),
-            (Some(p), Some(false)) => format!("{p:.0}% of the way, behind"),
-            (Some(p), None) => format!("{p:.0}% of the way"),
-            _ => "Not tracked".into(),
-        }
+        self.standing.text()
     }
 }
 
@@ -48,37 +43,33 @@ pub(crate) async fn tracking(
     l: &Loaded,
 ) -> Result<Vec<Tracking>, WebError> {
     let dates = evidence::census_dates(state).await?;
-    let mut measures: Vec<Measure> = l
+    let mut measures: Vec<Scoped> = l
         .objectives
         .iter()
         .filter_map(|o| {
             o.objective
                 .measure
                 .as_deref()
-                .and_then(|m| Measure::parse(m).ok())
+                .and_then(|m| Scoped::parse(m).ok())
         })
         .collect();
     measures.sort_by_key(|m| m.code());
     measures.dedup();
-    let mut values: HashMap<(NaiveDate, Measure), Option<f64>> = HashMap::new();
-    if !measures.is_empty() {
-        for &d in &dates {
-            let v = evidence::figures_at(state, &h.place, d, &measures, h.protect).await?;
-            for (m, x) in measures.iter().zip(v) {
-                values.insert((d, *m), x);
-            }
+    let mut values: HashMap<(NaiveDate, Scoped), Option<f64>> = HashMap::new();
+    for &d in &dates {
+        for m in &measures {
+            let v = evidence::scoped_figure_at(state, &h.place, d, m, h.protect).await?;
+            values.insert((d, *m), v);
         }
     }
     let (from, to, now) = (l.strategy.period_start, l.strategy.period_end, today());
+    // the baseline is the figure at the latest census on or before the strategy's start
+    let baseline_census = evidence::census_for(&dates, from);
     Ok(l.objectives
         .iter()
         .map(|o| {
-            let problems = smart::check(&o.objective, from, to, |m| Measure::parse(m).is_ok());
-            let measure = o
-                .objective
-                .measure
-                .as_deref()
-                .and_then(|m| Measure::parse(m).ok());
+            let problems = smart::check(&o.objective, from, to, |m| Scoped::parse(m).is_ok());
+            let measure = o.objective.measure.as_deref().and_then(|m| Scoped::parse(m).ok());
             let points: Vec<(NaiveDate, Option<f64>)> = match measure {
                 Some(m) => dates
                     .iter()
@@ -86,35 +77,55 @@ pub(crate) async fn tracking(
                     .collect(),
                 None => Vec::new(),
             };
+            let at_baseline = baseline_census
+                .and_then(|b| points.iter().find(|(d, _)| *d == b))
+                .and_then(|(_, v)| *v);
+            let mut problems: Vec<(char, String, bool)> = problems
+                .iter()
+                .map(|p| (p.letter(), p.message(), p.is_warning()))
+                .collect();
+            if let (Some(typed), Some(figure), Some(b)) =
+                (o.objective.baseline, at_baseline, baseline_census)
+            {
+                if (typed - figure).abs() >= 0.05 {
+                    problems.push((
+                        'M',
+                        format!(
+                            "The baseline typed ({typed}) is not the figure at the baseline census of {} ({figure}); progress is measured from {typed}.",
+                            b.format("%-d %B %Y")
+                        ),
+                        true,
+                    ));
+                }
+            }
             let latest = points.iter().rev().find_map(|(d, v)| v.map(|v| (*d, v)));
-            let progress = match (o.objective.baseline, o.objective.target, latest) {
-                (Some(b), Some(t), Some((_, v))) => smart::progress(b, t, v),
-                _ => None,
-            };
-            let on_track = match (progress, o.objective.target_date) {
-                (Some(p), Some(by)) => Some(smart::on_track(p, from, by, now)),
-                _ => None,
+            let since_baseline = latest
+                .filter(|(d, _)| baseline_census.is_none_or(|b| *d > b))
+                .map(|(_, v)| v);
+            let standing = if measure.is_some() {
+                smart::standing(
+                    o.objective.baseline.or(at_baseline),
+                    o.objective.target,
+                    since_baseline,
+                    from,
+                    o.objective.target_date,
+                    now,
+                )
+            } else {
+                Standing::NotTracked
             };
             Tracking {
                 measure_label: match (measure, &o.objective.measure) {
-                    (Some(m), _) => m.label().to_string(),
+                    (Some(m), _) => m.label(),
                     (None, Some(text)) => text.clone(),
                     (None, None) => "–".into(),
                 },
-                smart: smart::is_smart(&problems),
-                letters: problems
-                    .iter()
-                    .filter(|p| !p.is_warning())
-                    .map(|p| p.letter())
-                    .collect(),
-                problems: problems
-                    .iter()
-                    .map(|p| (p.letter(), p.message(), p.is_warning()))
-                    .collect(),
+                smart: problems.iter().all(|p| p.2),
+                letters: problems.iter().filter(|p| !p.2).map(|p| p.0).collect(),
+                problems,
                 points,
                 latest,
-                progress,
-                on_track,
+                standing,
             }
         })
         .collect())
@@ -162,6 +173,8 @@ struct ObjectivesPage {
     f: Frame,
     objectives: Vec<ObjectiveView>,
     measures: Vec<(&'static str, &'static str)>,
+    /// The parts of the workforce a figure can be taken among: (code, description).
+    among: Vec<(String, String)>,
     editing: Option<ObjectiveRow>,
     /// The objective form's values (the one being changed, or blank).
     e: ObjectiveRow,
@@ -171,7 +184,22 @@ impl Formats for ObjectivesPage {}
 
 impl ObjectivesPage {
     fn is_figure(&self, m: &str) -> bool {
-        Measure::parse(m).is_ok()
+        Scoped::parse(m).is_ok()
+    }
+
+    /// The figure of the objective being edited, without its part of the workforce.
+    fn figure_of(&self) -> String {
+        let m = self.e.objective.measure.as_deref().unwrap_or("");
+        Scoped::parse(m).map_or_else(|_| String::new(), |s| s.measure.code().to_string())
+    }
+
+    /// The part of the workforce the edited objective's figure is taken among.
+    fn among_of(&self) -> String {
+        let m = self.e.objective.measure.as_deref().unwrap_or("");
+        Scoped::parse(m)
+            .ok()
+            .and_then(|s| s.within)
+            .map_or_else(String::new, |w| w.code())
     }
 }
 
@@ -214,6 +242,10 @@ async fn render(
         f,
         objectives,
         measures: objective_measures(),
+        among: Within::all()
+            .into_iter()
+            .map(|w| (w.code(), w.described()))
+            .collect(),
         e: editing.clone().unwrap_or_default(),
         editing,
     }
@@ -235,6 +267,8 @@ pub struct ObjectiveForm {
     statement: String,
     /// A cws measure's name, or "other" for `measure_other`.
     measure: String,
+    /// The part of the workforce a figure is taken among (`role_group:CODE`, …), or empty.
+    among: String,
     measure_other: String,
     baseline: String,
     target: String,
@@ -247,9 +281,16 @@ impl TryFrom<&ObjectiveForm> for Objective {
 
     fn try_from(f: &ObjectiveForm) -> Result<Objective, Problems> {
         let mut p = Problems::default();
-        let measure = match f.measure.trim() {
-            "other" | "" => optional(&f.measure_other),
-            m => Some(m.to_string()),
+        let measure = match (f.measure.trim(), f.among.trim()) {
+            ("other" | "", _) => optional(&f.measure_other),
+            (m, "") => Some(m.to_string()),
+            (m, among) => match Within::parse(among) {
+                Ok(w) => Some(format!("{m}@{}", w.code())),
+                Err(e) => {
+                    p.push(format!("The part of the workforce: {e}."));
+                    None
+                }
+            },
         };
         let o = Objective {
             statement: p.required(&f.statement, "what the objective will achieve"),

@@ -46,8 +46,48 @@ async fn objectives_are_checked_letter_by_letter_and_tracked() {
             "target equal to the baseline"
         );
         assert!(page.contains("Vacancy rate (FTE, %) at each census") && page.contains("Sep 2025"));
-        // the live vacancy rate (5.6%) against baseline 8 and target 4 is 60% of the way
-        assert!(page.contains("60% of the way"), "{page}");
+        // one census is held, the baseline's: nothing has moved yet, so nothing is "behind";
+        // the typed baseline 8 is not the 4.7 at that census, which is a warning
+        assert!(page.contains("No census since the baseline yet"), "{page}");
+        assert!(!page.contains("behind") && !page.contains("-0%"), "{page}");
+        assert!(
+            page.contains("The baseline typed (8) is not the figure at the baseline census of 30 September 2025 (4.7)"),
+            "{page}"
+        );
+        // an objective about social workers is tracked among social workers, not everyone
+        lead.post_ok(
+            &objectives,
+            &[
+                ("statement", "Fewer social work posts vacant"),
+                ("measure", "vacancy_rate_fte"),
+                ("among", "role_group:social_workers"),
+                ("target", "10"),
+                ("baseline", "14.9"),
+                ("target_date", &d(500)),
+                ("owner", "Principal social worker"),
+            ],
+        )
+        .await;
+        let page = lead.page(&objectives).await;
+        assert!(
+            page.contains("Vacancy rate (FTE, %) – Children and family social workers"),
+            "{page}"
+        );
+        assert!(
+            page.contains(">14.9<"),
+            "the social workers' own rate: {page}"
+        );
+        assert!(lead
+            .post_refused(
+                &objectives,
+                &[
+                    ("statement", "x"),
+                    ("measure", "vacancy_rate_fte"),
+                    ("among", "role_group:astronauts")
+                ]
+            )
+            .await
+            .contains("is not a role group code"));
 
         // changing an objective: its own address; another strategy's is not found
         let sid = super::id_of(&base);
