@@ -158,20 +158,27 @@ impl Table {
         out
     }
 
-    /// CSV: a header of label columns and measure names, symbols as published.
-    pub fn csv(&self) -> Result<Vec<u8>, csv::Error> {
+    /// CSV: a header of label columns and measure names, symbols as published, and a last
+    /// `synthetic` column (`yes` when the figures include a generated workforce), so the
+    /// label travels with every row copied elsewhere.
+    pub fn csv(&self, synthetic: bool) -> Result<Vec<u8>, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(self.header())?;
+        let mut header = self.header();
+        header.push("synthetic".into());
+        w.write_record(header)?;
+        let flag = if synthetic { "yes" } else { "no" };
         for r in &self.rows {
             let mut rec = r.labels.clone();
             rec.extend(r.values.iter().map(|v| v.to_string()));
+            rec.push(flag.into());
             w.write_record(&rec)?;
         }
         w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     }
 
-    /// JSON: the title, the footnote and one object per row.
-    pub fn json(&self) -> serde_json::Value {
+    /// JSON: the title, the footnote, whether the figures include synthetic data, and one
+    /// object per row.
+    pub fn json(&self, synthetic: bool) -> serde_json::Value {
         let rows: Vec<serde_json::Value> = self
             .rows
             .iter()
@@ -197,6 +204,7 @@ impl Table {
             "columns": self.header(),
             "rows": rows,
             "footnote": self.footnote,
+            "synthetic": synthetic,
         })
     }
 
@@ -255,14 +263,18 @@ mod tests {
     #[test]
     fn csv_and_json_keep_symbols_and_names() {
         let t = table();
-        let csv = String::from_utf8(t.csv().unwrap()).unwrap();
+        let csv = String::from_utf8(t.csv(false).unwrap()).unwrap();
         assert_eq!(
             csv,
-            "sector,people,female_pct\nTotal,20,50\nLA,16,50\nPVI,c,c\n"
+            "sector,people,female_pct,synthetic\nTotal,20,50,no\nLA,16,50,no\nPVI,c,c,no\n"
         );
-        let j = t.json();
+        let csv = String::from_utf8(t.csv(true).unwrap()).unwrap();
+        assert!(csv.lines().skip(1).all(|l| l.ends_with(",yes")), "{csv}");
+        let j = t.json(false);
         assert_eq!(j["rows"][2]["people"], "c");
         assert_eq!(j["rows"][1]["people"], 16.0);
+        assert_eq!(j["synthetic"], false);
+        assert_eq!(t.json(true)["synthetic"], true);
         assert!(t.text().ends_with("c: suppressed\n"));
     }
 }

@@ -169,14 +169,22 @@ pub async fn figures(db: &Db, args: FiguresArgs, settings: &Settings) -> anyhow:
             .await?
         }
     };
+    // synthetic data is labelled in every format it leaves in
+    let synthetic = cws_store::workforce::synthetic_run(db).await?.is_some();
     let bytes = match format {
         "json" => {
-            let mut v = serde_json::to_vec_pretty(&table.json())?;
+            let mut v = serde_json::to_vec_pretty(&table.json(synthetic))?;
             v.push(b'\n');
             v
         }
-        "csv" => table.csv()?,
-        "xlsx" => cws_documents::xlsx::table(&table)?,
+        "csv" => table.csv(synthetic)?,
+        "xlsx" => cws_documents::xlsx::table(&table, synthetic)?,
+        _ if synthetic => format!(
+            "{}\n\n{}",
+            cws_documents::docx::SYNTHETIC_LABEL,
+            table.text()
+        )
+        .into_bytes(),
         _ => table.text().into_bytes(),
     };
     write(&args, bytes)

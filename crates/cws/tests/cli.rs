@@ -518,7 +518,7 @@ fn figures_are_printed_and_written_in_every_format() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("role_group,inpost_headcount,turnover_rate_fte")
+        Some("role_group,inpost_headcount,turnover_rate_fte,synthetic")
     );
     assert!(
         lines.any(|l| l.starts_with("Teachers and school leaders,")),
@@ -596,7 +596,7 @@ fn figures_are_printed_and_written_in_every_format() {
         ],
     );
     let text = stdout(&cut);
-    assert!(text.lines().any(|l| l.ends_with(",c")), "{text}");
+    assert!(text.lines().any(|l| l.ends_with(",c,yes")), "{text}");
     let own = cws(
         dir.path(),
         &[
@@ -612,7 +612,7 @@ fn figures_are_printed_and_written_in_every_format() {
         ],
     );
     assert!(
-        !stdout(&own).lines().any(|l| l.ends_with(",c")),
+        !stdout(&own).lines().any(|l| l.ends_with(",c,yes")),
         "the owning area sees its own figures whole"
     );
     // beside the neighbours: own returns and DfE's published figures side by side

@@ -2,8 +2,8 @@
 //! and charts as pictures, from the same blocks as the print view.
 
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Paragraph, Pic, Run, Style, StyleType, Table, TableBorders,
-    TableCell, TableOfContents, TableOfContentsItem, TableRow, WidthType,
+    AlignmentType, BorderType, Docx, Footer, Header, Paragraph, Pic, Run, Style, StyleType, Table,
+    TableBorders, TableCell, TableOfContents, TableOfContentsItem, TableRow, WidthType,
 };
 
 use crate::{Block, DocumentError};
@@ -40,8 +40,24 @@ fn cell(s: &str, header: bool) -> TableCell {
     TableCell::new().add_paragraph(Paragraph::new().add_run(run.size(18)))
 }
 
+/// What a document says about its data wherever it travels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The figures include a generated, synthetic workforce: said on the cover and in the
+    /// header and footer of every page.
+    pub synthetic: bool,
+}
+
+/// The words that label a document of synthetic data.
+pub const SYNTHETIC_LABEL: &str =
+    "SYNTHETIC DATA: worker-level figures come from a generated workforce and describe no real person.";
+
 /// Builds the document: `title` on the first page, contents, then the blocks.
-pub fn build(title: &str, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> {
+pub fn build(
+    title: &str,
+    blocks: &[Block],
+    provenance: Provenance,
+) -> Result<Vec<u8>, DocumentError> {
     let mut doc = Docx::new()
         .add_style(heading_style("Title", "Title", 48))
         .add_style(heading_style("Heading1", "Heading 1", 32))
@@ -59,6 +75,16 @@ pub fn build(title: &str, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> {
                 .style("Title")
                 .align(AlignmentType::Left),
         );
+    if provenance.synthetic {
+        let label =
+            || Paragraph::new().add_run(text(SYNTHETIC_LABEL).bold().size(18).color("B10E1E"));
+        doc = doc
+            .add_paragraph(
+                Paragraph::new().add_run(text(SYNTHETIC_LABEL).bold().size(28).color("B10E1E")),
+            )
+            .header(Header::new().add_paragraph(label()))
+            .footer(Footer::new().add_paragraph(label()));
+    }
     // contents filled in now (so it reads without updating) and refreshed by Word on request
     let mut toc = TableOfContents::new()
         .heading_styles_range(1, 2)

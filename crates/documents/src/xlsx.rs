@@ -10,12 +10,27 @@ use crate::DocumentError;
 /// XLSX: the table on one sheet (numbers as numbers, symbols as text), the footnote
 /// under it, a native column chart of the first measure over the rows that are not
 /// totals, and a sheet explaining each measure.
-pub fn table(table: &Table) -> Result<Vec<u8>, DocumentError> {
+pub fn table(table: &Table, synthetic: bool) -> Result<Vec<u8>, DocumentError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
+    if synthetic {
+        // first, so the workbook opens on it
+        let notice = book.add_worksheet().set_name("Synthetic data")?;
+        notice.write_string_with_format(0, 0, crate::docx::SYNTHETIC_LABEL, &bold)?;
+        notice.write_string(
+            2,
+            0,
+            "Published DfE and ONS figures are real; every figure computed from workers' records here is from a generated, synthetic workforce.",
+        )?;
+        notice.set_column_width(0, 120)?;
+    }
     let sheet = book.add_worksheet().set_name("Figures")?;
     sheet.write_string_with_format(0, 0, &table.title, &bold)?;
+    if synthetic {
+        let red = Format::new().set_bold().set_font_color("B10E1E");
+        sheet.write_string_with_format(1, 0, crate::docx::SYNTHETIC_LABEL, &red)?;
+    }
     let header = table.header();
     let top = 2u32;
     for (c, h) in header.iter().enumerate() {

@@ -42,7 +42,7 @@ fn table() -> Table {
 
 #[test]
 fn xlsx_has_the_table_a_native_chart_and_the_measures() {
-    let bytes = cws_documents::xlsx::table(&table()).unwrap();
+    let bytes = cws_documents::xlsx::table(&table(), false).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
     assert!(
         zip.by_name("xl/worksheets/sheet2.xml").is_ok(),
@@ -52,6 +52,24 @@ fn xlsx_has_the_table_a_native_chart_and_the_measures() {
     // the series runs over the two non-total rows, not the Total
     assert!(chart.contains("Figures!$B$5:$B$6"), "{chart}");
     assert!(chart.contains("Figures!$A$5:$A$6"), "{chart}");
+}
+
+#[test]
+fn synthetic_figures_say_so_on_an_opening_sheet_and_under_the_title() {
+    let bytes = cws_documents::xlsx::table(&table(), true).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut workbook)
+        .unwrap();
+    let first = workbook.find("Synthetic data").unwrap();
+    assert!(first < workbook.find("\"Figures\"").unwrap(), "{workbook}");
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(strings.contains("SYNTHETIC DATA"), "{strings}");
 }
 
 fn community() -> Community {
@@ -82,7 +100,7 @@ fn the_diversity_workbook_charts_both_shares_by_group() {
         &community(),
         None,
     );
-    let chart = chart_xml(cws_documents::xlsx::table(&t).unwrap());
+    let chart = chart_xml(cws_documents::xlsx::table(&t, false).unwrap());
     // workforce share (column C) and community share (column D), over the five groups
     assert!(chart.contains("Figures!$C$7:$C$11"), "{chart}");
     assert!(chart.contains("Figures!$D$7:$D$11"), "{chart}");

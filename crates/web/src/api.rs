@@ -165,6 +165,7 @@ pub async fn figures(
     let PlaceInPath(place) = place?;
     let (dims, measures) = parse_request(&q)?;
     let protect = protected(viewer.as_ref(), &place);
+    let synthetic = state.holds_synthetic().await.map_err(WebError::from)?;
     let snapshot = match state.figures.snapshot(&state.db, None).await {
         Ok(s) => s,
         Err(LoadError::NoCollections) => {
@@ -186,7 +187,7 @@ pub async fn figures(
         protect,
         format!("{} at {census}", place.name()),
     )?;
-    let mut doc = table.json();
+    let mut doc = table.json(synthetic);
     doc["census_date"] = json!(census);
     doc["protected"] = json!(protect);
     Ok(Json(doc))

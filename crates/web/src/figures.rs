@@ -60,7 +60,7 @@ pub async fn area_figures(
     };
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
-        table.json().to_string(),
+        table.json(state.holds_synthetic().await?).to_string(),
     )
         .into_response())
 }

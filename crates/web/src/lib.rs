@@ -59,6 +59,14 @@ impl AppState {
         self
     }
 
+    /// Whether the figures include a generated, synthetic workforce: every page and every
+    /// export of them says so.
+    pub async fn holds_synthetic(&self) -> Result<bool, cws_store::StoreError> {
+        Ok(cws_store::workforce::synthetic_run(&self.db)
+            .await?
+            .is_some())
+    }
+
     /// Figure options at a census, with the deployment's settings.
     pub fn options(&self, census: chrono::NaiveDate) -> cws_analyse::figures::Options {
         cws_analyse::figures::Options::with_settings(census, &self.settings)

@@ -513,7 +513,7 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
         .unwrap();
     let csv = csv.as_str().unwrap_or_default().to_string();
     assert!(
-        csv.starts_with("sector,people,inpost_fte,agency_fte\nTotal,"),
+        csv.starts_with("sector,people,inpost_fte,agency_fte,synthetic\nTotal,"),
         "{csv}"
     );
     let svg = c

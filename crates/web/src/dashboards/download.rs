@@ -37,13 +37,14 @@ pub async fn download(
         .iter()
         .find(|p| p.id == id)
         .ok_or_else(|| WebError::NotFound(format!("There is no chart called '{id}'.")))?;
+    let synthetic = state.holds_synthetic().await?;
     let (bytes, content_type) = match ext {
-        "svg" => (p.standalone_svg().into_bytes(), "image/svg+xml"),
+        "svg" => (p.standalone_svg(synthetic).into_bytes(), "image/svg+xml"),
         "png" => (
-            cws_documents::chart::png(&p.standalone_svg(), 2.0)?,
+            cws_documents::chart::png(&p.standalone_svg(synthetic), 2.0)?,
             "image/png",
         ),
-        "csv" => (p.table.csv()?, "text/csv; charset=utf-8"),
+        "csv" => (p.table.csv(synthetic)?, "text/csv; charset=utf-8"),
         "xlsx" => {
             let mut t = p.table.clone();
             if t.chart.is_none() && !p.chart_rows.is_empty() {
@@ -56,7 +57,7 @@ pub async fn download(
                 }
             }
             (
-                cws_documents::xlsx::table(&t)?,
+                cws_documents::xlsx::table(&t, synthetic)?,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         }

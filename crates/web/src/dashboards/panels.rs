@@ -177,7 +177,8 @@ pub(crate) trait Draw {
     /// The chart for a page.
     fn svg(&self) -> String;
     /// The chart as a file: with its title and legend.
-    fn standalone_svg(&self) -> String;
+    /// The chart as a file of its own, titled; labelled when its data is synthetic.
+    fn standalone_svg(&self, synthetic: bool) -> String;
     fn view(&self) -> PanelView;
 }
 
@@ -210,13 +211,18 @@ impl Draw for Panel {
         )
     }
 
-    fn standalone_svg(&self) -> String {
+    fn standalone_svg(&self, synthetic: bool) -> String {
         let legend: Vec<String> = self
             .chart_columns
             .iter()
             .map(|&c| self.table.columns[c].label.clone())
             .collect();
-        cws_documents::chart::standalone(&self.svg(), &self.title, &self.table.title, &legend)
+        let subtitle = if synthetic {
+            format!("{} · SYNTHETIC DATA, no real person", self.table.title)
+        } else {
+            self.table.title.clone()
+        };
+        cws_documents::chart::standalone(&self.svg(), &self.title, &subtitle, &legend)
     }
 
     fn view(&self) -> PanelView {

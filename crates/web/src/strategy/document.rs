@@ -24,7 +24,8 @@ fn chart(p: &Panel, out: &mut Vec<Block>) {
     out.push(Block::Chart {
         title: p.title.clone(),
         svg: p.svg(),
-        standalone: p.standalone_svg(),
+        // the document itself is labelled on its cover and every page
+        standalone: p.standalone_svg(false),
     });
     out.push(Block::Table {
         caption: p.table.title.clone(),

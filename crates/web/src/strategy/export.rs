@@ -95,8 +95,13 @@ pub async fn export(
         }
     };
     // building the document (and its chart pictures) is CPU work
-    let bytes =
-        tokio::task::spawn_blocking(move || cws_documents::docx::build(&title, &blocks)).await??;
+    let provenance = cws_documents::docx::Provenance {
+        synthetic: h.synthetic,
+    };
+    let bytes = tokio::task::spawn_blocking(move || {
+        cws_documents::docx::build(&title, &blocks, provenance)
+    })
+    .await??;
     tracing::info!(strategy = %id, file = %file, bytes = bytes.len(), "strategy exported");
     Ok((
         [

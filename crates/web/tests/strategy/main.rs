@@ -15,6 +15,7 @@ mod objectives;
 mod resources;
 mod risks;
 mod sections;
+mod synthetic;
 
 use support::{days_from_today as d, Client, TestApp};
 
