@@ -119,6 +119,9 @@ pub struct Settings {
     pub retirement_within_years: i32,
     pub vetting_valid_months: u32,
     pub working_days: f64,
+    /// The share of a region's or England's areas (0 to 1) that must have returns before
+    /// their figures are shown as the region's or England's; below it they are `x`.
+    pub min_aggregate_coverage: f64,
 }
 
 impl Default for Settings {
@@ -128,6 +131,7 @@ impl Default for Settings {
             retirement_within_years: 5,
             vetting_valid_months: 36,
             working_days: Params::default().working_days,
+            min_aggregate_coverage: 0.5,
         }
     }
 }
@@ -159,6 +163,64 @@ impl Options {
             vetting_valid_months: settings.vetting_valid_months,
         }
     }
+}
+
+/// Which of the snapshot's areas a scope covers.
+fn scope_mask(snap: &Snapshot, scope: &Scope) -> Result<Vec<bool>, FiguresError> {
+    let (kind, code, v): (&'static str, &String, Vec<bool>) = match scope {
+        Scope::Nation => return Ok(vec![true; snap.areas.len()]),
+        Scope::Region(code) => (
+            "region",
+            code,
+            snap.areas.iter().map(|a| &a.region_code == code).collect(),
+        ),
+        Scope::Area(code) => (
+            "area",
+            code,
+            snap.areas.iter().map(|a| &a.code == code).collect(),
+        ),
+    };
+    if v.contains(&true) {
+        Ok(v)
+    } else {
+        Err(FiguresError::UnknownScope(kind, code.clone()))
+    }
+}
+
+/// What an aggregate rests on: how many of the scope's areas have returns in the snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub with_returns: usize,
+    pub areas: usize,
+}
+
+impl Coverage {
+    pub fn share(&self) -> f64 {
+        if self.areas == 0 {
+            0.0
+        } else {
+            self.with_returns as f64 / self.areas as f64
+        }
+    }
+
+    /// "1 of 33 areas with returns".
+    pub fn text(&self) -> String {
+        format!(
+            "{} of {} with returns",
+            self.with_returns,
+            cws_domain::words::count(self.areas as u64, "area")
+        )
+    }
+}
+
+/// The scope's coverage: areas with any live post or vacancy, of all its areas.
+pub fn coverage(snap: &Snapshot, scope: &Scope) -> Result<Coverage, FiguresError> {
+    let mask = scope_mask(snap, scope)?;
+    let held = snap.areas_with_returns();
+    Ok(Coverage {
+        with_returns: mask.iter().zip(&held).filter(|(m, h)| **m && **h).count(),
+        areas: mask.iter().filter(|m| **m).count(),
+    })
 }
 
 /// The most dimensions one table may have.
@@ -211,23 +273,7 @@ pub fn compute(
         return Err(FiguresError::TooManyDimensions);
     }
     let census = snap.census.ok_or(FiguresError::NoCensus)?;
-    let in_scope: Vec<bool> = match scope {
-        Scope::Nation => vec![true; snap.areas.len()],
-        Scope::Region(code) => {
-            let v: Vec<bool> = snap.areas.iter().map(|a| &a.region_code == code).collect();
-            if !v.contains(&true) {
-                return Err(FiguresError::UnknownScope("region", code.clone()));
-            }
-            v
-        }
-        Scope::Area(code) => {
-            let v: Vec<bool> = snap.areas.iter().map(|a| &a.code == code).collect();
-            if !v.contains(&true) {
-                return Err(FiguresError::UnknownScope("area", code.clone()));
-            }
-            v
-        }
-    };
+    let in_scope = scope_mask(snap, scope)?;
     let minus = |m: u32| days(census.checked_sub_months(Months::new(m)));
     let ctx = Context {
         snap,

@@ -303,12 +303,34 @@ pub fn topic_panels(
                 footnote = note;
                 // a shared row is labelled for this page (a neighbour's rank differs by area)
                 let mut row = row;
-                row.labels = vec![p.name().to_string()];
+                // what the row rests on; a place with no returns, or an aggregate over too
+                // few areas, is "x", never a number that is really one area's own
+                let cov = crate::figures::coverage(snap, &p.scope())?;
+                let aggregate = !matches!(p, Place::Area { .. });
+                let rests_on = if cov.with_returns == 0 {
+                    "no returns".to_string()
+                } else if aggregate && cov.share() < settings.min_aggregate_coverage {
+                    format!("too few returns ({})", cov.text())
+                } else if aggregate {
+                    cov.text()
+                } else {
+                    "own returns".to_string()
+                };
+                if cov.with_returns == 0
+                    || (aggregate && cov.share() < settings.min_aggregate_coverage)
+                {
+                    row.values = vec![Shown::Symbol(crate::compare::NOT_AVAILABLE); key.len()];
+                }
+                row.labels = vec![p.name().to_string(), rests_on];
                 rows.push(row);
             }
+            footnote.push_str(&format!(
+                " x: not available — no returns, or returns from fewer than {:.0}% of a region's or England's areas.",
+                settings.min_aggregate_coverage * 100.0
+            ));
             let table = Table {
                 title: format!("{name} beside its statistical neighbours, region and England {at}"),
-                label_columns: vec!["place".into()],
+                label_columns: vec!["place".into(), "rests on".into()],
                 columns: crate::export::Column::of(&key),
                 rows,
                 footnote,
@@ -577,9 +599,15 @@ pub fn trend_panel(
     Ok(p)
 }
 
-/// Return coverage: an area by sector; a region or England by area. Counts of
-/// organisations, not people: nothing to suppress.
-pub fn coverage_panels(counts: &[CoverageCount], census: NaiveDate, place: &Place) -> Computed {
+/// Counts of organisations, not people: nothing to suppress.
+/// Return coverage: an area by sector; a region or England by area, every area listed (those
+/// with no organisation registered too). `areas` are every live area: (name, region code).
+pub fn coverage_panels(
+    counts: &[CoverageCount],
+    census: NaiveDate,
+    place: &Place,
+    areas: &[(String, String)],
+) -> Computed {
     let (rows, label): (Vec<(String, i64, i64)>, &str) = match place {
         Place::Area { code, .. } => {
             let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
@@ -598,7 +626,11 @@ pub fn coverage_panels(counts: &[CoverageCount], census: NaiveDate, place: &Plac
                 Place::Region { code, .. } => Some(code.clone()),
                 _ => None,
             };
-            let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+            let mut by: std::collections::BTreeMap<String, (i64, i64)> = areas
+                .iter()
+                .filter(|(_, r)| region.as_ref().is_none_or(|code| r == code))
+                .map(|(name, _)| (name.clone(), (0, 0)))
+                .collect();
             for c in counts
                 .iter()
                 .filter(|c| region.as_ref().is_none_or(|r| &c.region_code == r))

@@ -221,6 +221,21 @@ impl Snapshot {
         self.org.is_empty()
     }
 
+    /// For each area, whether any of its organisations has a live post or vacancy.
+    pub fn areas_with_returns(&self) -> Vec<bool> {
+        let mut held = vec![false; self.areas.len()];
+        for (org, (posts, vacancies)) in &self.org_posts {
+            let live = posts.iter().any(|&p| self.live[p as usize])
+                || vacancies.iter().any(|&v| self.vac_live[v as usize]);
+            if live {
+                if let Some(info) = self.orgs.get(*org as usize) {
+                    held[info.area as usize] = true;
+                }
+            }
+        }
+        held
+    }
+
     /// The live posts and vacancies of the organisations in the areas `in_scope` marks, each
     /// in order: what an area's or a region's figures read, instead of every post.
     pub fn entries_in_areas(&self, in_scope: &[bool]) -> (Vec<u32>, Vec<u32>) {

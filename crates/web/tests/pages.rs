@@ -192,3 +192,34 @@ async fn without_a_synthetic_workforce_nothing_is_labelled_synthetic() {
         db.close().await;
     }
 }
+
+/// With returns from Richmond alone, London and England are not Richmond's own figures: they
+/// are `x` and say what they would rest on; neighbours without returns say so; the coverage
+/// of London lists all 33 areas.
+#[tokio::test]
+async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself() {
+    for (db, _keep) in demo_databases().await {
+        let (status, page) = get(&db, "/areas/318/dashboard/overview").await;
+        assert_eq!(status, StatusCode::OK);
+        let cells = |label: &str| -> String {
+            let at = page
+                .find(&format!("<th scope=\"row\">{label}"))
+                .unwrap_or_else(|| panic!("no row {label}: {page}"));
+            page[at..at + page[at..].find("</tr>").unwrap()].to_string()
+        };
+        let london = cells("London");
+        assert!(london.contains("too few returns (1 of 33 areas with returns)"), "{london}");
+        assert!(!london.contains("<td class=\"num\">5."), "not Richmond's own rates: {london}");
+        let england = cells("England");
+        assert!(england.contains("too few returns (1 of 153 areas with returns)"), "{england}");
+        let richmond = cells("Richmond upon Thames");
+        assert!(richmond.contains("own returns"), "{richmond}");
+        let bromley = cells("Bromley");
+        assert!(bromley.contains("no returns"), "{bromley}");
+        assert!(!bromley.contains(">0<"), "no returns is never 0: {bromley}");
+
+        let (_, coverage) = get(&db, "/regions/E12000007/dashboard/coverage").await;
+        assert!(coverage.contains("Camden") && coverage.contains("Westminster"), "every area listed");
+        assert_eq!(coverage.matches("<th scope=\"row\">").count(), 34, "33 areas and the total");
+    }
+}

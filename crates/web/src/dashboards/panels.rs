@@ -74,10 +74,17 @@ pub(crate) async fn panels(
             .await?
             .ok_or_else(|| WebError::NotFound("There is no collection yet.".into()))?;
         let counts = cws_store::returns::coverage_counts(&state.db, collection.id).await?;
+        let areas: Vec<(String, String)> =
+            cws_store::geography::areas(&state.db, Some(collection.census_date), false)
+                .await?
+                .into_iter()
+                .map(|a| (a.name, a.region_code))
+                .collect();
         let computed = Arc::new(panels::coverage_panels(
             &counts,
             collection.census_date,
             place,
+            &areas,
         ));
         state.panels.put(key, generation, Arc::clone(&computed));
         return Ok(computed);
