@@ -23,6 +23,10 @@ pub struct GroupRates {
     pub fte: f64,
     pub vacancy_rate: Option<f64>,
     pub turnover_rate: Option<f64>,
+    /// The same role group's rates in England, like for like; `None` when England's figures
+    /// rest on too few areas to compare with.
+    pub england_vacancy_rate: Option<f64>,
+    pub england_turnover_rate: Option<f64>,
 }
 
 /// How many organisations of a sector were expected to return and how many did.
@@ -61,9 +65,6 @@ pub struct Evidence {
     pub level3_pct: Option<f64>,
     pub below_level3: Option<f64>,
     pub agency_rate: Option<f64>,
-    /// England's figures, for "above/below the national picture".
-    pub england_vacancy_rate: Option<f64>,
-    pub england_turnover_rate: Option<f64>,
 }
 
 /// One proposed entry.
@@ -110,9 +111,9 @@ pub fn propose(e: &Evidence) -> Vec<Proposal> {
     let at = &e.census;
     if let Some((g, r)) = highest(&e.role_groups, |g| g.vacancy_rate) {
         if r > 0.0 {
-            let vs = e
+            let vs = g
                 .england_vacancy_rate
-                .map(|n| format!(" (England {}%)", one(n)))
+                .map(|n| format!(" (the same role group in England: {}%)", one(n)))
                 .unwrap_or_default();
             out.push(Proposal {
                 key: format!("vacancy:{}", g.key),
@@ -127,9 +128,9 @@ pub fn propose(e: &Evidence) -> Vec<Proposal> {
     }
     if let Some((g, r)) = highest(&e.role_groups, |g| g.turnover_rate) {
         if r > 0.0 {
-            let vs = e
+            let vs = g
                 .england_turnover_rate
-                .map(|n| format!(" (England {}%)", one(n)))
+                .map(|n| format!(" (the same role group in England: {}%)", one(n)))
                 .unwrap_or_default();
             out.push(Proposal {
                 key: format!("turnover:{}", g.key),
@@ -253,6 +254,8 @@ mod tests {
             fte,
             vacancy_rate: Some(vacancy),
             turnover_rate: Some(turnover),
+            england_vacancy_rate: (key == "social_work").then_some(16.0),
+            england_turnover_rate: None,
         }
     }
 
@@ -302,8 +305,6 @@ mod tests {
             level3_pct: Some(62.5),
             below_level3: Some(150.0),
             agency_rate: Some(4.0),
-            england_vacancy_rate: Some(16.0),
-            england_turnover_rate: None,
         };
         let p = propose(&e);
         let keys: Vec<&str> = p.iter().map(|p| p.key.as_str()).collect();
@@ -321,7 +322,18 @@ mod tests {
                 "retirement",
             ]
         );
-        assert!(p[0].text.contains("18.2%") && p[0].text.contains("England 16.0%"));
+        assert!(
+            p[0].text.contains("18.2%")
+                && p[0]
+                    .text
+                    .contains("(the same role group in England: 16.0%)"),
+            "{}",
+            p[0].text
+        );
+        assert!(
+            !p[1].text.contains("England"),
+            "no comparator, no comparison"
+        );
         assert!(p[2]
             .text
             .contains("Only 12 of 40 private sector organisations (30.0%)"));

@@ -208,10 +208,19 @@ async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself
             page[at..at + page[at..].find("</tr>").unwrap()].to_string()
         };
         let london = cells("London");
-        assert!(london.contains("too few returns (1 of 33 areas with returns)"), "{london}");
-        assert!(!london.contains("<td class=\"num\">5."), "not Richmond's own rates: {london}");
+        assert!(
+            london.contains("too few returns (1 of 33 areas with returns)"),
+            "{london}"
+        );
+        assert!(
+            !london.contains("<td class=\"num\">5."),
+            "not Richmond's own rates: {london}"
+        );
         let england = cells("England");
-        assert!(england.contains("too few returns (1 of 153 areas with returns)"), "{england}");
+        assert!(
+            england.contains("too few returns (1 of 153 areas with returns)"),
+            "{england}"
+        );
         let richmond = cells("Richmond upon Thames");
         assert!(richmond.contains("own returns"), "{richmond}");
         let bromley = cells("Bromley");
@@ -219,7 +228,14 @@ async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself
         assert!(!bromley.contains(">0<"), "no returns is never 0: {bromley}");
 
         let (_, coverage) = get(&db, "/regions/E12000007/dashboard/coverage").await;
-        assert!(coverage.contains("Camden") && coverage.contains("Westminster"), "every area listed");
-        assert_eq!(coverage.matches("<th scope=\"row\">").count(), 34, "33 areas and the total");
+        assert!(
+            coverage.contains("Camden") && coverage.contains("Westminster"),
+            "every area listed"
+        );
+        assert_eq!(
+            coverage.matches("<th scope=\"row\">").count(),
+            34,
+            "33 areas and the total"
+        );
     }
 }

@@ -143,17 +143,46 @@ pub(crate) async fn swot_evidence(
         false,
         String::new(),
     )?;
+    // England's role groups, like for like, only when England's figures rest on enough
+    // areas: with one area's returns, "England" would be the area itself
+    let england = cws_analyse::figures::Scope::Nation;
+    let england_rates: std::collections::HashMap<String, (Option<f64>, Option<f64>)> =
+        match cws_analyse::figures::coverage(&snap, &england) {
+            Ok(c) if c.share() >= state.settings.min_aggregate_coverage => cut(
+                &snap,
+                &Place::England,
+                &[Dimension::RoleGroup],
+                &[Measure::VacancyRateFte, Measure::TurnoverRateFte],
+                &opts,
+                true,
+                String::new(),
+            )?
+            .rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.labels.join(" · "),
+                    (r.values[0].value(), r.values[1].value()),
+                )
+            })
+            .collect(),
+            _ => Default::default(),
+        };
     for r in rates
         .rows
         .iter()
         .filter(|r| !r.labels.iter().any(|l| l == "Total"))
     {
         let label = r.labels.join(" · ");
+        let (england_vacancy_rate, england_turnover_rate) =
+            england_rates.get(&label).copied().unwrap_or((None, None));
         e.role_groups.push(GroupRates {
             key: slug(&label),
             fte: r.values[0].value().unwrap_or(0.0),
             vacancy_rate: r.values[1].value(),
             turnover_rate: r.values[2].value(),
+            england_vacancy_rate,
+            england_turnover_rate,
             label,
         });
     }
@@ -179,10 +208,6 @@ pub(crate) async fn swot_evidence(
                 }
             }
         }
-    }
-    if let Some(s) = whole(&snap, &cws_analyse::figures::Scope::Nation, &opts) {
-        e.england_vacancy_rate = Measure::VacancyRateFte.value(&s, params);
-        e.england_turnover_rate = Measure::TurnoverRateFte.value(&s, params);
     }
     let mut by: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
     for c in coverage.iter().filter(|c| &c.area_code == code) {

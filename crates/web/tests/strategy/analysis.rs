@@ -12,6 +12,14 @@ async fn proposals_from_the_figures_are_accepted_reworded_or_rejected() {
             .await;
         assert!(current.contains("Proposed from the figures"), "{current}");
         assert!(current.contains("non-graduates are below Level 3"));
+        // only Richmond has returns: no proposal compares it with an "England" that is
+        // Richmond's own figures, and volunteers (no employed posts) have no vacancy rate
+        assert!(
+            current.contains("Highest vacancy rate of any role group"),
+            "{current}"
+        );
+        assert!(!current.contains("in England:"), "{current}");
+        assert!(!current.contains("Highest vacancy rate of any role group: Volunteers"));
         let text = "Too few non-graduates hold Level 3 (reworded by the lead).";
         lead.post_ok(
             &format!("{base}/analysis/proposals/accept"),
