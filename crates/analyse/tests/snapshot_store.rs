@@ -37,6 +37,7 @@ async fn snapshots_agree_with_sql_on_every_backend() {
         let sql_fte: f64 = on_pool!(&db, p => sqlx::query_scalar(
             "SELECT COALESCE(SUM(w.fte), 0) FROM worker w JOIN workforce_return r ON r.id = w.return_id
              WHERE r.is_current = TRUE AND w.contract NOT IN ('agency', 'volunteer', 'foster_carer')
+             AND r.collection_id = (SELECT id FROM collection WHERE census_date = $1)
              AND (w.start_date IS NULL OR w.start_date <= $1)
              AND (w.leave_date IS NULL OR w.leave_date > $1)")
             .bind(census).fetch_one(p).await.unwrap());
@@ -117,5 +118,71 @@ async fn a_warm_snapshot_takes_in_only_the_returns_that_changed() {
         let fresh = total(&cws_analyse::load::load(&db, None).await.unwrap());
         assert_eq!(after, fresh);
         assert_ne!(after, before);
+    }
+}
+
+/// The demo holds two censuses with the same people where they stayed: whoever was in post
+/// in 2025 and started before the 2024 census is in the 2024 return of the same employer;
+/// the 2025 starters are not; and the figures move between the two.
+#[tokio::test]
+async fn the_demo_holds_two_censuses_with_the_same_people_where_they_stayed() {
+    use cws_store::returns;
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        cws_synth::load::load(
+            &db,
+            &Scale::Area("318".into()),
+            2025,
+            Pseudonymiser::new(b"analyse-test"),
+            false,
+            &|_, _, _| {},
+        )
+        .await
+        .unwrap();
+        let dates: Vec<_> = returns::collections(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.census_date.to_string())
+            .collect();
+        assert_eq!(dates, ["2025-09-30", "2024-09-30"]);
+        let count = |sql: &'static str| async {
+            let n: i64 = on_pool!(&db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap());
+            n
+        };
+        let stayed_but_missing = count(
+            "WITH now AS (SELECT w.person_key, r.organisation_id, w.start_date FROM worker w JOIN workforce_return r ON r.id = w.return_id JOIN collection c ON c.id = r.collection_id WHERE c.census_date = '2025-09-30' AND (w.start_date IS NULL OR w.start_date <= '2024-09-30')),
+                  earlier AS (SELECT w.person_key, r.organisation_id FROM worker w JOIN workforce_return r ON r.id = w.return_id JOIN collection c ON c.id = r.collection_id WHERE c.census_date = '2024-09-30')
+             SELECT COUNT(*) FROM now WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.person_key = now.person_key AND e.organisation_id = now.organisation_id)",
+        )
+        .await;
+        assert_eq!(stayed_but_missing, 0);
+        let starters_already_there = count(
+            "WITH starters AS (SELECT w.person_key, r.organisation_id FROM worker w JOIN workforce_return r ON r.id = w.return_id JOIN collection c ON c.id = r.collection_id WHERE c.census_date = '2025-09-30' AND w.start_date > '2024-09-30'),
+                  earlier AS (SELECT w.person_key, r.organisation_id FROM worker w JOIN workforce_return r ON r.id = w.return_id JOIN collection c ON c.id = r.collection_id WHERE c.census_date = '2024-09-30')
+             SELECT COUNT(*) FROM starters s WHERE EXISTS (SELECT 1 FROM earlier e WHERE e.person_key = s.person_key AND e.organisation_id = s.organisation_id)",
+        )
+        .await;
+        assert_eq!(starters_already_there, 0);
+        // the figures move between the two censuses
+        let at = |census: &str| {
+            let census: chrono::NaiveDate = census.parse().unwrap();
+            let db = db.clone();
+            async move {
+                let snap = cws_analyse::load::load(&db, Some(census)).await.unwrap();
+                compute(
+                    &snap,
+                    &Scope::Area("E09000027".into()),
+                    &[],
+                    &Options::for_census(census),
+                )
+                .unwrap()[0]
+                    .sums
+            }
+        };
+        let (then, now) = (at("2024-09-30").await, at("2025-09-30").await);
+        assert!(then.inpost_headcount > 1000.0 && now.inpost_headcount > 1000.0);
+        assert_ne!(then.inpost_headcount, now.inpost_headcount);
+        assert!(then.leavers_headcount > 0.0, "the 2024 year's own leavers");
     }
 }

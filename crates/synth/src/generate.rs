@@ -783,3 +783,90 @@ fn unreachable_role() -> RoleCode {
         Err(_) => unreachable!(),
     }
 }
+
+/// The same organisation's return at the previous census (a year before `ctx.census()`), with
+/// the same people where they stayed: the current return's starters were not there yet, its
+/// leavers were still in post, and the previous year's own leavers (people who have since
+/// gone) are added. Deterministic for the seed and organisation.
+pub fn previous_census(ctx: &Context, org: &GeneratedOrg) -> (Vec<WorkerRecord>, Vec<Vacancy>) {
+    let census = ctx.census;
+    let previous = census
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(census);
+    let year_before = previous
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(previous);
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(ctx.seed ^ stable_hash(org.org.reference.as_str()) ^ 2024);
+    let mut workers: Vec<WorkerRecord> = Vec::with_capacity(org.workers.len());
+    let mut starters = 0usize;
+    for w in &org.workers {
+        let r = &w.record;
+        if r.start_date.is_some_and(|s| s > previous) {
+            starters += 1;
+            continue;
+        }
+        let mut then = r.clone();
+        if then.leaving.is_some_and(|l| l.date > previous) {
+            then.leaving = None;
+        }
+        if then.vetting_date.is_some_and(|v| v > previous) {
+            // the check held then was the one before this year's renewal
+            then.vetting_date = then
+                .vetting_date
+                .and_then(|v| v.checked_sub_months(chrono::Months::new(36)));
+        }
+        workers.push(then);
+    }
+    // the previous year's leavers: about as many as this year's starters replaced
+    let stayed: Vec<usize> = (0..workers.len())
+        .filter(|&i| workers[i].leaving.is_none())
+        .collect();
+    let span = (previous - year_before).num_days().max(1) as u64;
+    for n in 0..starters.min(stayed.len()) {
+        let Some(&i) = stayed.get(rng.random_range(0..stayed.len())) else {
+            continue;
+        };
+        let mut gone = workers[i].clone();
+        let mut digest = [0u8; 32];
+        let key = stable_hash(&format!("{}-left-{n}", gone.person.as_str()));
+        digest[..8].copy_from_slice(&key.to_le_bytes());
+        digest[8..16].copy_from_slice(&stable_hash(org.org.reference.as_str()).to_le_bytes());
+        gone.person = PersonKey::from_digest(&digest);
+        let on = year_before + Days::new(1 + rng.random_range(0..span));
+        gone.leaving = Some(Leaving {
+            date: on,
+            reason: LeavingReason::ALL[rng.random_range(0..LeavingReason::ALL.len())],
+            destination: Destination::ALL[rng.random_range(0..Destination::ALL.len())],
+        });
+        if gone.start_date.is_some_and(|s| s >= on) {
+            gone.start_date = on.checked_sub_months(chrono::Months::new(18));
+        }
+        workers.push(gone);
+    }
+    // vacancies a little different, agency cover within the agency workers then
+    let agency: f64 = workers
+        .iter()
+        .filter(|w| w.contract == ContractType::Agency && w.in_post_on(previous))
+        .filter_map(|w| w.fte.map(|f| f.get()))
+        .sum::<f64>()
+        + 0.0;
+    let mut cover_left = agency;
+    let vacancies = org
+        .vacancies
+        .iter()
+        .map(|v| {
+            let fte = round2(v.fte * rng.random_range(0.8..1.2)).max(0.1);
+            let cover = round2(v.agency_covered_fte.min(fte).min(cover_left));
+            let cover = if cover > 0.0 { cover } else { 0.0 };
+            cover_left = (cover_left - cover).max(0.0);
+            Vacancy {
+                role: v.role.clone(),
+                fte,
+                agency_covered_fte: cover,
+                stated_agency: v.stated_agency,
+            }
+        })
+        .collect();
+    (workers, vacancies)
+}

@@ -79,6 +79,11 @@ pub async fn load(
     let collection = Collection::default_for_year(2025)
         .ok_or_else(|| SynthError::Scale("no 2025 collection".into()))?;
     let collection_id = workforce::ensure_collection(&mut tx, &collection).await?;
+    // the census before, with the same people where they stayed, so trends, tracking and
+    // the board report have two censuses to move between
+    let previous = Collection::default_for_year(2024)
+        .ok_or_else(|| SynthError::Scale("no 2024 collection".into()))?;
+    let previous_id = workforce::ensure_collection(&mut tx, &previous).await?;
     let mut summary = LoadSummary {
         areas: 0,
         organisations: 0,
@@ -101,8 +106,26 @@ pub async fn load(
             .collect();
         let return_ids =
             workforce::create_returns(&mut tx, collection_id, &ids, "synthetic", true).await?;
+        let previous_ids =
+            workforce::create_returns(&mut tx, previous_id, &ids, "synthetic", true).await?;
         let mut workers: Vec<(ReturnId, WorkerRecord)> = Vec::with_capacity(area.worker_count());
         let mut vacancies: Vec<(ReturnId, Vacancy)> = Vec::new();
+        let mut earlier_workers: Vec<(ReturnId, WorkerRecord)> = Vec::new();
+        let mut earlier_vacancies: Vec<(ReturnId, Vacancy)> = Vec::new();
+        for o in &area.orgs {
+            let Some(rid) = org_ids
+                .get(o.org.reference.as_str())
+                .and_then(|id| previous_ids.get(id))
+                .copied()
+            else {
+                continue;
+            };
+            let (w, v) = crate::generate::previous_census(&ctx, o);
+            earlier_workers.extend(w.into_iter().map(|w| (rid, w)));
+            earlier_vacancies.extend(v.into_iter().map(|v| (rid, v)));
+        }
+        workforce::insert_workers(&mut tx, &earlier_workers).await?;
+        workforce::insert_vacancies(&mut tx, &earlier_vacancies).await?;
         for o in area.orgs {
             let Some(rid) = org_ids
                 .get(o.org.reference.as_str())
