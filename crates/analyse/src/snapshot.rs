@@ -349,7 +349,13 @@ impl Snapshot {
         set(w.induction, flag::INDUCTION);
         set(w.integrated.caf_trained, flag::CAF_TRAINED);
         set(w.integrated.lead_professional, flag::LEAD_PROFESSIONAL);
-        set(w.integrated.multi_agency.is_some(), flag::MULTI_AGENCY);
+        // "no" is an answer, not membership of a multi-agency team
+        set(
+            w.integrated
+                .multi_agency
+                .is_some_and(|m| m != cws_domain::worker::MultiAgency::No),
+            flag::MULTI_AGENCY,
+        );
         set(w.contract == ContractType::Agency, flag::AGENCY);
         set(
             matches!(

@@ -243,6 +243,26 @@ fn volunteers_and_foster_carers_are_people_in_post_but_hold_no_employed_post() {
 }
 
 #[test]
+fn a_multi_agency_answer_of_no_is_not_membership_of_a_team() {
+    let mut s = snapshot();
+    let answer = |person: u8, m: Option<MultiAgency>| {
+        let mut w = post(person, "SC-SW", ContractType::Permanent, Some(1.0));
+        w.integrated.multi_agency = m;
+        w
+    };
+    let posts = [
+        answer(1, Some(MultiAgency::No)),
+        answer(2, Some(MultiAgency::CoLocated)),
+        answer(3, Some(MultiAgency::Virtual)),
+        answer(4, None),
+    ];
+    s.replace_organisation(OrganisationId(10), &posts, &[]);
+    s.replace_organisation(OrganisationId(11), &[], &[]);
+    let t = total(&s, Scope::Area("E09000027".into()));
+    assert_eq!(value(&t, Measure::MultiAgency), Some(50.0), "2 of 4 people");
+}
+
+#[test]
 fn agency_workers_stated_in_total_stand_for_the_agency_records() {
     // The census return's LA block states 3.25 agency FTE and 4 agency workers; the return
     // holds one agency record (1.0 FTE). DfE counts the LA block.
