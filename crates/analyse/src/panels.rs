@@ -343,7 +343,15 @@ pub fn topic_panels(
                 table,
                 vec![2, 3, 4],
             );
-            p.chart_rows = (0..p.table.rows.len()).collect();
+            // the chart draws the places with figures; the table beside it lists every place
+            // and what it rests on
+            p.chart_rows = (0..p.table.rows.len())
+                .filter(|&r| {
+                    p.chart_columns
+                        .iter()
+                        .any(|&c| p.table.rows[r].values[c].value().is_some())
+                })
+                .collect();
             out.push(p);
             out.push(panel(
                 "by-role-group",
