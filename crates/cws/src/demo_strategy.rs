@@ -36,7 +36,7 @@ struct Demo {
 
 #[derive(Deserialize)]
 struct Entry {
-    kind: String,
+    kind: cws_plan::swot::AnalysisKind,
     body: String,
 }
 
@@ -146,7 +146,7 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
         }
     }
     for e in &demo.analysis {
-        strategy::add_analysis(db, id, &e.kind, &e.body, by).await?;
+        strategy::add_analysis(db, id, e.kind, &e.body, by).await?;
     }
     // baselines of cws figures are the figures at the latest census, as the lead would
     // take them when writing the strategy
@@ -187,7 +187,7 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
             Ok((rag != "green").then(|| Rag::parse(rag)).transpose()?)
         };
         let row = ActionRow {
-            id: 0,
+            id: cws_store::ActionId(0),
             objective_id: a
                 .objective
                 .as_ref()
@@ -290,7 +290,7 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
         .collect();
     for (title, [provider, purpose, groups, link, comments]) in &demo.streams {
         streams.push(FundingStreamRow {
-            id: 0,
+            id: cws_store::FundingStreamId(0),
             title: title.clone(),
             provider: provider.clone(),
             purpose: purpose.clone(),

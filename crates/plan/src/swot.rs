@@ -15,6 +15,69 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Where an entry of the analysis of the current position belongs: one of the SWOT
+    /// quadrants or one of the STEEP factors of the context.
+    AnalysisKind, "analysis heading" {
+        Strength => ("strength", "Strengths"),
+        Weakness => ("weakness", "Weaknesses"),
+        Opportunity => ("opportunity", "Opportunities"),
+        Threat => ("threat", "Threats"),
+        Social => ("social", "Social"),
+        Technological => ("technological", "Technological"),
+        Economic => ("economic", "Economic"),
+        Environmental => ("environmental", "Environmental"),
+        Political => ("political", "Political"),
+    }
+);
+
+impl AnalysisKind {
+    /// The STEEP factors, in the order the strategy lists them.
+    pub const STEEP: [AnalysisKind; 5] = [
+        AnalysisKind::Social,
+        AnalysisKind::Technological,
+        AnalysisKind::Economic,
+        AnalysisKind::Environmental,
+        AnalysisKind::Political,
+    ];
+
+    /// The SWOT quadrant this heading is, if it is one.
+    pub fn quadrant(self) -> Option<Quadrant> {
+        match self {
+            AnalysisKind::Strength => Some(Quadrant::Strength),
+            AnalysisKind::Weakness => Some(Quadrant::Weakness),
+            AnalysisKind::Opportunity => Some(Quadrant::Opportunity),
+            AnalysisKind::Threat => Some(Quadrant::Threat),
+            _ => None,
+        }
+    }
+
+    pub fn is_steep(self) -> bool {
+        self.quadrant().is_none()
+    }
+}
+
+impl From<Quadrant> for AnalysisKind {
+    fn from(q: Quadrant) -> AnalysisKind {
+        match q {
+            Quadrant::Strength => AnalysisKind::Strength,
+            Quadrant::Weakness => AnalysisKind::Weakness,
+            Quadrant::Opportunity => AnalysisKind::Opportunity,
+            Quadrant::Threat => AnalysisKind::Threat,
+        }
+    }
+}
+
+code_enum!(
+    /// How an entry of the analysis came to be: a proposal from the figures the lead accepted
+    /// (perhaps reworded) or rejected, or an entry the lead wrote.
+    Decision, "analysis decision" {
+        Accepted => ("accepted", "Accepted"),
+        Rejected => ("rejected", "Rejected"),
+        Written => ("written", "Written by the lead"),
+    }
+);
+
 /// A group's rates (a role group, sector …); `None` where the figure is not applicable.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupRates {
@@ -257,6 +320,21 @@ mod tests {
             england_vacancy_rate: (key == "social_work").then_some(16.0),
             england_turnover_rate: None,
         }
+    }
+
+    #[test]
+    fn every_quadrant_is_an_analysis_heading_and_back() {
+        for q in Quadrant::ALL {
+            let k = AnalysisKind::from(*q);
+            assert_eq!(k.quadrant(), Some(*q));
+            assert_eq!(k.code(), q.code());
+            assert!(!k.is_steep());
+        }
+        assert!(AnalysisKind::STEEP.iter().all(|k| k.is_steep()));
+        assert_eq!(
+            AnalysisKind::ALL.len(),
+            Quadrant::ALL.len() + AnalysisKind::STEEP.len()
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Reading areas, regions, neighbours and published figures.
 
 use chrono::NaiveDate;
+use cws_domain::geography::{AreaKind, SuccessionKind};
 
 use crate::{on_pool, AreaId, Db, Result};
 
@@ -17,7 +18,7 @@ pub struct AreaRow {
     pub code: String,
     pub old_la_code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: AreaKind,
     pub region_code: String,
     pub region_name: String,
     pub london_subregion: Option<String>,
@@ -68,7 +69,7 @@ pub async fn members_of(db: &Db, joint_area_id: AreaId) -> Result<Vec<AreaRow>> 
 pub struct SuccessionRow {
     pub from_code: String,
     pub to_code: String,
-    pub kind: String,
+    pub kind: SuccessionKind,
     pub on_date: NaiveDate,
 }
 

@@ -31,6 +31,14 @@ macro_rules! id {
             }
         }
 
+        // Ids arrive in addresses and form fields as their number.
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
@@ -62,4 +70,39 @@ id!(
 id!(
     /// One version of an organisation's return in a collection.
     ReturnId
+);
+
+id!(
+    /// An objective of a strategy.
+    ObjectiveId
+);
+
+id!(
+    /// An action of a strategy's plan.
+    ActionId
+);
+
+id!(
+    /// A risk of a strategy's register.
+    RiskId
+);
+
+id!(
+    /// An entry of a strategy's SWOT or STEEP analysis.
+    AnalysisEntryId
+);
+
+id!(
+    /// A budget holder's line in a strategy's resources.
+    BudgetId
+);
+
+id!(
+    /// A funding stream a strategy draws on.
+    FundingStreamId
+);
+
+id!(
+    /// A line of a strategy's three-year plan.
+    PlanLineId
 );

@@ -37,7 +37,10 @@ pub mod users;
 pub mod workforce;
 
 pub use bulk::Cell;
-pub use ids::{AreaId, CollectionId, OrganisationId, ReturnId, StrategyId};
+pub use ids::{
+    ActionId, AnalysisEntryId, AreaId, BudgetId, CollectionId, FundingStreamId, ObjectiveId,
+    OrganisationId, PlanLineId, ReturnId, RiskId, StrategyId,
+};
 
 #[derive(Debug, Error)]
 pub enum StoreError {

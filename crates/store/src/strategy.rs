@@ -8,7 +8,11 @@ use cws_plan::resources::{plan_year, Budget, PlanLine};
 use cws_plan::review::{ActionUpdate, RiskUpdate};
 use cws_plan::risks::{on_scale, Risk};
 use cws_plan::smart::Objective;
+use cws_plan::swot::{AnalysisKind, Decision};
 
+use crate::ids::{
+    ActionId, AnalysisEntryId, BudgetId, FundingStreamId, ObjectiveId, PlanLineId, RiskId,
+};
 use crate::{now_text, on_pool, on_tx, AreaId, Db, Result, StoreError, StrategyId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -132,15 +136,15 @@ pub async fn section_history(
 }
 
 /// An objective of the strategy, as the plan's `Objective`, with its id.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ObjectiveRow {
-    pub id: i64,
+    pub id: ObjectiveId,
     pub objective: Objective,
 }
 
 #[derive(sqlx::FromRow)]
 struct StoredObjective {
-    id: i64,
+    id: ObjectiveId,
     statement: String,
     measure: Option<String>,
     baseline: Option<f64>,
@@ -165,7 +169,7 @@ impl From<StoredObjective> for ObjectiveRow {
     }
 }
 
-pub async fn add_objective(db: &Db, strategy_id: StrategyId, o: &Objective) -> Result<i64> {
+pub async fn add_objective(db: &Db, strategy_id: StrategyId, o: &Objective) -> Result<ObjectiveId> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_objective (strategy_id, statement, measure, baseline, target, target_date, owner)
@@ -180,7 +184,7 @@ pub async fn add_objective(db: &Db, strategy_id: StrategyId, o: &Objective) -> R
 pub async fn update_objective(
     db: &Db,
     strategy_id: StrategyId,
-    id: i64,
+    id: ObjectiveId,
     o: &Objective,
 ) -> Result<bool> {
     let mut tx = db.begin_write().await?;
@@ -207,8 +211,8 @@ pub async fn objectives(db: &Db, strategy_id: StrategyId) -> Result<Vec<Objectiv
 /// one is corrupt data, not a default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionRow {
-    pub id: i64,
-    pub objective_id: Option<i64>,
+    pub id: ActionId,
+    pub objective_id: Option<ObjectiveId>,
     pub action: Action,
     pub notes: String,
     pub milestones: String,
@@ -217,8 +221,8 @@ pub struct ActionRow {
 /// An action as its table holds it.
 #[derive(sqlx::FromRow)]
 struct StoredAction {
-    id: i64,
-    objective_id: Option<i64>,
+    id: ActionId,
+    objective_id: Option<ObjectiveId>,
     workstream: String,
     title: String,
     lead: String,
@@ -273,7 +277,7 @@ pub struct ActionUpdateRow {
 
 #[derive(sqlx::FromRow)]
 struct StoredActionUpdate {
-    action_id: i64,
+    action_id: ActionId,
     on_date: NaiveDate,
     status: String,
     rag: String,
@@ -288,7 +292,7 @@ impl TryFrom<StoredActionUpdate> for ActionUpdateRow {
     fn try_from(u: StoredActionUpdate) -> Result<ActionUpdateRow> {
         Ok(ActionUpdateRow {
             update: ActionUpdate {
-                action_id: u.action_id,
+                action_id: u.action_id.0,
                 on: u.on_date,
                 status: Status::parse(&u.status).map_err(corrupt)?,
                 rag: Rag::parse(&u.rag).map_err(corrupt)?,
@@ -304,10 +308,10 @@ impl TryFrom<StoredActionUpdate> for ActionUpdateRow {
 async fn objective_in(
     tx: &mut crate::Tx,
     strategy_id: StrategyId,
-    objective_id: Option<i64>,
+    objective_id: Option<ObjectiveId>,
 ) -> Result<()> {
     if let Some(o) = objective_id {
-        let found: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+        let found: Option<ObjectiveId> = on_tx!(tx, c => sqlx::query_scalar(
             "SELECT id FROM strategy_objective WHERE id = $1 AND strategy_id = $2")
             .bind(o).bind(strategy_id).fetch_optional(&mut *c).await?);
         if found.is_none() {
@@ -327,14 +331,14 @@ pub async fn add_action(
     a: &ActionRow,
     on: NaiveDate,
     by: &str,
-) -> Result<i64> {
+) -> Result<ActionId> {
     cws_plan::actions::dates(a.action.start, a.action.due)
         .map_err(|e| StoreError::Refused(e.to_string()))?;
     let plan = &a.action;
     let shown = plan.rag(on);
     let mut tx = db.begin_write().await?;
     objective_in(&mut tx, strategy_id, a.objective_id).await?;
-    let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+    let id: ActionId = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_action (strategy_id, objective_id, workstream, title, lead, start_date, due_date, status, rag, notes, milestones)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
         .bind(strategy_id).bind(a.objective_id).bind(&plan.workstream).bind(&plan.title).bind(&plan.lead)
@@ -419,14 +423,14 @@ pub async fn actions(db: &Db, strategy_id: StrategyId) -> Result<Vec<ActionRow>>
 /// and the day it was closed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskRow {
-    pub id: i64,
+    pub id: RiskId,
     pub risk: Risk,
     pub closed_on: Option<NaiveDate>,
 }
 
 #[derive(sqlx::FromRow)]
 struct StoredRisk {
-    id: i64,
+    id: RiskId,
     description: String,
     consequence: String,
     mitigation: String,
@@ -469,7 +473,7 @@ pub struct RiskUpdateRow {
 
 #[derive(sqlx::FromRow)]
 struct StoredRiskUpdate {
-    risk_id: i64,
+    risk_id: RiskId,
     on_date: NaiveDate,
     likelihood: i64,
     impact: i64,
@@ -483,7 +487,7 @@ impl TryFrom<StoredRiskUpdate> for RiskUpdateRow {
     fn try_from(u: StoredRiskUpdate) -> Result<RiskUpdateRow> {
         Ok(RiskUpdateRow {
             update: RiskUpdate {
-                risk_id: u.risk_id,
+                risk_id: u.risk_id.0,
                 on: u.on_date,
                 likelihood: stored_scale("likelihood", u.likelihood)?,
                 impact: stored_scale("impact", u.impact)?,
@@ -508,11 +512,11 @@ pub async fn add_risk(
     r: &Risk,
     on: NaiveDate,
     by: &str,
-) -> Result<i64> {
+) -> Result<RiskId> {
     let (likelihood, impact) = (i64::from(r.likelihood), i64::from(r.impact));
     check_scale(likelihood, impact)?;
     let mut tx = db.begin_write().await?;
-    let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+    let id: RiskId = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_risk (strategy_id, description, consequence, mitigation, owner, likelihood, impact)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(strategy_id).bind(&r.description).bind(&r.consequence).bind(&r.mitigation)
@@ -524,7 +528,7 @@ pub async fn add_risk(
 
 async fn insert_risk_update(
     tx: &mut crate::Tx,
-    risk_id: i64,
+    risk_id: RiskId,
     on: NaiveDate,
     likelihood: i64,
     impact: i64,
@@ -545,7 +549,7 @@ async fn insert_risk_update(
 pub async fn update_risk(
     db: &Db,
     strategy_id: StrategyId,
-    risk_id: i64,
+    risk_id: RiskId,
     likelihood: i64,
     impact: i64,
     mitigation: &str,
@@ -592,12 +596,11 @@ pub async fn risks(db: &Db, strategy_id: StrategyId) -> Result<Vec<RiskRow>> {
 /// accepted (perhaps edited) or rejected.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AnalysisRow {
-    pub id: i64,
-    pub kind: String,
+    pub id: AnalysisEntryId,
+    pub kind: AnalysisKind,
     pub body: String,
     pub proposal_key: Option<String>,
-    /// `accepted`, `rejected` or `written`.
-    pub decision: String,
+    pub decision: Decision,
     pub edited_by: String,
     pub edited_at: String,
 }
@@ -607,12 +610,16 @@ pub async fn decide_proposal(
     db: &Db,
     strategy_id: StrategyId,
     key: &str,
-    kind: &str,
+    kind: AnalysisKind,
     body: &str,
     accepted: bool,
     by: &str,
 ) -> Result<()> {
-    let decision = if accepted { "accepted" } else { "rejected" };
+    let decision = if accepted {
+        Decision::Accepted
+    } else {
+        Decision::Rejected
+    };
     let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO strategy_analysis (strategy_id, kind, body, proposal_key, decision, edited_by, edited_at)
@@ -630,15 +637,15 @@ pub async fn decide_proposal(
 pub async fn add_analysis(
     db: &Db,
     strategy_id: StrategyId,
-    kind: &str,
+    kind: AnalysisKind,
     body: &str,
     by: &str,
-) -> Result<i64> {
+) -> Result<AnalysisEntryId> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_analysis (strategy_id, kind, body, proposal_key, decision, edited_by, edited_at)
-         VALUES ($1, $2, $3, NULL, 'written', $4, $5) RETURNING id")
-        .bind(strategy_id).bind(kind).bind(body).bind(by).bind(now_text())
+         VALUES ($1, $2, $3, NULL, $4, $5, $6) RETURNING id")
+        .bind(strategy_id).bind(kind).bind(body).bind(Decision::Written).bind(by).bind(now_text())
         .fetch_one(&mut *c).await?);
     tx.commit().await?;
     Ok(id)
@@ -654,13 +661,13 @@ pub async fn analysis(db: &Db, strategy_id: StrategyId) -> Result<Vec<AnalysisRo
 /// A budget holder's spend and offer, as the plan's `Budget`, with its id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BudgetRow {
-    pub id: i64,
+    pub id: BudgetId,
     pub budget: Budget,
 }
 
 #[derive(sqlx::FromRow)]
 struct StoredBudget {
-    id: i64,
+    id: BudgetId,
     holder: String,
     spend: f64,
     pool_offer: f64,
@@ -680,7 +687,7 @@ impl From<StoredBudget> for BudgetRow {
 }
 
 /// Adds a budget holder's figures, if the plan's rules accept them.
-pub async fn add_budget(db: &Db, strategy_id: StrategyId, b: &Budget) -> Result<i64> {
+pub async fn add_budget(db: &Db, strategy_id: StrategyId, b: &Budget) -> Result<BudgetId> {
     if let Some(problem) = b.check() {
         return Err(StoreError::Refused(problem));
     }
@@ -701,7 +708,7 @@ pub async fn budgets(db: &Db, strategy_id: StrategyId) -> Result<Vec<BudgetRow>>
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct FundingStreamRow {
-    pub id: i64,
+    pub id: FundingStreamId,
     pub title: String,
     pub provider: String,
     pub purpose: String,
@@ -713,7 +720,7 @@ pub struct FundingStreamRow {
 impl From<cws_plan::resources::FundingStream> for FundingStreamRow {
     fn from(s: cws_plan::resources::FundingStream) -> Self {
         FundingStreamRow {
-            id: 0,
+            id: FundingStreamId(0),
             title: s.title,
             provider: s.provider,
             purpose: s.purpose,
@@ -728,7 +735,7 @@ pub async fn add_funding_stream(
     db: &Db,
     strategy_id: StrategyId,
     f: &FundingStreamRow,
-) -> Result<i64> {
+) -> Result<FundingStreamId> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy_funding_stream (strategy_id, title, provider, purpose, target_groups, link, comments)
@@ -766,13 +773,13 @@ pub async fn funding_streams(db: &Db, strategy_id: StrategyId) -> Result<Vec<Fun
 /// A line of the three-year plan, as the plan's `PlanLine`, with its id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanLineRow {
-    pub id: i64,
+    pub id: PlanLineId,
     pub line: PlanLine,
 }
 
 #[derive(sqlx::FromRow)]
 struct StoredPlanLine {
-    id: i64,
+    id: PlanLineId,
     year: i64,
     item: String,
     amount: f64,
@@ -799,7 +806,7 @@ impl TryFrom<StoredPlanLine> for PlanLineRow {
 }
 
 /// Adds a line to the three-year plan, if the plan's rules accept it.
-pub async fn add_plan_line(db: &Db, strategy_id: StrategyId, l: &PlanLine) -> Result<i64> {
+pub async fn add_plan_line(db: &Db, strategy_id: StrategyId, l: &PlanLine) -> Result<PlanLineId> {
     let refused = |e: cws_plan::resources::PlanLineError| StoreError::Refused(e.to_string());
     plan_year(i64::from(l.year)).map_err(refused)?;
     cws_plan::resources::plan_amount(l.amount).map_err(refused)?;
@@ -821,23 +828,23 @@ pub async fn plan_lines(db: &Db, strategy_id: StrategyId) -> Result<Vec<PlanLine
     rows.into_iter().map(PlanLineRow::try_from).collect()
 }
 
-/// The parts of a strategy that can be removed one by one.
+/// An entry of a strategy that can be removed on its own, by its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Removable {
-    Analysis,
-    Budget,
-    FundingStream,
-    PlanLine,
+    Analysis(AnalysisEntryId),
+    Budget(BudgetId),
+    FundingStream(FundingStreamId),
+    PlanLine(PlanLineId),
 }
 
 /// Removes one entry of the strategy; false when there is none.
-pub async fn remove(db: &Db, strategy_id: StrategyId, part: Removable, id: i64) -> Result<bool> {
+pub async fn remove(db: &Db, strategy_id: StrategyId, entry: Removable) -> Result<bool> {
     // table names come from this match only, never from input
-    let table = match part {
-        Removable::Analysis => "strategy_analysis",
-        Removable::Budget => "strategy_budget",
-        Removable::FundingStream => "strategy_funding_stream",
-        Removable::PlanLine => "strategy_plan_line",
+    let (table, id) = match entry {
+        Removable::Analysis(id) => ("strategy_analysis", id.0),
+        Removable::Budget(id) => ("strategy_budget", id.0),
+        Removable::FundingStream(id) => ("strategy_funding_stream", id.0),
+        Removable::PlanLine(id) => ("strategy_plan_line", id.0),
     };
     let sql = format!("DELETE FROM {table} WHERE id = $1 AND strategy_id = $2");
     let mut tx = db.begin_write().await?;

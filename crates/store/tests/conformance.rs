@@ -7,6 +7,7 @@ use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingTyp
 use cws_domain::role::RoleCode;
 use cws_domain::user::{Access, Scope, UserRole};
 use cws_domain::worker::*;
+use cws_plan::swot::{AnalysisKind, Decision};
 use cws_store::{geography, reference, users, workforce, Backend, Db};
 
 async fn backends() -> Vec<(Db, Option<tempfile::TempDir>)> {
@@ -379,7 +380,7 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             &db,
             id,
             &ActionRow {
-                id: 0,
+                id: cws_store::ActionId(0),
                 objective_id: Some(o),
                 action: Action {
                     workstream: "Recruitment".into(),
@@ -504,7 +505,7 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             .await
             .unwrap()
             .iter()
-            .filter(|u| u.update.risk_id == big)
+            .filter(|u| u.update.risk_id == big.0)
             .map(|u| u.update.likelihood * u.update.impact)
             .collect();
         assert_eq!(scores, [20, 10]);
@@ -529,27 +530,50 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
         );
 
         // proposals decided once each; the lead's own entries; removal
-        strategy::decide_proposal(&db, id, "retirement", "threat", "22% are 55+", true, by)
-            .await
-            .unwrap();
-        strategy::decide_proposal(&db, id, "retirement", "threat", "22% are 55+", false, by)
-            .await
-            .unwrap();
-        let own = strategy::add_analysis(&db, id, "strength", "Strong partnership board", by)
-            .await
-            .unwrap();
+        strategy::decide_proposal(
+            &db,
+            id,
+            "retirement",
+            AnalysisKind::Threat,
+            "22% are 55+",
+            true,
+            by,
+        )
+        .await
+        .unwrap();
+        strategy::decide_proposal(
+            &db,
+            id,
+            "retirement",
+            AnalysisKind::Threat,
+            "22% are 55+",
+            false,
+            by,
+        )
+        .await
+        .unwrap();
+        let own = strategy::add_analysis(
+            &db,
+            id,
+            AnalysisKind::Strength,
+            "Strong partnership board",
+            by,
+        )
+        .await
+        .unwrap();
         let entries = strategy::analysis(&db, id).await.unwrap();
         assert_eq!(entries.len(), 2);
         assert!(entries
             .iter()
-            .any(|e| e.proposal_key.as_deref() == Some("retirement") && e.decision == "rejected"));
+            .any(|e| e.proposal_key.as_deref() == Some("retirement")
+                && e.decision == Decision::Rejected));
         assert!(
-            strategy::remove(&db, id, strategy::Removable::Analysis, own)
+            strategy::remove(&db, id, strategy::Removable::Analysis(own))
                 .await
                 .unwrap()
         );
         assert!(
-            !strategy::remove(&db, other, strategy::Removable::Analysis, own)
+            !strategy::remove(&db, other, strategy::Removable::Analysis(own))
                 .await
                 .unwrap()
         );
@@ -573,7 +597,7 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             80_000.0
         );
         let mut stream = strategy::FundingStreamRow {
-            id: 0,
+            id: cws_store::FundingStreamId(0),
             title: "Apprenticeship levy".into(),
             provider: "DfE".into(),
             purpose: "p".into(),

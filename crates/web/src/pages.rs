@@ -315,7 +315,7 @@ pub async fn area(
                     "{} → {} ({}, {})",
                     h.from_code,
                     h.to_code,
-                    h.kind,
+                    h.kind.code(),
                     h.on_date.format("%-d %B %Y")
                 )
             })
@@ -589,9 +589,7 @@ pub async fn area(
         name: area.name.clone(),
         code: area.code.clone(),
         old_la_code: area.old_la_code.clone(),
-        kind: cws_domain::geography::AreaKind::parse(&area.kind)
-            .map(|k| k.label().to_string())
-            .unwrap_or(area.kind.clone()),
+        kind: area.kind.label().to_string(),
         region_code: area.region_code.clone(),
         region_name: area.region_name.clone(),
         joint_note,

@@ -7,6 +7,7 @@ use axum::response::{Html, Response};
 use axum::Form;
 use cws_plan::actions::{self, Action, Rag, Status, WORKSTREAMS};
 use cws_store::strategy::{self as store, ActionRow, Progress};
+use cws_store::{ActionId, ObjectiveId};
 
 use super::{
     no_such, problems_of, refused, saved, saved_message, today, Frame, Here, Loaded, Opened,
@@ -45,7 +46,7 @@ struct ActionsPage {
     actions: Vec<ActionView>,
     counts: Counts,
     workstreams: Vec<&'static str>,
-    objective_choices: Vec<(i64, String)>,
+    objective_choices: Vec<(ObjectiveId, String)>,
     statuses: Vec<(&'static str, &'static str)>,
     rags: Vec<(&'static str, &'static str)>,
 }
@@ -159,7 +160,7 @@ impl TryFrom<&ActionForm> for ActionRow {
             p.push(e.to_string());
         }
         p.finish(ActionRow {
-            id: 0,
+            id: ActionId(0),
             objective_id: f.objective.trim().parse().ok(),
             action: Action {
                 workstream,
@@ -228,7 +229,7 @@ impl TryFrom<&ProgressForm> for Progress {
 pub async fn progress(
     State(state): State<AppState>,
     Opened { here: h, loaded: l }: Opened,
-    Path((_, _, action)): Path<(String, i64, i64)>,
+    Path((_, _, action)): Path<(String, i64, ActionId)>,
     Form(form): Form<ProgressForm>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;

@@ -6,11 +6,12 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
 use cws_plan::framework::Section;
-use cws_plan::swot::Quadrant;
+use cws_plan::swot::{AnalysisKind, Quadrant};
 use cws_store::strategy::{self as store, Removable};
+use cws_store::AnalysisEntryId;
 
 use super::sections::render_section;
-use super::{no_such, refused, saved, Opened, STEEP};
+use super::{no_such, refused, saved, Opened};
 use crate::forms::Problems;
 use crate::{AppState, WebError};
 
@@ -63,9 +64,9 @@ pub struct EntryForm {
     body: String,
 }
 
-/// An entry: a SWOT quadrant's or a STEEP factor's key, and its text.
+/// An entry under a SWOT quadrant or a STEEP factor, and its text.
 struct Entry {
-    kind: String,
+    kind: AnalysisKind,
     body: String,
 }
 
@@ -74,16 +75,12 @@ impl TryFrom<&EntryForm> for Entry {
 
     fn try_from(f: &EntryForm) -> Result<Entry, Problems> {
         let mut p = Problems::default();
-        let kind = f.kind.trim();
-        if Quadrant::parse(kind).ok().is_none() && !STEEP.iter().any(|(k, _)| *k == kind) {
+        let Ok(kind) = AnalysisKind::parse(&f.kind) else {
             p.push("Choose where the entry belongs: a SWOT quadrant or a STEEP factor.");
             return Err(p);
-        }
+        };
         let body = p.required(&f.body, "the entry's text");
-        p.finish(Entry {
-            kind: kind.to_string(),
-            body,
-        })
+        p.finish(Entry { kind, body })
     }
 }
 
@@ -100,7 +97,7 @@ async fn decide(
                 &state.db,
                 id,
                 &d.key,
-                d.quadrant.code(),
+                d.quadrant.into(),
                 &d.body,
                 accept,
                 &h.by,
@@ -148,7 +145,7 @@ pub async fn add(
     let id = l.strategy.id;
     match Entry::try_from(&form) {
         Ok(e) => {
-            store::add_analysis(&state.db, id, &e.kind, &e.body, &h.by).await?;
+            store::add_analysis(&state.db, id, e.kind, &e.body, &h.by).await?;
             Ok(saved(&h, id, PAGE, "analysis"))
         }
         Err(p) => {
@@ -170,10 +167,10 @@ pub async fn add(
 pub async fn remove(
     State(state): State<AppState>,
     Opened { here: h, loaded: l }: Opened,
-    Path((_, _, entry)): Path<(String, i64, i64)>,
+    Path((_, _, entry)): Path<(String, i64, AnalysisEntryId)>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;
-    if !store::remove(&state.db, id, Removable::Analysis, entry).await? {
+    if !store::remove(&state.db, id, Removable::Analysis(entry)).await? {
         return Err(no_such("entry"));
     }
     Ok(saved(&h, id, PAGE, "analysis"))

@@ -7,7 +7,7 @@ use cws_plan::checklist;
 use cws_plan::framework::Section;
 use cws_plan::resources::{self, Offer};
 use cws_plan::risks::{heat_map, Risk};
-use cws_plan::swot::Quadrant;
+use cws_plan::swot::{Decision, Quadrant};
 
 pub(crate) use cws_documents::block::{money, num, text_blocks, Block};
 use cws_documents::chart::trim_number;
@@ -298,7 +298,7 @@ pub(crate) fn analysis_blocks(l: &Loaded, out: &mut Vec<Block>) {
         let items: Vec<String> = l
             .analysis
             .iter()
-            .filter(|a| a.kind == q.code() && a.decision != "rejected")
+            .filter(|a| a.kind.quadrant() == Some(*q) && a.decision != Decision::Rejected)
             .map(|a| a.body.clone())
             .collect();
         if !items.is_empty() {
@@ -309,14 +309,8 @@ pub(crate) fn analysis_blocks(l: &Loaded, out: &mut Vec<Block>) {
     let steep: Vec<String> = l
         .analysis
         .iter()
-        .filter(|a| super::STEEP.iter().any(|(k, _)| *k == a.kind))
-        .map(|a| {
-            let label = super::STEEP
-                .iter()
-                .find(|(k, _)| *k == a.kind)
-                .map_or("", |s| s.1);
-            format!("{label}: {}", a.body)
-        })
+        .filter(|a| a.kind.is_steep())
+        .map(|a| format!("{}: {}", a.kind.label(), a.body))
         .collect();
     if !steep.is_empty() {
         out.push(Block::Heading(3, "Context (STEEP)".into()));

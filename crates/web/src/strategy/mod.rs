@@ -43,15 +43,6 @@ use crate::{AppState, WebError};
 
 pub(crate) use objectives::Tracking;
 
-/// The STEEP factors of the context analysis: (key, label).
-pub(crate) const STEEP: [(&str, &str); 5] = [
-    ("social", "Social"),
-    ("technological", "Technological"),
-    ("economic", "Economic"),
-    ("environmental", "Environmental"),
-    ("political", "Political"),
-];
-
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }

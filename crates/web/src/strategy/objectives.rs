@@ -12,6 +12,7 @@ use cws_analyse::scoped::{Scoped, Within};
 use cws_analyse::Measure;
 use cws_plan::smart::{self, Objective, Standing};
 use cws_store::strategy::{self as store, ObjectiveRow};
+use cws_store::ObjectiveId;
 
 use super::{
     evidence, no_such, refused, saved, saved_message, today, Formats, Frame, Here, Loaded, Opened,
@@ -177,7 +178,7 @@ struct ObjectivesPage {
     among: Vec<(String, String)>,
     editing: Option<ObjectiveRow>,
     /// The objective form's values (the one being changed, or blank).
-    e: ObjectiveRow,
+    e: cws_plan::smart::Objective,
 }
 
 impl Formats for ObjectivesPage {}
@@ -189,13 +190,13 @@ impl ObjectivesPage {
 
     /// The figure of the objective being edited, without its part of the workforce.
     fn figure_of(&self) -> String {
-        let m = self.e.objective.measure.as_deref().unwrap_or("");
+        let m = self.e.measure.as_deref().unwrap_or("");
         Scoped::parse(m).map_or_else(|_| String::new(), |s| s.measure.code().to_string())
     }
 
     /// The part of the workforce the edited objective's figure is taken among.
     fn among_of(&self) -> String {
-        let m = self.e.objective.measure.as_deref().unwrap_or("");
+        let m = self.e.measure.as_deref().unwrap_or("");
         Scoped::parse(m)
             .ok()
             .and_then(|s| s.within)
@@ -233,9 +234,12 @@ async fn render(
             t,
         })
         .collect();
-    let editing = q
-        .edit
-        .and_then(|id| l.objectives.iter().find(|o| o.id == id).cloned());
+    let editing = q.edit.and_then(|id| {
+        l.objectives
+            .iter()
+            .find(|o| o.id == ObjectiveId(id))
+            .cloned()
+    });
     Ok(ObjectivesPage {
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: h.synthetic,
@@ -246,7 +250,10 @@ async fn render(
             .into_iter()
             .map(|w| (w.code(), w.described()))
             .collect(),
-        e: editing.clone().unwrap_or_default(),
+        e: editing
+            .as_ref()
+            .map(|r| r.objective.clone())
+            .unwrap_or_default(),
         editing,
     }
     .render()?)
@@ -325,7 +332,7 @@ pub async fn add(
 pub async fn update(
     State(state): State<AppState>,
     Opened { here: h, loaded: l }: Opened,
-    Path((_, _, objective)): Path<(String, i64, i64)>,
+    Path((_, _, objective)): Path<(String, i64, ObjectiveId)>,
     Form(form): Form<ObjectiveForm>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;
@@ -341,7 +348,7 @@ pub async fn update(
         }
         Err(p) => {
             let q = PageQuery {
-                edit: Some(objective),
+                edit: Some(objective.0),
                 ..PageQuery::default()
             };
             let page = render(&state, &h, &l, &q, p.into()).await?;

@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use cws_plan::framework::Section;
 use cws_plan::resources;
-use cws_plan::swot::Quadrant;
+use cws_plan::swot::{Decision, Quadrant};
 
 use super::objectives::tracking;
 use super::{document, saved_message, today, Frame, Loaded, Opened, PageQuery, Tracking};
@@ -99,7 +99,7 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
         .filter(|q| {
             l.analysis
                 .iter()
-                .any(|a| a.kind == q.code() && a.decision != "rejected")
+                .any(|a| a.kind.quadrant() == Some(**q) && a.decision != Decision::Rejected)
         })
         .count();
     out.push(Check {

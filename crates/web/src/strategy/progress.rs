@@ -12,6 +12,7 @@ use cws_analyse::Measure;
 use cws_plan::actions::Status;
 use cws_plan::review;
 use cws_store::strategy as store;
+use cws_store::{ActionId, RiskId};
 
 use super::document::{self, Block};
 use super::export::DocumentPage;
@@ -145,7 +146,7 @@ pub(crate) async fn progress_blocks(
     let title = |id: i64| {
         l.actions
             .iter()
-            .find(|a| a.id == id)
+            .find(|a| a.id == ActionId(id))
             .map(|a| a.action.title.clone())
             .unwrap_or_else(|| format!("Action {id}"))
     };
@@ -159,7 +160,7 @@ pub(crate) async fn progress_blocks(
         .filter(|a| {
             a.action.due < to
                 && state_on_to
-                    .get(&a.id)
+                    .get(&a.id.0)
                     .is_some_and(|s| s.status != Status::Done)
         })
         .map(|a| format!("{} (due {})", a.action.title, fmt(a.action.due)))
@@ -221,7 +222,7 @@ pub(crate) async fn progress_blocks(
     let risk = |id: i64| {
         l.risks
             .iter()
-            .find(|r| r.id == id)
+            .find(|r| r.id == RiskId(id))
             .map(|r| r.risk.description.clone())
             .unwrap_or_else(|| format!("Risk {id}"))
     };

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::forms::{ticked, Problems};
 use crate::{AppState, WebError};
-use cws_store::StrategyId;
+use cws_store::{BudgetId, FundingStreamId, PlanLineId, StrategyId};
 
 /// The strategy's budgets, as the plan's rules read them.
 pub(crate) fn plan_budgets(l: &Loaded) -> Vec<Budget> {
@@ -60,7 +60,7 @@ struct ResourcesPage {
     /// The stream form's fields: name, label and value.
     stream_fields: Vec<(&'static str, &'static str, String)>,
     /// The id of the stream being changed (0 when adding one).
-    stream_id: i64,
+    stream_id: FundingStreamId,
     lines: Vec<PlanLineRow>,
     years: Vec<YearView>,
     setbacks: Vec<u8>,
@@ -97,11 +97,14 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
         .collect();
     let (spend, offer, share) = resources::pool_totals(&budgets);
     let totals = resources::year_totals(&plan_lines(l));
-    let editing_stream = q
-        .edit
-        .and_then(|id| l.streams.iter().find(|s| s.id == id).cloned());
+    let editing_stream = q.edit.and_then(|id| {
+        l.streams
+            .iter()
+            .find(|s| s.id == FundingStreamId(id))
+            .cloned()
+    });
     let sf = editing_stream.clone().unwrap_or_else(|| FundingStreamRow {
-        id: 0,
+        id: FundingStreamId(0),
         title: String::new(),
         provider: String::new(),
         purpose: String::new(),
@@ -286,7 +289,7 @@ impl TryFrom<&StreamForm> for FundingStreamRow {
     fn try_from(f: &StreamForm) -> Result<FundingStreamRow, Problems> {
         let mut p = Problems::default();
         let s = FundingStreamRow {
-            id: 0,
+            id: FundingStreamId(0),
             title: p.required(&f.title, "the funding stream's name"),
             provider: f.provider.trim().into(),
             purpose: f.purpose.trim().into(),
@@ -314,7 +317,7 @@ pub async fn add_stream(
 pub async fn update_stream(
     State(state): State<AppState>,
     opened: Opened,
-    Path((_, _, stream)): Path<(String, i64, i64)>,
+    Path((_, _, stream)): Path<(String, i64, FundingStreamId)>,
     Form(form): Form<StreamForm>,
 ) -> Result<Response, WebError> {
     let value = FundingStreamRow::try_from(&form);
@@ -329,11 +332,12 @@ pub async fn update_stream(
 }
 
 /// The parts of the resources an entry can be removed from, as named in the path.
-fn removable(part: &str) -> Result<Removable, WebError> {
+/// The entry `id` of the part of the resources named in the address.
+fn removable(part: &str, id: i64) -> Result<Removable, WebError> {
     match part {
-        "budgets" => Ok(Removable::Budget),
-        "streams" => Ok(Removable::FundingStream),
-        "lines" => Ok(Removable::PlanLine),
+        "budgets" => Ok(Removable::Budget(BudgetId(id))),
+        "streams" => Ok(Removable::FundingStream(FundingStreamId(id))),
+        "lines" => Ok(Removable::PlanLine(PlanLineId(id))),
         _ => Err(WebError::NotFound(format!(
             "There is nothing called '{part}' to remove from."
         ))),
@@ -347,7 +351,7 @@ pub async fn remove(
     Path((_, _, part, entry)): Path<(String, i64, String, i64)>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;
-    if !store::remove(&state.db, id, removable(&part)?, entry).await? {
+    if !store::remove(&state.db, id, removable(&part, entry)?).await? {
         return Err(no_such("entry"));
     }
     Ok(saved(&h, id, "resources", "removed"))

@@ -7,6 +7,7 @@ use axum::response::{Html, Response};
 use axum::Form;
 use cws_plan::risks::{heat_map, on_scale, Risk};
 use cws_store::strategy::{self as store, RiskRow};
+use cws_store::RiskId;
 
 use super::{
     document, no_such, refused, saved, saved_message, today, Frame, Here, Loaded, Opened, PageQuery,
@@ -192,7 +193,7 @@ impl TryFrom<&RescoreForm> for Rescore {
 pub async fn rescore(
     State(state): State<AppState>,
     Opened { here: h, loaded: l }: Opened,
-    Path((_, _, risk)): Path<(String, i64, i64)>,
+    Path((_, _, risk)): Path<(String, i64, RiskId)>,
     Form(form): Form<RescoreForm>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;

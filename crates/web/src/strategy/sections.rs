@@ -7,13 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use axum::Form;
 use cws_plan::framework::Section;
-use cws_plan::swot::{self, Quadrant};
+use cws_plan::swot::{self, AnalysisKind, Decision, Quadrant};
 use cws_store::strategy::{self as store, AnalysisRow, SectionVersion};
 
 use super::document::{self, Block};
-use super::{
-    evidence, refused, saved, saved_message, Frame, Here, Loaded, Opened, PageQuery, STEEP,
-};
+use super::{evidence, refused, saved, saved_message, Frame, Here, Loaded, Opened, PageQuery};
 use crate::dashboards::{Draw, PanelView};
 use crate::forms::Problems;
 use crate::{AppState, WebError};
@@ -77,22 +75,22 @@ pub(crate) async fn render_section(
                 q.label(),
                 l.analysis
                     .iter()
-                    .filter(|a| a.kind == q.code() && a.decision != "rejected")
+                    .filter(|a| a.kind.quadrant() == Some(*q) && a.decision != Decision::Rejected)
                     .cloned()
                     .collect(),
             ));
         }
-        for (k, label) in STEEP {
+        for k in AnalysisKind::STEEP {
             analysis.push((
-                k,
-                label,
+                k.code(),
+                k.label(),
                 l.analysis.iter().filter(|a| a.kind == k).cloned().collect(),
             ));
         }
         rejected = l
             .analysis
             .iter()
-            .filter(|a| a.decision == "rejected")
+            .filter(|a| a.decision == Decision::Rejected)
             .cloned()
             .collect();
         if h.can_edit {
@@ -138,10 +136,9 @@ pub(crate) async fn render_section(
         analysis,
         proposals,
         rejected,
-        kinds: Quadrant::ALL
+        kinds: AnalysisKind::ALL
             .iter()
-            .map(|q| (q.code(), q.label()))
-            .chain(STEEP)
+            .map(|k| (k.code(), k.label()))
             .collect(),
         structured,
     }
