@@ -13,14 +13,12 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::cube::Line;
-use crate::disclosure::{primary_cells, suppress, Policy, Shown, CONFIDENTIAL, NOT_APPLICABLE};
+pub use crate::disclosure::NOT_AVAILABLE;
+use crate::disclosure::{primary_cells, suppress, Policy, Shown, CONFIDENTIAL};
 use crate::figures::{compute, Dimension, FiguresError, Options, Scope};
 use crate::measure::{round, Measure, Params, Sums};
 use crate::published::{components_of, AreaValues, COMPONENTS};
 use crate::snapshot::Snapshot;
-
-/// GSS symbol: not available (no figures for this geography).
-pub const NOT_AVAILABLE: &str = "x";
 
 /// Which workers the returns figures cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -94,7 +92,7 @@ impl Entry {
         }
         match m.value(&self.sums, params) {
             Some(v) => Shown::Value(round(m.kind(), v)),
-            None => Shown::Symbol(NOT_APPLICABLE),
+            None => Shown::Symbol(m.missing(&self.sums)),
         }
     }
 

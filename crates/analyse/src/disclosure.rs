@@ -70,6 +70,9 @@ impl std::fmt::Display for Shown {
 pub const CONFIDENTIAL: &str = "c";
 /// GSS symbol: not applicable (a rate over nothing).
 pub const NOT_APPLICABLE: &str = "z";
+/// GSS symbol: not available (no figures for this geography, or the returns did not give
+/// what the measure counts).
+pub const NOT_AVAILABLE: &str = "x";
 
 /// A table ready to show: each cell's value (or symbol) for each measure.
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +88,7 @@ pub struct Protected {
 
 /// Shows every measure of every cell without protection (for the owning area's own use).
 pub fn unprotected(cube: &Cube, measures: &[Measure], params: &Params) -> Protected {
-    let values = cube
+    let values: Vec<Vec<Shown>> = cube
         .cells
         .iter()
         .map(|c| {
@@ -93,16 +96,20 @@ pub fn unprotected(cube: &Cube, measures: &[Measure], params: &Params) -> Protec
                 .iter()
                 .map(|m| match m.value(&c.sums, params) {
                     Some(v) => Shown::Value(round(m.kind(), v)),
-                    None => Shown::Symbol(NOT_APPLICABLE),
+                    None => Shown::Symbol(m.missing(&c.sums)),
                 })
                 .collect()
         })
         .collect();
+    let footnote = with_not_available(
+        &values,
+        format!("{NOT_APPLICABLE}: not applicable (a rate over nothing)."),
+    );
     Protected {
         values,
         primary: 0,
         secondary: 0,
-        footnote: format!("{NOT_APPLICABLE}: not applicable (a rate over nothing)."),
+        footnote,
     }
 }
 
@@ -128,7 +135,7 @@ pub fn protect(cube: &Cube, measures: &[Measure], params: &Params, policy: &Poli
             .count();
         patterns.insert(m.base_name(), hidden);
     }
-    let values = cube
+    let values: Vec<Vec<Shown>> = cube
         .cells
         .iter()
         .enumerate()
@@ -140,7 +147,7 @@ pub fn protect(cube: &Cube, measures: &[Measure], params: &Params, policy: &Poli
                         return Shown::Symbol(CONFIDENTIAL);
                     }
                     match m.value(&c.sums, params) {
-                        None => Shown::Symbol(NOT_APPLICABLE),
+                        None => Shown::Symbol(m.missing(&c.sums)),
                         Some(v) if m.kind() == Kind::Count && policy.rounding > 1 => {
                             let b = f64::from(policy.rounding);
                             Shown::Value((v / b).round() * b)
@@ -151,12 +158,28 @@ pub fn protect(cube: &Cube, measures: &[Measure], params: &Params, policy: &Poli
                 .collect()
         })
         .collect();
+    let footnote = with_not_available(&values, footnote(policy));
     Protected {
         values,
         primary,
         secondary,
-        footnote: footnote(policy),
+        footnote,
     }
+}
+
+/// The footnote, saying what `x` means where a table shows it.
+fn with_not_available(values: &[Vec<Shown>], mut footnote: String) -> String {
+    let shown = values
+        .iter()
+        .flatten()
+        .any(|v| *v == Shown::Symbol(NOT_AVAILABLE));
+    if shown {
+        footnote.push_str(&format!(
+            " {NOT_AVAILABLE}: not available (the returns did not give it: a census return, \
+             for one, does not ask about training or integrated working)."
+        ));
+    }
+    footnote
 }
 
 fn footnote(policy: &Policy) -> String {
@@ -396,6 +419,7 @@ mod tests {
                 sums: Sums {
                     people: *n,
                     common_core: *n,
+                    common_core_known: *n,
                     ..Sums::default()
                 },
             })
@@ -469,6 +493,36 @@ mod tests {
             .unwrap();
         assert_eq!(p.values[i], vec![Shown::Symbol("c"), Shown::Symbol("c")]);
         assert_eq!(p.values[0][1], Shown::Value(100.0));
+    }
+
+    #[test]
+    fn an_answer_no_return_gave_is_not_available_not_zero() {
+        // three people whose return did not ask about the Common Core: x, never 0%; an
+        // empty group's rate stays z (a rate over nothing)
+        let groups = [
+            Group {
+                labels: vec!["LA".into()],
+                sums: Sums {
+                    people: 3.0,
+                    ..Sums::default()
+                },
+            },
+            Group {
+                labels: vec!["PVI".into()],
+                sums: Sums::default(),
+            },
+        ];
+        let c = Cube::from_groups(&[Dimension::Sector], &groups);
+        let p = unprotected(&c, &[Measure::CommonCore], &Params::default());
+        let at = |label: &str| {
+            c.cells
+                .iter()
+                .position(|x| x.labels == vec![Some(label.to_string())])
+                .unwrap()
+        };
+        assert_eq!(p.values[at("LA")][0], Shown::Symbol(NOT_AVAILABLE));
+        assert_eq!(p.values[at("PVI")][0], Shown::Symbol(NOT_APPLICABLE));
+        assert!(p.footnote.contains("x: not available"), "{}", p.footnote);
     }
 
     #[test]

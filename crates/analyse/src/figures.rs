@@ -543,7 +543,9 @@ impl Context<'_> {
             }
         }
         sums.common_core += one(flags & flag::COMMON_CORE != 0);
+        sums.common_core_known += one(flags & flag::COMMON_CORE_KNOWN != 0);
         sums.induction += one(flags & flag::INDUCTION != 0);
+        sums.induction_known += one(flags & flag::INDUCTION_KNOWN != 0);
         let vetted = s.vetting_date[i];
         if flags & flag::VETTED != 0 && vetted != NO_DATE {
             sums.vetting_in_date += one(vetted > self.vetting_from && vetted <= self.census);
@@ -551,8 +553,11 @@ impl Context<'_> {
                 one(vetted > self.vetting_due_from && vetted <= self.vetting_due_to);
         }
         sums.caf_trained += one(flags & flag::CAF_TRAINED != 0);
+        sums.caf_trained_known += one(flags & flag::CAF_TRAINED_KNOWN != 0);
         sums.lead_professionals += one(flags & flag::LEAD_PROFESSIONAL != 0);
+        sums.lead_professional_known += one(flags & flag::LEAD_PROFESSIONAL_KNOWN != 0);
         sums.multi_agency += one(flags & flag::MULTI_AGENCY != 0);
+        sums.multi_agency_known += one(flags & flag::MULTI_AGENCY_KNOWN != 0);
         if start != NO_DATE {
             sums.service_known += 1.0;
             let years = (self.census - start) as f64 / 365.25;

@@ -53,12 +53,18 @@ pub struct Sums {
     pub non_graduates: f64,
     pub level3_plus_non_graduates: f64,
     pub common_core: f64,
+    /// People whose return answered the question (the base of its rate).
+    pub common_core_known: f64,
     pub induction: f64,
+    pub induction_known: f64,
     pub vetting_in_date: f64,
     pub vetting_due_90_days: f64,
     pub caf_trained: f64,
+    pub caf_trained_known: f64,
     pub lead_professionals: f64,
+    pub lead_professional_known: f64,
     pub multi_agency: f64,
+    pub multi_agency_known: f64,
     pub service_under_2_years: f64,
     pub service_2_to_5_years: f64,
     pub service_5_plus_years: f64,
@@ -116,12 +122,17 @@ impl Sums {
             non_graduates,
             level3_plus_non_graduates,
             common_core,
+            common_core_known,
             induction,
+            induction_known,
             vetting_in_date,
             vetting_due_90_days,
             caf_trained,
+            caf_trained_known,
             lead_professionals,
+            lead_professional_known,
             multi_agency,
+            multi_agency_known,
             service_under_2_years,
             service_2_to_5_years,
             service_5_plus_years,
@@ -192,6 +203,19 @@ macro_rules! measures {
             pub fn base_name(self) -> &'static str {
                 match self { $( Measure::$variant => stringify!($base) ),* }
             }
+            /// The symbol shown where there is no value: `x` (not available) when people are
+            /// in post but none of their returns gave what the measure counts (a census
+            /// return does not ask about the Common Core), `z` (not applicable) when the
+            /// rate is over nothing.
+            pub fn missing(self, s: &Sums) -> &'static str {
+                let over_answers = self.base_name().ends_with("_known")
+                    || self == Measure::LeadProfessionals;
+                if over_answers && s.people > 0.0 {
+                    crate::disclosure::NOT_AVAILABLE
+                } else {
+                    crate::disclosure::NOT_APPLICABLE
+                }
+            }
             /// The value, or `None` when it is undefined (a rate over nothing).
             pub fn value(self, sums: &Sums, params: &Params) -> Option<f64> {
                 #[allow(unused_variables)]
@@ -214,6 +238,15 @@ macro_rules! measures {
 fn pct(num: f64, den: f64) -> f64 {
     if den > 0.0 {
         num / den * 100.0
+    } else {
+        f64::NAN
+    }
+}
+
+/// A count of answers, where anyone answered the question.
+fn known(count: f64, answered: f64) -> f64 {
+    if answered > 0.0 {
+        count
     } else {
         f64::NAN
     }
@@ -271,13 +304,13 @@ measures! {
     Disabled => ("disabled_pct", Rate, "Disabled (% of known)", disability_known, |s, p| pct(s.disabled, s.disability_known)),
     Graduates => ("graduate_pct", Rate, "Graduates (% of known qualification)", qual_known, |s, p| pct(s.graduates, s.qual_known)),
     Level3PlusNonGraduates => ("level3_plus_non_graduate_pct", Rate, "Level 3 or above among non-graduates (%)", non_graduates, |s, p| pct(s.level3_plus_non_graduates, s.non_graduates)),
-    CommonCore => ("common_core_pct", Rate, "Trained in the Common Core (%)", people, |s, p| pct(s.common_core, s.people)),
-    Induction => ("induction_pct", Rate, "Completed induction (%)", people, |s, p| pct(s.induction, s.people)),
+    CommonCore => ("common_core_pct", Rate, "Trained in the Common Core (% of known)", common_core_known, |s, p| pct(s.common_core, s.common_core_known)),
+    Induction => ("induction_pct", Rate, "Completed induction (% of known)", induction_known, |s, p| pct(s.induction, s.induction_known)),
     VettingInDate => ("vetting_in_date_pct", Rate, "With an in-date vetting check (%)", people, |s, p| pct(s.vetting_in_date, s.people)),
     VettingDue90Days => ("vetting_due_90_days", Count, "Vetting checks due in the next 90 days", vetting_due_90_days, |s, p| s.vetting_due_90_days),
-    CafTrained => ("caf_trained_pct", Rate, "Trained in the common assessment (%)", people, |s, p| pct(s.caf_trained, s.people)),
-    LeadProfessionals => ("lead_professionals", Count, "Acting as lead professional", lead_professionals, |s, p| s.lead_professionals),
-    MultiAgency => ("multi_agency_pct", Rate, "Working in multi-agency teams (%)", people, |s, p| pct(s.multi_agency, s.people)),
+    CafTrained => ("caf_trained_pct", Rate, "Trained in the common assessment (% of known)", caf_trained_known, |s, p| pct(s.caf_trained, s.caf_trained_known)),
+    LeadProfessionals => ("lead_professionals", Count, "Acting as lead professional", lead_professionals, |s, p| known(s.lead_professionals, s.lead_professional_known)),
+    MultiAgency => ("multi_agency_pct", Rate, "Working in multi-agency teams (% of known)", multi_agency_known, |s, p| pct(s.multi_agency, s.multi_agency_known)),
     ServiceUnder2Years => ("service_under_2_years_pct", Rate, "In service under 2 years (%)", service_known, |s, p| pct(s.service_under_2_years, s.service_known)),
     Service2To5Years => ("service_2_to_5_years_pct", Rate, "In service 2 to 5 years (%)", service_known, |s, p| pct(s.service_2_to_5_years, s.service_known)),
     Service5PlusYears => ("service_5_plus_years_pct", Rate, "In service 5 years or more (%)", service_known, |s, p| pct(s.service_5_plus_years, s.service_known)),

@@ -20,22 +20,28 @@ pub const NO_DATE: i32 = i32::MIN;
 
 /// Flags of a post (bits of `Snapshot::flags`).
 pub mod flag {
-    pub const COMMON_CORE: u16 = 1;
-    pub const INDUCTION: u16 = 1 << 1;
-    pub const CAF_TRAINED: u16 = 1 << 2;
-    pub const LEAD_PROFESSIONAL: u16 = 1 << 3;
-    pub const MULTI_AGENCY: u16 = 1 << 4;
-    pub const AGENCY: u16 = 1 << 5;
+    pub const COMMON_CORE: u32 = 1;
+    pub const INDUCTION: u32 = 1 << 1;
+    pub const CAF_TRAINED: u32 = 1 << 2;
+    pub const LEAD_PROFESSIONAL: u32 = 1 << 3;
+    pub const MULTI_AGENCY: u32 = 1 << 4;
+    pub const AGENCY: u32 = 1 << 5;
     /// This post counts the person in headcounts (their most senior post).
-    pub const PRIMARY: u16 = 1 << 6;
-    pub const GRADUATE_LEADER_QUAL: u16 = 1 << 7;
-    pub const DISABLED: u16 = 1 << 8;
-    pub const DISABILITY_KNOWN: u16 = 1 << 9;
-    pub const CASE_HOLDER: u16 = 1 << 10;
-    pub const VETTED: u16 = 1 << 11;
+    pub const PRIMARY: u32 = 1 << 6;
+    pub const GRADUATE_LEADER_QUAL: u32 = 1 << 7;
+    pub const DISABLED: u32 = 1 << 8;
+    pub const DISABILITY_KNOWN: u32 = 1 << 9;
+    pub const CASE_HOLDER: u32 = 1 << 10;
+    pub const VETTED: u32 = 1 << 11;
     /// A volunteer or foster carer: in post, but holding no employed post (outside the
     /// employed figures and rates).
-    pub const UNPAID: u16 = 1 << 12;
+    pub const UNPAID: u32 = 1 << 12;
+    /// The return answered the yes/no question (the answer itself is the bit above).
+    pub const COMMON_CORE_KNOWN: u32 = 1 << 13;
+    pub const INDUCTION_KNOWN: u32 = 1 << 14;
+    pub const CAF_TRAINED_KNOWN: u32 = 1 << 15;
+    pub const LEAD_PROFESSIONAL_KNOWN: u32 = 1 << 16;
+    pub const MULTI_AGENCY_KNOWN: u32 = 1 << 17;
 }
 
 /// An area a snapshot covers.
@@ -95,7 +101,7 @@ pub struct Snapshot {
     pub days_lost: Vec<f32>,
     /// Cases held, NaN when not given.
     pub cases: Vec<f32>,
-    pub flags: Vec<u16>,
+    pub flags: Vec<u32>,
     /// False for posts replaced by a later return (compacted away in time).
     pub live: Vec<bool>,
     // one entry per vacancy
@@ -339,22 +345,31 @@ impl Snapshot {
             .get(w.role.as_str())
             .copied()
             .unwrap_or(u16::MAX);
-        let mut flags = 0u16;
-        let mut set = |cond: bool, f: u16| {
+        let mut flags = 0u32;
+        let mut set = |cond: bool, f: u32| {
             if cond {
                 flags |= f
             }
         };
-        set(w.common_core, flag::COMMON_CORE);
-        set(w.induction, flag::INDUCTION);
-        set(w.integrated.caf_trained, flag::CAF_TRAINED);
-        set(w.integrated.lead_professional, flag::LEAD_PROFESSIONAL);
+        let mut answer = |a: Option<bool>, yes: u32, known: u32| {
+            set(a == Some(true), yes);
+            set(a.is_some(), known);
+        };
+        answer(w.common_core, flag::COMMON_CORE, flag::COMMON_CORE_KNOWN);
+        answer(w.induction, flag::INDUCTION, flag::INDUCTION_KNOWN);
+        let i = &w.integrated;
+        answer(i.caf_trained, flag::CAF_TRAINED, flag::CAF_TRAINED_KNOWN);
+        answer(
+            i.lead_professional,
+            flag::LEAD_PROFESSIONAL,
+            flag::LEAD_PROFESSIONAL_KNOWN,
+        );
         // "no" is an answer, not membership of a multi-agency team
-        set(
-            w.integrated
-                .multi_agency
-                .is_some_and(|m| m != cws_domain::worker::MultiAgency::No),
+        answer(
+            i.multi_agency
+                .map(|m| m != cws_domain::worker::MultiAgency::No),
             flag::MULTI_AGENCY,
+            flag::MULTI_AGENCY_KNOWN,
         );
         set(w.contract == ContractType::Agency, flag::AGENCY);
         set(

@@ -163,5 +163,17 @@ async fn a_census_return_gives_dfe_s_published_indicators_by_hand() {
                 db.backend().name()
             );
         }
+        // A census return does not ask about training or integrated working: those figures
+        // are not available (x), never 0%.
+        for m in [
+            CommonCore,
+            Induction,
+            CafTrained,
+            MultiAgency,
+            LeadProfessionals,
+        ] {
+            assert_eq!(value(m), None, "{}", m.code());
+            assert_eq!(m.missing(&t), "x", "{}", m.code());
+        }
     }
 }

@@ -116,6 +116,8 @@ fn build(d: usize, cells: &[(Vec<u8>, u32)]) -> Cube {
             sums: Sums {
                 people: f64::from(*n),
                 multi_agency: f64::from(*n / 2),
+                // everyone answered, so the rate rests on the same people
+                multi_agency_known: f64::from(*n),
                 ..Sums::default()
             },
         })

@@ -335,12 +335,12 @@ fn record(p: &RandomPost) -> WorkerRecord {
         } else {
             vec![]
         },
-        common_core: p.person.is_multiple_of(2),
-        induction: p.person.is_multiple_of(3),
+        common_core: Some(p.person.is_multiple_of(2)),
+        induction: (!p.person.is_multiple_of(5)).then_some(p.person.is_multiple_of(3)),
         integrated: IntegratedWorking {
-            caf_trained: p.person.is_multiple_of(4),
-            lead_professional: p.person.is_multiple_of(7),
-            budget_holding: false,
+            caf_trained: Some(p.person.is_multiple_of(4)),
+            lead_professional: Some(p.person.is_multiple_of(7)),
+            budget_holding: None,
             multi_agency: None,
         },
         vetting: VettingType::ALL[p.person as usize % VettingType::ALL.len()],

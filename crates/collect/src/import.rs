@@ -507,12 +507,14 @@ fn content_digest(workers: &[WorkerRecord], vacancies: &[Vacancy]) -> String {
         for q in &w.qualifications {
             text(&mut buf, q);
         }
+        // a known answer as it always was (0 or 1), a blank one as 2
+        let answer = |a: Option<bool>| a.map_or(2, u8::from);
         buf.extend_from_slice(&[
-            u8::from(w.common_core),
-            u8::from(w.induction),
-            u8::from(w.integrated.caf_trained),
-            u8::from(w.integrated.lead_professional),
-            u8::from(w.integrated.budget_holding),
+            answer(w.common_core),
+            answer(w.induction),
+            answer(w.integrated.caf_trained),
+            answer(w.integrated.lead_professional),
+            answer(w.integrated.budget_holding),
         ]);
         opt_text(&mut buf, w.integrated.multi_agency.map(|m| m.code()));
         text(&mut buf, w.vetting.code());
@@ -1509,8 +1511,8 @@ mod digest_tests {
             disability: Disability::No,
             qual_level: Some(QualLevel::L6),
             qualifications: vec!["SWDEG".into()],
-            common_core: true,
-            induction: true,
+            common_core: Some(true),
+            induction: Some(true),
             integrated: IntegratedWorking::default(),
             vetting: VettingType::EnhancedBarred,
             vetting_date: None,
@@ -1551,7 +1553,7 @@ mod digest_tests {
         changed[0].vetting_date = NaiveDate::from_ymd_opt(2024, 5, 1);
         assert_ne!(digest, content_digest(&changed, &vacancies));
         changed = posts.clone();
-        changed[0].integrated.lead_professional = true;
+        changed[0].integrated.lead_professional = Some(true);
         assert_ne!(digest, content_digest(&changed, &vacancies));
         assert_ne!(digest, content_digest(&posts, &vacancies[..1]));
         assert_ne!(digest, content_digest(&posts[..2], &vacancies));

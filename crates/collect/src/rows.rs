@@ -398,12 +398,14 @@ impl<'r> Cells<'r> {
         }
     }
 
-    fn yes_no(&mut self, col: &str) -> bool {
+    /// A yes/no answer; a blank one is not known (`None`), never "no".
+    fn yes_no(&mut self, col: &str) -> Option<bool> {
         let v = self.raw(col);
         let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(v));
         match v {
-            _ if is(&["", "no", "n", "false", "0"]) => false,
-            _ if is(&["yes", "y", "true", "1"]) => true,
+            "" => None,
+            _ if is(&["no", "n", "false", "0"]) => Some(false),
+            _ if is(&["yes", "y", "true", "1"]) => Some(true),
             _ => {
                 self.push(
                     &rules::CODE_UNKNOWN,
@@ -411,7 +413,7 @@ impl<'r> Cells<'r> {
                     v,
                     format!("'{v}' is not yes or no."),
                 );
-                false
+                None
             }
         }
     }

@@ -51,11 +51,11 @@ pub const WORKER_COLUMNS: &[Column] = &[
     col("disability", true, "yes, no, not_disclosed, unknown", "Whether the person considers themselves disabled."),
     col("highest_qualification_level", false, "none, entry, 1-8", "Highest qualification level held (6 = degree, QTS, EYPS)."),
     col("qualifications", false, "catalogue codes separated by ;", "Qualifications held, e.g. QTS;NPQH."),
-    col("common_core", false, "yes/no", "Has completed training in the Common Core of Skills and Knowledge."),
-    col("induction", false, "yes/no", "Has completed induction for the role."),
-    col("caf_trained", false, "yes/no", "Trained in the common assessment framework."),
-    col("lead_professional", false, "yes/no", "Acts as lead professional for any child."),
-    col("budget_holding", false, "yes/no", "Holds a budget as lead professional."),
+    col("common_core", false, "yes/no; blank: not known", "Has completed training in the Common Core of Skills and Knowledge."),
+    col("induction", false, "yes/no; blank: not known", "Has completed induction for the role."),
+    col("caf_trained", false, "yes/no; blank: not known", "Trained in the common assessment framework."),
+    col("lead_professional", false, "yes/no; blank: not known", "Acts as lead professional for any child."),
+    col("budget_holding", false, "yes/no; blank: not known", "Holds a budget as lead professional."),
     col("multi_agency_team", false, "no, co_located, virtual", "Works in a multi-agency team, and how."),
     col("vetting_check", true, "enhanced_barred, enhanced, standard, update_service, none", "Type of the most recent vetting check."),
     col("vetting_date", false, "date YYYY-MM-DD", "Date of the most recent vetting check."),
@@ -97,11 +97,12 @@ fn date(d: Option<NaiveDate>) -> String {
         .unwrap_or_default()
 }
 
-fn yes_no(b: bool) -> &'static str {
-    if b {
-        "yes"
-    } else {
-        "no"
+/// A yes/no answer as written in a template: blank where it is not known.
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
     }
 }
 
@@ -213,8 +214,8 @@ mod tests {
             disability: Disability::NotDisclosed,
             qual_level: Some(QualLevel::L3),
             qualifications: vec!["L3CYPW".into()],
-            common_core: true,
-            induction: true,
+            common_core: Some(true),
+            induction: Some(true),
             integrated: IntegratedWorking::default(),
             vetting: VettingType::EnhancedBarred,
             vetting_date: NaiveDate::from_ymd_opt(2021, 8, 1),

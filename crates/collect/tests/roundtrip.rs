@@ -47,7 +47,7 @@ fn post(roles: Vec<String>) -> impl Strategy<Value = WorkerRecord> {
         one_of(Disability::ALL),
         proptest::option::of(one_of(QualLevel::ALL)),
         proptest::sample::subsequence(vec!["QTS", "EYPS", "SWDEG"], 0..=3),
-        any::<[bool; 5]>(),
+        any::<[Option<bool>; 5]>(),
         proptest::option::of(one_of(MultiAgency::ALL)),
     );
     let checks = (

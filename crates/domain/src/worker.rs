@@ -296,12 +296,13 @@ impl Leaving {
     }
 }
 
-/// Integrated-working readiness (docs/definitions.md §3).
+/// Integrated-working readiness (docs/definitions.md §3). Each answer is `None` where the
+/// return did not give it (a census return does not collect these): not known, not "no".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct IntegratedWorking {
-    pub caf_trained: bool,
-    pub lead_professional: bool,
-    pub budget_holding: bool,
+    pub caf_trained: Option<bool>,
+    pub lead_professional: Option<bool>,
+    pub budget_holding: Option<bool>,
     pub multi_agency: Option<MultiAgency>,
 }
 
@@ -322,8 +323,9 @@ pub struct WorkerRecord {
     pub qual_level: Option<QualLevel>,
     /// Catalogue qualification codes held, e.g. `QTS`, `EYPS`, `SWDEG`.
     pub qualifications: Vec<String>,
-    pub common_core: bool,
-    pub induction: bool,
+    /// `None`: not given (not known), as for the integrated-working answers.
+    pub common_core: Option<bool>,
+    pub induction: Option<bool>,
     pub integrated: IntegratedWorking,
     pub vetting: VettingType,
     pub vetting_date: Option<NaiveDate>,
@@ -435,8 +437,8 @@ mod tests {
             disability: Disability::No,
             qual_level: Some(QualLevel::L6),
             qualifications: vec![],
-            common_core: true,
-            induction: true,
+            common_core: Some(true),
+            induction: Some(true),
             integrated: IntegratedWorking::default(),
             vetting: VettingType::EnhancedBarred,
             vetting_date: None,

@@ -12,7 +12,7 @@ pub enum Cell<'a> {
     Int(Option<i64>),
     Real(Option<f64>),
     Text(Option<&'a str>),
-    Bool(bool),
+    Bool(Option<bool>),
     Date(Option<NaiveDate>),
 }
 

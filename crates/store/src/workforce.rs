@@ -40,8 +40,8 @@ pub async fn insert_organisations(
                 Cell::Text(Some(o.sector.code())),
                 Cell::Text(Some(o.service.code())),
                 Cell::Text(Some(o.setting.code())),
-                Cell::Bool(o.disadvantaged_area),
-                Cell::Bool(synthetic),
+                Cell::Bool(Some(o.disadvantaged_area)),
+                Cell::Bool(Some(synthetic)),
             ]
         })
         .collect();
@@ -122,8 +122,8 @@ pub(crate) async fn insert_current_returns(
                 Cell::Text(Some(r.source)),
                 Cell::Text(Some(now)),
                 Cell::Text(Some(r.content_digest)),
-                Cell::Bool(true),
-                Cell::Bool(r.synthetic),
+                Cell::Bool(Some(true)),
+                Cell::Bool(Some(r.synthetic)),
             ]
         })
         .collect();
@@ -266,7 +266,7 @@ pub(crate) fn insert_workers_on<W: std::borrow::Borrow<WorkerRecord>>(
     let mut stmt = Statement::prepare(conn, &sql)?;
     let mut dates = DateText::default();
     let mut quals = String::new();
-    let flag = |b: bool| Value::Int(i64::from(b));
+    let flag = |b: Option<bool>| b.map_or(Value::Null, |b| Value::Int(i64::from(b)));
     for (rid, w) in workers {
         let w: &WorkerRecord = w.borrow();
         quals.clear();

@@ -2,16 +2,16 @@
 //! table written here from docs/definitions.md §1 and §11 (not from the code), with refusals proved not to
 //! leak (status, and a body that names nothing of the area asked about).
 
+mod support;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use cws_collect::pseudonymise::Pseudonymiser;
 use cws_domain::collection::Collection;
 use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
 use cws_domain::user::{Access, Scope, UserRole};
-use cws_store::{geography, reference, returns, users, Db};
+use cws_store::{geography, returns, users, Db};
 use cws_web::access::policy::{Need, ROUTES};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use support::TestApp;
 
 /// Where a request points: an area (GSS), its name, and an organisation reference there.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,8 +107,8 @@ fn org(reference: &str) -> Organisation {
     }
 }
 
-async fn setup(db: &Db) -> Vec<(Who, Option<(String, String)>)> {
-    reference::load_reference(db).await.unwrap();
+/// The four organisations, and a user for every role but nobody (`{who:?}@example.org`).
+async fn setup(db: &Db) {
     returns::create_collection(db, &Collection::default_for_year(2025).unwrap())
         .await
         .unwrap();
@@ -131,7 +131,6 @@ async fn setup(db: &Db) -> Vec<(Who, Option<(String, String)>)> {
                 .id;
         }
     }
-    let mut out = vec![(Who::Nobody, None)];
     for who in &EVERYONE[1..] {
         let (role, scope) = match who {
             Who::Employer => (
@@ -171,19 +170,10 @@ async fn setup(db: &Db) -> Vec<(Who, Option<(String, String)>)> {
             Who::Nobody => unreachable!(),
         };
         let access = Access::new(role, scope).unwrap();
-        let id = users::upsert_user(db, &format!("{who:?}@example.org"), "T", &access, "!")
+        users::upsert_user(db, &format!("{who:?}@example.org"), "T", &access, "!")
             .await
             .unwrap();
-        out.push((
-            *who,
-            Some(
-                cws_web::access::account::open_session(db, id)
-                    .await
-                    .unwrap(),
-            ),
-        ));
     }
-    out
 }
 
 fn fill(path: &str, place: Place) -> String {
@@ -226,9 +216,9 @@ fn fill(path: &str, place: Place) -> String {
 
 #[tokio::test]
 async fn every_route_for_every_role_in_and_out_of_scope() {
-    for (db, _keep) in cws_store::testing::fresh_databases().await {
-        let people = setup(&db).await;
-        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
+    for app in TestApp::each().await {
+        let db = &app.db;
+        setup(db).await;
         let mut checked = 0;
         for rule in ROUTES {
             let places: &[Place] = if rule.path.contains("{code}") {
@@ -242,21 +232,17 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                 &[Place::Home]
             };
             for &place in places {
-                for (who, session) in &people {
+                for who in &EVERYONE {
                     // a fresh session per request: some routes sign out or disable
-                    let session = match (who, session) {
-                        (Who::Nobody, _) | (_, None) => None,
-                        (w, Some(_)) => {
-                            let u = users::user_by_email(&db, &format!("{w:?}@example.org"))
+                    let client = match who {
+                        Who::Nobody => app.anonymous(),
+                        w => {
+                            let u = users::user_by_email(db, &format!("{w:?}@example.org"))
                                 .await
                                 .unwrap()
                                 .unwrap();
-                            users::set_disabled(&db, u.id, false).await.unwrap();
-                            Some(
-                                cws_web::access::account::open_session(&db, u.id)
-                                    .await
-                                    .unwrap(),
-                            )
+                            users::set_disabled(db, u.id, false).await.unwrap();
+                            app.session_of(u.id).await
                         }
                     };
                     let path = fill(rule.path, place);
@@ -264,30 +250,14 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         .method(rule.method)
                         .uri(&path)
                         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                    if let Some((cookie, csrf)) = &session {
-                        request = request
-                            .header(header::COOKIE, format!("cws_session={cookie}"))
-                            .header("x-csrf-token", csrf);
-                    } else {
+                    if *who == Who::Nobody {
                         // an anonymous browser with a form token, so CSRF does not decide
                         request = request
                             .header(header::COOKIE, format!("cws_form={}", "a".repeat(64)))
                             .header("x-csrf-token", "a".repeat(64));
                     }
-                    let response = cws_web::router(state.clone())
-                        .oneshot(request.body(Body::empty()).unwrap())
-                        .await
-                        .unwrap();
-                    let status = response.status();
-                    let location = response
-                        .headers()
-                        .get(header::LOCATION)
-                        .map(|v| v.to_str().unwrap().to_string())
-                        .unwrap_or_default();
-                    let body = String::from_utf8_lossy(
-                        &response.into_body().collect().await.unwrap().to_bytes(),
-                    )
-                    .into_owned();
+                    let reply = client.send(request.body(Body::empty()).unwrap()).await;
+                    let (status, location, body) = (reply.status, &reply.location, reply.text());
                     let refused = status == StatusCode::FORBIDDEN
                         || status == StatusCode::UNAUTHORIZED
                         || (status == StatusCode::SEE_OTHER
@@ -329,74 +299,63 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             }
         }
         assert!(checked > 400, "{checked} checks");
-        db.close().await;
+        app.close().await;
     }
 }
 
 #[tokio::test]
 async fn a_personal_api_token_sees_what_its_owner_sees_and_no_more() {
-    for (db, _keep) in cws_store::testing::fresh_databases().await {
-        setup(&db).await;
-        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
-        let board = users::user_by_email(&db, "Board@example.org")
+    for app in TestApp::each().await {
+        let db = &app.db;
+        setup(db).await;
+        let board = users::user_by_email(db, "Board@example.org")
             .await
             .unwrap()
             .unwrap();
         let token = "cws_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         cws_store::accounts::create_api_token(
-            &db,
+            db,
             &cws_web::access::digest(token),
             board.id,
             "test",
         )
         .await
         .unwrap();
-        let get = |path: &str, token: &str| {
-            Request::get(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .body(Body::empty())
-                .unwrap()
-        };
-        let app = || cws_web::router(state.clone());
+        let script = app.bearer(token);
         // no collection data yet: the page answers (not 403) for its own area
-        let own = app().oneshot(get("/areas/E09000027", token)).await.unwrap();
-        assert_eq!(own.status(), StatusCode::OK);
-        let other = app().oneshot(get("/areas/E09000021", token)).await.unwrap();
-        assert_eq!(other.status(), StatusCode::FORBIDDEN);
-        let workers = app()
-            .oneshot(get("/areas/E09000027/returns", token))
-            .await
-            .unwrap();
+        let own = script.get("/areas/E09000027").await;
+        assert_eq!(own.status, StatusCode::OK);
+        let other = script.get("/areas/E09000021").await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN);
+        let workers = script.get("/areas/E09000027/returns").await;
         assert_eq!(
-            workers.status(),
+            workers.status,
             StatusCode::FORBIDDEN,
             "a board member's token is not a lead's"
         );
         // a token needs no CSRF token (no cookies), but a revoked one opens nothing
-        cws_store::accounts::revoke_api_token(&db, board.id, &cws_web::access::digest(token))
+        cws_store::accounts::revoke_api_token(db, board.id, &cws_web::access::digest(token))
             .await
             .unwrap();
-        let revoked = app().oneshot(get("/areas/E09000027", token)).await.unwrap();
-        assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
-        let wrong = app()
-            .oneshot(get("/areas/E09000027", "cws_nope"))
-            .await
-            .unwrap();
-        assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
-        db.close().await;
+        let revoked = script.get("/areas/E09000027").await;
+        assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+        let wrong = app.bearer("cws_nope").get("/areas/E09000027").await;
+        assert_eq!(wrong.status, StatusCode::SEE_OTHER);
+        app.close().await;
     }
 }
 
 #[tokio::test]
 async fn sign_in_waits_after_five_failures_and_a_form_without_its_token_is_refused() {
-    for (db, _keep) in cws_store::testing::fresh_databases().await {
-        reference::load_reference(&db).await.unwrap();
+    for app in TestApp::each().await {
+        let db = &app.db;
         let access = Access::new(UserRole::NationalAnalyst, Scope::National).unwrap();
         let hash = cws_web::access::account::hash_password_now("the right password").unwrap();
-        users::upsert_user(&db, "a@example.org", "A", &access, &hash)
+        users::upsert_user(db, "a@example.org", "A", &access, &hash)
             .await
             .unwrap();
-        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
+        // not signed in: the browser's form token is in the cookie and the form, as sent
+        let browser = app.anonymous();
         let form = "a".repeat(64);
         let attempt = |password: &str, csrf: &str| {
             Request::post("/sign-in")
@@ -409,28 +368,18 @@ async fn sign_in_waits_after_five_failures_and_a_form_without_its_token_is_refus
                 .unwrap()
         };
         // without the form's token: refused before the password is even looked at
-        let r = cws_web::router(state.clone())
-            .oneshot(attempt("the right password", "forged"))
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = browser.send(attempt("the right password", "forged")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
         for _ in 0..5 {
-            let r = cws_web::router(state.clone())
-                .oneshot(attempt("wrong", &form))
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let r = browser.send(attempt("wrong", &form)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         }
-        let r = cws_web::router(state.clone())
-            .oneshot(attempt("the right password", &form))
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.headers().get(header::SET_COOKIE).is_none(), "no session");
-        let body = r.into_body().collect().await.unwrap().to_bytes();
-        assert!(String::from_utf8_lossy(&body).contains("tried to sign in too many times"));
+        let r = browser.send(attempt("the right password", &form)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.headers.get(header::SET_COOKIE).is_none(), "no session");
+        assert!(r.text().contains("tried to sign in too many times"));
         let log = cws_store::audit::list(
-            &db,
+            db,
             &cws_store::audit::Filter {
                 action: Some("sign_in".into()),
                 limit: 20,
@@ -441,46 +390,36 @@ async fn sign_in_waits_after_five_failures_and_a_form_without_its_token_is_refus
         .unwrap();
         assert_eq!(log.iter().filter(|e| e.outcome == "failed").count(), 5);
         assert_eq!(log.iter().filter(|e| e.outcome == "refused").count(), 1);
-        db.close().await;
+        app.close().await;
     }
 }
 
 #[tokio::test]
 async fn an_administrator_invites_someone_who_sets_a_password_from_the_link() {
-    for (db, _keep) in cws_store::testing::fresh_databases().await {
-        reference::load_reference(&db).await.unwrap();
-        let admin = Access::new(UserRole::Administrator, Scope::National).unwrap();
-        let id = users::upsert_user(&db, "admin@example.org", "Admin", &admin, "!")
-            .await
-            .unwrap();
-        let (cookie, csrf) = cws_web::access::account::open_session(&db, id)
-            .await
-            .unwrap();
-        let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"access"));
+    for app in TestApp::each().await {
+        let db = &app.db;
+        let admin = app
+            .signed_in_as(
+                UserRole::Administrator,
+                Scope::National,
+                "admin@example.org",
+            )
+            .await;
+        // the link in the answer is on the host the request came to
         let post = |body: &str| {
             Request::post("/admin/users")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::COOKIE, format!("cws_session={cookie}"))
-                .header("x-csrf-token", &csrf)
                 .header(header::HOST, "cws.example.gov.uk")
                 .body(Body::from(body.to_string()))
                 .unwrap()
         };
-        let read = |r: axum::response::Response| async move {
-            let status = r.status();
-            let b = r.into_body().collect().await.unwrap().to_bytes();
-            (status, String::from_utf8_lossy(&b).into_owned())
-        };
         // a scope that does not exist: the field says so
-        let (status, page) = read(
-            cws_web::router(state.clone())
-                .oneshot(post(
-                    "email=lead%40example.org&name=Lead&role=area_lead&scope=999",
-                ))
-                .await
-                .unwrap(),
-        )
-        .await;
+        let r = admin
+            .send(post(
+                "email=lead%40example.org&name=Lead&role=area_lead&scope=999",
+            ))
+            .await;
+        let (status, page) = (r.status, r.text());
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             page.contains("There is no area with the code &#39;999&#39;")
@@ -488,22 +427,19 @@ async fn an_administrator_invites_someone_who_sets_a_password_from_the_link() {
             "{page}"
         );
         // a good one: the account exists, invited, and the one-use link is shown once
-        let (status, page) = read(
-            cws_web::router(state.clone())
-                .oneshot(post(
-                    "email=Lead%40Example.org&name=Lead&role=area_lead&scope=318",
-                ))
-                .await
-                .unwrap(),
-        )
-        .await;
+        let r = admin
+            .send(post(
+                "email=Lead%40Example.org&name=Lead&role=area_lead&scope=318",
+            ))
+            .await;
+        let (status, page) = (r.status, r.text());
         assert_eq!(status, StatusCode::OK);
         let at = page
             .find("https://cws.example.gov.uk/account/password/")
             .expect("the link");
         let link = &page[at + "https://cws.example.gov.uk".len()..];
         let link = &link[..link.find('<').unwrap()];
-        let user = users::user_by_email(&db, "lead@example.org")
+        let user = users::user_by_email(db, "lead@example.org")
             .await
             .unwrap()
             .unwrap();
@@ -514,18 +450,14 @@ async fn an_administrator_invites_someone_who_sets_a_password_from_the_link() {
             },
             "the DfE number is stored as the GSS code"
         );
-        let (status, page) = read(
-            cws_web::router(state.clone())
-                .oneshot(Request::get(link).body(Body::empty()).unwrap())
-                .await
-                .unwrap(),
-        )
-        .await;
+        // the invited person follows the link, not signed in
+        let r = app.anonymous().get(link).await;
+        let (status, page) = (r.status, r.text());
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("lead@example.org"));
         // every administrative action is in the audit log
         let log = cws_store::audit::list(
-            &db,
+            db,
             &cws_store::audit::Filter {
                 action: Some("admin_invite".into()),
                 limit: 5,
@@ -536,6 +468,6 @@ async fn an_administrator_invites_someone_who_sets_a_password_from_the_link() {
         .unwrap();
         assert_eq!(log.len(), 1);
         assert_eq!(log[0].target.as_deref(), Some("lead@example.org"));
-        db.close().await;
+        app.close().await;
     }
 }

@@ -2,59 +2,11 @@
 //! and PostgreSQL when `CWS_TEST_POSTGRES_URL` is set), with the embedded reference data and a
 //! small synthetic workforce loaded as `cws demo` does.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use cws_collect::pseudonymise::Pseudonymiser;
-use cws_domain::user::{Access, Scope, UserRole};
-use cws_store::{reference, users, Db};
-use cws_synth::Scale;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+mod support;
 
-/// A GET by a national analyst (who may see every area's aggregates).
-async fn get(db: &Db, path: &str) -> (StatusCode, String) {
-    let access = Access::new(UserRole::NationalAnalyst, Scope::National).unwrap();
-    let id = users::upsert_user(db, "analyst@example.org", "Analyst", &access, "!")
-        .await
-        .unwrap();
-    let (cookie, _) = cws_web::access::account::open_session(db, id)
-        .await
-        .unwrap();
-    let app = cws_web::router(cws_web::AppState::new(
-        db.clone(),
-        Pseudonymiser::new(b"web-test"),
-    ));
-    let response = app
-        .oneshot(
-            Request::get(path)
-                .header("cookie", format!("cws_session={cookie}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
-}
-
-async fn demo_databases() -> Vec<(Db, Option<tempfile::TempDir>)> {
-    let mut out = cws_store::testing::fresh_databases().await;
-    for (db, _) in &mut out {
-        reference::load_reference(db).await.unwrap();
-        cws_synth::load::load(
-            db,
-            &Scale::Area("318".into()),
-            2025,
-            Pseudonymiser::new(b"web-test"),
-            false,
-            &|_, _, _| {},
-        )
-        .await
-        .unwrap();
-    }
-    out
-}
+use axum::http::StatusCode;
+use cws_domain::user::{Scope, UserRole};
+use support::TestApp;
 
 /// The table row whose header cell starts with `label`, as text.
 fn row<'a>(html: &'a str, label: &str) -> &'a str {
@@ -68,11 +20,15 @@ fn row<'a>(html: &'a str, label: &str) -> &'a str {
 
 #[tokio::test]
 async fn the_demo_pages_show_real_published_figures_on_every_backend() {
-    for (db, _keep) in demo_databases().await {
-        let backend = db.backend().name();
+    for app in TestApp::each_with_workforce().await {
+        let analyst = app
+            .signed_in(UserRole::NationalAnalyst, Scope::National)
+            .await;
+        let backend = app.db.backend().name();
 
         // First page: every live area, grouped by the nine regions, labelled synthetic.
-        let (status, index) = get(&db, "/").await;
+        let r = analyst.get("/").await;
+        let (status, index) = (r.status, r.text());
         assert_eq!(status, StatusCode::OK, "{backend}");
         assert!(
             index.contains("153 local authorities operating on 30 September 2025, in 9 regions"),
@@ -88,7 +44,8 @@ async fn the_demo_pages_show_real_published_figures_on_every_backend() {
         // Richmond by DfE number and by GSS code: the joint return's published figures
         // (2025: 137.4 FTE in post, 28 % turnover), ten neighbours, London and England.
         for code in ["318", "E09000027"] {
-            let (status, page) = get(&db, &format!("/areas/{code}")).await;
+            let r = analyst.get(&format!("/areas/{code}")).await;
+            let (status, page) = (r.status, r.text());
             assert_eq!(status, StatusCode::OK, "{backend} {code}");
             assert!(page.contains("<h1>Richmond upon Thames"));
             assert!(page.contains("social workers jointly with its partner"));
@@ -118,7 +75,7 @@ async fn the_demo_pages_show_real_published_figures_on_every_backend() {
 
         // Kingston, Richmond's neighbour, publishes in Richmond's own joint return: it is
         // shown but left out of the neighbours' average, which is the mean of the others.
-        let (_, page) = get(&db, "/areas/318").await;
+        let page = analyst.get("/areas/318").await.text();
         assert!(row(&page, "Kingston upon Thames").contains("left out of the average"));
         let numbers = |r: &str| -> Vec<Option<f64>> {
             r.split("<td class=\"num\">")
@@ -149,12 +106,12 @@ async fn the_demo_pages_show_real_published_figures_on_every_backend() {
         }
 
         // Camden has its own return; its neighbours' values come from their own rows.
-        let (_, camden) = get(&db, "/areas/202").await;
+        let camden = analyst.get("/areas/202").await.text();
         let own = row(&camden, "Camden");
         assert!(own.contains(">185.2<") && own.contains(">19.5<"), "{own}");
 
         // Westminster published no 2025 figures: the page shows the reason, never a zero.
-        let (_, westminster) = get(&db, "/areas/213").await;
+        let westminster = analyst.get("/areas/213").await.text();
         let own = row(&westminster, "Westminster");
         assert_eq!(
             own.matches("<span class=\"symbol\">x</span>").count(),
@@ -164,32 +121,37 @@ async fn the_demo_pages_show_real_published_figures_on_every_backend() {
         assert!(!own.contains(">0<"));
 
         // An unknown area is a clear 404, not an error.
-        let (status, missing) = get(&db, "/areas/999").await;
+        let r = analyst.get("/areas/999").await;
+        let (status, missing) = (r.status, r.text());
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(missing.contains("There is no area with the code"));
         assert!(!missing.contains("database"));
-        let (status, _) = get(&db, "/no/such/page").await;
+        let status = analyst.get("/no/such/page").await.status;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         // Attribution and the sources of every embedded file.
-        let (status, about) = get(&db, "/about/data").await;
+        let r = analyst.get("/about/data").await;
+        let (status, about) = (r.status, r.text());
         assert_eq!(status, StatusCode::OK);
         assert!(about.contains("Open Government Licence"));
         assert!(about.contains("csww_indicators_2017_to_2025.csv"));
-        assert_eq!(get(&db, "/healthz").await, (StatusCode::OK, "ok".into()));
-        db.close().await;
+        let r = analyst.get("/healthz").await;
+        assert_eq!((r.status, r.text()), (StatusCode::OK, "ok".into()));
+        app.close().await;
     }
 }
 
 #[tokio::test]
 async fn without_a_synthetic_workforce_nothing_is_labelled_synthetic() {
-    for (db, _keep) in cws_store::testing::fresh_databases().await {
-        reference::load_reference(&db).await.unwrap();
-        let (_, index) = get(&db, "/").await;
+    for app in TestApp::each().await {
+        let analyst = app
+            .signed_in(UserRole::NationalAnalyst, Scope::National)
+            .await;
+        let index = analyst.get("/").await.text();
         assert!(!index.contains("Synthetic data"));
-        let (_, page) = get(&db, "/areas/318").await;
+        let page = analyst.get("/areas/318").await.text();
         assert!(page.contains("No worker-level returns are held for this area yet."));
-        db.close().await;
+        app.close().await;
     }
 }
 
@@ -198,8 +160,12 @@ async fn without_a_synthetic_workforce_nothing_is_labelled_synthetic() {
 /// of London lists all 33 areas.
 #[tokio::test]
 async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself() {
-    for (db, _keep) in demo_databases().await {
-        let (status, page) = get(&db, "/areas/318/dashboard/overview").await;
+    for app in TestApp::each_with_workforce().await {
+        let analyst = app
+            .signed_in(UserRole::NationalAnalyst, Scope::National)
+            .await;
+        let r = analyst.get("/areas/318/dashboard/overview").await;
+        let (status, page) = (r.status, r.text());
         assert_eq!(status, StatusCode::OK);
         let cells = |label: &str| -> String {
             let at = page
@@ -227,7 +193,10 @@ async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself
         assert!(bromley.contains("no returns"), "{bromley}");
         assert!(!bromley.contains(">0<"), "no returns is never 0: {bromley}");
 
-        let (_, coverage) = get(&db, "/regions/E12000007/dashboard/coverage").await;
+        let coverage = analyst
+            .get("/regions/E12000007/dashboard/coverage")
+            .await
+            .text();
         assert!(
             coverage.contains("Camden") && coverage.contains("Westminster"),
             "every area listed"

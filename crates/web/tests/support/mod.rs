@@ -6,7 +6,7 @@
 #![allow(dead_code)] // each test binary uses part of it
 
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use cws_collect::pseudonymise::Pseudonymiser;
 use cws_domain::user::{Access, Scope, UserRole};
 use cws_store::{reference, users, Db};
@@ -77,12 +77,47 @@ impl TestApp {
         let id = users::upsert_user(&self.db, email, "Test user", &access, "!")
             .await
             .unwrap();
+        self.session_of(id).await
+    }
+
+    /// A client signed in to a new session of the existing user `id`, as they are now.
+    pub async fn session_of(&self, id: i64) -> Client {
         let session = cws_web::access::account::open_session(&self.db, id)
             .await
             .unwrap();
         Client {
             state: self.state.clone(),
             session: Some(session),
+            token: None,
+        }
+    }
+
+    /// A script using a new personal API token of the user `email` (made if new) with `role`
+    /// and `scope`.
+    pub async fn api_client(&self, role: UserRole, scope: Scope, email: &str) -> Client {
+        let access = Access::new(role, scope).unwrap();
+        let id = users::upsert_user(&self.db, email, "Test user", &access, "!")
+            .await
+            .unwrap();
+        let token = format!("cws_{}", cws_web::access::new_secret());
+        cws_store::accounts::create_api_token(
+            &self.db,
+            &cws_web::access::digest(&token),
+            id,
+            "test",
+        )
+        .await
+        .unwrap();
+        self.bearer(&token)
+    }
+
+    /// A script presenting `token` (valid or not) as a personal API token
+    /// (`Authorization: Bearer`), with no cookies.
+    pub fn bearer(&self, token: &str) -> Client {
+        Client {
+            state: self.state.clone(),
+            session: None,
+            token: Some(token.to_string()),
         }
     }
 
@@ -97,6 +132,7 @@ impl TestApp {
         Client {
             state: self.state.clone(),
             session: None,
+            token: None,
         }
     }
 
@@ -110,10 +146,12 @@ pub fn area(code: &str) -> Scope {
     Scope::Area { area: code.into() }
 }
 
-/// A user of the application: a session (cookie and CSRF token) or nobody.
+/// A user of the application: a session (cookie and CSRF token), a personal API token, or
+/// nobody.
 pub struct Client {
     state: cws_web::AppState,
     session: Option<(String, String)>,
+    token: Option<String>,
 }
 
 /// An answer from the application.
@@ -121,6 +159,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub location: String,
     pub content_type: String,
+    /// Every header of the answer.
+    pub headers: HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -135,6 +175,8 @@ impl Reply {
 }
 
 impl Client {
+    /// Sends `request` as this client: with its session cookie and CSRF token, or its API
+    /// token, if it has one; any other header is the request's own.
     pub async fn send(&self, mut request: Request<Body>) -> Reply {
         if let Some((cookie, csrf)) = &self.session {
             let h = request.headers_mut();
@@ -143,6 +185,12 @@ impl Client {
                 format!("cws_session={cookie}").parse().unwrap(),
             );
             h.insert("x-csrf-token", csrf.parse().unwrap());
+        }
+        if let Some(token) = &self.token {
+            request.headers_mut().insert(
+                header::AUTHORIZATION,
+                format!("Bearer {token}").parse().unwrap(),
+            );
         }
         let response = cws_web::router(self.state.clone())
             .oneshot(request)
@@ -158,6 +206,7 @@ impl Client {
         let (location, content_type) =
             (header_of(header::LOCATION), header_of(header::CONTENT_TYPE));
         let status = response.status();
+        let headers = response.headers().clone();
         let body = response
             .into_body()
             .collect()
@@ -169,6 +218,7 @@ impl Client {
             status,
             location,
             content_type,
+            headers,
             body,
         }
     }
