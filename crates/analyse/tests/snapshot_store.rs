@@ -164,6 +164,15 @@ async fn the_demo_holds_two_censuses_with_the_same_people_where_they_stayed() {
         )
         .await;
         assert_eq!(starters_already_there, 0);
+        // some who stayed were promoted in the year: a role of the range below, a year earlier
+        let moved = count(
+            "WITH now AS (SELECT w.person_key, r.organisation_id, w.role_code FROM worker w JOIN workforce_return r ON r.id = w.return_id JOIN collection c ON c.id = r.collection_id WHERE c.census_date = '2025-09-30'),
+                  earlier AS (SELECT w.person_key, r.organisation_id, w.role_code FROM worker w JOIN workforce_return r ON r.id = w.return_id JOIN collection c ON c.id = r.collection_id WHERE c.census_date = '2024-09-30')
+             SELECT COUNT(DISTINCT now.person_key) FROM now JOIN earlier e ON e.person_key = now.person_key AND e.organisation_id = now.organisation_id
+             WHERE e.role_code <> now.role_code AND NOT EXISTS (SELECT 1 FROM earlier e2 WHERE e2.person_key = now.person_key AND e2.organisation_id = now.organisation_id AND e2.role_code = now.role_code)",
+        )
+        .await;
+        assert!(moved > 20, "{moved} people moved role between the censuses");
         // the figures move between the two censuses
         let at = |census: &str| {
             let census: chrono::NaiveDate = census.parse().unwrap();

@@ -336,3 +336,126 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
     }
     Ok(Some(id))
 }
+
+#[cfg(test)]
+mod tests {
+    //! The example strategy quotes only what cws holds: each figure its text states is checked
+    //! against the demo's own data, so that a change to the demo that makes the text untrue
+    //! fails here rather than in front of a board.
+
+    use cws_analyse::figures::{compute, Options, Scope};
+    use cws_collect::pseudonymise::Pseudonymiser;
+    use cws_domain::organisation::Sector;
+    use cws_store::{geography, reference, returns};
+
+    use super::*;
+
+    fn section(demo: &Demo, key: &str) -> String {
+        demo.sections.get(key).cloned().unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn every_figure_the_demo_text_quotes_is_the_demo_s_own() {
+        let demo: Demo = toml::from_str(SOURCE).unwrap();
+        let (db, _keep) = cws_store::testing::fresh_databases().await.remove(0);
+        reference::load_reference(&db).await.unwrap();
+        cws_synth::load::load(
+            &db,
+            &cws_synth::Scale::Area("318".into()),
+            2025,
+            Pseudonymiser::new(b"demo-text"),
+            false,
+            &|_, _, _| {},
+        )
+        .await
+        .unwrap();
+
+        // "Partners spend about £1.1 million a year on developing the children's workforce."
+        assert!(section(&demo, "resources").contains("about £1.1 million a year"));
+        let spend: f64 = demo.budgets.iter().map(|b| b.spend).sum();
+        assert!(
+            (spend - 1_100_000.0).abs() < 50_000.0,
+            "budgets total {spend}"
+        );
+
+        // "about one private or voluntary employer in eight had not returned"
+        let data = section(&demo, "workforce_data");
+        assert!(data.contains("about one private or voluntary employer in eight"));
+        let area = geography::area(&db, AREA).await.unwrap().unwrap();
+        let census = returns::collections(&db).await.unwrap()[0].clone();
+        let orgs = returns::organisations(&db, area.id).await.unwrap();
+        let returned = returns::current_return_ids(&db, census.id).await.unwrap();
+        let chased: Vec<_> = orgs
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.sector,
+                    Sector::Private | Sector::VoluntaryCommunity | Sector::SelfEmployed
+                )
+            })
+            .collect();
+        let outstanding = chased
+            .iter()
+            .filter(|o| !returned.contains_key(&o.id))
+            .count();
+        let share = outstanding as f64 / chased.len() as f64;
+        assert!(
+            (0.08..=0.18).contains(&share),
+            "{outstanding} of {} outstanding",
+            chased.len()
+        );
+        let statutory_missing = orgs
+            .iter()
+            .filter(|o| matches!(o.sector, Sector::StatutoryLa | Sector::Nhs | Sector::School))
+            .filter(|o| !returned.contains_key(&o.id))
+            .count();
+        assert_eq!(
+            statutory_missing, 0,
+            "the council, NHS and school returns are complete"
+        );
+
+        // "Ethnicity is not recorded for about one in twenty staff."
+        assert!(data.contains("Ethnicity is not recorded for about one in twenty staff"));
+        let snap = cws_analyse::load::load(&db, None).await.unwrap();
+        let t = &compute(
+            &snap,
+            &Scope::Area(AREA.into()),
+            &[],
+            &Options::for_census(census.census_date),
+        )
+        .unwrap()[0]
+            .sums;
+        let unrecorded = 1.0 - t.ethnicity_known / t.people;
+        assert!((0.03..=0.07).contains(&unrecorded), "{unrecorded}");
+
+        // "about one post in seven is vacant and agency use is high, though both are below the
+        // London average" (social work, as DfE publishes it for Richmond's joint return and
+        // for London)
+        let position = section(&demo, "current_position");
+        assert!(position.contains("about one post in seven is vacant"));
+        assert!(position.contains("though both are below the London average"));
+        let indicators = ["vacancy_rate_fte", "agency_rate_fte"];
+        let own =
+            geography::published_for_las(&db, &["314 / 318".into(), "318".into()], &indicators)
+                .await
+                .unwrap();
+        let london = geography::published_indicators(&db, &["E12000007".into()], &indicators)
+            .await
+            .unwrap();
+        let latest = |rows: &[geography::IndicatorValue], indicator: &str| {
+            rows.iter()
+                .filter(|r| r.indicator == indicator)
+                .max_by_key(|r| r.year)
+                .and_then(|r| r.value)
+        };
+        let vacancy = latest(&own, "vacancy_rate_fte").unwrap_or(f64::NAN);
+        assert!((100.0 / 8.0..=100.0 / 6.0).contains(&vacancy), "{vacancy}");
+        for indicator in indicators {
+            let (own, london) = (latest(&own, indicator), latest(&london, indicator));
+            assert!(
+                matches!((own, london), (Some(o), Some(l)) if o < l),
+                "{indicator}: Richmond {own:?}, London {london:?}"
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use cws_collect::pseudonymise::Pseudonymiser;
 use cws_domain::collection::Vacancy;
 use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
-use cws_domain::role::{CoreWider, Role, RoleCode, RoleGroup};
+use cws_domain::role::{CoreWider, IqfRange, Role, RoleCode, RoleGroup};
 use cws_domain::worker::*;
 use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;
@@ -76,6 +76,18 @@ fn stable_hash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// Whether an employer's return for the latest census is still outstanding in the demo: as in
+/// a real collection, the council, NHS and schools have returned, and about one private or
+/// voluntary employer (or childminder) in eight has not. Chosen by the employer's reference,
+/// so the same ones are outstanding in every run.
+pub fn return_outstanding(org: &Organisation) -> bool {
+    let chased = matches!(
+        org.sector,
+        Sector::Private | Sector::VoluntaryCommunity | Sector::SelfEmployed
+    );
+    chased && stable_hash(&format!("outstanding-{}", org.reference.as_str())).is_multiple_of(8)
 }
 
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, options: &[(T, f64)]) -> T {
@@ -800,6 +812,27 @@ pub fn previous_census(ctx: &Context, org: &GeneratedOrg) -> (Vec<WorkerRecord>,
         ChaCha8Rng::seed_from_u64(ctx.seed ^ stable_hash(org.org.reference.as_str()) ^ 2024);
     let mut workers: Vec<WorkerRecord> = Vec::with_capacity(org.workers.len());
     let mut starters = 0usize;
+    // The organisation's roles by range of work: someone promoted in the year held, a census
+    // earlier, a role of the next range down in the same organisation.
+    let mut by_range: Vec<(IqfRange, RoleCode)> = org
+        .workers
+        .iter()
+        .filter_map(|w| {
+            let role = ctx.roles.get(w.record.role.as_str())?;
+            Some((role.iqf_range, w.record.role.clone()))
+        })
+        .collect();
+    by_range.sort();
+    by_range.dedup();
+    let below = |role: &RoleCode| -> Option<RoleCode> {
+        let range = ctx.roles.get(role.as_str())?.iqf_range;
+        // IqfRange lists the most senior first: the next range down is the next one after
+        by_range
+            .iter()
+            .filter(|(r, _)| *r > range)
+            .min_by_key(|(r, _)| *r)
+            .map(|(_, code)| code.clone())
+    };
     for w in &org.workers {
         let r = &w.record;
         if r.start_date.is_some_and(|s| s > previous) {
@@ -809,6 +842,11 @@ pub fn previous_census(ctx: &Context, org: &GeneratedOrg) -> (Vec<WorkerRecord>,
         let mut then = r.clone();
         if then.leaving.is_some_and(|l| l.date > previous) {
             then.leaving = None;
+        }
+        if then.contract.is_employed() && rng.random_bool(0.05) {
+            if let Some(earlier) = below(&then.role) {
+                then.role = earlier;
+            }
         }
         if then.vetting_date.is_some_and(|v| v > previous) {
             // the check held then was the one before this year's renewal

@@ -104,8 +104,14 @@ pub async fn load(
             .iter()
             .filter_map(|o| org_ids.get(o.reference.as_str()).copied())
             .collect();
+        // the latest census still waits for some private and voluntary employers' returns
+        let returned: Vec<OrganisationId> = orgs
+            .iter()
+            .filter(|o| !crate::generate::return_outstanding(o))
+            .filter_map(|o| org_ids.get(o.reference.as_str()).copied())
+            .collect();
         let return_ids =
-            workforce::create_returns(&mut tx, collection_id, &ids, "synthetic", true).await?;
+            workforce::create_returns(&mut tx, collection_id, &returned, "synthetic", true).await?;
         let previous_ids =
             workforce::create_returns(&mut tx, previous_id, &ids, "synthetic", true).await?;
         let mut workers: Vec<(ReturnId, WorkerRecord)> = Vec::with_capacity(area.worker_count());
