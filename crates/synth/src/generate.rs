@@ -747,7 +747,21 @@ impl Gen<'_> {
             }
         }
         let vacancy_fte = t.vacancy_fte;
-        let mut covered = (agency_fte * t.agency_cover_rate / 100.0).min(vacancy_fte);
+        // Cover within the agency workers actually generated (their FTE is rounded post by
+        // post, so it can fall a hundredth short of the target), rounded down: rule X04
+        // refuses cover above the agency FTE in post.
+        let agency_in_post: f64 = workers
+            .iter()
+            .map(|w| &w.record)
+            .filter(|r| r.contract == ContractType::Agency && r.in_post_on(self.ctx.census))
+            .filter_map(|r| r.fte.map(Fte::get))
+            .sum();
+        let mut covered = ((agency_fte * t.agency_cover_rate / 100.0)
+            .min(vacancy_fte)
+            .min(agency_in_post)
+            * 100.0)
+            .floor()
+            / 100.0;
         let mut vacancies = Vec::new();
         for (code, share) in [
             ("SC-SW", 0.7),

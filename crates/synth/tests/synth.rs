@@ -68,6 +68,21 @@ fn every_area_is_calibrated_to_its_published_social_work_fte() {
                 v
             );
         }
+        // and rule X04: the cover adds up to no more than the agency FTE in post
+        let agency_in_post: f64 = org
+            .workers
+            .iter()
+            .filter(|w| {
+                w.record.contract == ContractType::Agency && w.record.in_post_on(census_date())
+            })
+            .filter_map(|w| w.record.fte.map(|f| f.get()))
+            .sum();
+        let cover: f64 = org.vacancies.iter().map(|v| v.agency_covered_fte).sum();
+        assert!(
+            cover <= agency_in_post + 1e-9,
+            "{}: cover {cover} over {agency_in_post} agency FTE in post",
+            a.name
+        );
         // agency and vacancy follow the published rates too
         let agency: f64 = org
             .workers

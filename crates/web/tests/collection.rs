@@ -200,6 +200,31 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
 }
 
 #[tokio::test]
+async fn the_demo_lead_chases_the_private_and_voluntary_returns_still_outstanding() {
+    for app in TestApp::each_with_workforce().await {
+        let lead = app.richmond_lead().await;
+        let page = lead.page("/areas/318/returns").await;
+        let at = page
+            .find("<h2 id=\"missing\">")
+            .expect("the outstanding returns");
+        let missing = &page[at..];
+        let rows = missing.matches("<tr><th scope=\"row\">").count();
+        assert!(rows >= 10, "{rows} outstanding returns listed");
+        assert!(missing.contains(&format!("Still to return ({rows})")));
+        // the council, NHS and schools have all returned
+        for statutory in [
+            "<td>Local authority</td>",
+            "<td>NHS</td>",
+            "<td>School or academy</td>",
+        ] {
+            assert!(!missing.contains(statutory), "{statutory} outstanding");
+        }
+        assert!(missing.contains("<td>Private</td>"));
+        app.close().await;
+    }
+}
+
+#[tokio::test]
 async fn collection_pages_are_for_the_areas_lead_only() {
     for app in TestApp::each().await {
         let db = &app.db;
