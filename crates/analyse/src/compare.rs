@@ -75,6 +75,8 @@ pub struct Entry {
     pub by_returns: usize,
     pub by_published: usize,
     pub areas: usize,
+    /// Why a row has no figures, where that is not the lack of returns and published figures.
+    pub note: Option<String>,
 }
 
 impl Entry {
@@ -98,6 +100,9 @@ impl Entry {
 
     /// How much of the row's geography is covered, in words.
     pub fn coverage(&self) -> String {
+        if let Some(note) = &self.note {
+            return note.clone();
+        }
         match self.source {
             Source::Returns if self.areas <= 1 => "own returns".into(),
             Source::Published if self.areas <= 1 && self.code.contains(" / ") => {
@@ -252,6 +257,7 @@ impl<'a> Inputs<'a> {
             by_returns: usize::from(source == Source::Returns),
             by_published: usize::from(source == Source::Published),
             areas: 1,
+            note: None,
         };
         let mut out = Vec::new();
         if let Some(s) = self.returns.get(code) {
@@ -288,6 +294,7 @@ impl<'a> Inputs<'a> {
             by_returns: 0,
             by_published: 0,
             areas: areas.len(),
+            note: None,
         };
         let mut joint_used: Vec<&str> = Vec::new();
         for a in areas {
@@ -340,7 +347,28 @@ impl<'a> Inputs<'a> {
         };
         let mut out = self.area_rows("area", &info.code, &info.name);
         for (i, (code, name)) in neighbours.iter().enumerate() {
-            out.extend(self.area_rows(&format!("neighbour {}", i + 1), code, name));
+            let relation = format!("neighbour {}", i + 1);
+            // a neighbour published jointly with the area is, in those figures, the area
+            // itself: never a comparison
+            let joint_with_area = self
+                .published
+                .get(code.as_str())
+                .is_some_and(|p| p.members.iter().any(|m| m == area));
+            let mut rows: Vec<Entry> = self
+                .area_rows(&relation, code, name)
+                .into_iter()
+                .filter(|e| !(joint_with_area && e.source == Source::Published))
+                .collect();
+            if rows.is_empty() {
+                let mut none = self.area_rows(&relation, "", name).remove(0);
+                none.code = code.clone();
+                none.note = Some(format!(
+                    "published jointly with {}: not a comparison",
+                    info.name
+                ));
+                rows.push(none);
+            }
+            out.extend(rows);
         }
         let codes: Vec<&str> = neighbours.iter().map(|(c, _)| c.as_str()).collect();
         out.push(self.combined("neighbours", "", "Statistical neighbours (pooled)", &codes));
@@ -411,6 +439,7 @@ pub fn published_years(rows: &[AreaValues], code: &str) -> Vec<Entry> {
                 by_returns: 0,
                 by_published: 1,
                 areas: 1,
+                note: None,
             })
         })
         .collect()

@@ -247,6 +247,10 @@ pub enum FiguresError {
     UnknownScope(&'static str, String),
     #[error("the snapshot has no census date")]
     NoCensus,
+    /// The embedded published figures did not parse (a build-time fact the reference
+    /// tests check; named here rather than hidden).
+    #[error("DfE's published figures embedded in cws cannot be read: {0}")]
+    Reference(String),
 }
 
 struct Context<'a> {

@@ -173,6 +173,85 @@ fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<us
     }
 }
 
+/// The local authority's children and family social workers — the population of DfE's
+/// census — beside the statistical neighbours, the region and England, each area counted by
+/// its returns where it has them and by DfE's published figures for the census year where it
+/// has not; every row says which. So the comparison holds before other areas send returns.
+fn social_work_panel(
+    snap: &Snapshot,
+    code: &str,
+    name: &str,
+    neighbours: &[(String, String)],
+    opts: &Options,
+    protect: bool,
+    at: &str,
+) -> Result<Panel, FiguresError> {
+    use crate::compare::{self, Focus, Inputs};
+    use chrono::Datelike;
+    use Measure as M;
+    let measures = [
+        M::InpostFte,
+        M::TurnoverRateFte,
+        M::VacancyRateFte,
+        M::AgencyRateFte,
+        M::CaseloadFte,
+    ];
+    let inputs = Inputs::new(snap, opts, Focus::SocialWork, crate::published::embedded()?)?;
+    let entries = inputs.with_neighbours(code, neighbours);
+    // the area's own returns are the lead's to see whole; every other row is protected
+    let protect_rows: Vec<bool> = entries
+        .iter()
+        .map(|e| protect || e.relation != "area")
+        .collect();
+    let values = compare::shown(
+        &entries,
+        &measures,
+        &opts.params,
+        &Policy::default(),
+        &protect_rows,
+    );
+    let rows = entries
+        .iter()
+        .zip(values)
+        .map(|(e, values)| TableRow {
+            labels: vec![e.name.clone(), e.coverage()],
+            values,
+        })
+        .collect();
+    let year = inputs.census.year();
+    let table = Table {
+        title: format!(
+            "Children and family social workers of the local authority: {name} beside its statistical neighbours, region and England {at}"
+        ),
+        label_columns: vec!["place".into(), "rests on".into()],
+        columns: crate::export::Column::of(&measures),
+        rows,
+        footnote: format!(
+            "Each area counts once: by its returns where cws holds them, otherwise by DfE's \
+             published Children's social work workforce statistics for {year} (a joint \
+             return only where none of its areas has returns). x: not available (neither \
+             returns nor published figures, or not published). c: suppressed — small counts \
+             from other areas' returns."
+        ),
+        chart: None,
+    };
+    let mut p = panel(
+        "social-work",
+        "Social workers beside DfE's published figures",
+        &format!("Turnover, vacancy and agency rates of children and family social workers in {name} beside its statistical neighbours, region and England, from returns or DfE's published figures"),
+        table,
+        vec![1, 2, 3],
+    );
+    p.chart_rows = (0..p.table.rows.len())
+        .filter(|&r| {
+            p.chart_columns
+                .iter()
+                .any(|&c| p.table.rows[r].values[c].value().is_some())
+        })
+        .collect();
+    Ok(p)
+}
+
 /// A topic's panels and the census date they are at, as written.
 #[derive(Debug, Clone)]
 pub struct Computed {
@@ -258,6 +337,13 @@ pub fn topic_panels(
             ];
             // the place beside its region and England, each a one-row cut
             let mut rows = Vec::new();
+            let neighbour_names: Vec<(String, String)> = neighbours
+                .iter()
+                .filter_map(|n| match n {
+                    Place::Area { code, name, .. } => Some((code.clone(), name.clone())),
+                    _ => None,
+                })
+                .collect();
             let mut places = vec![place.clone()];
             places.extend(neighbours);
             if let Place::Area {
@@ -353,6 +439,17 @@ pub fn topic_panels(
                 })
                 .collect();
             out.push(p);
+            if let Place::Area { code, .. } = place {
+                out.push(social_work_panel(
+                    snap,
+                    code,
+                    &name,
+                    &neighbour_names,
+                    &opts,
+                    protect,
+                    &at,
+                )?);
+            }
             out.push(panel(
                 "by-role-group",
                 "People and FTE by role group",

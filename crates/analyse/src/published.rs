@@ -62,6 +62,19 @@ pub struct AreaValues {
     pub values: BTreeMap<&'static str, PublishedValue>,
 }
 
+/// The local-authority rows of DfE's published social-work indicators embedded in cws, read
+/// once.
+pub fn embedded() -> Result<&'static [AreaValues], crate::figures::FiguresError> {
+    static ROWS: std::sync::OnceLock<Result<Vec<AreaValues>, String>> = std::sync::OnceLock::new();
+    ROWS.get_or_init(|| {
+        cws_reference::social_work_indicators()
+            .map(|rows| area_rows(&rows))
+            .map_err(|e| e.to_string())
+    })
+    .as_deref()
+    .map_err(|e| crate::figures::FiguresError::Reference(e.clone()))
+}
+
 /// The local-authority rows of the published indicators, one per area and year.
 pub fn area_rows(rows: &[IndicatorRow]) -> Vec<AreaValues> {
     let mut out: BTreeMap<(i32, String), AreaValues> = BTreeMap::new();

@@ -90,6 +90,9 @@ pub struct GroupRates {
     /// rest on too few areas to compare with.
     pub england_vacancy_rate: Option<f64>,
     pub england_turnover_rate: Option<f64>,
+    /// What England's rates rest on when they are not England's returns alone (DfE's
+    /// published figures standing in for areas without returns), said beside them.
+    pub england_basis: Option<String>,
 }
 
 /// How many organisations of a sector were expected to return and how many did.
@@ -168,6 +171,14 @@ fn highest(
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// England's rate beside a group's, and what it rests on when that is not returns alone.
+fn england(g: &GroupRates, rate: f64) -> String {
+    match &g.england_basis {
+        Some(basis) => format!(" (the same role group in England: {}%, {basis})", one(rate)),
+        None => format!(" (the same role group in England: {}%)", one(rate)),
+    }
+}
+
 /// Proposals from the evidence, in quadrant order.
 pub fn propose(e: &Evidence) -> Vec<Proposal> {
     let mut out = Vec::new();
@@ -176,7 +187,7 @@ pub fn propose(e: &Evidence) -> Vec<Proposal> {
         if r > 0.0 {
             let vs = g
                 .england_vacancy_rate
-                .map(|n| format!(" (the same role group in England: {}%)", one(n)))
+                .map(|n| england(g, n))
                 .unwrap_or_default();
             out.push(Proposal {
                 key: format!("vacancy:{}", g.key),
@@ -193,7 +204,7 @@ pub fn propose(e: &Evidence) -> Vec<Proposal> {
         if r > 0.0 {
             let vs = g
                 .england_turnover_rate
-                .map(|n| format!(" (the same role group in England: {}%)", one(n)))
+                .map(|n| england(g, n))
                 .unwrap_or_default();
             out.push(Proposal {
                 key: format!("turnover:{}", g.key),
@@ -319,7 +330,26 @@ mod tests {
             turnover_rate: Some(turnover),
             england_vacancy_rate: (key == "social_work").then_some(16.0),
             england_turnover_rate: None,
+            england_basis: None,
         }
+    }
+
+    #[test]
+    fn england_s_basis_is_said_beside_its_rate() {
+        let mut g = group("social_work", 120.0, 18.2, 12.0);
+        g.england_basis = Some("1 of 153 areas by returns, 152 by DfE's published figures".into());
+        let e = Evidence {
+            role_groups: vec![g],
+            ..Evidence::default()
+        };
+        let p = propose(&e);
+        assert!(
+            p[0].text.ends_with(
+                "(the same role group in England: 16.0%, 1 of 153 areas by returns, 152 by DfE's published figures)."
+            ),
+            "{}",
+            p[0].text
+        );
     }
 
     #[test]

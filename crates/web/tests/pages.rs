@@ -193,6 +193,35 @@ async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself
         assert!(bromley.contains("no returns"), "{bromley}");
         assert!(!bromley.contains(">0<"), "no returns is never 0: {bromley}");
 
+        // the local authority's social workers beside DfE's published figures: each area by
+        // its returns or else its published figures, saying which; Kingston, published
+        // jointly with Richmond, is not a comparison
+        let at = page
+            .find("Children and family social workers of the local authority: Richmond")
+            .expect("the social-work panel");
+        let panel = &page[at..];
+        let panel = &panel[..panel.find("</table>").unwrap()];
+        let in_panel = |label: &str| -> String {
+            let at = panel
+                .find(&format!("<th scope=\"row\">{label}"))
+                .unwrap_or_else(|| panic!("no row {label}: {panel}"));
+            panel[at..at + panel[at..].find("</tr>").unwrap()].to_string()
+        };
+        assert!(in_panel("Richmond upon Thames").contains("own returns"));
+        let bromley = in_panel("Bromley");
+        assert!(bromley.contains("DfE published figures"), "{bromley}");
+        assert!(bromley.contains("<td class=\"num\">"), "{bromley}");
+        let kingston = in_panel("Kingston upon Thames (neighbour 2) · ");
+        assert!(
+            kingston.contains("published jointly with Richmond upon Thames: not a comparison"),
+            "{kingston}"
+        );
+        let england = in_panel("England");
+        assert!(
+            england.contains("1 of 153 areas by returns, 149 by published figures"),
+            "{england}"
+        );
+
         let coverage = analyst
             .get("/regions/E12000007/dashboard/coverage")
             .await

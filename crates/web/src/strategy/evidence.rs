@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use cws_analyse::figures::{compute, Dimension, Options};
 use cws_analyse::{Measure, Sums};
+use cws_domain::role::RoleGroup;
 use cws_plan::framework::Section;
 use cws_plan::swot::{Coverage, Evidence, GroupRates, Representation};
 
@@ -18,7 +19,9 @@ use crate::{AppState, WebError};
 /// The dashboards' panels a live section shows: (topic, which panel).
 fn live_topics(section: Section) -> &'static [(Topic, usize)] {
     match section {
-        Section::CurrentPosition => &[(Topic::Overview, 0)],
+        // key figures, and the social workers beside DfE's published figures (an area's
+        // overview's second panel)
+        Section::CurrentPosition => &[(Topic::Overview, 0), (Topic::Overview, 1)],
         Section::WorkforceData => &[
             (Topic::Composition, 0),
             (Topic::Recruitment, 0),
@@ -99,6 +102,56 @@ fn slug(s: &str) -> String {
 
 /// What the SWOT proposals are drawn from, for an area at the latest census; `None` before
 /// any collection. Unprotected: only the area's own lead sees proposals.
+/// The local authority's children and family social workers beside England's, like for
+/// like with DfE's census: England counted area by area, by returns where cws holds them and
+/// by DfE's published figures for the census year elsewhere, so the comparison stands before
+/// other areas return. `None` without own returns, or when England so counted still rests on
+/// too few areas.
+fn social_work_beside_england(
+    snap: &cws_analyse::Snapshot,
+    code: &str,
+    opts: &Options,
+    settings: &cws_analyse::figures::Settings,
+) -> Result<Option<GroupRates>, WebError> {
+    use cws_analyse::compare::{Focus, Inputs};
+    let inputs = Inputs::new(
+        snap,
+        opts,
+        Focus::SocialWork,
+        cws_analyse::published::embedded()?,
+    )?;
+    let Some(own) = inputs.returns.get(code) else {
+        return Ok(None);
+    };
+    let Some(england) = inputs
+        .scope_rows(&cws_analyse::figures::Scope::Nation)
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let covered = (england.by_returns + england.by_published) as f64 / england.areas.max(1) as f64;
+    if covered < settings.min_aggregate_coverage {
+        return Ok(None);
+    }
+    let params = &opts.params;
+    let rate = |m: Measure, s: &Sums| m.value(s, params);
+    let shown = |m: Measure| england.value(m, params).value();
+    Ok(Some(GroupRates {
+        key: slug(RoleGroup::SocialWorkers.label()),
+        label: RoleGroup::SocialWorkers.label().to_string(),
+        fte: own.inpost_fte,
+        vacancy_rate: rate(Measure::VacancyRateFte, own),
+        turnover_rate: rate(Measure::TurnoverRateFte, own),
+        england_vacancy_rate: shown(Measure::VacancyRateFte),
+        england_turnover_rate: shown(Measure::TurnoverRateFte),
+        england_basis: Some(format!(
+            "from returns for {} and DfE's published figures for {} of its {} areas",
+            england.by_returns, england.by_published, england.areas
+        )),
+    }))
+}
+
 pub(crate) async fn swot_evidence(
     state: &AppState,
     place: &Place,
@@ -168,6 +221,7 @@ pub(crate) async fn swot_evidence(
             .collect(),
             _ => Default::default(),
         };
+    let social_work = social_work_beside_england(&snap, code, &opts, &state.settings)?;
     for r in rates
         .rows
         .iter()
@@ -176,15 +230,25 @@ pub(crate) async fn swot_evidence(
         let label = r.labels.join(" · ");
         let (england_vacancy_rate, england_turnover_rate) =
             england_rates.get(&label).copied().unwrap_or((None, None));
-        e.role_groups.push(GroupRates {
+        let mut group = GroupRates {
             key: slug(&label),
             fte: r.values[0].value().unwrap_or(0.0),
             vacancy_rate: r.values[1].value(),
             turnover_rate: r.values[2].value(),
             england_vacancy_rate,
             england_turnover_rate,
+            england_basis: None,
             label,
-        });
+        };
+        if group.label == RoleGroup::SocialWorkers.label() && england_vacancy_rate.is_none() {
+            if let Some(sw) = &social_work {
+                group = GroupRates {
+                    label: format!("{} of the local authority", group.label),
+                    ..sw.clone()
+                };
+            }
+        }
+        e.role_groups.push(group);
     }
     if let Some(s) = whole(&snap, &place.scope(), &opts) {
         e.age_55_plus_pct = Measure::Age55Plus.value(&s, params);

@@ -12,13 +12,25 @@ async fn proposals_from_the_figures_are_accepted_reworded_or_rejected() {
             .await;
         assert!(current.contains("Proposed from the figures"), "{current}");
         assert!(current.contains("non-graduates are below Level 3"));
-        // only Richmond has returns: no proposal compares it with an "England" that is
-        // Richmond's own figures, and volunteers (no employed posts) have no vacancy rate
+        // only Richmond has returns: England's returns would be Richmond's own figures, so
+        // the social workers are compared like for like with England counted by DfE's
+        // published figures where areas have no returns, and the proposal says so; volunteers
+        // (no employed posts) have no vacancy rate
         assert!(
-            current.contains("Highest vacancy rate of any role group"),
+            current.contains(
+                "Highest vacancy rate of any role group: Children and family social workers of the local authority"
+            ),
             "{current}"
         );
-        assert!(!current.contains("in England:"), "{current}");
+        assert!(
+            current.contains("(the same role group in England: 14.3%, from returns for 1 and DfE&#39;s published figures for 149 of its 153 areas)"),
+            "{current}"
+        );
+        assert_eq!(
+            current.matches("in England:").count(),
+            2,
+            "vacancy and turnover only"
+        );
         assert!(!current.contains("Highest vacancy rate of any role group: Volunteers"));
         let text = "Too few non-graduates hold Level 3 (reworded by the lead).";
         lead.post_ok(
