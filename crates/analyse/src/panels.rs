@@ -122,6 +122,21 @@ pub struct Panel {
     /// Rows and value columns the chart shows.
     pub chart_rows: Vec<usize>,
     pub chart_columns: Vec<usize>,
+    /// How many leading label columns name a chart's bars (the rest, such as what a row
+    /// rests on, are for the table); 0: all of them.
+    pub chart_labels: usize,
+}
+
+impl Panel {
+    /// The name of a row's bars in the chart.
+    pub fn chart_category(&self, row: usize) -> String {
+        let labels = &self.table.rows[row].labels;
+        let n = match self.chart_labels {
+            0 => labels.len(),
+            n => n.min(labels.len()),
+        };
+        labels[..n].join(" · ")
+    }
 }
 
 /// A table of `measures` by `dims` within the place, protected when asked.
@@ -169,6 +184,7 @@ fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<us
         description: description.into(),
         chart_rows: parts(&table),
         chart_columns: columns,
+        chart_labels: 0,
         table,
     }
 }
@@ -189,10 +205,11 @@ fn social_work_panel(
     use crate::compare::{self, Focus, Inputs};
     use chrono::Datelike;
     use Measure as M;
+    // the rates in the key figures' order, so each keeps its colour
     let measures = [
         M::InpostFte,
-        M::TurnoverRateFte,
         M::VacancyRateFte,
+        M::TurnoverRateFte,
         M::AgencyRateFte,
         M::CaseloadFte,
     ];
@@ -238,10 +255,11 @@ fn social_work_panel(
     let mut p = panel(
         "social-work",
         "Social workers beside DfE's published figures",
-        &format!("Turnover, vacancy and agency rates of children and family social workers in {name} beside its statistical neighbours, region and England, from returns or DfE's published figures"),
+        &format!("Vacancy, turnover and agency rates of children and family social workers in {name} beside its statistical neighbours, region and England, from returns or DfE's published figures"),
         table,
         vec![1, 2, 3],
     );
+    p.chart_labels = 1;
     p.chart_rows = (0..p.table.rows.len())
         .filter(|&r| {
             p.chart_columns
@@ -431,6 +449,7 @@ pub fn topic_panels(
             );
             // the chart draws the places with figures; the table beside it lists every place
             // and what it rests on
+            p.chart_labels = 1;
             p.chart_rows = (0..p.table.rows.len())
                 .filter(|&r| {
                     p.chart_columns

@@ -381,6 +381,9 @@ mod tests {
         // "about one private or voluntary employer in eight had not returned"
         let data = section(&demo, "workforce_data");
         assert!(data.contains("about one private or voluntary employer in eight"));
+        assert!(demo.analysis.iter().any(|e| e
+            .body
+            .contains("About one private or voluntary employer in eight has not yet returned")));
         let area = geography::area(&db, AREA).await.unwrap().unwrap();
         let census = returns::collections(&db).await.unwrap()[0].clone();
         let orgs = returns::organisations(&db, area.id).await.unwrap();

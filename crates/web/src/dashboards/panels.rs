@@ -194,7 +194,7 @@ impl Draw for Panel {
         let categories: Vec<String> = self
             .chart_rows
             .iter()
-            .map(|&r| self.table.rows[r].labels.join(" · "))
+            .map(|&r| self.chart_category(r))
             .collect();
         let series: Vec<(String, Vec<Shown>)> = self
             .chart_columns

@@ -16,19 +16,28 @@ use cws_analyse::panels::{cut, Computed};
 use crate::dashboards::{panels, Panel, Place, Topic};
 use crate::{AppState, WebError};
 
+/// Which of a topic's panels a live section shows.
+#[derive(Debug, Clone, Copy)]
+enum Pick {
+    First,
+    Id(&'static str),
+}
+
 /// The dashboards' panels a live section shows: (topic, which panel).
-fn live_topics(section: Section) -> &'static [(Topic, usize)] {
+fn live_topics(section: Section) -> &'static [(Topic, Pick)] {
     match section {
-        // key figures, and the social workers beside DfE's published figures (an area's
-        // overview's second panel)
-        Section::CurrentPosition => &[(Topic::Overview, 0), (Topic::Overview, 1)],
+        // the key figures, and the social workers beside DfE's published figures
+        Section::CurrentPosition => &[
+            (Topic::Overview, Pick::Id("key-figures")),
+            (Topic::Overview, Pick::Id("social-work")),
+        ],
         Section::WorkforceData => &[
-            (Topic::Composition, 0),
-            (Topic::Recruitment, 0),
-            (Topic::Age, 0),
-            (Topic::Diversity, 0),
-            (Topic::Qualifications, 0),
-            (Topic::Coverage, 0),
+            (Topic::Composition, Pick::First),
+            (Topic::Recruitment, Pick::First),
+            (Topic::Age, Pick::First),
+            (Topic::Diversity, Pick::First),
+            (Topic::Qualifications, Pick::First),
+            (Topic::Coverage, Pick::First),
         ],
         _ => &[],
     }
@@ -40,7 +49,7 @@ pub(crate) fn is_live(section: Section) -> bool {
 
 /// Panels held from the dashboards' cache (computed once per change of the figures).
 /// A topic's cached panels and which of them is shown.
-type HeldPanel = (Arc<Computed>, usize);
+type HeldPanel = (Arc<Computed>, Pick);
 
 pub(crate) struct LivePanels {
     held: Vec<HeldPanel>,
@@ -48,7 +57,10 @@ pub(crate) struct LivePanels {
 
 impl LivePanels {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Panel> {
-        self.held.iter().filter_map(|(p, i)| p.panels.get(*i))
+        self.held.iter().filter_map(|(p, pick)| match pick {
+            Pick::First => p.panels.first(),
+            Pick::Id(id) => p.panels.iter().find(|panel| panel.id == *id),
+        })
     }
 
     pub(crate) fn census(&self) -> Option<&str> {
@@ -64,9 +76,9 @@ pub(crate) async fn live(
     section: Section,
 ) -> Result<LivePanels, WebError> {
     let mut held = Vec::new();
-    for &(topic, index) in live_topics(section) {
+    for &(topic, pick) in live_topics(section) {
         match panels(state, place, topic, protect).await {
-            Ok(p) => held.push((p, index)),
+            Ok(p) => held.push((p, pick)),
             // no collection yet: the section says so instead of failing
             Err(WebError::NotFound(_)) => return Ok(LivePanels { held: Vec::new() }),
             Err(e) => return Err(e),

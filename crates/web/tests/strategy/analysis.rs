@@ -11,6 +11,10 @@ async fn proposals_from_the_figures_are_accepted_reworded_or_rejected() {
             .page(&format!("{base}/sections/current_position"))
             .await;
         assert!(current.contains("Proposed from the figures"), "{current}");
+        // the live figures of the current position: the key figures, and the social workers
+        // beside DfE's published figures
+        assert!(current.contains("Key figures"), "{current}");
+        assert!(current.contains("Social workers beside DfE"), "{current}");
         assert!(current.contains("non-graduates are below Level 3"));
         // only Richmond has returns: England's returns would be Richmond's own figures, so
         // the social workers are compared like for like with England counted by DfE's
