@@ -96,6 +96,9 @@ struct Parsed {
     unknown_top: Vec<(String, u64)>,
 }
 
+/// Why a file cannot be read as a census return: the line, the rule and what is wrong.
+type Unreadable = (u64, &'static rules::Rule, String);
+
 fn line_of(text: &[u8], pos: usize, cache: &mut (usize, u64)) -> u64 {
     let (from, mut line) = *cache;
     if pos >= from {
@@ -110,7 +113,7 @@ fn line_of(text: &[u8], pos: usize, cache: &mut (usize, u64)) -> u64 {
 
 /// Reads the XML into the header's leaves, the LA block and the workers (two levels under
 /// the root are all the census uses).
-fn parse(text: &[u8]) -> Result<Parsed, (u64, String)> {
+fn parse(text: &[u8]) -> Result<Parsed, Unreadable> {
     let mut reader = Reader::from_reader(text);
     reader.config_mut().trim_text(true);
     let mut path: Vec<String> = Vec::new();
@@ -124,19 +127,45 @@ fn parse(text: &[u8]) -> Result<Parsed, (u64, String)> {
     let mut buf = Vec::new();
     let mut lines = (0usize, 1u64);
     let mut text_buf = String::new();
+    let mut root_closed = false;
+    // open elements and the line each opened on, for a file that ends inside one
+    let mut opened: Vec<u64> = Vec::new();
+    let incomplete =
+        |line: u64, text: String| -> Unreadable { (line, &rules::XML_INCOMPLETE, text) };
     loop {
         let pos = reader.buffer_position() as usize;
         let event = reader.read_event_into(&mut buf).map_err(|e| {
             (
                 line_of(text, pos, &mut lines),
+                &rules::XML_INCOMPLETE,
                 format!("The XML is not well formed: {e}."),
             )
         })?;
+        let after_root = match &event {
+            Event::Start(_) | Event::Empty(_) | Event::CData(_) | Event::GeneralRef(_) => true,
+            Event::Text(t) => !t.as_ref().trim().is_empty(),
+            _ => false,
+        };
+        if root_closed && after_root {
+            return Err(incomplete(
+                line_of(text, pos, &mut lines),
+                "There is content after the return's root element closed: the file holds more than one return, or was joined to another file.".into(),
+            ));
+        }
         match event {
             Event::Start(e) => {
                 let name = e.local_name().as_ref().to_string();
                 text_buf.clear();
                 let line = line_of(text, pos, &mut lines);
+                opened.push(line);
+                if path.len() == 1 && matches!(name.as_str(), "LALevelVacancies" | "LALevel") {
+                    if let Some((first, el)) = &parsed.la_block {
+                        return Err(incomplete(
+                            line,
+                            format!("The return has a second LA block <{name}>; the first, <{first}>, is on line {}. A return has one.", el.line),
+                        ));
+                    }
+                }
                 if path.len() == 1 {
                     match name.as_str() {
                         "Header" => {}
@@ -175,7 +204,13 @@ fn parse(text: &[u8]) -> Result<Parsed, (u64, String)> {
                 if let Some(leaf) = path.last() {
                     let value = text_buf.trim().to_string();
                     if path.get(1).map(String::as_str) == Some("Header") && path.len() >= 3 {
-                        parsed.header.insert(leaf.clone(), value);
+                        let line = opened.last().copied().unwrap_or(0);
+                        if parsed.header.insert(leaf.clone(), value).is_some() {
+                            return Err(incomplete(
+                                line,
+                                format!("The header has a second <{leaf}>: a return has one header with one of each."),
+                            ));
+                        }
                     } else if let Some((_, el)) = current.as_mut().filter(|_| path.len() == 3) {
                         el.values.insert(leaf.clone(), value);
                     }
@@ -191,8 +226,24 @@ fn parse(text: &[u8]) -> Result<Parsed, (u64, String)> {
                     }
                 }
                 path.pop();
+                opened.pop();
+                root_closed = path.is_empty();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let (Some(open), Some(line)) = (path.last(), opened.last()) {
+                    return Err(incomplete(
+                        line_of(text, pos, &mut lines),
+                        format!("The file ends inside <{open}> (opened on line {line}), with {} elements still open: it was cut short.", path.len()),
+                    ));
+                }
+                if !root_closed {
+                    return Err(incomplete(
+                        1,
+                        "The file has no root element: it is empty or not a census return.".into(),
+                    ));
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();
@@ -307,8 +358,8 @@ pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
     };
     let parsed = match parse(&text) {
         Ok(p) => p,
-        Err((line, m)) => {
-            out.messages.push(err(&rules::FILE_UNREADABLE, m).row(line));
+        Err((line, rule, m)) => {
+            out.messages.push(err(rule, m).row(line));
             return out;
         }
     };
@@ -339,6 +390,21 @@ pub fn read(path: &Path, la_code: &str, ctx: &RowContext) -> CensusRead {
             )
             .column("LEA")
             .value(h("LEA")),
+        );
+        return out;
+    }
+    if !xs_date(h("ReferenceDate")) {
+        out.messages.push(
+            err(
+                &rules::XML_ITEM_SET,
+                format!(
+                    "The header's ReferenceDate is '{}': it must be the census date written YYYY-MM-DD ({}).",
+                    h("ReferenceDate"),
+                    ctx.census
+                ),
+            )
+            .column("ReferenceDate")
+            .value(h("ReferenceDate")),
         );
         return out;
     }

@@ -151,6 +151,37 @@ pub fn agency_cover(
     .organisation(organisation)]
 }
 
+/// Vacancies out of proportion to the posts held (a query: a new service may recruit its
+/// whole staff at once, but a headcount typed as FTE, or hundredths, looks the same).
+pub fn vacancies_plausible(
+    file: &str,
+    organisation: &str,
+    workers: &[WorkerRecord],
+    vacancies: &[Vacancy],
+    census: NaiveDate,
+) -> Vec<Message> {
+    let vacant: f64 = vacancies.iter().map(|v| v.fte).sum();
+    let in_post: f64 = workers
+        .iter()
+        .filter(|w| w.contract.is_employed() && w.in_post_on(census))
+        .filter_map(|w| w.fte.map(|f| f.get()))
+        .sum::<f64>()
+        + 0.0;
+    if vacant <= in_post.max(10.0) {
+        return Vec::new();
+    }
+    vec![Message::new(
+        &rules::VACANCIES_OVER_POSTS,
+        file,
+        format!(
+            "The vacancies add up to {vacant:.2} FTE, more than the {in_post:.2} FTE of employed staff in post."
+        ),
+    )
+    .column("vacancy_fte")
+    .value(&format!("{vacant:.2}"))
+    .organisation(organisation)]
+}
+
 /// Headcount and vacancy swings against the previous census (queries).
 pub fn against_previous(
     file: &str,

@@ -158,6 +158,9 @@ struct Submission {
     org_messages: BTreeMap<String, Vec<Message>>,
     /// Whether any file held vacancies; without one, current vacancies are kept.
     has_vacancy_table: bool,
+    /// Whether any file held worker rows (a table of them, perhaps empty); without one,
+    /// current posts are kept.
+    has_worker_table: bool,
 }
 
 impl Submission {
@@ -378,6 +381,7 @@ fn read_files(
             FileKind::Xml => {
                 let out = census_xml::read(path, &target.area_old_code, &ctx);
                 sub.rows_read += out.rows;
+                sub.has_worker_table = true;
                 for p in out.posts {
                     sub.posts.entry(p.organisation.clone()).or_default().push(p);
                 }
@@ -416,6 +420,7 @@ fn read_files(
             if crate::bulk_upload::is_worker_file(&table.headers) {
                 let (posts, messages) = crate::bulk_upload::read(&mut table, &ctx);
                 sub.rows_read += table.rows_read();
+                sub.has_worker_table = true;
                 for p in posts {
                     sub.posts.entry(p.organisation.clone()).or_default().push(p);
                 }
@@ -437,6 +442,7 @@ fn read_files(
                 }
                 // A table that is neither is read as workers so missing columns are named.
                 _ => {
+                    sub.has_worker_table = true;
                     let (posts, messages) = rows::read_workers(&mut table, &ctx, progress);
                     sub.rows_read += table.rows_read();
                     for p in posts {
@@ -720,6 +726,9 @@ struct Prepared {
     /// The current return this one would replace, when its posts must still be compared
     /// post by post (their content differs and they were not loaded): its id.
     pending: Option<ReturnId>,
+    /// The return sent has no posts and the current one's were not read: refused in `settle`
+    /// if the current one holds any.
+    empty_pending: bool,
     /// Why it cannot be accepted whatever the comparison says: errors, or unexplained queries.
     verdict: Verdict,
 }
@@ -820,9 +829,35 @@ fn decide(
         let vacancy_file = vacancy_rows
             .first()
             .map_or_else(|| file.clone(), |v| v.file.clone());
-        let workers: Vec<WorkerRecord> = posts.into_iter().map(|p| p.record).collect();
+        let mut workers: Vec<WorkerRecord> = posts.into_iter().map(|p| p.record).collect();
         let mut vacancies: Vec<Vacancy> = vacancy_rows.into_iter().map(|v| v.vacancy).collect();
         let current = org.and_then(|o| held.current.get(&o.id));
+        // Never an empty return in place of one with posts: without worker rows the posts
+        // held are kept (as vacancies are); an empty table of them is refused.
+        let mut empty_pending = false;
+        if let (Some(r), true) = (current, workers.is_empty()) {
+            match held.posts_of(r.id) {
+                Some(held_posts) if !held_posts.is_empty() => {
+                    if sub.has_worker_table {
+                        messages.push(empty_return(&file, &org_ref, held_posts.len()));
+                    } else {
+                        messages.push(
+                            Message::new(&rules::POSTS_KEPT, &file, format!("No worker rows were sent: the {} posts already held are kept.", held_posts.len()))
+                                .organisation(&org_ref),
+                        );
+                        workers = held_posts.to_vec();
+                    }
+                }
+                Some(_) => {}
+                // the posts were not read (a bulk import reads them only for returns that
+                // changed): the comparison decides once they are
+                None if sub.has_worker_table => empty_pending = true,
+                None => messages.push(
+                    Message::new(&rules::RETURN_EMPTY, &file, "No worker rows were sent and the posts held could not be read to keep them: send the worker file with the vacancies.")
+                        .organisation(&org_ref),
+                ),
+            }
+        }
         let mut digest = String::new();
         let mut pending = None;
         let changes = match current {
@@ -854,6 +889,13 @@ fn decide(
             None => diff(&[], &workers, &[], &vacancies),
         };
         messages.extend(checks::agency_cover(
+            &vacancy_file,
+            &org_ref,
+            &workers,
+            &vacancies,
+            census,
+        ));
+        messages.extend(checks::vacancies_plausible(
             &vacancy_file,
             &org_ref,
             &workers,
@@ -894,6 +936,7 @@ fn decide(
             digest,
             source: source.clone(),
             pending,
+            empty_pending,
             verdict,
         };
         if p.pending.is_none() {
@@ -941,15 +984,33 @@ fn settle(
             continue;
         };
         let held_vacancies = held.vacancies.get(&id).map_or(&[][..], Vec::as_slice);
-        p.outcome.changes = diff(
-            posts.get(&id).map_or(&[][..], Vec::as_slice),
-            &p.workers,
-            held_vacancies,
-            &p.vacancies,
-        );
+        let held_posts = posts.get(&id).map_or(&[][..], Vec::as_slice);
+        if p.empty_pending && !held_posts.is_empty() {
+            let file = p
+                .messages
+                .first()
+                .map(|m| m.file.clone())
+                .unwrap_or_default();
+            let m = empty_return(&file, &p.outcome.organisation, held_posts.len());
+            prepared.report.messages.push(m.clone());
+            p.messages.push(m);
+            p.outcome.counts = Counts::of(&p.messages);
+            p.verdict = Verdict::Blocked;
+        }
+        p.outcome.changes = diff(held_posts, &p.workers, held_vacancies, &p.vacancies);
         conclude(p, opts);
     }
     prepared.summarise();
+}
+
+/// The error for a return with no posts sent in place of one holding `held` posts.
+fn empty_return(file: &str, organisation: &str, held: usize) -> Message {
+    Message::new(
+        &rules::RETURN_EMPTY,
+        file,
+        format!("The return has no posts, but {held} posts are held for the organisation: storing it would remove them all."),
+    )
+    .organisation(organisation)
 }
 
 /// A return's outcome, the queries accepted with it and its digest, once it is compared.
@@ -1417,6 +1478,8 @@ pub async fn submit_form_post(
     let mut sub = Submission {
         files: vec![FILE.to_string()],
         rows_read: 1,
+        // the form sends the organisation's whole set of posts
+        has_worker_table: true,
         ..Default::default()
     };
     // What is held, with the organisation's current posts: the one read of the store.
@@ -1599,6 +1662,7 @@ mod digest_tests {
             files: vec!["org.csv".into()],
             rows_read: posts.len() as u64,
             has_vacancy_table: true,
+            has_worker_table: true,
             ..Default::default()
         };
         sub.posts.insert(

@@ -811,6 +811,9 @@ fn birth_year(c: &mut Cells, census: NaiveDate) -> Option<i32> {
 }
 
 /// Reads every row of a vacancy table.
+/// The most FTE a vacancy row can hold (rule R04).
+pub const MAX_VACANCY_FTE: f64 = 10_000.0;
+
 pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, Vec<Message>) {
     let optional: &[&str] = if ctx.organisation.is_some() {
         &["organisation_ref"]
@@ -857,11 +860,12 @@ pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, 
             known
         });
         let fte = match c.required("vacancy_fte") {
-            Some(_) => c.number("vacancy_fte", 0.0, false, f64::INFINITY),
+            // no employer in England has ten thousand posts vacant in one role
+            Some(_) => c.number("vacancy_fte", 0.0, false, MAX_VACANCY_FTE),
             None => None,
         };
         let agency = c
-            .number("agency_covered_fte", 0.0, true, f64::INFINITY)
+            .number("agency_covered_fte", 0.0, true, MAX_VACANCY_FTE)
             .unwrap_or(0.0);
         if let Some(f) = fte.filter(|f| agency > *f + 1e-9) {
             let v = c.raw("agency_covered_fte");

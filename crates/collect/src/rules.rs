@@ -109,6 +109,15 @@ rules! {
     CENSUS_ORGANISATION = "F12", Notice, File,
         "A census XML return sent without an organisation is the area's own children's social care organisation (registered as LA-CSC when the area has none).",
         "Nothing to do. To send it for another organisation, give the organisation (--org, or choose it on the upload page).";
+    POSTS_KEPT = "F13", Notice, File,
+        "A submission without any worker rows (a vacancies file alone) keeps the posts already held for the organisation.",
+        "Nothing to do. To change posts, send the worker file (or the Workers sheet) with the vacancies.";
+    RETURN_EMPTY = "F14", Error, File,
+        "A return with no posts does not replace one that holds posts: it would remove every post held for the organisation.",
+        "Send the worker rows with the return. If the organisation no longer employs anyone, remove it from the area's organisations instead.";
+    XML_INCOMPLETE = "F15", Error, File,
+        "A census XML file is well formed and complete: every element closed, nothing after the root element, one header with one LA code and reference date, one LA block.",
+        "Export the whole file again from the case management or HR system; a file cut short in transfer, or two returns pasted together, cannot be read.";
     REQUIRED_VALUE = "R01", Error, Row,
         "Every required column has a value.",
         "Fill in the value. If it is not known, use the code for 'not known' where the column has one.";
@@ -172,6 +181,9 @@ rules! {
     AGENCY_COVER_OVER_AGENCY = "X04", Error, AcrossRows,
         "Vacancies covered by agency workers add up to no more than the agency workers' FTE at the census date (as the census return's LA block states it, or else the agency rows in post).",
         "Lower the agency-covered FTE of the vacancies, or add the agency workers who cover them (contract_type agency).";
+    VACANCIES_OVER_POSTS = "X05", Query, AcrossRows,
+        "A return's vacancy FTE is not more than its employed FTE in post (or 10 FTE, whichever is more).",
+        "Check the vacancy FTE (is it a headcount, or written in hundredths?); if the vacancies are real, explain them.";
     HEADCOUNT_SWING = "P01", Query, AgainstPreviousReturn,
         "Headcount in post has not changed by more than 25% (and at least 5 people) since the previous census.",
         "Check that every post is included; if the change is real, explain it (e.g. a service transferred in).";

@@ -424,7 +424,7 @@ async fn census_xml_of_every_item_set_2021_to_2025() {
                 &opts,
             )
             .await;
-        assert!(codes(&r).contains(&"F03"));
+        assert!(codes(&r).contains(&"F15"), "{:?}", r.messages);
     }
 }
 
@@ -891,5 +891,190 @@ async fn a_bulk_import_refuses_a_role_the_database_does_not_hold_before_storing_
             .await
             .unwrap();
         assert_eq!(on, 1);
+    }
+}
+
+/// The posts held for an organisation's current 2025 return.
+async fn held_posts(env: &Env, reference: &str) -> usize {
+    let target = cws_collect::import::Target::load(&env.db, "318", Some(d(2025, 9, 30)))
+        .await
+        .unwrap();
+    let org = target
+        .organisations
+        .values()
+        .find(|o| o.reference == reference)
+        .unwrap()
+        .clone();
+    match returns::current_return(&env.db, target.collection.id, org.id)
+        .await
+        .unwrap()
+    {
+        Some(r) => returns::return_workers(&env.db, r.id).await.unwrap().len(),
+        None => 0,
+    }
+}
+
+#[tokio::test]
+async fn no_import_turns_a_return_empty_without_saying_so() {
+    for env in envs().await {
+        let posts = env.write(
+            "posts.csv",
+            csv_text(
+                WORKER_HEADER,
+                &[base_row(), row(&[("worker_ref", "W2")])],
+                ',',
+            ),
+        );
+        assert!(env.import(&[&posts], &options(false)).await.accepted);
+        assert_eq!(held_posts(&env, "NURSERY-1").await, 2);
+
+        // a vacancies file alone: the posts held are kept, and the report says so
+        let vacancies = env.write(
+            "vacancies.csv",
+            "organisation_ref,role_code,vacancy_fte,agency_covered_fte\nNURSERY-1,EY-PRAC3,1.5,0\n",
+        );
+        let r = env.import(&[&vacancies], &options(false)).await;
+        assert!(r.accepted, "{:?}", r.messages);
+        assert!(codes(&r).contains(&"F13"), "{:?}", r.messages);
+        assert_eq!(r.returns[0].changes.posts_removed, 0);
+        assert_eq!(r.returns[0].vacancies, 1);
+        assert_eq!(held_posts(&env, "NURSERY-1").await, 2);
+
+        // a worker file with its header and no rows: refused, nothing removed
+        let empty = env.write("empty.csv", format!("{}\n", WORKER_HEADER.join(",")));
+        for dry_run in [true, false] {
+            let r = env.import(&[&empty], &options(dry_run)).await;
+            assert!(!r.accepted, "dry run {dry_run}: {:?}", r.messages);
+            assert!(
+                codes(&r).contains(&"F01") || codes(&r).contains(&"F14"),
+                "{:?}",
+                r.messages
+            );
+        }
+        // an empty worker sheet sent with vacancies (a workbook whose Workers sheet was
+        // cleared): refused as an empty return, in a dry run and for real alike
+        for dry_run in [true, false] {
+            let r = env.import(&[&empty, &vacancies], &options(dry_run)).await;
+            assert!(!r.accepted, "dry run {dry_run}: {:?}", r.messages);
+            let m = r
+                .messages
+                .iter()
+                .find(|m| m.rule == "F14")
+                .unwrap_or_else(|| panic!("{:?}", r.messages));
+            assert!(m.text.contains("2 posts are held"), "{m:?}");
+        }
+        assert_eq!(held_posts(&env, "NURSERY-1").await, 2);
+
+        // an implausible vacancy: over the bound is an error, out of proportion a query
+        let huge = env.write(
+            "huge.csv",
+            "organisation_ref,role_code,vacancy_fte,agency_covered_fte\nNURSERY-1,EY-PRAC3,1e308,0\n",
+        );
+        let r = env.import(&[&huge], &options(true)).await;
+        assert!(
+            r.messages
+                .iter()
+                .any(|m| m.rule == "R04" && m.column.as_deref() == Some("vacancy_fte")),
+            "{:?}",
+            r.messages
+        );
+        assert!(!r.accepted);
+        let many = env.write(
+            "many.csv",
+            "organisation_ref,role_code,vacancy_fte,agency_covered_fte\nNURSERY-1,EY-PRAC3,45,0\n",
+        );
+        let r = env.import(&[&many], &options(true)).await;
+        assert!(codes(&r).contains(&"X05"), "{:?}", r.messages);
+        assert_eq!(held_posts(&env, "NURSERY-1").await, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_census_xml_must_be_whole_with_one_header_and_one_la_block() {
+    for env in envs().await {
+        let mut opts = options(true);
+        opts.organisation = Some("LA-CSC".into());
+        let whole = census_xml(
+            2025,
+            "318",
+            "LALevel",
+            &[
+                worker(2025, "SW1", "5", ""),
+                worker(2025, "SW2", "5", ""),
+                worker(2025, "SW3", "4", ""),
+            ],
+        );
+        let r = env.import(&[&env.write("whole.xml", &whole)], &opts).await;
+        assert!(r.accepted, "{:?}", r.messages);
+        let refused = |rule: &'static str, text: &'static str, xml: String| {
+            let env = &env;
+            let opts = &opts;
+            async move {
+                let r = env.import(&[&env.write("bad.xml", xml)], opts).await;
+                assert!(!r.accepted, "{text}");
+                let m = r
+                    .messages
+                    .iter()
+                    .find(|m| m.rule == rule)
+                    .unwrap_or_else(|| panic!("{text}: {:?}", r.messages));
+                assert!(m.text.contains(text), "{m:?}");
+            }
+        };
+        // cut short after the second worker (elements left open), or inside a tag
+        let third = whole
+            .find("  <CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW3")
+            .unwrap();
+        refused("F15", "cut short", whole[..third].to_string()).await;
+        refused("F15", "not well formed", whole[..third + 40].to_string()).await;
+        // two returns joined
+        refused(
+            "F15",
+            "after the return's root element",
+            format!("{whole}{whole}"),
+        )
+        .await;
+        // a second LEA in the header, a second LA block
+        refused(
+            "F15",
+            "second <LEA>",
+            whole.replace("<LEA>318</LEA>", "<LEA>318</LEA><LEA>314</LEA>"),
+        )
+        .await;
+        refused(
+            "F15",
+            "second LA block",
+            whole.replace(
+                "</LALevel>",
+                "</LALevel><LALevel><NumberOfVacancies>1</NumberOfVacancies></LALevel>",
+            ),
+        )
+        .await;
+        // the reference date: missing, empty, not a date, not the census date
+        for bad in ["", "9999-99-99", "garbage", "2025-9-30"] {
+            refused(
+                "F09",
+                "ReferenceDate",
+                whole.replace(
+                    "<ReferenceDate>2025-09-30</ReferenceDate>",
+                    &format!("<ReferenceDate>{bad}</ReferenceDate>"),
+                ),
+            )
+            .await;
+        }
+        refused(
+            "F09",
+            "ReferenceDate",
+            whole.replace("<ReferenceDate>2025-09-30</ReferenceDate>", ""),
+        )
+        .await;
+        refused(
+            "F09",
+            "census date",
+            whole.replace(
+                "<ReferenceDate>2025-09-30</ReferenceDate>",
+                "<ReferenceDate>2024-09-30</ReferenceDate>",
+            ),
+        )
+        .await;
     }
 }
