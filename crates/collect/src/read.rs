@@ -94,6 +94,61 @@ enum RowSource {
     Memory(MemoryCsv),
     Stream(Box<csv::Reader<Box<dyn Read + Send>>>, csv::ByteRecord),
     Cells(std::vec::IntoIter<(u64, Vec<String>)>),
+    Sheet(SparseRows),
+}
+
+/// A worksheet's filled cells by row, made into a row of text cells one row at a time, as
+/// wide as the header (and one cell more when a row has a value beyond it, so that the row
+/// is reported as ragged): memory follows the filled cells, never the furthest one.
+struct SparseRows {
+    rows: std::collections::btree_map::IntoIter<u32, Vec<(u32, String)>>,
+    left: u32,
+    width: usize,
+}
+
+impl SparseRows {
+    fn next_row(&mut self) -> Option<(u64, Vec<String>)> {
+        let (row, cells) = self.rows.next()?;
+        let mut out = vec![String::new(); self.width];
+        for (col, text) in cells {
+            let i = (col - self.left) as usize;
+            if i < self.width {
+                out[i] = text;
+            } else if out.len() == self.width {
+                out.push(text);
+            }
+        }
+        Some((u64::from(row) + 1, out))
+    }
+}
+
+/// What a workbook may hold before cws reads it (rule F16). A return is a few sheets of a few
+/// thousand rows; a file far beyond that is refused whole, in memory bounded by these.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkbookLimits {
+    /// Bytes of any one part (a sheet, the shared strings) once unpacked.
+    pub max_part_bytes: u64,
+    /// How many times larger than packed a part of more than a megabyte may be.
+    pub max_ratio: u64,
+    /// Filled cells of all sheets, merged regions' copies included.
+    pub max_cells: usize,
+    pub max_shared_strings: u64,
+    /// Cells beyond this column are not read (reported once per sheet).
+    pub max_columns: u32,
+    pub max_merges: usize,
+}
+
+impl Default for WorkbookLimits {
+    fn default() -> Self {
+        WorkbookLimits {
+            max_part_bytes: 256 * 1024 * 1024,
+            max_ratio: 100,
+            max_cells: 5_000_000,
+            max_shared_strings: 5_000_000,
+            max_columns: 1_000,
+            max_merges: 100_000,
+        }
+    }
 }
 
 /// A small CSV file parsed whole in memory: all fields' bytes, where each field ends, and
@@ -217,6 +272,11 @@ impl Table {
             let (row, len) = match &mut self.rows {
                 RowSource::Cells(it) => {
                     let (row, cells) = it.next()?;
+                    self.current = cells;
+                    (row, self.current.len())
+                }
+                RowSource::Sheet(sheet) => {
+                    let (row, cells) = sheet.next_row()?;
                     self.current = cells;
                     (row, self.current.len())
                 }
@@ -508,10 +568,97 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// Checks a workbook's parts before it is opened: each part's size as the zip's directory
+/// states it and as it really inflates (a directory can lie), its packing ratio, and the
+/// shared strings' stated count (the reader reserves room for it up front). Bounded memory:
+/// parts are inflated through a small buffer and only counted.
+fn check_workbook(path: &Path, name: &str, limits: &WorkbookLimits) -> Result<(), Message> {
+    let refuse = |text: String| Message::new(&rules::WORKBOOK_LIMIT, name, text);
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Message::new(
+            &rules::FILE_UNREADABLE,
+            name,
+            format!("The workbook could not be read: {e}."),
+        )
+    };
+    let file = File::open(path).map_err(|e| unreadable(&e))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| unreadable(&e))?;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let part_name = part.name().map_err(|e| unreadable(&e))?.to_string();
+        let packed = part.compressed_size().max(1);
+        let too_packed = |size: u64| size > 1024 * 1024 && size / packed > limits.max_ratio;
+        let stated = part.size();
+        if stated > limits.max_part_bytes || too_packed(stated) {
+            return Err(refuse(format!(
+                "The part {part_name} would unpack to {stated} bytes from {packed}: more than a return can hold."
+            )));
+        }
+        let shared_strings = part_name
+            .to_ascii_lowercase()
+            .ends_with("sharedstrings.xml");
+        let mut head: Vec<u8> = Vec::new();
+        let mut size = 0u64;
+        loop {
+            let n = part.read(&mut buf).map_err(|e| unreadable(&e))?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            if size > limits.max_part_bytes || too_packed(size) {
+                return Err(refuse(format!(
+                    "The part {part_name} unpacks to more than {size} bytes from {packed}: more than a return can hold."
+                )));
+            }
+            if shared_strings && head.len() < 4096 {
+                head.extend_from_slice(&buf[..n.min(4096 - head.len())]);
+            }
+        }
+        if shared_strings {
+            // each string takes at least `<si/>`: a count the part cannot hold is false
+            let stated = stated_count(&head);
+            if stated > limits.max_shared_strings || stated > size / 5 + 1 {
+                return Err(refuse(format!(
+                    "The shared strings say they hold {stated} strings in {size} bytes: more than a return can hold, or not true."
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` (else `count`) a shared-strings part states at its start; a number too
+/// large to read is taken as the largest.
+fn stated_count(head: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(head);
+    for attr in ["uniqueCount=\"", "count=\""] {
+        if let Some(at) = text.find(attr) {
+            let digits: String = text[at + attr.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            return digits.parse().unwrap_or(u64::MAX);
+        }
+    }
+    0
+}
+
 /// The sheets of a workbook that hold tables, with the first row that looks like a header.
-/// `wanted(headers)` says whether a row of cells is a header this caller can use.
+/// `wanted(headers)` says whether a row of cells is a header this caller can use. Cells are
+/// read as a stream into a sparse map (see `WorkbookLimits`).
 pub fn open_xlsx(path: &Path, wanted: &dyn Fn(&[String]) -> bool) -> Result<Vec<Table>, Message> {
+    open_xlsx_within(path, wanted, &WorkbookLimits::default())
+}
+
+/// `open_xlsx` with limits of the caller's choosing.
+pub fn open_xlsx_within(
+    path: &Path,
+    wanted: &dyn Fn(&[String]) -> bool,
+    limits: &WorkbookLimits,
+) -> Result<Vec<Table>, Message> {
     let name = display_name(path);
+    let refuse = |text: String| Message::new(&rules::WORKBOOK_LIMIT, &name, text);
     let unreadable = |e: &dyn std::fmt::Display| {
         Message::new(
             &rules::FILE_UNREADABLE,
@@ -519,8 +666,10 @@ pub fn open_xlsx(path: &Path, wanted: &dyn Fn(&[String]) -> bool) -> Result<Vec<
             format!("The workbook could not be read: {e}."),
         )
     };
+    check_workbook(path, &name, limits)?;
     let mut book: Xlsx<_> = calamine::open_workbook(path).map_err(|e| unreadable(&e))?;
     let mut tables = Vec::new();
+    let mut filled = 0usize;
     for sheet in book.sheet_names() {
         // The template's guidance, examples and code lists are not returns.
         if crate::xlsx::NON_DATA_SHEETS
@@ -529,55 +678,129 @@ pub fn open_xlsx(path: &Path, wanted: &dyn Fn(&[String]) -> bool) -> Result<Vec<
         {
             continue;
         }
-        let range = match book.worksheet_range(&sheet) {
-            Ok(r) => r,
-            Err(e) => return Err(unreadable(&e)),
-        };
-        let Some((top, left)) = range.start() else {
+        let mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+        let mut beyond = 0usize;
+        {
+            let mut cells = book
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| unreadable(&e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+                let (row, col) = cell.get_position();
+                let text = cell_text(&Data::from(cell.get_value().clone()));
+                if text.is_empty() {
+                    continue;
+                }
+                if col >= limits.max_columns {
+                    beyond += 1;
+                    continue;
+                }
+                filled += 1;
+                if filled > limits.max_cells {
+                    return Err(refuse(format!(
+                        "The workbook has more than {} filled cells: more than a return can hold.",
+                        limits.max_cells
+                    )));
+                }
+                rows.entry(row).or_default().push((col, text));
+            }
+        }
+        if rows.is_empty() {
             continue;
+        }
+        let (top, bottom) = match (rows.keys().next(), rows.keys().next_back()) {
+            (Some(t), Some(b)) => (*t, *b),
+            _ => continue,
         };
-        let (height, width) = range.get_size();
-        let mut grid: Vec<Vec<String>> = range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect();
-        // A merged region shows its value in every cell it covers, as it does on screen.
+        let left = rows
+            .values()
+            .flat_map(|r| r.iter().map(|(c, _)| *c))
+            .min()
+            .unwrap_or(0);
+        let right = rows
+            .values()
+            .flat_map(|r| r.iter().map(|(c, _)| *c))
+            .max()
+            .unwrap_or(0);
+        // A merged region shows its value in every cell it covers, as it does on screen, within
+        // the filled part of the sheet only.
         if let Ok(merged) = book.merge_cells_by_sheet_name(&sheet) {
+            if merged.len() > limits.max_merges {
+                return Err(refuse(format!(
+                    "The sheet {sheet} has {} merged regions: more than a return can hold (at most {}).",
+                    merged.len(),
+                    limits.max_merges
+                )));
+            }
             for m in merged {
-                let value = grid
-                    .get(m.start.0.saturating_sub(top) as usize)
-                    .and_then(|r| r.get(m.start.1.saturating_sub(left) as usize))
-                    .cloned()
-                    .unwrap_or_default();
-                for r in m.start.0..=m.end.0 {
-                    for c in m.start.1..=m.end.1 {
-                        let (ri, ci) =
-                            (r.wrapping_sub(top) as usize, c.wrapping_sub(left) as usize);
-                        if ri < height && ci < width {
-                            grid[ri][ci] = value.clone();
+                let value = rows
+                    .get(&m.start.0)
+                    .and_then(|r| r.iter().find(|(c, _)| *c == m.start.1))
+                    .map(|(_, t)| t.clone());
+                let Some(value) = value else { continue };
+                let (r0, r1) = (m.start.0.max(top), m.end.0.min(bottom));
+                let (c0, c1) = (m.start.1.max(left), m.end.1.min(right));
+                for r in r0..=r1 {
+                    for c in c0..=c1 {
+                        let row = rows.entry(r).or_default();
+                        if row.iter().any(|(x, _)| *x == c) {
+                            continue;
                         }
+                        filled += 1;
+                        if filled > limits.max_cells {
+                            return Err(refuse(format!(
+                                "The workbook's merged cells fill more than {} cells: more than a return can hold.",
+                                limits.max_cells
+                            )));
+                        }
+                        row.push((c, value.clone()));
                     }
                 }
             }
         }
+        for r in rows.values_mut() {
+            r.sort_by_key(|(c, _)| *c);
+        }
         // The header is the first row that the caller recognises (guidance rows above it are
         // skipped); sheets without one (guidance, code lists) are not tables.
-        let Some(h) = grid.iter().take(20).position(|r| wanted(r)) else {
+        let as_row = |cells: &[(u32, String)]| -> Vec<String> {
+            let width = cells.last().map_or(0, |(c, _)| (c - left) as usize + 1);
+            let mut out = vec![String::new(); width];
+            for (c, t) in cells {
+                out[(c - left) as usize] = t.clone();
+            }
+            out
+        };
+        let Some(header_row) = rows
+            .iter()
+            .take(20)
+            .find(|(_, cells)| wanted(&as_row(cells)))
+            .map(|(r, _)| *r)
+        else {
             continue;
         };
-        let headers = grid[h].clone();
-        let rows: Vec<(u64, Vec<String>)> = grid
-            .into_iter()
-            .enumerate()
-            .skip(h + 1)
-            .map(|(i, r)| (u64::from(top) + i as u64 + 1, r))
-            .collect();
-        tables.push(Table::new(
+        let headers = rows.get(&header_row).map(|c| as_row(c)).unwrap_or_default();
+        let data = rows.split_off(&(header_row + 1));
+        let mut table = Table::new(
             name.clone(),
             Some(sheet.clone()),
-            headers,
-            RowSource::Cells(rows.into_iter()),
-        ));
+            headers.clone(),
+            RowSource::Sheet(SparseRows {
+                rows: data.into_iter(),
+                left,
+                width: headers.len(),
+            }),
+        );
+        if beyond > 0 {
+            table.notices.push(Message::new(
+                &rules::WORKBOOK_LIMIT,
+                &name,
+                format!(
+                    "The sheet {sheet} has {beyond} filled cells beyond column {}, where a return has no columns: delete them and send the file again.",
+                    limits.max_columns
+                ),
+            ));
+        }
+        tables.push(table);
     }
     Ok(tables)
 }

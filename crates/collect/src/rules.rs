@@ -118,6 +118,9 @@ rules! {
     XML_INCOMPLETE = "F15", Error, File,
         "A census XML file is well formed and complete: every element closed, nothing after the root element, one header with one LA code and reference date, one LA block.",
         "Export the whole file again from the case management or HR system; a file cut short in transfer, or two returns pasted together, cannot be read.";
+    WORKBOOK_LIMIT = "F16", Error, File,
+        "A workbook stays within what a return can hold: each part at most 256 MB unpacked and packed no more than 100 to 1, at most 5 million filled cells and 5 million shared strings, cells within the first 1,000 columns, at most 100,000 merged regions.",
+        "Send the return as the template workbook or as CSV; split a very large return into one file per organisation. A file built to exhaust the reader cannot be read.";
     REQUIRED_VALUE = "R01", Error, Row,
         "Every required column has a value.",
         "Fill in the value. If it is not known, use the code for 'not known' where the column has one.";
