@@ -620,7 +620,7 @@ pub async fn import_files(
             None => (opts.clone(), None),
         };
     let (target, opts) = (&target, &census_opts);
-    let mut sub = read_files(files, target, pseudo, opts, progress);
+    let mut sub = off_the_runtime(|| read_files(files, target, pseudo, opts, progress));
     sub.file_messages.extend(census_notice);
     if !extra_vacancies.is_empty() {
         sub.has_vacancy_table = true;
@@ -632,6 +632,20 @@ pub async fn import_files(
             .push(v);
     }
     process(db, target, sub, opts).await
+}
+
+/// Runs reading and checking, which is all work for the processor, without holding up the
+/// async runtime's other tasks: on a multi-threaded runtime (the web server) the worker hands
+/// its other tasks to another thread while it works, so a slow file slows only its own
+/// request. Elsewhere (a single-threaded runtime, no runtime) it simply runs.
+fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
 }
 
 /// Reads a vacancy file on its own, grouped later by organisation (see `import_files`).
@@ -1173,8 +1187,11 @@ async fn decide_and_store(
     sub: Submission,
     opts: &ImportOptions,
 ) -> Result<ImportReport, CollectError> {
-    let mut decided = decide(target, held, sub, opts);
-    settle(&mut decided, held, &held.posts, opts);
+    let decided = off_the_runtime(|| {
+        let mut decided = decide(target, held, sub, opts);
+        settle(&mut decided, held, &held.posts, opts);
+        decided
+    });
     let mut batch = vec![decided];
     store(db, target, &mut batch, opts.dry_run).await?;
     Ok(batch.remove(0).report)

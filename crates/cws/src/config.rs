@@ -22,6 +22,13 @@ pub struct Config {
     /// `working_days`.
     #[serde(default)]
     pub figures: cws_analyse::figures::Settings,
+    /// Uploads the web server reads and checks at once; more wait their turn.
+    #[serde(default = "uploads_at_once")]
+    pub uploads_at_once: usize,
+}
+
+fn uploads_at_once() -> usize {
+    cws_web::DEFAULT_UPLOADS_AT_ONCE
 }
 
 impl Default for Config {
@@ -31,6 +38,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             secret: None,
             figures: Default::default(),
+            uploads_at_once: uploads_at_once(),
         }
     }
 }

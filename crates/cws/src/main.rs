@@ -342,7 +342,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 db.backend().name()
             );
             cws_web::serve(
-                cws_web::AppState::new(db, pseudo).with_settings(config.figures),
+                cws_web::AppState::new(db, pseudo)
+                    .with_settings(config.figures)
+                    .with_uploads_at_once(config.uploads_at_once),
                 addr,
             )
             .await?;
@@ -415,7 +417,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             println!("Open http://{addr}/ — press Ctrl-C to stop.");
             cws_web::serve(
-                cws_web::AppState::new(db, pseudo).with_settings(config.figures),
+                cws_web::AppState::new(db, pseudo)
+                    .with_settings(config.figures)
+                    .with_uploads_at_once(config.uploads_at_once),
                 addr,
             )
             .await?;

@@ -40,7 +40,13 @@ pub struct AppState {
     /// The deployment's figure settings (retirement age and horizon, vetting validity,
     /// working days): `[figures]` in `cws.toml`.
     pub settings: cws_analyse::figures::Settings,
+    /// Uploads being read and checked at once (`uploads_at_once` in `cws.toml`); others wait
+    /// their turn, and pages keep answering whatever the uploads are.
+    pub upload_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Uploads read and checked at once unless configured.
+pub const DEFAULT_UPLOADS_AT_ONCE: usize = 2;
 
 impl AppState {
     pub fn new(db: Db, pseudo: Pseudonymiser) -> AppState {
@@ -50,7 +56,14 @@ impl AppState {
             figures: Default::default(),
             panels: Default::default(),
             settings: Default::default(),
+            upload_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(DEFAULT_UPLOADS_AT_ONCE)),
         }
+    }
+
+    /// The state reading and checking at most `n` uploads at once (at least one).
+    pub fn with_uploads_at_once(mut self, n: usize) -> AppState {
+        self.upload_slots = std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self
     }
 
     /// The state with the deployment's figure settings.

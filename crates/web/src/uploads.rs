@@ -151,6 +151,9 @@ impl Staged {
             max_file_bytes: MAX_FILE_BYTES,
             today: chrono::Local::now().date_naive(),
         };
+        // one of a few uploads read at once (the semaphore is never closed: it lives as long
+        // as the state)
+        let _slot = state.upload_slots.acquire().await.ok();
         let report = import::import_files(
             &state.db,
             &state.pseudo,

@@ -420,3 +420,75 @@ async fn an_unknown_organisation_is_not_found_and_a_missing_collection_is_explai
         app.close().await;
     }
 }
+
+/// Reading a large upload runs beside the server's other work: with one worker thread, the
+/// health check (and so every page) keeps answering while the file is read and checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn pages_keep_answering_while_a_large_upload_is_read() {
+    use std::time::{Duration, Instant};
+    for app in TestApp::each().await {
+        let db = &app.db;
+        let area = geography::area(db, "318").await.unwrap().unwrap();
+        returns::create_collection(db, &Collection::default_for_year(2025).unwrap())
+            .await
+            .unwrap();
+        returns::upsert_organisations(
+            db,
+            area.id,
+            &[Organisation {
+                reference: OrgRef::parse("SUN-1").unwrap(),
+                name: "Sun Nursery".into(),
+                sector: Sector::Private,
+                service: Service::EarlyYears,
+                setting: SettingType::FullDayCare,
+                disadvantaged_area: false,
+                parent: None,
+            }],
+        )
+        .await
+        .unwrap();
+        let lead = app.richmond_lead().await;
+        let mut big = format!("{HEADER}\n");
+        for i in 0..200_000 {
+            big.push_str(&format!(
+                "SUN-1,W{i},EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\n"
+            ));
+        }
+        let uploader = lead.clone();
+        let upload = tokio::spawn(async move {
+            uploader
+                .upload(
+                    "/areas/318/returns/upload",
+                    &[("big.csv", &big)],
+                    &[("organisation", "")],
+                )
+                .await
+                .status
+        });
+        let nobody = app.anonymous();
+        // the longest wait between one answered health check and the next
+        let (mut answered, mut slowest, mut last) = (0, Duration::ZERO, Instant::now());
+        while !upload.is_finished() {
+            let check = nobody.clone();
+            // a task of its own, served by the runtime's worker like any request
+            let status = tokio::spawn(async move { check.get("/healthz").await.status })
+                .await
+                .unwrap();
+            assert_eq!(status, StatusCode::OK);
+            slowest = slowest.max(last.elapsed());
+            last = Instant::now();
+            answered += 1;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(upload.await.unwrap(), StatusCode::OK);
+        assert!(
+            answered >= 3,
+            "the upload overlapped {answered} health checks"
+        );
+        assert!(
+            slowest < Duration::from_millis(500),
+            "the health check went unanswered for {slowest:?} while the upload was read"
+        );
+        app.close().await;
+    }
+}

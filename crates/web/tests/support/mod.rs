@@ -147,7 +147,8 @@ pub fn area(code: &str) -> Scope {
 }
 
 /// A user of the application: a session (cookie and CSRF token), a personal API token, or
-/// nobody.
+/// nobody. A clone is the same user (for requests from several tasks at once).
+#[derive(Clone)]
 pub struct Client {
     state: cws_web::AppState,
     session: Option<(String, String)>,
@@ -196,15 +197,17 @@ impl Client {
             .oneshot(request)
             .await
             .unwrap();
-        let header_of = |h| {
-            response
-                .headers()
-                .get(h)
-                .map(|v| v.to_str().unwrap_or("").to_string())
-                .unwrap_or_default()
+        // (the closure ends before the body is read, so a request can run on any task)
+        let (location, content_type) = {
+            let header_of = |h| {
+                response
+                    .headers()
+                    .get(h)
+                    .map(|v| v.to_str().unwrap_or("").to_string())
+                    .unwrap_or_default()
+            };
+            (header_of(header::LOCATION), header_of(header::CONTENT_TYPE))
         };
-        let (location, content_type) =
-            (header_of(header::LOCATION), header_of(header::CONTENT_TYPE));
         let status = response.status();
         let headers = response.headers().clone();
         let body = response
