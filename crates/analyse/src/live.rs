@@ -23,15 +23,48 @@ struct Held {
 #[derive(Default, Clone)]
 pub struct LiveFigures {
     held: Arc<tokio::sync::Mutex<HashMap<NaiveDate, Held>>>,
+    /// When the store's data version was last read, and what it was.
+    seen: Arc<std::sync::Mutex<Option<Seen>>>,
 }
 
+/// The store's data version as last read, and when.
+type Seen = (std::time::Instant, (i64, i64));
+
+/// How often a server looks whether another process changed the data: so a return stored
+/// by the command line or a second instance shows within a second.
+const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl LiveFigures {
+    /// Brings the snapshots up to date when another process has changed the stored returns
+    /// since last looked (at most once a second; a cheap query otherwise).
+    async fn catch_up(&self, db: &Db) -> Result<(), LoadError> {
+        let due = match *self.seen.lock().map_err(|_| LoadError::Poisoned)? {
+            Some((at, _)) => at.elapsed() >= LOOK_EVERY,
+            None => true,
+        };
+        if !due {
+            return Ok(());
+        }
+        let now = returns::data_version(db).await?;
+        let before = self
+            .seen
+            .lock()
+            .map_err(|_| LoadError::Poisoned)?
+            .replace((std::time::Instant::now(), now))
+            .map(|(_, v)| v);
+        if before.is_some_and(|v| v != now) {
+            self.refresh_all(db).await?;
+        }
+        Ok(())
+    }
+
     /// The snapshot of a census (the latest when `None`): built on first use, then kept.
     pub async fn snapshot(
         &self,
         db: &Db,
         census: Option<NaiveDate>,
     ) -> Result<Arc<RwLock<Snapshot>>, LoadError> {
+        self.catch_up(db).await?;
         let collection = returns::collection(db, census).await?.ok_or(match census {
             Some(d) => LoadError::NoCollection(d),
             None => LoadError::NoCollections,

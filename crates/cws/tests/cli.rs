@@ -958,3 +958,66 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+/// A return stored by the command line reaches a running server's figures within a second
+/// or two, without an upload through the server or a restart.
+#[test]
+fn a_return_imported_by_the_command_line_reaches_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let password = stdout(&setup)
+        .split("Sign-in: admin@cws.example / ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    let (mut server, port) = serve(dir.path());
+    let (head, _) = sign_in(port, "admin@cws.example", &password);
+    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let people = || -> f64 {
+        let (head, body) = http(
+            port,
+            "GET",
+            "/api/areas/E09000027/figures?measures=people",
+            &session,
+            None,
+        );
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        doc["rows"][0]["people"].as_f64().unwrap()
+    };
+    let before = people();
+    // the outstanding private and voluntary returns arrive by the command line
+    assert!(cws(
+        dir.path(),
+        &["generate", "--out", "returns", "--scale", "area:318"]
+    )
+    .status
+    .success());
+    let import = cws(
+        dir.path(),
+        &[
+            "import",
+            "--manifest",
+            "returns/manifest.csv",
+            "--explain-all",
+            "Checked with the employer.",
+        ],
+    );
+    assert!(import.status.success(), "{}", stderr(&import));
+    let started = Instant::now();
+    let mut after = before;
+    while started.elapsed() < Duration::from_secs(10) && after == before {
+        std::thread::sleep(Duration::from_millis(200));
+        after = people();
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(after > before, "people {before} before, {after} after");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "seen after {:?}",
+        started.elapsed()
+    );
+}

@@ -441,6 +441,16 @@ pub async fn current_returns_in_area(
     Ok(rows.into_iter().map(|x| (x.organisation_id, x.r)).collect())
 }
 
+/// What the stored returns are at this moment, as two numbers that change whenever a return
+/// is stored or removed by any process (the newest return's id and how many there are):
+/// a server compares it to see whether another process (the command line, a second
+/// instance) has changed the data.
+pub async fn data_version(db: &Db) -> Result<(i64, i64)> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM workforce_return")
+        .fetch_one(p).await?))
+}
+
 /// The id of every organisation's current return in a collection.
 pub async fn current_return_ids(
     db: &Db,
