@@ -125,6 +125,12 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         repeat: usize,
     },
+    /// Write a consistent copy of the embedded database to FILE, safe while the server runs
+    /// (PostgreSQL: use pg_dump).
+    Backup { file: std::path::PathBuf },
+    /// Replace the embedded database with a backup: checked whole and against this version of
+    /// cws first; everyone is signed out and API tokens are revoked. Stop the server first.
+    Restore { file: std::path::PathBuf },
     /// Print the effective configuration.
     Config,
 }
@@ -173,6 +179,84 @@ fn try_main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(run(cli.command, config))
+}
+
+/// Restores the embedded database from a backup made by `cws backup`: the backup is checked
+/// (SQLite's integrity check, the cws schema, no migration newer than this binary knows)
+/// before the database file is replaced, then brought up to date and everyone signed out.
+async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let Some(target) = config.database_url.strip_prefix("sqlite://") else {
+        anyhow::bail!("a PostgreSQL database is restored with pg_restore (or point-in-time recovery), not cws restore");
+    };
+    let target = std::path::PathBuf::from(target.split('?').next().unwrap_or(target));
+    if !file.is_file() {
+        anyhow::bail!("there is no backup file {}", file.display());
+    }
+    // a copy of the backup beside the database, checked before it replaces it: whole, and a
+    // cws database this binary can run (the backup itself is never changed)
+    let staged = target.with_extension("db.restoring");
+    std::fs::copy(file, &staged)
+        .with_context(|| format!("copying {} to {}", file.display(), staged.display()))?;
+    let refuse = |e: anyhow::Error| {
+        let _ = std::fs::remove_file(&staged);
+        e
+    };
+    let checked: anyhow::Result<()> = async {
+        let url = format!("sqlite://{}", staged.display());
+        let copy = Db::connect(&url)
+            .await
+            .with_context(|| format!("{} is not a database", file.display()))?;
+        let check = copy
+            .integrity_check()
+            .await
+            .with_context(|| format!("{} is not a cws backup", file.display()))?;
+        if check != ["ok"] {
+            anyhow::bail!(
+                "{} is damaged (SQLite's integrity check: {}): it was not restored",
+                file.display(),
+                check.join("; ")
+            );
+        }
+        let applied = copy.migration_versions().await.with_context(|| {
+            format!(
+                "{} is not a cws database (no schema history)",
+                file.display()
+            )
+        })?;
+        let known = copy.known_migrations();
+        if let Some(newer) = applied.iter().find(|v| !known.contains(v)) {
+            anyhow::bail!(
+                "{} was made by a newer cws (schema version {newer}): restore it with that version",
+                file.display()
+            );
+        }
+        copy.close().await;
+        Ok(())
+    }
+    .await;
+    checked.map_err(refuse)?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", staged.display()));
+    }
+    // replace the file whole: the checked copy renamed over it, the old WAL removed
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+        if side.exists() {
+            std::fs::remove_file(&side).with_context(|| format!("removing {}", side.display()))?;
+        }
+    }
+    std::fs::rename(&staged, &target).with_context(|| format!("replacing {}", target.display()))?;
+    let db = open(config).await?;
+    let (sessions, tokens) = db.sign_everyone_out().await?;
+    db.close().await;
+    println!(
+        "Restored {} from {}: {} ended and {} revoked; everyone signs in again.",
+        target.display(),
+        file.display(),
+        count(sessions, "session"),
+        count(tokens, "API token")
+    );
+    Ok(())
 }
 
 async fn open(config: &Config) -> anyhow::Result<Db> {
@@ -311,11 +395,31 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Org(cmd) => {
             let db = open(&config).await?;
             collect_cmds::org_cmd(&db, cmd).await?;
+            db.close().await;
         }
         Command::Collection(cmd) => {
             let db = open(&config).await?;
             collect_cmds::collection_cmd(&db, cmd).await?;
+            db.close().await;
         }
+        Command::Backup { file } => {
+            if file.exists() {
+                anyhow::bail!(
+                    "{} already exists: choose a new file for the backup",
+                    file.display()
+                );
+            }
+            let db = open(&config).await?;
+            db.backup_to(&file).await?;
+            db.close().await;
+            println!(
+                "Backed up {} to {} ({} bytes).",
+                redact(&config.database_url),
+                file.display(),
+                std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0)
+            );
+        }
+        Command::Restore { file } => restore(&config, &file).await?,
         Command::Generate { out, scale, seed } => {
             let scale = Scale::parse(&scale)?;
             let started = Instant::now();

@@ -1021,3 +1021,60 @@ fn a_return_imported_by_the_command_line_reaches_the_running_server() {
         started.elapsed()
     );
 }
+
+/// A backup taken from the command line restores to a working system: the data as it was,
+/// everyone signed out; a damaged or foreign file is refused and nothing is replaced.
+#[test]
+fn backup_and_restore_the_embedded_database() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let orgs = |dir: &Path| {
+        stdout(&cws(dir, &["org", "list", "--area", "318"]))
+            .lines()
+            .count()
+    };
+    let before = orgs(dir.path());
+    let backup = cws(dir.path(), &["backup", "backup.db"]);
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    assert!(stdout(&backup).contains("Backed up"), "{}", stdout(&backup));
+    // never over an existing file
+    let again = cws(dir.path(), &["backup", "backup.db"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    // the data changes after the backup
+    std::fs::write(
+        dir.path().join("orgs.csv"),
+        "area_code,organisation_ref,organisation_name,sector,service,setting_type,disadvantaged_area\nE09000027,NEW-1,A new nursery,private,early_years,full_day_care,no\n",
+    )
+    .unwrap();
+    let added = cws(dir.path(), &["org", "import", "orgs.csv"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert_eq!(orgs(dir.path()), before + 1);
+    // a file that is not a backup, and a damaged one: refused, nothing replaced
+    std::fs::write(dir.path().join("junk.db"), b"not a database at all").unwrap();
+    let junk = cws(dir.path(), &["restore", "junk.db"]);
+    assert_eq!(junk.status.code(), Some(1), "{}", stdout(&junk));
+    let bytes = std::fs::read(dir.path().join("backup.db")).unwrap();
+    std::fs::write(dir.path().join("cut.db"), &bytes[..bytes.len() / 2]).unwrap();
+    let cut = cws(dir.path(), &["restore", "cut.db"]);
+    assert_eq!(cut.status.code(), Some(1), "{}", stdout(&cut));
+    assert_eq!(orgs(dir.path()), before + 1, "nothing replaced");
+    // the backup: the data as it was, and a working system
+    let restored = cws(dir.path(), &["restore", "backup.db"]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert!(
+        stdout(&restored).contains("everyone signs in again"),
+        "{}",
+        stdout(&restored)
+    );
+    assert_eq!(orgs(dir.path()), before);
+    let figures = cws(
+        dir.path(),
+        &["figures", "--area", "318", "--measures", "people"],
+    );
+    assert!(figures.status.success(), "{}", stderr(&figures));
+}

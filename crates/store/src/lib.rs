@@ -205,16 +205,79 @@ impl Db {
         })
     }
 
+    /// Writes a consistent copy of the embedded database to `path`, which must not exist
+    /// (SQLite's `VACUUM INTO`: one read transaction, so writes meanwhile neither wait for
+    /// it nor tear it). A PostgreSQL deployment is backed up with `pg_dump` instead.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => {
+                let target = path.to_string_lossy().into_owned();
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target)
+                    .execute(&p.write)
+                    .await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::Refused(
+                "a PostgreSQL database is backed up with pg_dump (and restored with pg_restore), not cws backup".into(),
+            )),
+        }
+    }
+
+    /// Ends every session and revokes every API token (after a restore: the sessions and
+    /// tokens of the copy are not to be trusted). Returns how many of each.
+    pub async fn sign_everyone_out(&self) -> Result<(u64, u64)> {
+        let mut tx = self.begin_write().await?;
+        let sessions = on_tx!(&mut tx, c => sqlx::query("DELETE FROM user_session")
+            .execute(&mut *c).await?.rows_affected());
+        let tokens = on_tx!(&mut tx, c => sqlx::query(
+            "UPDATE api_token SET revoked_at = $1 WHERE revoked_at IS NULL")
+            .bind(now_text()).execute(&mut *c).await?.rows_affected());
+        tx.commit().await?;
+        Ok((sessions, tokens))
+    }
+
+    /// SQLite's integrity check of the whole database: `["ok"]` when it is whole.
+    pub async fn integrity_check(&self) -> Result<Vec<String>> {
+        match self {
+            Db::Sqlite(p) => Ok(sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(&p.read)
+                .await?),
+            Db::Postgres(_) => Ok(vec!["ok".into()]),
+        }
+    }
+
+    /// The migrations this binary knows, by version.
+    pub fn known_migrations(&self) -> Vec<i64> {
+        match self {
+            Db::Sqlite(_) => sqlx::migrate!("./migrations/sqlite")
+                .iter()
+                .map(|m| m.version)
+                .collect(),
+            Db::Postgres(_) => sqlx::migrate!("./migrations/postgres")
+                .iter()
+                .map(|m| m.version)
+                .collect(),
+        }
+    }
+
     /// The applied migration versions, oldest first.
     pub async fn migration_versions(&self) -> Result<Vec<i64>> {
         let sql = "SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version";
         on_pool!(self, pool => Ok(sqlx::query_scalar(sql).fetch_all(pool).await?))
     }
 
-    /// Closes the pools (checkpointing SQLite's WAL).
+    /// Closes the pools, first writing SQLite's WAL into the database file, so that a copy
+    /// of the file alone taken afterwards holds everything.
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => {
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(&p.write)
+                    .await
+                {
+                    tracing::warn!(error = %e, "the WAL could not be checkpointed on closing");
+                }
                 p.read.close().await;
                 p.write.close().await;
             }
