@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::pseudonymise::Pseudonymiser;
 use crate::read::{self, FileKind};
-use crate::report::{Counts, Message};
+use crate::report::{self, Counts, Message};
 use crate::rows::{self, Post, RowContext, TableKind, VacancyRow};
 use crate::rules::{self, Severity};
 use crate::{census_xml, checks, CollectError};
@@ -1069,6 +1069,8 @@ fn conclude(p: &mut Prepared, opts: &ImportOptions) {
 impl PreparedSubmission {
     /// The report's outcomes, and whether the whole submission is accepted.
     fn summarise(&mut self) {
+        report::limit(&mut self.report.messages);
+        self.report.counts = Counts::of(&self.report.messages);
         self.report.returns = self.returns.iter().map(|p| p.outcome.clone()).collect();
         let outcomes = &self.report.returns;
         self.report.accepted = !self.blocked

@@ -22,6 +22,9 @@ pub struct Message {
     /// The organisation the row is for, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
+    /// Set on the line that stands for messages not listed (see [`limit`]): how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_listed: Option<usize>,
 }
 
 impl Message {
@@ -36,6 +39,7 @@ impl Message {
             text: text.into(),
             fix: rule.fix,
             organisation: None,
+            not_listed: None,
         }
     }
     pub fn row(mut self, row: u64) -> Message {
@@ -130,15 +134,133 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Counts what `messages` stand for: a line standing for messages not listed counts as
+    /// them all, so counts are the same before and after [`limit`].
     pub fn of(messages: &[Message]) -> Counts {
         let mut c = Counts::default();
         for m in messages {
+            let n = m.stands_for();
             match m.severity {
-                Severity::Error => c.errors += 1,
-                Severity::Query => c.queries += 1,
-                Severity::Notice => c.notices += 1,
+                Severity::Error => c.errors += n,
+                Severity::Query => c.queries += n,
+                Severity::Notice => c.notices += n,
             }
         }
         c
+    }
+}
+
+/// How many messages of one rule in one file a report lists; the rest are counted on one
+/// line. A file with an error on each of 200,000 rows needs its first few fixed, not a
+/// report of 200,000 lines.
+pub const LISTED_PER_RULE_AND_FILE: usize = 100;
+
+impl Message {
+    /// How many messages this line stands for: itself, or those not listed.
+    pub fn stands_for(&self) -> usize {
+        self.not_listed.unwrap_or(1)
+    }
+}
+
+/// Keeps the first [`LISTED_PER_RULE_AND_FILE`] messages of each rule and file, in order, and
+/// puts one line in place of the rest, saying how many there are. Running it again changes
+/// nothing, and messages added since are folded into the same lines.
+pub fn limit(messages: &mut Vec<Message>) {
+    use std::collections::HashMap;
+    // (rule, file) → (messages listed, where the line for the rest is)
+    let mut groups: HashMap<(&'static str, String), (usize, Option<usize>)> = HashMap::new();
+    let mut kept: Vec<Message> = Vec::with_capacity(messages.len().min(10_000));
+    for m in messages.drain(..) {
+        let group = groups.entry((m.rule, m.file.clone())).or_default();
+        let stands_for_others = m.not_listed.is_some();
+        match group.1 {
+            Some(at) if stands_for_others || group.0 >= LISTED_PER_RULE_AND_FILE => {
+                let line = &mut kept[at];
+                line.not_listed = Some(line.stands_for() + m.stands_for());
+            }
+            None if stands_for_others => {
+                group.1 = Some(kept.len());
+                kept.push(m);
+            }
+            _ if group.0 < LISTED_PER_RULE_AND_FILE => {
+                group.0 += 1;
+                kept.push(m);
+            }
+            _ => {
+                group.1 = Some(kept.len());
+                kept.push(Message {
+                    row: None,
+                    column: None,
+                    value: None,
+                    organisation: None,
+                    not_listed: Some(1),
+                    ..m
+                });
+            }
+        }
+    }
+    for m in kept.iter_mut() {
+        if let Some(n) = m.not_listed {
+            let kind = match (m.severity, n) {
+                (Severity::Error, 1) => "error",
+                (Severity::Error, _) => "errors",
+                (Severity::Query, 1) => "query",
+                (Severity::Query, _) => "queries",
+                (Severity::Notice, 1) => "notice",
+                (Severity::Notice, _) => "notices",
+            };
+            m.text = format!(
+                "… and {n} more {kind} of rule {} in this file, not listed: the report lists the first {LISTED_PER_RULE_AND_FILE} of each rule. Put right those listed, look for the same problem in the other rows, and send the file again.",
+                m.rule
+            );
+        }
+    }
+    *messages = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+
+    fn message(rule: &rules::Rule, file: &str, row: u64) -> Message {
+        Message::new(rule, file, format!("row {row}")).row(row)
+    }
+
+    #[test]
+    fn a_report_lists_the_first_hundred_of_each_rule_and_file_and_counts_the_rest() {
+        let mut messages = Vec::new();
+        for row in 2..1_002 {
+            messages.push(message(&rules::NUMBER_INVALID, "a.csv", row));
+            messages.push(message(&rules::CODE_UNKNOWN, "a.csv", row));
+        }
+        for row in 2..52 {
+            messages.push(message(&rules::NUMBER_INVALID, "b.csv", row));
+        }
+        let before = Counts::of(&messages);
+        limit(&mut messages);
+        assert_eq!(messages.len(), 100 + 1 + 100 + 1 + 50);
+        assert_eq!(Counts::of(&messages), before);
+        assert_eq!(before.errors, 2_050);
+        let rest: Vec<&Message> = messages.iter().filter(|m| m.not_listed.is_some()).collect();
+        assert_eq!(rest.len(), 2);
+        assert!(rest
+            .iter()
+            .all(|m| m.not_listed == Some(900) && m.row.is_none()));
+        assert!(
+            rest[0].text.contains("900 more errors of rule"),
+            "{}",
+            rest[0].text
+        );
+        // the line for the rest comes where the 101st message was
+        assert_eq!(messages[200].not_listed, Some(900));
+        assert_eq!(messages[199].row, Some(101));
+
+        // again, with one more: the same lines, one more counted
+        messages.push(message(&rules::NUMBER_INVALID, "a.csv", 5_000));
+        limit(&mut messages);
+        assert_eq!(messages.len(), 252);
+        assert_eq!(messages[200].not_listed, Some(901));
+        assert_eq!(Counts::of(&messages).errors, 2_051);
     }
 }

@@ -211,6 +211,41 @@ async fn messages_name_file_row_column_value_rule_and_fix() {
 }
 
 #[tokio::test]
+async fn a_report_lists_a_hundred_of_each_rule_then_counts_the_rest() {
+    for env in envs().await {
+        let rows: Vec<_> = (0..1_000)
+            .map(|i| {
+                let reference = format!("W{i}");
+                row(&[
+                    ("worker_ref", reference.as_str()),
+                    ("ethnicity", "XXXX"),
+                    ("fte", "1.5"),
+                ])
+            })
+            .collect();
+        let f = env.write("nursery.csv", csv_text(WORKER_HEADER, &rows, ','));
+        let r = env.import(&[&f], &options(true)).await;
+        assert_eq!(r.counts.errors, 2_000, "every error is counted");
+        assert!(!r.accepted);
+        for rule in ["R02", "R04"] {
+            let of_rule: Vec<_> = r.messages.iter().filter(|m| m.rule == rule).collect();
+            assert_eq!(of_rule.len(), 101, "{rule}: the first 100, then one line");
+            let rest = of_rule[100];
+            assert_eq!(rest.not_listed, Some(900));
+            assert_eq!(rest.row, None);
+            assert!(rest.text.contains("900 more errors"), "{}", rest.text);
+            assert_eq!(of_rule[99].row, Some(101), "rows 2 to 101 are listed");
+        }
+        // the downloadable report carries the same line
+        let mut csv = Vec::new();
+        cws_collect::report::write_csv(&mut csv, &r.messages).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 202);
+        assert!(csv.contains("900 more errors of rule R02"));
+    }
+}
+
+#[tokio::test]
 async fn file_rules_fail_and_pass() {
     for env in envs().await {
         let codes = |r: &cws_collect::import::ImportReport| {

@@ -190,7 +190,7 @@ fn print_report(r: &ImportReport) {
     }
     if r.messages.len() > shown {
         println!(
-            "… and {} more messages: use --report FILE or --json to see them all.",
+            "… and {} more lines: use --report FILE or --json to see them all.",
             r.messages.len() - shown
         );
     }

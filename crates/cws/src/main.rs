@@ -2,6 +2,7 @@
 
 mod collect_cmds;
 mod config;
+mod database;
 mod demo_strategy;
 mod figures_cmd;
 mod user_cmd;
@@ -23,6 +24,7 @@ use cws_store::{reference, users, Db};
 use cws_synth::Scale;
 
 use config::Config;
+use database::{open, redact, DatabaseLock, WithoutSchema};
 
 #[derive(Parser)]
 #[command(
@@ -65,6 +67,9 @@ enum Command {
     Serve {
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
+        /// Start even when the database holds no cws data, creating a new, empty cws there.
+        #[arg(long)]
+        create: bool,
     },
     /// Write the synthetic workforce as return files in the cws worker template (CSV, one
     /// file per organisation, a vacancies file per area and a manifest).
@@ -192,6 +197,11 @@ async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<()> 
     if !file.is_file() {
         anyhow::bail!("there is no backup file {}", file.display());
     }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the database folder {}", dir.display()))?;
+    }
+    let _alone = DatabaseLock::for_restoring(&target)?;
     // a copy of the backup beside the database, checked before it replaces it: whole, and a
     // cws database this binary can run (the backup itself is never changed)
     let staged = target.with_extension("db.restoring");
@@ -246,7 +256,7 @@ async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<()> 
         }
     }
     std::fs::rename(&staged, &target).with_context(|| format!("replacing {}", target.display()))?;
-    let db = open(config).await?;
+    let db = open(config, WithoutSchema::Create).await?;
     let (sessions, tokens) = db.sign_everyone_out().await?;
     db.close().await;
     println!(
@@ -257,45 +267,6 @@ async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<()> 
         count(tokens, "API token")
     );
     Ok(())
-}
-
-async fn open(config: &Config) -> anyhow::Result<Db> {
-    if let Some(path) = config.database_url.strip_prefix("sqlite://") {
-        let path = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating the database folder {}", dir.display()))?;
-        }
-    }
-    let db = Db::open(&config.database_url)
-        .await
-        .with_context(|| format!("opening the database {}", redact(&config.database_url)))?;
-    let report = reference::load_reference(&db)
-        .await
-        .context("loading reference data")?;
-    if !report.changed_files.is_empty() {
-        tracing::info!(
-            files = report.changed_files.len(),
-            areas = report.areas,
-            "reference data loaded"
-        );
-    }
-    Ok(db)
-}
-
-/// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            let user = creds.split(':').next().unwrap_or("");
-            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
-        }
-        _ => url.to_string(),
-    }
 }
 
 async fn pseudonymiser(db: &Db, config: &Config) -> anyhow::Result<Pseudonymiser> {
@@ -355,7 +326,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             org,
         } => {
             let db = match &org {
-                Some(_) => Some(open(&config).await?),
+                Some(_) => Some(open(&config, WithoutSchema::Create).await?),
                 None => None,
             };
             collect_cmds::template_cmd(db.as_ref(), &format, &out, area.as_deref(), org.as_deref())
@@ -364,27 +335,27 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Rules { json } => collect_cmds::rules_cmd(json)?,
         Command::Roles { json } => collect_cmds::roles_cmd(json)?,
         Command::User(cmd) => {
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             user_cmd::user_cmd(&db, cmd, &config.listen.to_string()).await?;
             db.close().await;
         }
         Command::Community(cmd) => {
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             figures_cmd::community_cmd(&db, cmd).await?;
             db.close().await;
         }
         Command::Figures(args) => {
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             figures_cmd::figures(&db, args, &config.figures).await?;
             db.close().await;
         }
         Command::BenchFigures { repeat } => {
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             figures_cmd::bench_profile(&db, repeat).await?;
             db.close().await;
         }
         Command::Import(args) => {
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             let pseudo = pseudonymiser(&db, &config).await?;
             let code = collect_cmds::import(&db, &pseudo, args).await?;
             db.close().await;
@@ -393,12 +364,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
         }
         Command::Org(cmd) => {
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             collect_cmds::org_cmd(&db, cmd).await?;
             db.close().await;
         }
         Command::Collection(cmd) => {
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             collect_cmds::collection_cmd(&db, cmd).await?;
             db.close().await;
         }
@@ -409,7 +380,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Refuse("back it up")).await?;
             db.backup_to(&file).await?;
             db.close().await;
             println!(
@@ -437,8 +408,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             println!("This is SYNTHETIC data: it describes no real person.");
         }
-        Command::Serve { listen } => {
-            let db = open(&config).await?;
+        Command::Serve { listen, create } => {
+            let _in_use = DatabaseLock::for_serving(&config)?;
+            let db = match create {
+                true => open(&config, WithoutSchema::Create).await?,
+                false => open(&config, WithoutSchema::Refuse("serve it")).await?,
+            };
             let pseudo = pseudonymiser(&db, &config).await?;
             let addr = listen.unwrap_or(config.listen);
             println!(
@@ -461,7 +436,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             listen,
         } => {
             let scale = Scale::parse(&scale)?;
-            let db = open(&config).await?;
+            let db = open(&config, WithoutSchema::Create).await?;
             let pseudo = pseudonymiser(&db, &config).await?;
             let started = Instant::now();
             let total = cws_synth::plan(&scale)?.len();
@@ -519,6 +494,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 db.close().await;
                 return Ok(());
             }
+            let _in_use = DatabaseLock::for_serving(&config)?;
             println!("Open http://{addr}/ — press Ctrl-C to stop.");
             cws_web::serve(
                 cws_web::AppState::new(db, pseudo)
@@ -535,18 +511,6 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_are_hidden_in_urls() {
-        assert_eq!(
-            redact("postgres://cws:hunter2@db:5432/cws"),
-            "postgres://cws:***@db:5432/cws"
-        );
-        assert_eq!(
-            redact("sqlite://cws-data/cws.db"),
-            "sqlite://cws-data/cws.db"
-        );
-    }
 
     #[test]
     fn password_hashes_are_argon2_and_salted() {

@@ -185,15 +185,25 @@ fn sign_in(port: u16, email: &str, password: &str) -> (String, String) {
 }
 
 fn serve(dir: &Path) -> (std::process::Child, u16) {
+    serve_on(dir, None)
+}
+
+/// `cws serve` in `dir`, on the embedded database or on `database_url`, once it answers.
+fn serve_on(dir: &Path, database_url: Option<&str>) -> (std::process::Child, u16) {
     let port = free_port();
-    let server = Command::new(env!("CARGO_BIN_EXE_cws"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cws"));
+    command
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .current_dir(dir)
         .env("CWS_LOG", "warn")
+        .env_remove("CWS_DATABASE_URL")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    match database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    let server = command.spawn().unwrap();
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(30) && http_get(port, "/healthz").is_none() {
         std::thread::sleep(Duration::from_millis(100));
@@ -1077,4 +1087,283 @@ fn backup_and_restore_the_embedded_database() {
         &["figures", "--area", "318", "--measures", "people"],
     );
     assert!(figures.status.success(), "{}", stderr(&figures));
+}
+
+/// `cws serve` will not serve an empty system in place of the real one: a database file an
+/// unfinished copy left empty, or a path with no database, is refused unless `--create`.
+#[test]
+fn serve_refuses_a_database_without_cws_data_unless_told_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let listen = format!("127.0.0.1:{port}");
+    // no database at all: refused, and none made
+    let o = cws(dir.path(), &["serve", "--listen", &listen]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("holds no cws data"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cws serve --create"), "{}", stderr(&o));
+    assert!(!dir.path().join("cws-data/cws.db").exists());
+    // an empty file, as `sqlite3 .backup` leaves under writes: refused, and kept as it was
+    std::fs::create_dir_all(dir.path().join("cws-data")).unwrap();
+    std::fs::write(dir.path().join("cws-data/cws.db"), b"").unwrap();
+    let o = cws(dir.path(), &["serve", "--listen", &listen]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("holds no cws data"), "{}", stderr(&o));
+    let o = cws(dir.path(), &["backup", "copy.db"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("will not back it up"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::metadata(dir.path().join("cws-data/cws.db")).unwrap().len(),
+        0,
+        "the empty file is left as it was"
+    );
+    // told to: a new, empty cws
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args([
+            "serve",
+            "--create",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("CWS_DATABASE_URL")
+        .env("CWS_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut health = None;
+    while started.elapsed() < Duration::from_secs(30) && health.is_none() {
+        std::thread::sleep(Duration::from_millis(100));
+        health = http_get(port, "/healthz");
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(health.unwrap_or_default().starts_with("HTTP/1.1 200"));
+    // and from now on it starts without being told
+    let (mut server, port) = serve(dir.path());
+    let health = http_get(port, "/healthz");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(health.unwrap_or_default().starts_with("HTTP/1.1 200"));
+}
+
+/// Backups taken while the server runs and another process writes are whole and restore to a
+/// working system; a restore is refused while the server holds the database.
+#[test]
+fn a_backup_taken_under_load_restores_to_a_working_system() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let orgs = |dir: &Path| {
+        stdout(&cws(dir, &["org", "list", "--area", "318"]))
+            .lines()
+            .count()
+    };
+    let before = orgs(dir.path());
+    let (mut server, port) = serve(dir.path());
+    // the load: organisations registered one by one by another process, pages read meanwhile
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (dir, stop) = (dir.path().to_path_buf(), stop.clone());
+        std::thread::spawn(move || {
+            let mut added = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let file = dir.join(format!("orgs-{added}.csv"));
+                std::fs::write(
+                    &file,
+                    format!("area_code,organisation_ref,organisation_name,sector,service,setting_type,disadvantaged_area\nE09000027,LOAD-{added},Nursery {added},private,early_years,full_day_care,no\n"),
+                )
+                .unwrap();
+                let o = cws(&dir, &["org", "import", file.to_str().unwrap()]);
+                assert!(o.status.success(), "{}", stderr(&o));
+                added += 1;
+            }
+            added
+        })
+    };
+    let reader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut answered = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if http_get(port, "/healthz").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+                    answered += 1;
+                }
+            }
+            answered
+        })
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut backups = Vec::new();
+    for n in 0..3 {
+        let name = format!("under-load-{n}.db");
+        let o = cws(dir.path(), &["backup", &name]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        backups.push(dir.path().join(name));
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    // while the server runs, a restore is refused and changes nothing
+    let o = cws(dir.path(), &["restore", "under-load-0.db"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("a cws server is running"),
+        "{}",
+        stderr(&o)
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let added = writer.join().unwrap();
+    let answered = reader.join().unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        added >= 3,
+        "only {added} organisations were written during the backups"
+    );
+    assert!(answered > 0);
+    assert_eq!(
+        orgs(dir.path()),
+        before + added,
+        "the restore changed nothing"
+    );
+    // every backup restores, in a fresh folder, to a working system holding a moment of the load
+    let mut seen = Vec::new();
+    for backup in &backups {
+        let fresh = tempfile::tempdir().unwrap();
+        let o = cws(fresh.path(), &["restore", backup.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let held = orgs(fresh.path());
+        assert!(
+            (before..=before + added).contains(&held),
+            "{held} organisations"
+        );
+        seen.push(held);
+        let (mut server, port) = serve(fresh.path());
+        let health = http_get(port, "/healthz");
+        let _ = server.kill();
+        let _ = server.wait();
+        assert!(health.unwrap_or_default().starts_with("HTTP/1.1 200"));
+        let figures = cws(
+            fresh.path(),
+            &["figures", "--area", "318", "--measures", "people"],
+        );
+        assert!(figures.status.success(), "{}", stderr(&figures));
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "backups in order: {seen:?}"
+    );
+}
+
+/// Two servers on one PostgreSQL database are one system: a session made on one is good on
+/// the other, and a return accepted on one reaches the other's figures within a second or so.
+#[test]
+fn two_servers_on_one_postgresql_database_see_the_same_returns() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(url) = runtime.block_on(cws_store::testing::fresh_postgres_url()) else {
+        return; // CWS_TEST_POSTGRES_URL not set: covered by .ci/run's PostgreSQL pass
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let setup = Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args(["demo", "--no-serve"])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &url)
+        .env("CWS_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let password = stdout(&setup)
+        .split("Sign-in: admin@cws.example / ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    // a lead's API token, made as the account page makes it
+    let token = runtime.block_on(async {
+        let db = cws_store::Db::connect(&url).await.unwrap();
+        let access = cws_domain::user::Access::new(
+            cws_domain::user::UserRole::AreaLead,
+            cws_domain::user::Scope::Area {
+                area: "E09000027".into(),
+            },
+        )
+        .unwrap();
+        let id = cws_store::users::upsert_user(&db, "lead@richmond.example", "Lead", &access, "!")
+            .await
+            .unwrap();
+        let token = format!("cws_{}", cws_web::access::new_secret());
+        cws_store::accounts::create_api_token(&db, &cws_web::access::digest(&token), id, "test")
+            .await
+            .unwrap();
+        db.close().await;
+        token
+    });
+    let (mut a, port_a) = serve_on(dir.path(), Some(&url));
+    let (mut b, port_b) = serve_on(dir.path(), Some(&url));
+    // signed in on one, the same session on the other
+    let (head, _) = sign_in(port_a, "admin@cws.example", &password);
+    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let people = |port: u16| -> f64 {
+        let (head, body) = http(
+            port,
+            "GET",
+            "/api/areas/E09000027/figures?measures=people",
+            &session,
+            None,
+        );
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        doc["rows"][0]["people"].as_f64().unwrap()
+    };
+    let before = people(port_b);
+    assert_eq!(people(port_a), before);
+    // a new nursery's first return, uploaded to A
+    std::fs::write(
+        dir.path().join("orgs.csv"),
+        "area_code,organisation_ref,organisation_name,sector,service,setting_type,disadvantaged_area\nE09000027,TWO-1,Two servers nursery,private,early_years,full_day_care,no\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args(["org", "import", "orgs.csv"])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &url)
+        .env("CWS_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let header = "organisation_ref,worker_ref,role_code,fte,contract_type,start_date,birth_year,sex,ethnicity,disability,highest_qualification_level,common_core,induction,vetting_check,vetting_date";
+    let mut csv = format!("{header}\n");
+    for w in 1..=3 {
+        csv.push_str(&format!("TWO-1,W{w},EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,3,yes,yes,enhanced_barred,2020-01-01\n"));
+    }
+    let boundary = "cwsboundary7d2";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"two.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    let mut s = TcpStream::connect(("127.0.0.1", port_a)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "POST /api/areas/E09000027/returns?organisation=TWO-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let accepted = Instant::now();
+    let mut after = before;
+    while accepted.elapsed() < Duration::from_secs(10) && after == before {
+        std::thread::sleep(Duration::from_millis(100));
+        after = people(port_b);
+    }
+    let seen_after = accepted.elapsed();
+    let _ = (a.kill(), b.kill());
+    let _ = (a.wait(), b.wait());
+    assert_eq!(after, before + 3.0, "the other server's figures");
+    assert!(
+        seen_after < Duration::from_millis(2500),
+        "seen after {seen_after:?}"
+    );
 }

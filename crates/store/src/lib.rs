@@ -188,13 +188,83 @@ impl Db {
         }
     }
 
-    /// Runs the embedded migrations for this backend.
-    pub async fn migrate(&self) -> Result<()> {
+    /// Runs the embedded migrations for this backend. On SQLite, a database that already has
+    /// a schema and is about to be migrated is first copied whole beside its file (see
+    /// [`Db::copy_before_migrating`]), so an upgrade that goes wrong loses nothing; the copy's
+    /// path is returned. (PostgreSQL: take a `pg_dump` before upgrading cws.)
+    pub async fn migrate(&self) -> Result<Option<std::path::PathBuf>> {
+        let copy = self.copy_before_migrating().await?;
         match self {
             Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(&p.write).await?,
             Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
-        Ok(())
+        Ok(copy)
+    }
+
+    /// Runs the migrations in `dir` (SQL files named as in `migrations/`) instead of the
+    /// embedded ones, copying first as [`Db::migrate`] does: for tests of upgrades, which
+    /// need a database as an older cws left it.
+    pub async fn migrate_with(&self, dir: &std::path::Path) -> Result<Option<std::path::PathBuf>> {
+        let copy = self.copy_before_migrating().await?;
+        let migrator = sqlx::migrate::Migrator::new(dir).await?;
+        match self {
+            Db::Sqlite(p) => migrator.run(&p.write).await?,
+            Db::Postgres(p) => migrator.run(p).await?,
+        }
+        Ok(copy)
+    }
+
+    /// Whether the database holds a cws schema (any migration applied): a new or empty
+    /// database, or one of another application, does not.
+    pub async fn has_schema(&self) -> Result<bool> {
+        let sql = match self {
+            Db::Sqlite(_) => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Db::Postgres(_) => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let tables: i64 = on_pool!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
+        if tables == 0 {
+            return Ok(false);
+        }
+        Ok(!self.migration_versions().await?.is_empty())
+    }
+
+    /// On SQLite, when the database has a schema and migrations this binary knows are not
+    /// yet applied, writes a copy of it as `FILE.before-migration-N.db` (N: the newest
+    /// applied) and returns its path. Nothing is copied for a new database or one that is up
+    /// to date, nor over an earlier copy from the same version.
+    pub async fn copy_before_migrating(&self) -> Result<Option<std::path::PathBuf>> {
+        let Db::Sqlite(p) = self else {
+            return Ok(None);
+        };
+        if !self.has_schema().await? {
+            return Ok(None);
+        }
+        let applied = self.migration_versions().await?;
+        let pending = self
+            .known_migrations()
+            .into_iter()
+            .any(|v| !applied.contains(&v));
+        let (Some(newest), true) = (applied.last(), pending) else {
+            return Ok(None);
+        };
+        let file: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(&p.write)
+                .await?;
+        if file.is_empty() {
+            return Ok(None); // an in-memory database
+        }
+        let copy = std::path::PathBuf::from(format!("{file}.before-migration-{newest}.db"));
+        if copy.exists() {
+            return Ok(Some(copy));
+        }
+        self.backup_to(&copy).await?;
+        tracing::info!(copy = %copy.display(), "the database was copied before migrating it");
+        Ok(Some(copy))
     }
 
     /// Starts a write transaction (SQLite: `BEGIN IMMEDIATE` on the single writer).

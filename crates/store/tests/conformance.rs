@@ -35,6 +35,76 @@ async fn migrations_apply_once_and_are_repeatable() {
     }
 }
 
+/// An upgrade of cws keeps the database as it was: before the newer migrations run, the
+/// file is copied whole beside itself, and the copy is the older database, data and all.
+#[tokio::test]
+async fn an_older_database_is_copied_before_it_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cws.db");
+    let url = format!("sqlite://{}", path.display());
+    // the schema as the previous release of cws left it: every migration but the newest
+    let older = tempfile::tempdir().unwrap();
+    let mut files: Vec<_> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+    files.sort();
+    let newest = files.pop().unwrap();
+    for f in &files {
+        std::fs::copy(f, older.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let db = Db::connect(&url).await.unwrap();
+    assert!(
+        !db.has_schema().await.unwrap(),
+        "a new file has no cws schema"
+    );
+    assert_eq!(
+        db.migrate_with(older.path()).await.unwrap(),
+        None,
+        "nothing to copy yet"
+    );
+    assert!(db.has_schema().await.unwrap());
+    db.setting_or_create("marker", || "before the upgrade".into())
+        .await
+        .unwrap();
+    let known = db.known_migrations();
+    let before = known[known.len() - 2];
+    assert!(newest
+        .to_string_lossy()
+        .contains(&format!("{:04}", known[known.len() - 1])));
+
+    let copy = db
+        .migrate()
+        .await
+        .unwrap()
+        .expect("a copy before migrating");
+    assert_eq!(
+        copy,
+        dir.path()
+            .join(format!("cws.db.before-migration-{before}.db"))
+    );
+    assert_eq!(db.migration_versions().await.unwrap(), known);
+    assert_eq!(db.migrate().await.unwrap(), None, "up to date: no copy");
+    db.close().await;
+
+    let old = Db::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    assert_eq!(old.integrity_check().await.unwrap(), ["ok"]);
+    assert_eq!(
+        old.migration_versions().await.unwrap(),
+        known[..known.len() - 1]
+    );
+    assert_eq!(
+        old.setting_or_create("marker", || "lost".into())
+            .await
+            .unwrap(),
+        "before the upgrade"
+    );
+    old.close().await;
+}
+
 #[test]
 fn the_two_migration_folders_describe_the_same_schema() {
     let read = |dir: &str| {

@@ -385,7 +385,8 @@ pub fn openapi_document() -> Value {
                     "messages": { "type": "array", "items": { "type": "object", "properties": {
                         "file": { "type": "string" }, "row": { "type": ["integer", "null"] }, "column": { "type": ["string", "null"] },
                         "value": { "type": ["string", "null"] }, "rule": { "type": "string" }, "severity": { "type": "string" },
-                        "text": { "type": "string" }, "fix": { "type": "string" } } } } } },
+                        "text": { "type": "string" }, "fix": { "type": "string" },
+                        "not_listed": { "type": "integer", "description": "On the line that stands for the messages of one rule and file beyond the first 100: how many are not listed" } } } } } },
             },
         },
     })

@@ -135,11 +135,7 @@ async fn report_page(
         by(rules::Severity::Query),
         by(rules::Severity::Notice),
     );
-    let error_count = report
-        .messages
-        .iter()
-        .filter(|m| m.severity == rules::Severity::Error)
-        .count();
+    let error_count = report.counts.errors;
     let names = report
         .returns
         .iter()
@@ -155,7 +151,7 @@ async fn report_page(
         .iter()
         .filter(|m| m.severity == rules::Severity::Query)
     {
-        *counts.entry(q.rule).or_default() += 1;
+        *counts.entry(q.rule).or_default() += q.stands_for();
     }
     let query_rules = counts
         .into_iter()
