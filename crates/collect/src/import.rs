@@ -164,6 +164,25 @@ struct Submission {
 }
 
 impl Submission {
+    /// Files the rows under each organisation's registered reference: references are
+    /// matched whatever their case, so `nursery-1` and `NURSERY-1` in one file are one
+    /// organisation's return, checked together, not two returns for it.
+    fn file_by_registered_reference(&mut self, target: &Target) {
+        fn rekey<T>(map: &mut BTreeMap<String, Vec<T>>, target: &Target) {
+            let registered = |k: &String| target.organisation(k).is_some_and(|o| o.reference != *k);
+            if !map.keys().any(registered) {
+                return;
+            }
+            for (k, rows) in std::mem::take(map) {
+                let key = target.organisation(&k).map_or(k, |o| o.reference.clone());
+                map.entry(key).or_default().extend(rows);
+            }
+        }
+        rekey(&mut self.posts, target);
+        rekey(&mut self.vacancies, target);
+        rekey(&mut self.org_messages, target);
+    }
+
     fn add_messages(&mut self, messages: Vec<Message>) {
         for m in messages {
             match &m.organisation {
@@ -782,6 +801,7 @@ fn decide(
     opts: &ImportOptions,
 ) -> PreparedSubmission {
     let census = target.collection.census_date;
+    sub.file_by_registered_reference(target);
     let mut organisations: Vec<String> = sub
         .posts
         .keys()

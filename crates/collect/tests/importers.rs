@@ -1078,3 +1078,31 @@ async fn a_census_xml_must_be_whole_with_one_header_and_one_la_block() {
         .await;
     }
 }
+
+/// Found by the fuzz test: one organisation written in two cases in one file was read as two
+/// returns for it, and storing them failed with a database error after a dry run had passed.
+#[tokio::test]
+async fn one_organisation_written_in_two_cases_is_one_return() {
+    for env in envs().await {
+        let path = env.write(
+            "nursery.csv",
+            csv_text(
+                WORKER_HEADER,
+                &[
+                    base_row(),
+                    row(&[("worker_ref", "W2"), ("organisation_ref", "nursery-1")]),
+                ],
+                ',',
+            ),
+        );
+        let dry = env.import(&[&path], &options(true)).await;
+        let real = env.import(&[&path], &options(false)).await;
+        for r in [&dry, &real] {
+            assert!(r.accepted, "{:?}", r.messages);
+            assert_eq!(r.returns.len(), 1);
+            assert_eq!(r.returns[0].organisation, "NURSERY-1");
+            assert_eq!(r.returns[0].posts, 2);
+        }
+        assert_eq!(held_posts(&env, "NURSERY-1").await, 2);
+    }
+}

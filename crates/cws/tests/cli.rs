@@ -1112,7 +1112,9 @@ fn serve_refuses_a_database_without_cws_data_unless_told_to_create_one() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("will not back it up"), "{}", stderr(&o));
     assert_eq!(
-        std::fs::metadata(dir.path().join("cws-data/cws.db")).unwrap().len(),
+        std::fs::metadata(dir.path().join("cws-data/cws.db"))
+            .unwrap()
+            .len(),
         0,
         "the empty file is left as it was"
     );
@@ -1365,5 +1367,150 @@ fn two_servers_on_one_postgresql_database_see_the_same_returns() {
     assert!(
         seen_after < Duration::from_millis(2500),
         "seen after {seen_after:?}"
+    );
+}
+
+/// What a database holds, for comparing one left by a killed import with one that ran whole:
+/// (whether SQLite finds it whole, returns that are not one current per organisation, and for
+/// each return's content digest how many posts it holds).
+fn inspect(
+    runtime: &tokio::runtime::Runtime,
+    database: &Path,
+) -> (Vec<String>, i64, std::collections::HashMap<String, i64>) {
+    runtime.block_on(async {
+        let db = cws_store::Db::connect(&format!("sqlite://{}", database.display()))
+            .await
+            .unwrap();
+        let cws_store::Db::Sqlite(pools) = &db else {
+            unreachable!()
+        };
+        let whole = db.integrity_check().await.unwrap();
+        let not_one_current: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT collection_id, organisation_id FROM workforce_return GROUP BY 1, 2 HAVING SUM(is_current) <> 1)",
+        )
+        .fetch_one(&pools.read)
+        .await
+        .unwrap();
+        let posts: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT r.content_digest, COUNT(w.id) FROM workforce_return r LEFT JOIN worker w ON w.return_id = r.id GROUP BY r.id",
+        )
+        .fetch_all(&pools.read)
+        .await
+        .unwrap();
+        db.close().await;
+        (whole, not_one_current, posts.into_iter().collect())
+    })
+}
+
+/// An import killed (`kill -9`) at random moments leaves a whole database: no half return,
+/// one current return per organisation; run again, it ends exactly where an import that was
+/// never interrupted ends. `CWS_CRASH_KILLS` sets how many kills (bench/crash.sh: many).
+#[test]
+fn an_import_killed_at_any_moment_leaves_no_half_return() {
+    let kills: usize = std::env::var("CWS_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    // every return of the area changes: another seed's workforce
+    let o = cws(
+        dir.path(),
+        &[
+            "generate", "--out", "returns", "--scale", "area:318", "--seed", "7",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest = dir.path().join("returns/manifest.csv");
+    let import_args = [
+        "import",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--explain-all",
+        "Checked with the employer.",
+    ];
+    let backup = cws(dir.path(), &["backup", "before.db"]);
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    // the import never interrupted, in a copy
+    let whole = tempfile::tempdir().unwrap();
+    let o = cws(
+        whole.path(),
+        &["restore", dir.path().join("before.db").to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let started = Instant::now();
+    let o = cws(whole.path(), &import_args);
+    let takes = started.elapsed();
+    // another seed's files hold organisations Richmond has not registered: those returns
+    // are refused (exit status 1) and the rest stored, the same every time
+    let expected_status = o.status.code();
+    assert!(
+        stdout(&o).contains("accepted or unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    let figures_args = [
+        "figures",
+        "--area",
+        "318",
+        "--measures",
+        "people,inpost_fte,vacancy_fte,agency_fte",
+        "--by",
+        "role_group",
+        "--format",
+        "csv",
+    ];
+    let expected = stdout(&cws(whole.path(), &figures_args));
+    let (_, _, expected_posts) = inspect(&runtime, &whole.path().join("cws-data/cws.db"));
+
+    let database = dir.path().join("cws-data/cws.db");
+    let (_, _, before) = inspect(&runtime, &database);
+    let mut stored_when_killed = Vec::new();
+    for kill in 0..kills {
+        // every kill interrupts the whole import, from the database as it was
+        let o = cws(dir.path(), &["restore", "before.db"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut import = Command::new(env!("CARGO_BIN_EXE_cws"))
+            .args(import_args)
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("CWS_DATABASE_URL")
+            .env("CWS_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let at = takes.mul_f64(0.4 + 0.6 * rand::random::<f64>());
+        std::thread::sleep(at);
+        let _ = import.kill(); // SIGKILL: no destructor, no checkpoint
+        let _ = import.wait();
+        let (check, not_one_current, posts) = inspect(&runtime, &database);
+        assert_eq!(check, ["ok"], "kill {kill} at {at:?}");
+        assert_eq!(
+            not_one_current, 0,
+            "kill {kill} at {at:?}: an organisation without one current return"
+        );
+        stored_when_killed.push(posts.len().saturating_sub(before.len()));
+        for (digest, held) in &posts {
+            if let Some(whole) = expected_posts.get(digest) {
+                assert_eq!(
+                    held, whole,
+                    "kill {kill} at {at:?}: a return stored in part"
+                );
+            }
+        }
+    }
+    // how far each killed import had gone (bench/crash.sh prints it)
+    eprintln!(
+        "returns stored when killed: {stored_when_killed:?} of {}",
+        expected_posts.len().saturating_sub(before.len())
+    );
+    let o = cws(dir.path(), &import_args);
+    assert_eq!(o.status.code(), expected_status, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&cws(dir.path(), &figures_args)),
+        expected,
+        "run again after {kills} kills"
     );
 }
