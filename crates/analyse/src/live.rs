@@ -28,7 +28,7 @@ pub struct LiveFigures {
 }
 
 /// The store's data version as last read, and when.
-type Seen = (std::time::Instant, (i64, i64));
+type Seen = (std::time::Instant, returns::DataVersion);
 
 /// How often a server looks whether another process changed the data: so a return stored
 /// by the command line or a second instance shows within a second.
@@ -52,8 +52,14 @@ impl LiveFigures {
             .map_err(|_| LoadError::Poisoned)?
             .replace((std::time::Instant::now(), now))
             .map(|(_, v)| v);
-        if before.is_some_and(|v| v != now) {
-            self.refresh_all(db).await?;
+        match before {
+            // organisations or reference data changed: every snapshot is built again on use
+            Some(v) if v.other != now.other => self.held.lock().await.clear(),
+            // only returns: those that changed are read
+            Some(v) if v != now => {
+                self.refresh_all(db).await?;
+            }
+            _ => {}
         }
         Ok(())
     }

@@ -434,8 +434,8 @@ async fn fuzz_corpus() {
             Err(_) => 0,
         };
         assert_eq!(
-            returns::data_version(&env.db).await.unwrap().1,
-            held.1 + stored,
+            returns::data_version(&env.db).await.unwrap().returns,
+            held.returns + stored,
             "case {seed}: returns stored other than those accepted: {real_verdict}"
         );
         match &real {

@@ -1032,6 +1032,75 @@ fn a_return_imported_by_the_command_line_reaches_the_running_server() {
     );
 }
 
+/// Not only returns: an organisation the command line re-registers in another sector moves
+/// between the running server's sector figures within a second or so.
+#[test]
+fn an_organisation_changed_by_the_command_line_reaches_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = cws(dir.path(), &["demo", "--no-serve"]);
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let password = stdout(&setup)
+        .split("Sign-in: admin@cws.example / ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    let (mut server, port) = serve(dir.path());
+    let (head, _) = sign_in(port, "admin@cws.example", &password);
+    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let by_sector = || -> std::collections::BTreeMap<String, f64> {
+        let (head, body) = http(
+            port,
+            "GET",
+            "/api/areas/E09000027/figures?by=sector&measures=people",
+            &session,
+            None,
+        );
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        doc["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["sector"].as_str().unwrap().to_string(),
+                    r["people"].as_f64().unwrap_or(0.0),
+                )
+            })
+            .collect()
+    };
+    let before = by_sector();
+    // a private day nursery turns out to be a voluntary one
+    std::fs::write(
+        dir.path().join("orgs.csv"),
+        "area_code,organisation_ref,organisation_name,sector,service,setting_type,disadvantaged_area\nE09000027,FDC-0001,Richmond upon Thames Day Nursery 1,voluntary,early_years,full_day_care,no\n",
+    )
+    .unwrap();
+    let o = cws(dir.path(), &["org", "import", "orgs.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let changed = Instant::now();
+    let mut after = before.clone();
+    while changed.elapsed() < Duration::from_secs(10) && after == before {
+        std::thread::sleep(Duration::from_millis(100));
+        after = by_sector();
+    }
+    let seen_after = changed.elapsed();
+    let _ = server.kill();
+    let _ = server.wait();
+    let moved = before["Private"] - after["Private"];
+    assert!(moved > 0.0, "before {before:?}, after {after:?}");
+    assert_eq!(
+        after["Voluntary and community"] - before["Voluntary and community"],
+        moved
+    );
+    assert_eq!(after["Total"], before["Total"]);
+    assert!(
+        seen_after < Duration::from_millis(2500),
+        "seen after {seen_after:?}"
+    );
+}
+
 /// A backup taken from the command line restores to a working system: the data as it was,
 /// everyone signed out; a damaged or foreign file is refused and nothing is replaced.
 #[test]

@@ -79,6 +79,7 @@ pub async fn replace_comparator(
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO community_comparator_source (base, source, loaded_at) VALUES ($1, $2, $3)")
         .bind(base).bind(source).bind(&now).execute(&mut *c).await?.rows_affected());
+    tx.bump_data_version().await?;
     tx.commit().await?;
     Ok(n)
 }

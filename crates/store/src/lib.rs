@@ -357,6 +357,14 @@ impl Db {
 }
 
 impl Tx {
+    /// Marks, in this transaction, that what the figures are built from has changed in a way
+    /// the returns' ids do not show (see [`returns::data_version`]).
+    pub(crate) async fn bump_data_version(&mut self) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+            .execute(&mut *c).await?.rows_affected());
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,

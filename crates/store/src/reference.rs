@@ -335,6 +335,7 @@ pub async fn load_reference(db: &Db) -> Result<LoadReport> {
              ON CONFLICT (name) DO UPDATE SET digest = excluded.digest, loaded_at = excluded.loaded_at")
             .bind(f.name).bind(f.digest()).bind(&now).execute(&mut *c).await?.rows_affected());
     }
+    tx.bump_data_version().await?;
     tx.commit().await?;
     Ok(LoadReport {
         changed_files,

@@ -100,6 +100,7 @@ pub async fn upsert_organisations(
                 .bind(area_id).bind(parent.as_str()).bind(o.reference.as_str()).execute(&mut *c).await?.rows_affected());
         }
     }
+    tx.bump_data_version().await?;
     tx.commit().await?;
     Ok((added, updated))
 }
@@ -441,13 +442,23 @@ pub async fn current_returns_in_area(
     Ok(rows.into_iter().map(|x| (x.organisation_id, x.r)).collect())
 }
 
-/// What the stored returns are at this moment, as two numbers that change whenever a return
-/// is stored or removed by any process (the newest return's id and how many there are):
-/// a server compares it to see whether another process (the command line, a second
-/// instance) has changed the data.
-pub async fn data_version(db: &Db) -> Result<(i64, i64)> {
+/// What the stored data is at this moment, as numbers that change whenever any process
+/// changes it: a server compares them to see whether another process (the command line, a
+/// second instance) has changed the data, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct DataVersion {
+    /// The newest return's id and how many returns there are: they change whenever a
+    /// return is stored or removed, so the returns that changed can be read alone.
+    pub newest_return: i64,
+    pub returns: i64,
+    /// Incremented by every other change the figures are built from (organisations,
+    /// reference data, community comparators): figures are then built again.
+    pub other: i64,
+}
+
+pub async fn data_version(db: &Db) -> Result<DataVersion> {
     on_pool!(db, p => Ok(sqlx::query_as(
-        "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM workforce_return")
+        "SELECT COALESCE(MAX(r.id), 0) AS newest_return, COUNT(r.id) AS returns, (SELECT version FROM data_version WHERE id = 1) AS other FROM workforce_return r")
         .fetch_one(p).await?))
 }
 
