@@ -116,14 +116,7 @@ pub fn read(table: &mut Table, ctx: &RowContext) -> (Vec<Post>, Vec<Message>) {
     if !messages.is_empty() {
         return (posts, messages);
     }
-    while let Some(next) = table.next_row() {
-        let (row, cells) = match next {
-            Ok(x) => x,
-            Err(m) => {
-                messages.push(m);
-                continue;
-            }
-        };
+    table.each_row(&mut messages, |row, cells, messages| {
         let v = |name: &str| {
             index(name)
                 .and_then(|i| cells.get(i))
@@ -131,7 +124,7 @@ pub fn read(table: &mut Table, ctx: &RowContext) -> (Vec<Post>, Vec<Message>) {
                 .unwrap_or("")
         };
         if v("status").eq_ignore_ascii_case("DELETE") {
-            continue;
+            return;
         }
         let organisation = ctx
             .organisation
@@ -161,7 +154,7 @@ pub fn read(table: &mut Table, ctx: &RowContext) -> (Vec<Post>, Vec<Message>) {
                     .into_iter()
                     .map(|m| m.organisation(&organisation)),
             );
-            continue;
+            return;
         };
         let sex = match v("gender") {
             "1" => "M",
@@ -248,7 +241,7 @@ pub fn read(table: &mut Table, ctx: &RowContext) -> (Vec<Post>, Vec<Message>) {
         if let Some(p) = post.filter(|_| !blocked) {
             posts.push(p);
         }
-    }
+    });
     messages.extend(table.finish());
     (posts, messages)
 }

@@ -89,14 +89,7 @@ pub fn read_list(path: &Path) -> (Vec<ListedOrganisation>, Vec<Message>) {
     }
     let mut out = Vec::new();
     let file = table.file.clone();
-    while let Some(next) = table.next_row() {
-        let (row, cells) = match next {
-            Ok(x) => x,
-            Err(m) => {
-                messages.push(m);
-                continue;
-            }
-        };
+    table.each_row(&mut messages, |row, cells, messages| {
         let get = |name: &str| {
             index(name)
                 .and_then(|i| cells.get(i))
@@ -179,6 +172,6 @@ pub fn read_list(path: &Path) -> (Vec<ListedOrganisation>, Vec<Message>) {
             });
         }
         messages.append(&mut problems);
-    }
+    });
     (out, messages)
 }

@@ -340,6 +340,25 @@ impl Table {
         }
     }
 
+    /// Reads every row left, handing each row's number and cells to `per_row` with the
+    /// messages so far; a row that cannot be read (ragged) is its message instead. Returns
+    /// how many rows were read, both kinds. The whole file's messages come from `finish`.
+    pub fn each_row(
+        &mut self,
+        messages: &mut Vec<Message>,
+        mut per_row: impl FnMut(u64, &[String], &mut Vec<Message>),
+    ) -> u64 {
+        let mut rows = 0;
+        while let Some(next) = self.next_row() {
+            rows += 1;
+            match next {
+                Ok((row, cells)) => per_row(row, cells, messages),
+                Err(m) => messages.push(m),
+            }
+        }
+        rows
+    }
+
     /// Non-blank rows read so far (including rows with problems).
     pub fn rows_read(&self) -> u64 {
         self.rows_read

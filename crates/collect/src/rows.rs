@@ -474,24 +474,17 @@ pub fn read_workers(
     }
     let file = table.file.clone();
     let mut posts = Vec::new();
-    let mut rows = 0u64;
-    while let Some(next) = table.next_row() {
-        rows += 1;
-        if rows.is_multiple_of(4096) {
+    let mut read = 0u64;
+    let rows = table.each_row(&mut messages, |row, cells, messages| {
+        read += 1;
+        if read.is_multiple_of(4096) {
             progress(4096);
         }
-        let (row, cells) = match next {
-            Ok(x) => x,
-            Err(m) => {
-                messages.push(m);
-                continue;
-            }
-        };
         let (post, mut msgs) = worker_row(&file, row, cells, &map, ctx);
         messages.append(&mut msgs);
         posts.extend(post);
-    }
-    progress(rows % 4096);
+    });
+    progress(read % 4096);
     if rows == 0 {
         messages.push(Message::new(
             &rules::FILE_EMPTY,
@@ -810,10 +803,10 @@ fn birth_year(c: &mut Cells, census: NaiveDate) -> Option<i32> {
     Some(year)
 }
 
-/// Reads every row of a vacancy table.
 /// The most FTE a vacancy row can hold (rule R04).
 pub const MAX_VACANCY_FTE: f64 = 10_000.0;
 
+/// Reads every row of a vacancy table.
 pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, Vec<Message>) {
     let optional: &[&str] = if ctx.organisation.is_some() {
         &["organisation_ref"]
@@ -829,14 +822,7 @@ pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, 
     }
     let file = table.file.clone();
     let mut out = Vec::new();
-    while let Some(next) = table.next_row() {
-        let (row, cells) = match next {
-            Ok(x) => x,
-            Err(m) => {
-                messages.push(m);
-                continue;
-            }
-        };
+    table.each_row(&mut messages, |row, cells, messages| {
         let mut c = Cells {
             file: &file,
             row,
@@ -899,7 +885,7 @@ pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, 
                 },
             });
         }
-    }
+    });
     messages.extend(table.finish());
     (out, messages)
 }

@@ -111,7 +111,9 @@ pub struct DatabaseLock {
 }
 
 impl DatabaseLock {
-    fn file_for(database: &Path) -> anyhow::Result<(PathBuf, File)> {
+    /// Takes the lock beside `database`, shared or alone; `busy` says why not when another
+    /// process holds it the other way.
+    fn take(database: &Path, shared: bool, busy: &str) -> anyhow::Result<DatabaseLock> {
         let path = PathBuf::from(format!("{}.lock", database.display()));
         let file = OpenOptions::new()
             .create(true)
@@ -119,7 +121,19 @@ impl DatabaseLock {
             .write(true)
             .open(&path)
             .with_context(|| format!("opening the lock file {}", path.display()))?;
-        Ok((path, file))
+        let taken = match shared {
+            true => file.try_lock_shared(),
+            false => file.try_lock(),
+        };
+        match taken {
+            Ok(()) => Ok(DatabaseLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                anyhow::bail!("{busy} (another process holds {})", path.display())
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("locking {}", path.display()))
+            }
+        }
     }
 
     /// For a server: shared with other servers, refused while a restore runs. `None` for
@@ -132,34 +146,20 @@ impl DatabaseLock {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating the database folder {}", dir.display()))?;
         }
-        let (path, file) = Self::file_for(&database)?;
-        match file.try_lock_shared() {
-            Ok(()) => Ok(Some(DatabaseLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "the database {} is being restored (another process holds {}): start the server when the restore has finished",
-                database.display(),
-                path.display()
-            ),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("locking {}", path.display()))
-            }
-        }
+        let busy = format!(
+            "the database {} is being restored: start the server when the restore has finished",
+            database.display()
+        );
+        Self::take(&database, true, &busy).map(Some)
     }
 
     /// For a restore: refused while any server (or another restore) uses the database.
     pub fn for_restoring(database: &Path) -> anyhow::Result<DatabaseLock> {
-        let (path, file) = Self::file_for(database)?;
-        match file.try_lock() {
-            Ok(()) => Ok(DatabaseLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "a cws server is running on {} (it holds {}): stop it, then restore; nothing was changed",
-                database.display(),
-                path.display()
-            ),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("locking {}", path.display()))
-            }
-        }
+        let busy = format!(
+            "a cws server is running on {}: stop it, then restore; nothing was changed",
+            database.display()
+        );
+        Self::take(database, false, &busy)
     }
 }
 

@@ -18,6 +18,28 @@ fn cws(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `cws ARGS` in `dir` on the database at `url` (PostgreSQL) instead of the embedded one.
+fn cws_on(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cws"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CWS_DATABASE_URL")
+        .env("DATABASE_URL", url)
+        .env("CWS_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+/// The demo administrator's password, as `cws demo` printed it.
+fn demo_password(setup: &Output) -> String {
+    stdout(setup)
+        .split("Sign-in: admin@cws.example / ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -216,13 +238,7 @@ fn the_demo_serves_the_web_application_over_http() {
     let dir = tempfile::tempdir().unwrap();
     let setup = cws(dir.path(), &["demo", "--no-serve"]);
     assert!(setup.status.success(), "{}", stderr(&setup));
-    let out = stdout(&setup);
-    let password = out
-        .split("Sign-in: admin@cws.example / ")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_string();
+    let password = demo_password(&setup);
     let (mut server, port) = serve(dir.path());
     // not signed in: sent to sign in
     let (head, _) = http(port, "GET", "/", "", None);
@@ -394,13 +410,7 @@ fn the_demo_runs_on_postgresql_when_configured() {
         return; // CWS_TEST_POSTGRES_URL not set: covered by .ci/run's PostgreSQL pass
     };
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_cws"))
-        .args(["demo", "--no-serve"])
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("CWS_LOG", "warn")
-        .output()
-        .unwrap();
+    let o = cws_on(dir.path(), &url, &["demo", "--no-serve"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("(PostgreSQL)"), "{}", stdout(&o));
     assert!(!dir.path().join("cws-data").exists(), "no SQLite file made");
@@ -976,12 +986,7 @@ fn a_return_imported_by_the_command_line_reaches_the_running_server() {
     let dir = tempfile::tempdir().unwrap();
     let setup = cws(dir.path(), &["demo", "--no-serve"]);
     assert!(setup.status.success(), "{}", stderr(&setup));
-    let password = stdout(&setup)
-        .split("Sign-in: admin@cws.example / ")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_string();
+    let password = demo_password(&setup);
     let (mut server, port) = serve(dir.path());
     let (head, _) = sign_in(port, "admin@cws.example", &password);
     let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
@@ -1039,12 +1044,7 @@ fn an_organisation_changed_by_the_command_line_reaches_the_running_server() {
     let dir = tempfile::tempdir().unwrap();
     let setup = cws(dir.path(), &["demo", "--no-serve"]);
     assert!(setup.status.success(), "{}", stderr(&setup));
-    let password = stdout(&setup)
-        .split("Sign-in: admin@cws.example / ")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_string();
+    let password = demo_password(&setup);
     let (mut server, port) = serve(dir.path());
     let (head, _) = sign_in(port, "admin@cws.example", &password);
     let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
@@ -1336,20 +1336,9 @@ fn two_servers_on_one_postgresql_database_see_the_same_returns() {
         return; // CWS_TEST_POSTGRES_URL not set: covered by .ci/run's PostgreSQL pass
     };
     let dir = tempfile::tempdir().unwrap();
-    let setup = Command::new(env!("CARGO_BIN_EXE_cws"))
-        .args(["demo", "--no-serve"])
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("CWS_LOG", "warn")
-        .output()
-        .unwrap();
+    let setup = cws_on(dir.path(), &url, &["demo", "--no-serve"]);
     assert!(setup.status.success(), "{}", stderr(&setup));
-    let password = stdout(&setup)
-        .split("Sign-in: admin@cws.example / ")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_string();
+    let password = demo_password(&setup);
     // a lead's API token, made as the account page makes it
     let token = runtime.block_on(async {
         let db = cws_store::Db::connect(&url).await.unwrap();
@@ -1395,13 +1384,7 @@ fn two_servers_on_one_postgresql_database_see_the_same_returns() {
         "area_code,organisation_ref,organisation_name,sector,service,setting_type,disadvantaged_area\nE09000027,TWO-1,Two servers nursery,private,early_years,full_day_care,no\n",
     )
     .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_cws"))
-        .args(["org", "import", "orgs.csv"])
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("CWS_LOG", "warn")
-        .output()
-        .unwrap();
+    let o = cws_on(dir.path(), &url, &["org", "import", "orgs.csv"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let header = "organisation_ref,worker_ref,role_code,fte,contract_type,start_date,birth_year,sex,ethnicity,disability,highest_qualification_level,common_core,induction,vetting_check,vetting_date";
     let mut csv = format!("{header}\n");
