@@ -168,7 +168,12 @@ impl Table {
         w.write_record(header)?;
         let flag = if synthetic { "yes" } else { "no" };
         for r in &self.rows {
-            let mut rec = r.labels.clone();
+            // labels name organisations and places as registered: never a formula
+            let mut rec: Vec<String> = r
+                .labels
+                .iter()
+                .map(|l| cws_domain::cells::spreadsheet_safe(l).into_owned())
+                .collect();
             rec.extend(r.values.iter().map(|v| v.to_string()));
             rec.push(flag.into());
             w.write_record(&rec)?;

@@ -1,6 +1,7 @@
 //! Validation messages and the report a submitter reads: every message names the file, row,
 //! column, value, rule, what is wrong and how to fix it.
 
+use cws_domain::cells::spreadsheet_safe;
 use serde::Serialize;
 
 use crate::rules::{Rule, Severity};
@@ -119,7 +120,8 @@ pub fn write_csv<W: std::io::Write>(out: W, messages: &[Message]) -> csv::Result
     let mut w = csv::Writer::from_writer(out);
     w.write_record(REPORT_COLUMNS)?;
     for m in messages {
-        w.write_record(m.cells())?;
+        // values come from the file as it was sent: never a formula in the report
+        w.write_record(m.cells().iter().map(|c| spreadsheet_safe(c).into_owned()))?;
     }
     w.flush()?;
     Ok(())

@@ -25,6 +25,15 @@ pub struct Config {
     /// Uploads the web server reads and checks at once; more wait their turn.
     #[serde(default = "uploads_at_once")]
     pub uploads_at_once: usize,
+    /// The address people reach cws at (`https://cws.example.gov.uk`): links sent to people
+    /// (invitations, password links) are built from it, never from a request's `Host`.
+    /// Unset: `http://` and the listen address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_url: Option<String>,
+    /// Where uploads wait between checking and submitting (a private folder). Unset: an
+    /// `uploads` folder beside the embedded database, or `cws-data/uploads`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploads_dir: Option<std::path::PathBuf>,
 }
 
 fn uploads_at_once() -> usize {
@@ -39,6 +48,8 @@ impl Default for Config {
             secret: None,
             figures: Default::default(),
             uploads_at_once: uploads_at_once(),
+            site_url: None,
+            uploads_dir: None,
         }
     }
 }
@@ -49,9 +60,34 @@ impl Config {
         let config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::raw().only(&["DATABASE_URL"]))
-            .merge(Env::prefixed("CWS_").only(&["DATABASE_URL", "LISTEN", "SECRET"]))
+            .merge(Env::prefixed("CWS_").only(&[
+                "DATABASE_URL",
+                "LISTEN",
+                "SECRET",
+                "SITE_URL",
+                "UPLOADS_DIR",
+            ]))
             .extract()?;
         Ok(config)
+    }
+
+    /// The address links to this site start with.
+    pub fn site(&self, listen: SocketAddr) -> String {
+        match &self.site_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{listen}"),
+        }
+    }
+
+    /// The folder uploads wait in.
+    pub fn uploads(&self) -> std::path::PathBuf {
+        if let Some(dir) = &self.uploads_dir {
+            return dir.clone();
+        }
+        let beside_database = crate::database::sqlite_file(&self.database_url)
+            .and_then(|f| f.parent().map(|d| d.join("uploads")))
+            .filter(|d| d != std::path::Path::new("uploads"));
+        beside_database.unwrap_or_else(|| std::path::PathBuf::from("cws-data/uploads"))
     }
 
     /// The configuration as TOML, with the secret hidden.

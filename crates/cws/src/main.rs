@@ -423,7 +423,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             cws_web::serve(
                 cws_web::AppState::new(db, pseudo)
                     .with_settings(config.figures)
-                    .with_uploads_at_once(config.uploads_at_once),
+                    .with_uploads_at_once(config.uploads_at_once)
+                    .with_uploads_dir(config.uploads())
+                    .with_site_url(config.site(addr)),
                 addr,
             )
             .await?;
@@ -499,7 +501,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             cws_web::serve(
                 cws_web::AppState::new(db, pseudo)
                     .with_settings(config.figures)
-                    .with_uploads_at_once(config.uploads_at_once),
+                    .with_uploads_at_once(config.uploads_at_once)
+                    .with_uploads_dir(config.uploads())
+                    .with_site_url(config.site(addr)),
                 addr,
             )
             .await?;

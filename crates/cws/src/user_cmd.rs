@@ -52,7 +52,7 @@ pub async fn user_cmd(db: &Db, cmd: UserCommand, listen: &str) -> anyhow::Result
             let access = admin::access_from_form(db, &role, &scope)
                 .await
                 .map_err(|(field, message)| anyhow::anyhow!("--{field}: {message}"))?;
-            if name.trim().is_empty() || !email.contains('@') {
+            if name.trim().is_empty() || !cws_domain::user::is_email_address(&email) {
                 bail!("give a name and an email address");
             }
             let id = users::invite_user(db, &email, name.trim(), &access).await?;
@@ -70,10 +70,10 @@ pub async fn user_cmd(db: &Db, cmd: UserCommand, listen: &str) -> anyhow::Result
                 .await?
                 .with_context(|| format!("there is no account with the email {email}"))?;
             let link = make_link(db, user.id, LinkPurpose::PasswordReset).await?;
-            accounts::delete_sessions_of(db, user.id).await?;
+            accounts::reset_access(db, user.id).await?;
             record(db, "admin_reset", &user.email, "").await?;
             println!(
-                "{} is signed out everywhere. New link (works once, for 7 days):\n{}/account/password/{link}",
+                "{}'s password no longer works and they are signed out everywhere (sessions and API tokens). New link (works once, for 7 days):\n{}/account/password/{link}",
                 user.email,
                 site(s).trim_end_matches('/')
             );

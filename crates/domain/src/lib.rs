@@ -6,6 +6,7 @@
 
 #[macro_use]
 pub mod code_enum;
+pub mod cells;
 pub mod collection;
 pub mod geography;
 pub mod organisation;

@@ -96,3 +96,58 @@ mod tests {
         assert!(!admin.sees_workers_of_area("318"));
     }
 }
+
+/// Whether `text` is a well-formed e-mail address (the common form: `local@domain.tld`, the
+/// local part of letters, digits and `.!#$%&'*+/=?^_`{|}~-`, the domain of labels of letters,
+/// digits and hyphens). Only such addresses are invited, stored or written to the audit log.
+pub fn is_email_address(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    text.len() <= 254 && local_ok && domain_ok
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::is_email_address;
+
+    #[test]
+    fn only_well_formed_addresses_pass() {
+        for good in ["lead@richmond.gov.uk", "a.b+c@example.org", "x@b-c.example"] {
+            assert!(is_email_address(good), "{good}");
+        }
+        for bad in [
+            "",
+            "no-at-sign",
+            "@example.org",
+            "a@b",
+            "a@@example.org",
+            "=HYPERLINK(\"http://x\",\"y\")@example.org",
+            "a b@example.org",
+            "a@exa mple.org",
+            "a@-x.org",
+            "a..b@example.org",
+            "a@example.org\r\nX: y",
+        ] {
+            assert!(!is_email_address(bad), "{bad}");
+        }
+    }
+}

@@ -85,13 +85,27 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> Result<()> {
     Ok(())
 }
 
-/// Signs a user out everywhere; returns how many sessions ended.
-pub async fn delete_sessions_of(db: &Db, user_id: i64) -> Result<u64> {
+/// Signs `user_id` out everywhere: every session ended and every API token revoked, in one
+/// transaction. Returns (sessions, tokens).
+pub async fn sign_out_everywhere(db: &Db, user_id: i64) -> Result<(u64, u64)> {
     let mut tx = db.begin_write().await?;
-    let n = on_tx!(&mut tx, c => sqlx::query("DELETE FROM user_session WHERE user_id = $1")
+    let sessions = on_tx!(&mut tx, c => sqlx::query("DELETE FROM user_session WHERE user_id = $1")
+        .bind(user_id).execute(&mut *c).await?.rows_affected());
+    let tokens = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_text()).bind(user_id).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok((sessions, tokens))
+}
+
+/// A reset: the old password stops working at once (no hash matches `!`), and the person is
+/// signed out everywhere, tokens revoked; the new password comes by the reset link.
+pub async fn reset_access(db: &Db, user_id: i64) -> Result<(u64, u64)> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE app_user SET password_hash = '!' WHERE id = $1")
         .bind(user_id).execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
-    Ok(n)
+    sign_out_everywhere(db, user_id).await
 }
 
 pub async fn record_sign_in_failure(db: &Db, email: &str, ip: &str) -> Result<()> {

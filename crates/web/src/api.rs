@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use crate::access::Viewer;
 use crate::dashboards::protected;
 use crate::place::PlaceInPath;
-use crate::uploads::{NotStaged, Staged};
+use crate::uploads::{NotStaged, Owner, Staged};
 use crate::{AppState, WebError};
 use cws_analyse::panels::cut;
 
@@ -232,6 +232,7 @@ pub async fn returns_status(
 /// 422 when errors block it.
 pub async fn upload_return(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
     Path(code): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
     form: Multipart,
@@ -252,7 +253,8 @@ pub async fn upload_return(
             _ => {}
         }
     }
-    let staged = match Staged::stage(form, Some(organisation)).await? {
+    let owner = Owner::of(&state, viewer.as_ref(), &code).await?;
+    let staged = match Staged::stage(&state, &owner, form, Some(organisation)).await? {
         Ok(staged) => staged,
         Err(NotStaged::NoFile) => {
             return Err(bad_request(
@@ -263,6 +265,12 @@ pub async fn upload_return(
             return Err(bad_request(
                 "a file could not be received: it may be larger than 64 MB",
             ))
+        }
+        Err(NotStaged::TooMany) => {
+            return Err(ApiError(
+                StatusCode::TOO_MANY_REQUESTS,
+                crate::returns::upload::too_many(),
+            ));
         }
     };
     let report = staged.import(&state, &code, dry_run, explanations).await;

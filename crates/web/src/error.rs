@@ -115,6 +115,48 @@ impl IntoResponse for WebError {
     }
 }
 
+/// The framework's own refusals (a form that cannot be read, a field missing, a body too
+/// large) come as plain text in its words; they are shown as cws's error page instead, or
+/// as JSON for the API.
+pub async fn own_rejections(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain_text = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !plain_text || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (title, text) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "What you sent is too large",
+            "Files of up to 64 MB can be uploaded, and forms of up to 2 MB sent.",
+        ),
+        s if s.is_client_error() => (
+            "What you sent could not be read",
+            "Go back, check the form and try again. If it happens again, tell your administrator.",
+        ),
+        _ => (
+            "Sorry, there is a problem with the service",
+            "Try again later.",
+        ),
+    };
+    if api {
+        (
+            status,
+            axum::Json(serde_json::json!({ "error": format!("{title}. {text}") })),
+        )
+            .into_response()
+    } else {
+        (status, Html(crate::pages::error_page(title, text))).into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub(crate) mod dashboards;
 mod error;
 mod figures;
 mod forms;
+pub mod headers;
 mod pages;
 mod place;
 mod returns;
@@ -43,6 +44,14 @@ pub struct AppState {
     /// Uploads being read and checked at once (`uploads_at_once` in `cws.toml`); others wait
     /// their turn, and pages keep answering whatever the uploads are.
     pub upload_slots: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Where uploads wait between checking and submitting: a private folder (0700) under the
+    /// data directory (`uploads_dir` in `cws.toml`).
+    pub uploads_dir: std::path::PathBuf,
+    /// Refusals counted by address, for the audit log.
+    pub refusals: access::RefusalLog,
+    /// The address people reach cws at, without a final `/`: links sent to people start
+    /// with it (never with a request's `Host`).
+    pub site_url: String,
 }
 
 /// Uploads read and checked at once unless configured.
@@ -57,7 +66,28 @@ impl AppState {
             panels: Default::default(),
             settings: Default::default(),
             upload_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(DEFAULT_UPLOADS_AT_ONCE)),
+            // until configured, a folder of this process's own in the temporary folder
+            uploads_dir: std::env::temp_dir().join(format!(
+                "cws-uploads-{}-{}",
+                std::process::id(),
+                access::new_secret().get(..8).unwrap_or("0")
+            )),
+            refusals: Default::default(),
+            site_url: "http://localhost:8080".into(),
         }
+    }
+
+    /// The state whose links to itself start with `url` (`https://cws.example.gov.uk`).
+    pub fn with_site_url(mut self, url: String) -> AppState {
+        self.site_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    /// The state keeping uploads between checking and submitting in `dir` (made private
+    /// when first used).
+    pub fn with_uploads_dir(mut self, dir: std::path::PathBuf) -> AppState {
+        self.uploads_dir = dir;
+        self
     }
 
     /// The state reading and checking at most `n` uploads at once (at least one).
@@ -275,29 +305,76 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             access::identify,
         ))
-        // spans carry the path only: query strings can hold tokens
+        // spans carry the path only, its tokens hidden: query strings and some paths hold
+        // tokens
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
                 |r: &axum::http::Request<axum::body::Body>| {
-                    tracing::info_span!("request", method = %r.method(), path = %r.uri().path())
+                    tracing::info_span!("request", method = %r.method(), path = %headers::loggable_path(r.uri().path()))
                 },
             ),
         )
+        .layer(axum::middleware::from_fn(error::own_rejections))
+        .layer(axum::middleware::from_fn(headers::secure))
         .with_state(state)
 }
 
-/// Serves the application until Ctrl-C.
+/// Connections served at once; more wait in the listen queue until one closes.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// How long a client may take to send a request's headers before the connection is closed
+/// (a slow-headers client otherwise holds a connection for ever).
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves the application until Ctrl-C: HTTP/1.1, at most [`MAX_CONNECTIONS`] connections
+/// at once, each given [`HEADER_READ_TIMEOUT`] to send its headers.
 pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt as _;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "serving");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    let app = router(state);
+    let connections = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    loop {
+        let Ok(permit) = std::sync::Arc::clone(&connections).acquire_owned().await else {
+            return Ok(());
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // out of file descriptors and the like: wait, do not spin
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => return Ok(()),
+        };
+        let service =
+            app.clone()
+                .map_request(move |mut r: axum::http::Request<hyper::body::Incoming>| {
+                    r.extensions_mut().insert(ConnectInfo(peer));
+                    r
+                });
+        tokio::spawn(async move {
+            let served = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .serve_connection(
+                    hyper_util::rt::TokioIo::new(stream),
+                    hyper_util::service::TowerToHyperService::new(service),
+                )
+                .with_upgrades()
+                .await;
+            if let Err(e) = served {
+                tracing::debug!(error = %e, "a connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
 }
 
 async fn healthz() -> &'static str {

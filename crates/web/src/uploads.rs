@@ -1,14 +1,21 @@
 //! A return uploaded through the browser or the API, kept between checking and submitting:
-//! its files in a folder named by a random token (with the organisation chosen), checked or
-//! stored by the same import as the command line, and the last report beside them.
+//! its files in a private folder named by a random token (with the organisation chosen and
+//! who uploaded it for which area), checked or stored by the same import as the command
+//! line, and the last report beside them. Only the person who uploaded it, for the same
+//! area, can see its report or submit it; its files are deleted when it is stored, and every
+//! upload is forgotten a day after it was made.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use axum::extract::Multipart;
 use cws_collect::import::{self, Explanations, ImportOptions, ImportReport, Target};
 use cws_collect::report::{self, Message};
 use cws_collect::xlsx;
 
+use crate::access::Viewer;
 use crate::{AppState, WebError};
 
 /// The largest file accepted in an upload.
@@ -16,6 +23,44 @@ pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The organisation chosen, saved beside the files.
 const ORG_FILE: &str = ".organisation";
+
+/// Who uploaded the files and for which area, saved beside them.
+const OWNER_FILE: &str = ".owner";
+
+/// How long an upload is kept before it is forgotten, submitted or not.
+const KEPT_FOR: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How many uploads one person may have waiting at once.
+pub(crate) const WAITING_PER_PERSON: usize = 10;
+
+/// The person an upload belongs to, and the area it is for (by the area's code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Owner {
+    pub user_id: i64,
+    pub area: String,
+}
+
+impl Owner {
+    /// The signed-in `viewer` uploading for the area `code` (its code or old LA number).
+    pub async fn of(
+        state: &AppState,
+        viewer: Option<&Viewer>,
+        code: &str,
+    ) -> Result<Owner, WebError> {
+        let area = cws_store::geography::area(&state.db, code)
+            .await?
+            .ok_or_else(|| WebError::NotFound(format!("There is no area '{code}'.")))?;
+        let viewer = viewer.ok_or_else(expired)?;
+        Ok(Owner {
+            user_id: viewer.user_id,
+            area: area.code,
+        })
+    }
+
+    fn line(&self) -> String {
+        format!("{} {}", self.user_id, self.area)
+    }
+}
 
 /// The report's files as stored: (name asked for, stored as, content type).
 pub(crate) const REPORTS: [(&str, &str, &str); 2] = [
@@ -34,6 +79,8 @@ pub(crate) enum NotStaged {
     NoFile,
     /// A part could not be read: too large, or the connection broke.
     Unreadable,
+    /// The person already has as many uploads waiting as they may.
+    TooMany,
 }
 
 /// An upload kept on disk.
@@ -66,17 +113,69 @@ fn expired() -> WebError {
     WebError::NotFound("That upload does not exist or has expired.".into())
 }
 
+/// The folder of uploads, made private (0700) if new.
+fn root(state: &AppState) -> Result<&Path, WebError> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&state.uploads_dir)?;
+    Ok(&state.uploads_dir)
+}
+
+/// Writes a file only its owner can read (0600).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?
+        .write_all(bytes)
+}
+
+/// Forgets uploads older than a day, and counts those `owner` has waiting.
+fn sweep(root: &Path, owner: &Owner) -> usize {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return 0;
+    };
+    let mut waiting = 0;
+    for dir in entries.filter_map(Result::ok).map(|e| e.path()) {
+        let age = std::fs::metadata(&dir)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok());
+        if age.is_some_and(|a| a > KEPT_FOR) {
+            let _ = std::fs::remove_dir_all(&dir);
+        } else if std::fs::read_to_string(dir.join(OWNER_FILE))
+            .is_ok_and(|o| o.split(' ').next() == Some(&owner.user_id.to_string()))
+        {
+            waiting += 1;
+        }
+    }
+    waiting
+}
+
 impl Staged {
     /// Keeps the `files` parts of a multipart body and the `organisation` part (or, when
     /// given, `organisation`).
     pub async fn stage(
+        state: &AppState,
+        owner: &Owner,
         mut form: Multipart,
         organisation: Option<String>,
     ) -> Result<Result<Staged, NotStaged>, WebError> {
+        let root = root(state)?;
+        if sweep(root, owner) >= WAITING_PER_PERSON {
+            return Ok(Err(NotStaged::TooMany));
+        }
         let bytes: [u8; 16] = rand::random();
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let staged = Staged::open(&token)?;
-        std::fs::create_dir_all(&staged.dir)?;
+        let staged = Staged {
+            dir: root.join(&token),
+            token,
+        };
+        std::fs::DirBuilder::new().mode(0o700).create(&staged.dir)?;
+        write_private(&staged.dir.join(OWNER_FILE), owner.line().as_bytes())?;
         let mut saved = 0;
         let mut chosen = String::new();
         while let Ok(Some(field)) = form.next_field().await {
@@ -93,7 +192,7 @@ impl Staged {
                     if bytes.is_empty() && name == "upload" {
                         continue;
                     }
-                    std::fs::write(staged.dir.join(&name), &bytes)?;
+                    write_private(&staged.dir.join(&name), &bytes)?;
                     saved += 1;
                 }
                 _ => {}
@@ -104,19 +203,24 @@ impl Staged {
             return Ok(Err(NotStaged::NoFile));
         }
         let organisation = organisation.filter(|o| !o.is_empty()).unwrap_or(chosen);
-        std::fs::write(staged.dir.join(ORG_FILE), &organisation)?;
+        write_private(&staged.dir.join(ORG_FILE), organisation.as_bytes())?;
         Ok(Ok(staged))
     }
 
-    /// An upload kept earlier, by its token.
-    pub fn open(token: &str) -> Result<Staged, WebError> {
+    /// An upload kept earlier, by its token, when it is `owner`'s: anyone else's, or one for
+    /// another area, is as if it did not exist.
+    pub fn open(state: &AppState, token: &str, owner: &Owner) -> Result<Staged, WebError> {
         if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(expired());
         }
-        Ok(Staged {
-            token: token.to_string(),
-            dir: std::env::temp_dir().join("cws-uploads").join(token),
-        })
+        let dir = state.uploads_dir.join(token);
+        match std::fs::read_to_string(dir.join(OWNER_FILE)) {
+            Ok(line) if line == owner.line() => Ok(Staged {
+                token: token.to_string(),
+                dir,
+            }),
+            _ => Err(expired()),
+        }
     }
 
     /// Checks (`dry_run`) or stores the upload for the area `code`; the report is kept
@@ -166,6 +270,11 @@ impl Staged {
         .await?;
         self.save_report(&report.messages)?;
         if report.accepted && !dry_run {
+            // stored: the files as given are not kept (the report stays, for its owner, until
+            // the upload is forgotten)
+            for file in &files {
+                let _ = std::fs::remove_file(file);
+            }
             crate::figures::refresh(state).await;
         }
         Ok(report)
@@ -174,8 +283,8 @@ impl Staged {
     fn save_report(&self, messages: &[Message]) -> Result<(), WebError> {
         let mut csv = Vec::new();
         report::write_csv(&mut csv, messages)?;
-        std::fs::write(self.dir.join(REPORTS[0].1), csv)?;
-        std::fs::write(self.dir.join(REPORTS[1].1), xlsx::report(messages)?)?;
+        write_private(&self.dir.join(REPORTS[0].1), &csv)?;
+        write_private(&self.dir.join(REPORTS[1].1), &xlsx::report(messages)?)?;
         Ok(())
     }
 
@@ -191,7 +300,7 @@ impl Staged {
         Ok((bytes, content_type))
     }
 
-    /// Forgets the upload (best effort: a folder left behind is in the temporary folder).
+    /// Forgets the upload (best effort: a folder left behind goes after a day).
     pub fn remove(&self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -210,10 +319,31 @@ mod tests {
     }
 
     #[test]
-    fn only_a_token_of_ours_opens_an_upload() {
-        assert!(Staged::open("0123456789abcdef0123456789abcdef").is_ok());
-        for bad in ["", "../x", "0123456789abcdef0123456789abcdeg", "abc"] {
-            assert!(matches!(Staged::open(bad), Err(WebError::NotFound(_))));
+    fn uploads_older_than_a_day_are_forgotten_and_waiting_ones_counted_per_person() {
+        let root = tempfile::tempdir().unwrap();
+        let owner = |user_id| Owner {
+            user_id,
+            area: "E09000027".into(),
+        };
+        for (name, user, old) in [("a", 1, false), ("b", 1, true), ("c", 2, false)] {
+            let dir = root.path().join(name);
+            std::fs::create_dir(&dir).unwrap();
+            write_private(&dir.join(OWNER_FILE), owner(user).line().as_bytes()).unwrap();
+            if old {
+                let two_days = std::time::SystemTime::now() - 2 * KEPT_FOR;
+                std::fs::File::open(&dir)
+                    .unwrap()
+                    .set_modified(two_days)
+                    .unwrap();
+            }
         }
+        assert_eq!(sweep(root.path(), &owner(1)), 1);
+        assert!(!root.path().join("b").exists(), "a day old: forgotten");
+        assert!(root.path().join("a").exists() && root.path().join("c").exists());
+        let mode = std::fs::metadata(root.path().join("a").join(OWNER_FILE))
+            .unwrap()
+            .permissions();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(mode.mode() & 0o777, 0o600);
     }
 }

@@ -303,6 +303,48 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
     }
 }
 
+/// Disclosure control by role: of everyone who may see an area's figures, only its own
+/// workforce lead sees them whole; its board members and partners, analysts and
+/// administrators see small numbers suppressed — in the API, the dashboards and the downloads.
+#[tokio::test]
+async fn only_the_area_s_own_lead_sees_its_figures_unprotected() {
+    for app in TestApp::each().await {
+        let db = &app.db;
+        setup(db).await;
+        for place in [Place::Home, Place::Neighbour, Place::Far] {
+            let (code, _) = place.area();
+            for who in &EVERYONE[1..] {
+                if !expected(*who, Need::AreaAggregates, place) {
+                    continue;
+                }
+                let u = users::user_by_email(db, &format!("{who:?}@example.org"))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let client = app.session_of(u.id).await;
+                let whole = *who == Who::AreaLead && place == Place::Home;
+                let (status, f) = client
+                    .json(&format!(
+                        "/api/areas/{code}/figures?by=role,contract,sector"
+                    ))
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{who:?} {code}: {f}");
+                assert_eq!(f["protected"], !whole, "{who:?} {code}: {f}");
+                let page = client
+                    .get(&format!("/areas/{code}/dashboard/diversity"))
+                    .await
+                    .text();
+                assert_eq!(
+                    page.contains("Small numbers are protected"),
+                    !whole,
+                    "{who:?} {code}"
+                );
+            }
+        }
+        app.close().await;
+    }
+}
+
 #[tokio::test]
 async fn a_personal_api_token_sees_what_its_owner_sees_and_no_more() {
     for app in TestApp::each().await {
@@ -405,11 +447,11 @@ async fn an_administrator_invites_someone_who_sets_a_password_from_the_link() {
                 "admin@example.org",
             )
             .await;
-        // the link in the answer is on the host the request came to
+        // the link in the answer is on the configured site, whatever Host the request names
         let post = |body: &str| {
             Request::post("/admin/users")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::HOST, "cws.example.gov.uk")
+                .header(header::HOST, "evil.example")
                 .body(Body::from(body.to_string()))
                 .unwrap()
         };

@@ -115,7 +115,8 @@ async fn scripts_upload_returns_and_read_figures_with_their_owners_access() {
                 + "<th scope=\"row\">Total</th><td class=\"num\">".len();
             html[at..at + html[at..].find('<').unwrap()].to_string()
         };
-        let page = || async { board.get("/areas/318/dashboard/composition").await.text() };
+        // the lead sees the area whole (its board sees small numbers suppressed)
+        let page = || async { lead.get("/areas/318/dashboard/composition").await.text() };
         assert_eq!(total(page().await), "0");
         assert_eq!(total(page().await), "0");
 
@@ -176,14 +177,24 @@ async fn scripts_upload_returns_and_read_figures_with_their_owners_access() {
         );
         assert!(y24 < y25, "oldest first");
 
-        // figures: the area's own people see them whole; England is protected
-        let (status, f) = board
+        // figures: the area's own lead sees them whole, its board protected; England is
+        // protected
+        let (status, f) = lead
             .json("/api/areas/318/figures?by=role_group&measures=people,inpost_fte")
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(f["protected"], false);
         assert_eq!(f["rows"][0]["role_group"], "Total");
         assert_eq!(f["rows"][0]["people"], 2.0);
+        let (status, f) = board
+            .json("/api/areas/318/figures?by=role_group&measures=people,inpost_fte")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(f["protected"], true);
+        assert_eq!(
+            f["rows"][0]["people"], "c",
+            "2 people: suppressed for the board"
+        );
         let (_, e) = national.json("/api/england/figures?measures=people").await;
         assert_eq!(e["protected"], true);
         assert_eq!(

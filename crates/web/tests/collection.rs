@@ -338,7 +338,12 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         ];
         let r = state.post_form(path, &good).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert!(r.location.contains("version+1"));
+        assert!(r.location.ends_with("?saved=version-1"), "{}", r.location);
+        assert!(state
+            .get(&r.location)
+            .await
+            .text()
+            .contains("Saved as version 1 of the return."));
         let page = state.get(path).await.text();
         assert!(
             page.contains("Posts in your current return (1)") && page.contains("EY-CHILDMINDER")

@@ -39,27 +39,32 @@ pub fn hash_password_now(password: &str) -> Result<String, WebError> {
         .map_err(|e| WebError::Internal(format!("hashing a password: {e}")))
 }
 
-/// Checks a password against a stored hash, off the async threads. A stored value that is
-/// not a hash (an invited user who has not set one) never matches.
+/// Checks a password against a stored hash, off the async threads.
 async fn verify_password(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        // without a real hash, still spend the time one takes: no telling who exists
-        let fallback = hash_password_now("not a password").unwrap_or_default();
-        let hash = if stored.starts_with('$') {
-            stored
-        } else {
-            fallback
-        };
-        PasswordHash::new(&hash).is_ok_and(|h| {
-            argon2::Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        }) && hash.starts_with('$')
-            && !password.is_empty()
-    })
-    .await
-    .unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify_password_now(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
+/// Checks a password against a stored hash. A stored value that is not a hash (an invited
+/// user who has not set one, or one whose password was reset) never matches — though the
+/// check takes as long, so the answer does not tell who exists.
+pub fn verify_password_now(password: &str, stored: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    let real = stored.starts_with('$');
+    let fallback;
+    let hash = if real {
+        stored
+    } else {
+        fallback = hash_password_now("not a password").unwrap_or_default();
+        &fallback
+    };
+    let matches = PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    });
+    real && matches && !password.is_empty()
 }
 
 /// Why a new password is refused, if it is.
@@ -77,7 +82,12 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
 
 /// Where to go after signing in: only a path on this site.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    // a path on this site, with nothing that could break a header (CR, LF) or leave it
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+    {
         next.to_string()
     } else {
         "/".into()
@@ -169,7 +179,7 @@ pub async fn sign_in(
     let mut errors = FieldErrors::new();
     if email.is_empty() {
         errors.push(("email", "Enter your email address".into()));
-    } else if !email.contains('@') {
+    } else if !cws_domain::user::is_email_address(&email) {
         errors.push((
             "email",
             "Enter an email address in the correct format, like name@example.org".into(),
@@ -284,7 +294,8 @@ pub async fn sign_out_everywhere(
     ClientIp(ip): ClientIp,
 ) -> Result<Response, WebError> {
     let v = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
-    accounts::delete_sessions_of(&state.db, v.user_id).await?;
+    // every session and every personal API token: "everywhere" includes scripts
+    accounts::sign_out_everywhere(&state.db, v.user_id).await?;
     audit_self(&state, &v, "sign_out_everywhere", &ip).await?;
     let mut response = Redirect::to("/sign-in?done=everywhere").into_response();
     response
@@ -535,4 +546,34 @@ pub async fn open_session(db: &cws_store::Db, user_id: i64) -> Result<(String, S
 /// The session cookie of a request, for tests and tools.
 pub fn session_of(headers: &HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_without_a_password_never_signs_in() {
+        let hash = hash_password_now("a long test password").unwrap();
+        assert!(verify_password_now("a long test password", &hash));
+        assert!(!verify_password_now("another password", &hash));
+        // the stand-in hash checked for an account with none must not let its own text in
+        for stored in ["!", "", "invited"] {
+            assert!(!verify_password_now("not a password", stored), "{stored}");
+        }
+    }
+
+    #[test]
+    fn after_signing_in_only_a_plain_path_on_this_site() {
+        assert_eq!(safe_next("/areas/318"), "/areas/318");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/x\r\nSet-Cookie: a=b",
+            "/x\u{0}",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
 }

@@ -3,9 +3,10 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
+use cws_domain::cells::spreadsheet_safe;
 use cws_domain::user::{Access, Scope, UserRole};
 use cws_store::accounts::{self, LinkPurpose};
 use cws_store::{audit, users};
@@ -139,25 +140,6 @@ pub async fn users_list(State(state): State<AppState>) -> Result<Response, WebEr
     .await
 }
 
-/// The address of this site as the browser used it, for links to send to people.
-fn site(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or(
-            if host.starts_with("127.0.0.1") || host.starts_with("localhost") {
-                "http"
-            } else {
-                "https"
-            },
-        );
-    format!("{scheme}://{host}")
-}
-
 /// Works out the access an invitation form asks for, or says what is wrong with it.
 pub async fn access_from_form(
     db: &cws_store::Db,
@@ -231,13 +213,12 @@ pub async fn invite(
     State(state): State<AppState>,
     Extension(viewer): Extension<Option<Viewer>>,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, WebError> {
     let admin = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
     let mut errors = Vec::new();
     let email = form.email.trim().to_ascii_lowercase();
-    if !email.contains('@') || email.len() < 3 {
+    if !cws_domain::user::is_email_address(&email) {
         errors.push((
             "email",
             "Enter an email address in the correct format, like name@example.org".to_string(),
@@ -283,7 +264,7 @@ pub async fn invite(
         access.role().code(),
     )
     .await?;
-    let link = format!("{}/account/password/{token}", site(&headers));
+    let link = format!("{}/account/password/{token}", state.site_url);
     users_page(
         &state,
         InviteForm {
@@ -330,7 +311,6 @@ pub async fn reset(
     State(state): State<AppState>,
     Extension(viewer): Extension<Option<Viewer>>,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let admin = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
@@ -345,10 +325,11 @@ pub async fn reset(
         link_lifetime(),
     )
     .await?;
-    // a reset ends every session: whoever had the old password is out
-    accounts::delete_sessions_of(&state.db, id).await?;
+    // a reset ends the old password, every session and every API token: whoever had the
+    // old password (or a token made with it) is out
+    accounts::reset_access(&state.db, id).await?;
     record(&state, &admin, "admin_reset", &user.email, &ip, "").await?;
-    let link = format!("{}/account/password/{token}", site(&headers));
+    let link = format!("{}/account/password/{token}", state.site_url);
     users_page(
         &state,
         InviteForm {
@@ -529,7 +510,8 @@ pub async fn audit_csv(
         "id", "at", "user", "action", "target", "outcome", "detail", "ip",
     ])?;
     for r in rows {
-        w.write_record([
+        // addresses and paths come from whoever made the request: never a formula
+        let record = [
             r.id.to_string(),
             r.at,
             r.user_email.unwrap_or_default(),
@@ -538,7 +520,8 @@ pub async fn audit_csv(
             r.outcome,
             r.detail.unwrap_or_default(),
             r.ip.unwrap_or_default(),
-        ])?;
+        ];
+        w.write_record(record.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok((

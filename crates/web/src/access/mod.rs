@@ -106,6 +106,36 @@ pub fn client_ip(request_extensions: &axum::http::Extensions) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Refusals counted by client address, so that a flood of them is not written to the audit
+/// log line by line: the first [`RefusalLog::PER_MINUTE`] a minute from one address are.
+#[derive(Clone, Default, Debug)]
+pub struct RefusalLog(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>>,
+);
+
+impl RefusalLog {
+    pub const PER_MINUTE: u32 = 20;
+
+    /// Counts a refusal from `ip`; whether it is to be audited.
+    pub fn note(&self, ip: &str) -> bool {
+        let minute = std::time::Duration::from_secs(60);
+        let Ok(mut seen) = self.0.lock() else {
+            return true;
+        };
+        if seen.len() > 10_000 {
+            seen.retain(|_, (since, _)| since.elapsed() < minute);
+        }
+        let (since, count) = seen
+            .entry(ip.to_string())
+            .or_insert((std::time::Instant::now(), 0));
+        if since.elapsed() >= minute {
+            (*since, *count) = (std::time::Instant::now(), 0);
+        }
+        *count += 1;
+        *count <= Self::PER_MINUTE
+    }
+}
+
 /// The client's address as an extractor.
 pub struct ClientIp(pub String);
 
@@ -270,27 +300,22 @@ pub async fn check_csrf(request: Request, next: Next) -> Response {
         }) => Some(csrf.clone()),
         None => cookie(request.headers(), FORM_COOKIE),
     };
-    // the token: a header (scripts), the query (multipart forms) or a form field
+    // the token: a header (scripts) or a form field — never the address, which ends up in
+    // logs and histories
     let mut given = request
         .headers()
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| {
-            request.uri().query().and_then(|q| {
-                serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                    .ok()?
-                    .into_iter()
-                    .find(|(k, _)| k == "csrf")
-                    .map(|(_, v)| v)
-            })
-        });
-    let is_form = request
+        .map(str::to_string);
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let request = if given.is_none() && is_form {
+        .unwrap_or("")
+        .to_string();
+    let request = if given.is_some() {
+        request
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
         let (parts, body) = request.into_parts();
         let Ok(bytes) = to_bytes(body, 2 * 1024 * 1024).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
@@ -299,6 +324,28 @@ pub async fn check_csrf(request: Request, next: Next) -> Response {
             .ok()
             .and_then(|f| f.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
         Request::from_parts(parts, Body::from(bytes))
+    } else if let Some(boundary) = multipart_boundary(&content_type) {
+        // a multipart form carries the token as its first part: read just that much of the
+        // body (an upload may be 64 MB), then hand the whole body on
+        let (parts, body) = request.into_parts();
+        let mut stream = body.into_data_stream();
+        let mut start = Vec::new();
+        while start.len() < 16 * 1024 && first_part(&start, &boundary).is_none() {
+            match futures_util::StreamExt::next(&mut stream).await {
+                Some(Ok(chunk)) => start.extend_from_slice(&chunk),
+                Some(Err(_)) | None => break,
+            }
+        }
+        given = first_part(&start, &boundary)
+            .filter(|(name, _)| name == "csrf")
+            .map(|(_, value)| value);
+        let rest = futures_util::StreamExt::chain(
+            futures_util::stream::once(async move {
+                Ok::<_, axum::Error>(axum::body::Bytes::from(start))
+            }),
+            stream,
+        );
+        Request::from_parts(parts, Body::from_stream(rest))
     } else {
         request
     };
@@ -311,6 +358,38 @@ pub async fn check_csrf(request: Request, next: Next) -> Response {
             "Go back, reload the page and try again. (The form did not carry the security token cws gave it.)",
         ),
     }
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// The first part of a multipart body, once `body` holds all of it: its field name and its
+/// value as text.
+fn first_part(body: &[u8], boundary: &str) -> Option<(String, String)> {
+    let text = std::str::from_utf8(body.get(..body.len().min(16 * 1024))?).ok()?;
+    let opening = format!("--{boundary}\r\n");
+    let rest = text.strip_prefix(opening.as_str())?;
+    let (head, after) = rest.split_once("\r\n\r\n")?;
+    let end = after.find(&format!("\r\n--{boundary}"))?;
+    let name = head
+        .split("\r\n")
+        .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("name="))?
+        .trim_matches('"')
+        .to_string();
+    Some((name, after[..end].to_string()))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -364,33 +443,59 @@ pub async fn authorise(
     }
     let allowed = decide(viewer.as_ref().map(|v| &v.access), rule.need, &target);
     let uri_path = request.uri().path().to_string();
-    if let Some(action) = rule.audit {
-        let ip = client_ip(request.extensions());
-        let outcome = if allowed { "ok" } else { "refused" };
-        let event = audit::Event {
-            user_id: viewer.as_ref().map(|v| v.user_id),
-            user_email: viewer.as_ref().map(|v| v.email.as_str()),
-            action,
-            target: Some(&uri_path),
-            outcome,
-            detail: Some(request.method().as_str()),
-            ip: Some(&ip),
-        };
-        if let Err(e) = audit::record(&state.db, &event).await {
-            // no audit, no access to what must be audited
-            tracing::error!(error = %e, "audit log write failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Html(crate::pages::error_page(
-                    "Sorry, there is a problem with the service",
-                    "Try again later.",
-                )),
-            )
-                .into_response();
+    let ip = client_ip(request.extensions());
+    let method = request.method().clone();
+    let audit = |action: &'static str, outcome: &'static str| {
+        let (state, viewer, uri_path, ip, method) = (&state, &viewer, &uri_path, &ip, &method);
+        async move {
+            let event = audit::Event {
+                user_id: viewer.as_ref().map(|v| v.user_id),
+                user_email: viewer.as_ref().map(|v| v.email.as_str()),
+                action,
+                target: Some(uri_path),
+                outcome,
+                detail: Some(method.as_str()),
+                ip: Some(ip),
+            };
+            audit::record(&state.db, &event).await.map_err(|e| {
+                // no audit, no access to what must be audited
+                tracing::error!(error = %e, "audit log write failed");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Html(crate::pages::error_page(
+                        "Sorry, there is a problem with the service",
+                        "Try again later.",
+                    )),
+                )
+                    .into_response()
+            })
         }
-    }
+    };
     if allowed {
-        return next.run(request).await;
+        let response = next.run(request).await;
+        // audited once the outcome is known: a change refused by its own rules (422), an
+        // upload of someone else's (404) is not "ok"
+        if let Some(action) = rule.audit {
+            let status = response.status();
+            let outcome = if status.is_success() || status.is_redirection() {
+                "ok"
+            } else if status.is_client_error() {
+                "refused"
+            } else {
+                "failed"
+            };
+            if let Err(unavailable) = audit(action, outcome).await {
+                return unavailable;
+            }
+        }
+        return response;
+    }
+    // every refusal is audited, under the route's event or as "access"; a flood of them
+    // from one address is counted, not written line by line
+    if state.refusals.note(&ip) {
+        if let Err(unavailable) = audit(rule.audit.unwrap_or("access"), "refused").await {
+            return unavailable;
+        }
     }
     match viewer {
         None if uri_path.starts_with("/api/") => (
@@ -418,5 +523,28 @@ pub async fn authorise(
             "You do not have access to this page",
             "Your account does not give you access to this area or organisation. If you need it, ask your administrator.",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_multipart_form_s_token_is_its_first_part() {
+        let ct = "multipart/form-data; boundary=\"----x7\"";
+        let boundary = multipart_boundary(ct).unwrap();
+        assert_eq!(boundary, "----x7");
+        let body = b"------x7\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc123\r\n------x7\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.csv\"\r\n\r\nx,y\r\n------x7--\r\n";
+        assert_eq!(
+            first_part(body, &boundary),
+            Some(("csrf".into(), "abc123".into()))
+        );
+        // not yet all of the first part: wait for more
+        assert_eq!(first_part(&body[..40], &boundary), None);
+        assert_eq!(
+            multipart_boundary("application/x-www-form-urlencoded"),
+            None
+        );
     }
 }

@@ -7,18 +7,21 @@ use cws_analyse::disclosure::Shown;
 use cws_analyse::load::LoadError;
 use cws_analyse::panels::{self, Around, Computed, Panel, Place, Topic};
 use cws_documents::chart::{bar_chart, bar_legend, trim_number};
-use cws_domain::user::Scope as UserScope;
+use cws_domain::user::{Scope as UserScope, UserRole};
 use cws_store::geography;
 
 use super::cache::PanelKey;
 use crate::access::Viewer;
 use crate::{AppState, WebError};
 
-/// Whether figures of `place` are protected for `viewer`: whole only for the owning area's
-/// own people.
+/// Whether figures of `place` are protected for `viewer`: whole only for the area's own
+/// workforce lead, who sees its worker-level data anyway. Everyone else — the area's board
+/// members and partners, analysts, administrators — sees small numbers suppressed.
 pub(crate) fn protected(viewer: Option<&Viewer>, place: &Place) -> bool {
-    match (place, viewer.map(|v| v.access.scope())) {
-        (Place::Area { code, .. }, Some(UserScope::Area { area })) => area != code,
+    match (place, viewer.map(|v| (v.access.role(), v.access.scope()))) {
+        (Place::Area { code, .. }, Some((UserRole::AreaLead, UserScope::Area { area }))) => {
+            area != code
+        }
         _ => true,
     }
 }

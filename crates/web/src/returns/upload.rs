@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Response};
+use axum::Extension;
 use axum::Form;
 use cws_collect::import::{self, Explanations, ImportReport};
 use cws_collect::rules;
 use cws_store::returns;
 
 use super::{area_and_collection, download, MessageRow};
-use crate::uploads::{NotStaged, Staged};
+use crate::access::Viewer;
+use crate::uploads::{NotStaged, Owner, Staged};
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -61,10 +63,12 @@ async fn upload_page(
 
 pub async fn upload(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
     Path(code): Path<String>,
     form: Multipart,
 ) -> Result<Response, WebError> {
-    let staged = match Staged::stage(form, None).await? {
+    let owner = Owner::of(&state, viewer.as_ref(), &code).await?;
+    let staged = match Staged::stage(&state, &owner, form, None).await? {
         Ok(staged) => staged,
         Err(NotStaged::NoFile) => {
             let page = upload_page(&state, &code, Some("Select a file to upload.".into())).await?;
@@ -77,6 +81,10 @@ pub async fn upload(
                 Some("The file could not be received: it may be larger than 64 MB.".into()),
             )
             .await?;
+            return Ok(page.into_response());
+        }
+        Err(NotStaged::TooMany) => {
+            let page = upload_page(&state, &code, Some(too_many())).await?;
             return Ok(page.into_response());
         }
     };
@@ -187,9 +195,18 @@ async fn report_page(
     Ok(Html(page.render()?))
 }
 
+/// What a person with too many uploads waiting is told.
+pub(crate) fn too_many() -> String {
+    format!(
+        "You have {} uploads waiting to be submitted. Submit or leave them (each is forgotten a day after it was made), then upload again.",
+        crate::uploads::WAITING_PER_PERSON
+    )
+}
+
 /// Submitting a checked upload: explanations come as `explain_<RULE>` fields.
 pub async fn submit(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
     Path((code, token)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -203,7 +220,8 @@ pub async fn submit(
             }
         }
     }
-    let report = Staged::open(&token)?
+    let owner = Owner::of(&state, viewer.as_ref(), &code).await?;
+    let report = Staged::open(&state, &token, &owner)?
         .import(&state, &code, false, explanations)
         .await?;
     let submitted = report.accepted;
@@ -214,9 +232,12 @@ pub async fn submit(
 
 /// The last report of an upload as CSV or XLSX.
 pub async fn report_download(
-    Path((_code, token, file)): Path<(String, String, String)>,
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    Path((code, token, file)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
-    let (bytes, content_type) = Staged::open(&token)?.report(&file)?;
+    let owner = Owner::of(&state, viewer.as_ref(), &code).await?;
+    let (bytes, content_type) = Staged::open(&state, &token, &owner)?.report(&file)?;
     Ok(download(
         bytes,
         content_type,

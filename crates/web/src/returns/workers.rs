@@ -255,7 +255,7 @@ pub async fn workers_form(
     let form = FormState {
         values,
         editing,
-        saved: q.saved,
+        saved: q.saved.as_deref().and_then(saved_note),
         ..Default::default()
     };
     workers_page(&state, &code, &reference, form).await
@@ -309,16 +309,14 @@ pub async fn workers_submit(
             .await?;
     if report.accepted {
         crate::figures::refresh(&state).await;
-        let note = report
+        // the banner is named by a fixed key, never text carried in the address
+        let key = report
             .returns
             .first()
             .and_then(|r| r.version)
-            .map(|v| format!("Saved as version {v} of the return."))
-            .unwrap_or_else(|| "Nothing changed.".into());
-        let to = format!(
-            "/areas/{code}/organisations/{reference}/workers?saved={}",
-            note.replace(' ', "+")
-        );
+            .map(|v| format!("version-{v}"))
+            .unwrap_or_else(|| "unchanged".into());
+        let to = format!("/areas/{code}/organisations/{reference}/workers?saved={key}");
         return Ok(axum::response::Redirect::to(&to).into_response());
     }
     let form = FormState {
@@ -331,4 +329,32 @@ pub async fn workers_submit(
     Ok(workers_page(&state, &code, &reference, form)
         .await?
         .into_response())
+}
+
+/// The banner after saving a post, from the key in the address (`version-N`, `unchanged`);
+/// anything else shows none.
+fn saved_note(key: &str) -> Option<String> {
+    match key.strip_prefix("version-") {
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .map(|v| format!("Saved as version {v} of the return.")),
+        None => (key == "unchanged").then(|| "Nothing changed.".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod saved_tests {
+    use super::saved_note;
+
+    #[test]
+    fn banners_come_from_fixed_keys_only() {
+        assert_eq!(
+            saved_note("version-3").as_deref(),
+            Some("Saved as version 3 of the return.")
+        );
+        assert_eq!(saved_note("unchanged").as_deref(), Some("Nothing changed."));
+        assert_eq!(saved_note("Your+account+is+locked"), None);
+        assert_eq!(saved_note("version-<script>"), None);
+    }
 }

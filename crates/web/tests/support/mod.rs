@@ -24,7 +24,12 @@ pub struct TestApp {
     pub db: Db,
     pub state: cws_web::AppState,
     _keep: Option<tempfile::TempDir>,
+    /// Where this application's uploads wait.
+    pub uploads: tempfile::TempDir,
 }
+
+/// The site the test applications are configured with: links sent to people start with it.
+pub const SITE: &str = "https://cws.example.gov.uk";
 
 impl TestApp {
     /// One application per database under test.
@@ -32,10 +37,14 @@ impl TestApp {
         let mut out = Vec::new();
         for (db, keep) in cws_store::testing::fresh_databases().await {
             reference::load_reference(&db).await.unwrap();
+            let uploads = tempfile::tempdir().unwrap();
             out.push(TestApp {
-                state: cws_web::AppState::new(db.clone(), Pseudonymiser::new(SECRET)),
+                state: cws_web::AppState::new(db.clone(), Pseudonymiser::new(SECRET))
+                    .with_site_url(SITE.into())
+                    .with_uploads_dir(uploads.path().join("uploads")),
                 db,
                 _keep: keep,
+                uploads,
             });
         }
         out
