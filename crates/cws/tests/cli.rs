@@ -190,13 +190,13 @@ fn enc(s: &str) -> String {
 /// Signs in over HTTP as a browser would; returns the session cookie.
 fn sign_in(port: u16, email: &str, password: &str) -> (String, String) {
     let (head, page) = http(port, "GET", "/sign-in", "", None);
-    let form_cookie = set_cookie(&head, "cws_form").expect("a form cookie");
+    let form_cookie = set_cookie(&head, "__Host-cws_form").expect("a form cookie");
     let csrf = hidden(&page, "csrf");
     let (head, body) = http(
         port,
         "POST",
         "/sign-in",
-        &format!("cws_form={form_cookie}"),
+        &format!("__Host-cws_form={form_cookie}"),
         Some(&format!(
             "csrf={csrf}&next=%2F&email={}&password={}",
             enc(email),
@@ -255,7 +255,10 @@ fn the_demo_serves_the_web_application_over_http() {
     let (head, _) = sign_in(port, "admin@cws.example", &password);
     assert!(head.starts_with("HTTP/1.1 303"), "{head}");
     assert!(head.contains("HttpOnly; Secure; SameSite=Lax"), "{head}");
-    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let session = format!(
+        "__Host-cws_session={}",
+        set_cookie(&head, "__Host-cws_session").unwrap()
+    );
     let (head, index) = http(port, "GET", "/", &session, None);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(index.contains("Richmond upon Thames") && index.contains("Demo administrator"));
@@ -355,7 +358,10 @@ fn the_first_administrator_is_invited_from_the_command_line() {
     let (head, page) = http(port, "GET", path, "", None);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(page.contains("chief@example.org"));
-    let form_cookie = format!("cws_form={}", set_cookie(&head, "cws_form").unwrap());
+    let form_cookie = format!(
+        "__Host-cws_form={}",
+        set_cookie(&head, "__Host-cws_form").unwrap()
+    );
     let csrf = hidden(&page, "csrf");
     // too short: refused with the reason
     let (head, page) = http(
@@ -386,7 +392,10 @@ fn the_first_administrator_is_invited_from_the_command_line() {
     let (head, _) = http(port, "GET", path, "", None);
     assert!(head.starts_with("HTTP/1.1 404"), "{head}");
     let (head, _) = sign_in(port, "chief@example.org", pw);
-    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let session = format!(
+        "__Host-cws_session={}",
+        set_cookie(&head, "__Host-cws_session").unwrap()
+    );
     let (head, users) = http(port, "GET", "/admin/users", &session, None);
     assert!(
         head.starts_with("HTTP/1.1 200") && users.contains("chief@example.org"),
@@ -989,7 +998,10 @@ fn a_return_imported_by_the_command_line_reaches_the_running_server() {
     let password = demo_password(&setup);
     let (mut server, port) = serve(dir.path());
     let (head, _) = sign_in(port, "admin@cws.example", &password);
-    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let session = format!(
+        "__Host-cws_session={}",
+        set_cookie(&head, "__Host-cws_session").unwrap()
+    );
     let people = || -> f64 {
         let (head, body) = http(
             port,
@@ -1047,7 +1059,10 @@ fn an_organisation_changed_by_the_command_line_reaches_the_running_server() {
     let password = demo_password(&setup);
     let (mut server, port) = serve(dir.path());
     let (head, _) = sign_in(port, "admin@cws.example", &password);
-    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let session = format!(
+        "__Host-cws_session={}",
+        set_cookie(&head, "__Host-cws_session").unwrap()
+    );
     let by_sector = || -> std::collections::BTreeMap<String, f64> {
         let (head, body) = http(
             port,
@@ -1363,7 +1378,10 @@ fn two_servers_on_one_postgresql_database_see_the_same_returns() {
     let (mut b, port_b) = serve_on(dir.path(), Some(&url));
     // signed in on one, the same session on the other
     let (head, _) = sign_in(port_a, "admin@cws.example", &password);
-    let session = format!("cws_session={}", set_cookie(&head, "cws_session").unwrap());
+    let session = format!(
+        "__Host-cws_session={}",
+        set_cookie(&head, "__Host-cws_session").unwrap()
+    );
     let people = |port: u16| -> f64 {
         let (head, body) = http(
             port,

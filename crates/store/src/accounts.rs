@@ -32,17 +32,24 @@ pub async fn create_session(db: &Db, id_hash: &str, user_id: i64, csrf: &str) ->
     Ok(())
 }
 
-/// The session with this id, if it exists, was used within `idle`, and its user is enabled.
-pub async fn session(db: &Db, id_hash: &str, idle: Duration) -> Result<Option<Session>> {
-    let since = at(Utc::now() - idle);
+/// The session with this id, if it exists, was used within `idle`, began within `absolute`
+/// (however busy it has been), and its user is enabled.
+pub async fn session(
+    db: &Db,
+    id_hash: &str,
+    idle: Duration,
+    absolute: Duration,
+) -> Result<Option<Session>> {
+    let now = Utc::now();
+    let (since, begun) = (at(now - idle), at(now - absolute));
     let sql = format!(
         "SELECT {USER_COLUMNS}, s.csrf, s.last_seen_at FROM user_session s
          JOIN app_user u ON u.id = s.user_id
-         WHERE s.id_hash = $1 AND s.last_seen_at >= $2 AND u.disabled_at IS NULL"
+         WHERE s.id_hash = $1 AND s.last_seen_at >= $2 AND s.created_at >= $3 AND u.disabled_at IS NULL"
     );
     let row: Option<(UserRow, String, String)> = on_pool!(db, p => {
         use sqlx::Row;
-        sqlx::query(&sql).bind(id_hash).bind(&since).fetch_optional(p).await?
+        sqlx::query(&sql).bind(id_hash).bind(&since).bind(&begun).fetch_optional(p).await?
             .map(|r| -> std::result::Result<_, sqlx::Error> {
                 Ok((
                     UserRow {
@@ -228,13 +235,24 @@ pub async fn create_api_token(db: &Db, token_hash: &str, user_id: i64, name: &st
     Ok(())
 }
 
-/// The owner of an unrevoked token, if the owner is enabled.
+/// How long a personal API token works after it is made.
+pub const API_TOKEN_LIFETIME_DAYS: i64 = 90;
+
+/// When a token made at `created_at` (as stored) stops working, as stored.
+pub fn api_token_expiry(created_at: &str) -> Option<String> {
+    DateTime::parse_from_rfc3339(created_at)
+        .ok()
+        .map(|t| at(t.with_timezone(&Utc) + Duration::days(API_TOKEN_LIFETIME_DAYS)))
+}
+
+/// The owner of an unrevoked token made within its lifetime, if the owner is enabled.
 pub async fn api_token_user(db: &Db, token_hash: &str) -> Result<Option<UserRow>> {
+    let made_since = at(Utc::now() - Duration::days(API_TOKEN_LIFETIME_DAYS));
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM api_token t JOIN app_user u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.created_at >= $2 AND u.disabled_at IS NULL"
     );
-    on_pool!(db, p => Ok(sqlx::query_as(&sql).bind(token_hash).fetch_optional(p).await?))
+    on_pool!(db, p => Ok(sqlx::query_as(&sql).bind(token_hash).bind(&made_since).fetch_optional(p).await?))
 }
 
 pub async fn api_tokens_of(db: &Db, user_id: i64) -> Result<Vec<ApiTokenRow>> {

@@ -253,7 +253,10 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     if *who == Who::Nobody {
                         // an anonymous browser with a form token, so CSRF does not decide
                         request = request
-                            .header(header::COOKIE, format!("cws_form={}", "a".repeat(64)))
+                            .header(
+                                header::COOKIE,
+                                format!("__Host-cws_form={}", "a".repeat(64)),
+                            )
                             .header("x-csrf-token", "a".repeat(64));
                     }
                     let reply = client.send(request.body(Body::empty()).unwrap()).await;
@@ -402,7 +405,7 @@ async fn sign_in_waits_after_five_failures_and_a_form_without_its_token_is_refus
         let attempt = |password: &str, csrf: &str| {
             Request::post("/sign-in")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::COOKIE, format!("cws_form={form}"))
+                .header(header::COOKIE, format!("__Host-cws_form={form}"))
                 .body(Body::from(format!(
                     "csrf={csrf}&email=a%40example.org&password={}",
                     password.replace(' ', "+")

@@ -164,7 +164,7 @@ async fn no_csv_download_carries_a_formula() {
                     .get_all(header::SET_COOKIE)
                     .iter()
                     .filter_map(|v| v.to_str().ok())
-                    .find_map(|c| c.strip_prefix("cws_form="))
+                    .find_map(|c| c.strip_prefix("__Host-cws_form="))
                     .map(|c| c.split(';').next().unwrap_or("").to_string())
                     .unwrap();
                 let body = serde_urlencoded::to_string([
@@ -178,7 +178,7 @@ async fn no_csv_download_carries_a_formula() {
                     .send(
                         Request::post("/sign-in")
                             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                            .header(header::COOKIE, format!("cws_form={cookie}"))
+                            .header(header::COOKIE, format!("__Host-cws_form={cookie}"))
                             .body(Body::from(body))
                             .unwrap(),
                     )
@@ -309,7 +309,8 @@ async fn every_kind_of_answer_carries_the_security_headers() {
             ("a dashboard", lead.get("/areas/318/dashboard/age").await),
             (
                 "a CSV download",
-                lead.get("/areas/318/dashboard/composition/by-sector.csv").await,
+                lead.get("/areas/318/dashboard/composition/by-sector.csv")
+                    .await,
             ),
             ("API JSON", lead.get("/api/areas/318/figures").await),
             ("a redirect to sign in", anonymous.get("/areas/318").await),
@@ -408,6 +409,52 @@ async fn odd_requests_get_cws_s_own_answers() {
             .await
             .text();
         assert!(!page.contains("Your account is locked"));
+        app.close().await;
+    }
+}
+
+/// (3.3.2) Sessions had no absolute limit and tokens never expired.
+#[tokio::test]
+async fn sessions_end_twelve_hours_after_they_began_and_tokens_after_ninety_days() {
+    for app in TestApp::each().await {
+        let lead = app.richmond_lead().await;
+        assert_eq!(lead.get("/account").await.status, StatusCode::OK);
+        let old = |hours: i64| {
+            (chrono::Utc::now() - chrono::Duration::hours(hours))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        // busy all along, but begun thirteen hours ago: over
+        let mut tx = app.db.begin_write().await.unwrap();
+        cws_store::on_tx!(&mut tx, c => sqlx::query("UPDATE user_session SET created_at = $1")
+            .bind(old(13)).execute(&mut *c).await.unwrap().rows_affected());
+        tx.commit().await.unwrap();
+        let r = lead.get("/account").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(r.location.starts_with("/sign-in"), "{}", r.location);
+
+        let script = app
+            .api_client(
+                UserRole::AreaLead,
+                area(RICHMOND),
+                "script@richmond.example",
+            )
+            .await;
+        assert_eq!(script.json("/api/areas").await.0, StatusCode::OK);
+        let mut tx = app.db.begin_write().await.unwrap();
+        cws_store::on_tx!(&mut tx, c => sqlx::query("UPDATE api_token SET created_at = $1")
+            .bind(old(91 * 24)).execute(&mut *c).await.unwrap().rows_affected());
+        tx.commit().await.unwrap();
+        assert_eq!(script.json("/api/areas").await.0, StatusCode::UNAUTHORIZED);
+        // the account page says when each token ends
+        let user = users::user_by_email(&app.db, "script@richmond.example")
+            .await
+            .unwrap()
+            .unwrap();
+        let page = app.session_of(user.id).await.page("/account").await;
+        assert!(
+            page.contains("Expires") && page.contains("expired"),
+            "{page}"
+        );
         app.close().await;
     }
 }

@@ -415,6 +415,7 @@ struct TokenView {
     id: String,
     name: String,
     created_at: String,
+    expires: String,
     last_used: String,
     status: &'static str,
     active: bool,
@@ -450,21 +451,27 @@ async fn account_page(
     new_token: Option<String>,
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let tokens = accounts::api_tokens_of(&state.db, v.user_id)
         .await?
         .into_iter()
-        .map(|t| TokenView {
-            // the first characters of the digest name a token without revealing it
-            id: t.token_hash[..16].to_string(),
-            name: t.name,
-            created_at: t.created_at,
-            last_used: t.last_used_at.unwrap_or_else(|| "never".into()),
-            status: if t.revoked_at.is_some() {
-                "revoked"
-            } else {
-                "active"
-            },
-            active: t.revoked_at.is_none(),
+        .map(|t| {
+            let expires = accounts::api_token_expiry(&t.created_at).unwrap_or_default();
+            let expired = expires.as_str() <= now.as_str();
+            TokenView {
+                // the first characters of the digest name a token without revealing it
+                id: t.token_hash[..16].to_string(),
+                name: t.name,
+                created_at: t.created_at,
+                expires,
+                last_used: t.last_used_at.unwrap_or_else(|| "never".into()),
+                status: match (t.revoked_at.is_some(), expired) {
+                    (true, _) => "revoked",
+                    (false, true) => "expired",
+                    (false, false) => "active",
+                },
+                active: t.revoked_at.is_none() && !expired,
+            }
         })
         .collect();
     Ok(Html(

@@ -28,9 +28,9 @@ use crate::AppState;
 use policy::{decide, Need, Target};
 
 /// The session cookie.
-pub const SESSION_COOKIE: &str = "cws_session";
+pub const SESSION_COOKIE: &str = "__Host-cws_session";
 /// The cookie holding the CSRF token of forms shown before sign-in.
-pub const FORM_COOKIE: &str = "cws_form";
+pub const FORM_COOKIE: &str = "__Host-cws_form";
 /// Written in templates wherever a form's CSRF token goes.
 pub const CSRF_PLACEHOLDER: &str = "__CWS_CSRF__";
 /// Written in the page header where the account bar goes.
@@ -38,6 +38,11 @@ pub const ACCOUNT_PLACEHOLDER: &str = "<!--cws:account-->";
 /// Sessions end after this long without use.
 pub fn idle_timeout() -> chrono::Duration {
     chrono::Duration::hours(2)
+}
+
+/// How long a session lasts however busy it is (12 hours): then everyone signs in again.
+pub fn session_limit() -> chrono::Duration {
+    chrono::Duration::hours(12)
 }
 
 /// The signed-in user making a request.
@@ -169,7 +174,7 @@ async fn viewer_from(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
     }
     let id = cookie(headers, SESSION_COOKIE)?;
     let id_hash = digest(&id);
-    let s = cws_store::accounts::session(&state.db, &id_hash, idle_timeout())
+    let s = cws_store::accounts::session(&state.db, &id_hash, idle_timeout(), session_limit())
         .await
         .ok()??;
     // mark the session used, at most every five minutes (not a write per request)

@@ -192,7 +192,7 @@ impl Client {
             let h = request.headers_mut();
             h.insert(
                 header::COOKIE,
-                format!("cws_session={cookie}").parse().unwrap(),
+                format!("__Host-cws_session={cookie}").parse().unwrap(),
             );
             h.insert("x-csrf-token", csrf.parse().unwrap());
         }
