@@ -77,6 +77,16 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
     if password.trim().eq_ignore_ascii_case(email.trim()) {
         return Some("Password must not be your email address".into());
     }
+    // zxcvbn's lists of common passwords, names and words, and its keyboard and date
+    // patterns: "Password123!", "qwertyuiop12" or one's own address are not accepted
+    let local = email.split('@').next().unwrap_or("");
+    let guessable = zxcvbn::zxcvbn(password, &[email, local]);
+    if u8::from(guessable.score()) < 3 {
+        return Some(
+            "Password is too easy to guess: it is a common password, or close to one. Choose a phrase of three or four unrelated words"
+                .into(),
+        );
+    }
     None
 }
 
@@ -558,6 +568,25 @@ pub fn session_of(headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_are_refused() {
+        for common in [
+            "password1234",
+            "Password123!",
+            "qwertyuiop12",
+            "iloveyou1234",
+            "lead@example.org1",
+        ] {
+            assert!(
+                password_problem(common, "lead@example.org").is_some(),
+                "{common}"
+            );
+        }
+        for good in ["a long test password", "correct horse battery staple"] {
+            assert_eq!(password_problem(good, "lead@example.org"), None, "{good}");
+        }
+    }
 
     #[test]
     fn an_account_without_a_password_never_signs_in() {
