@@ -14,10 +14,13 @@ pub struct Config {
     pub database_url: String,
     /// Address the web application listens on.
     pub listen: SocketAddr,
-    /// Secret for pseudonymising worker references. When unset, a random secret is created
-    /// once and kept in the database.
+    /// Secret for pseudonymising worker references (`CWS_SECRET`). Outside the demo it, or
+    /// `secret_file`, must be set: it is never kept in the database.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// A file holding the secret (`cws secret new FILE`; after rotations, one per line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_file: Option<std::path::PathBuf>,
     /// Figure settings: `retirement_age`, `retirement_within_years`, `vetting_valid_months`,
     /// `working_days`.
     #[serde(default)]
@@ -46,6 +49,7 @@ impl Default for Config {
             database_url: "sqlite://cws-data/cws.db".into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             secret: None,
+            secret_file: None,
             figures: Default::default(),
             uploads_at_once: uploads_at_once(),
             site_url: None,
@@ -64,6 +68,7 @@ impl Config {
                 "DATABASE_URL",
                 "LISTEN",
                 "SECRET",
+                "SECRET_FILE",
                 "SITE_URL",
                 "UPLOADS_DIR",
             ]))

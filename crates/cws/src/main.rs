@@ -5,6 +5,7 @@ mod config;
 mod database;
 mod demo_strategy;
 mod figures_cmd;
+mod secret_cmd;
 mod user_cmd;
 
 /// mimalloc: imports and figures allocate many small records on several threads at once,
@@ -17,7 +18,6 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use cws_collect::pseudonymise::Pseudonymiser;
 use cws_domain::user::{Access, Scope, UserRole};
 use cws_domain::words::{count, count_as};
 use cws_store::{reference, users, Db};
@@ -25,6 +25,7 @@ use cws_synth::Scale;
 
 use config::Config;
 use database::{open, redact, DatabaseLock, WithoutSchema};
+use secret_cmd::pseudonymiser;
 
 #[derive(Parser)]
 #[command(
@@ -136,6 +137,10 @@ enum Command {
     /// Replace the embedded database with a backup: checked whole and against this version of
     /// cws first; everyone is signed out and API tokens are revoked. Stop the server first.
     Restore { file: std::path::PathBuf },
+    /// The secret that pseudonymises worker references: make one, move an older database's
+    /// out of it, rotate it.
+    #[command(subcommand)]
+    Secret(secret_cmd::SecretCommand),
     /// Print the effective configuration.
     Config,
 }
@@ -269,20 +274,6 @@ async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn pseudonymiser(db: &Db, config: &Config) -> anyhow::Result<Pseudonymiser> {
-    let secret = match &config.secret {
-        Some(s) => s.clone(),
-        None => {
-            db.setting_or_create("pseudonymisation_secret", || {
-                let bytes: [u8; 32] = rand::random();
-                hex::encode(bytes)
-            })
-            .await?
-        }
-    };
-    Ok(Pseudonymiser::new(secret.as_bytes()))
-}
-
 fn hash_password(password: &str) -> anyhow::Result<String> {
     cws_web::access::account::hash_password_now(password)
         .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
@@ -391,6 +382,23 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
         }
         Command::Restore { file } => restore(&config, &file).await?,
+        Command::Secret(cmd) => {
+            let db = match cmd {
+                secret_cmd::SecretCommand::New { .. } => None,
+                _ => Some(open(&config, WithoutSchema::Refuse("change its secret")).await?),
+            };
+            // re-keying changes every person key: not while a server holds the database
+            let _alone = match (&cmd, database::sqlite_file(&config.database_url)) {
+                (secret_cmd::SecretCommand::Rotate, Some(file)) => {
+                    Some(DatabaseLock::for_restoring(&file)?)
+                }
+                _ => None,
+            };
+            secret_cmd::secret_cmd(db.as_ref(), &config, cmd).await?;
+            if let Some(db) = db {
+                db.close().await;
+            }
+        }
         Command::Generate { out, scale, seed } => {
             let scale = Scale::parse(&scale)?;
             let started = Instant::now();
@@ -439,7 +447,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => {
             let scale = Scale::parse(&scale)?;
             let db = open(&config, WithoutSchema::Create).await?;
-            let pseudo = pseudonymiser(&db, &config).await?;
+            let pseudo = secret_cmd::demo_pseudonymiser(&db, &config).await?;
             let started = Instant::now();
             let total = cws_synth::plan(&scale)?.len();
             let bar = progress_bar(total);

@@ -1202,7 +1202,25 @@ fn serve_refuses_a_database_without_cws_data_unless_told_to_create_one() {
         0,
         "the empty file is left as it was"
     );
-    // told to: a new, empty cws
+    // told to, but with no secret to pseudonymise workers with: refused, never kept in the
+    // database
+    let o = cws(dir.path(), &["serve", "--create", "--listen", &listen]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("cws secret new FILE"), "{}", stderr(&o));
+    let o = cws(dir.path(), &["secret", "new", "secret.key"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("secret.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    std::fs::write(
+        dir.path().join("cws.toml"),
+        "secret_file = \"secret.key\"\n",
+    )
+    .unwrap();
+    // told to, with a secret: a new, empty cws
     let port = free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_cws"))
         .args([
@@ -1582,5 +1600,100 @@ fn an_import_killed_at_any_moment_leaves_no_half_return() {
         stdout(&cws(dir.path(), &figures_args)),
         expected,
         "run again after {kills} kills"
+    );
+}
+
+/// The secret apart from the data: a demo's secret moved out of its database to a file, then
+/// rotated — every stored person key re-keyed, so the same returns sent again find the same
+/// people, and the first secret alone finds nobody.
+#[test]
+fn the_secret_moves_out_of_the_database_and_rotates_with_every_key_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let o = cws(
+        dir.path(),
+        &["generate", "--out", "returns", "--scale", "area:318"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let people = |dir: &Path| {
+        stdout(&cws(
+            dir,
+            &[
+                "figures",
+                "--area",
+                "318",
+                "--measures",
+                "people,starters_headcount",
+                "--format",
+                "csv",
+            ],
+        ))
+    };
+    // the same import in a copy that keeps its first secret: what the figures should be
+    let o = cws(dir.path(), &["backup", "before.db"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let copy = tempfile::tempdir().unwrap();
+    let o = cws(
+        copy.path(),
+        &["restore", dir.path().join("before.db").to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest = dir.path().join("returns/manifest.csv");
+    let o = cws(
+        copy.path(),
+        &[
+            "import",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--explain-all",
+            "Checked with the employer.",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = people(copy.path());
+    let o = cws(dir.path(), &["secret", "move", "secret.key"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // moved: an import without the file is refused rather than keyed with a new secret
+    let import = [
+        "import",
+        "--manifest",
+        "returns/manifest.csv",
+        "--explain-all",
+        "Checked with the employer.",
+    ];
+    let o = cws(dir.path(), &import);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("secret"), "{}", stderr(&o));
+    std::fs::write(
+        dir.path().join("cws.toml"),
+        "secret_file = \"secret.key\"\n",
+    )
+    .unwrap();
+    let o = cws(dir.path(), &["secret", "rotate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("holds 2 secrets"), "{}", stdout(&o));
+    let lines = std::fs::read_to_string(dir.path().join("secret.key")).unwrap();
+    assert_eq!(lines.lines().count(), 2);
+    // the same returns again: the same people, none removed or added
+    let o = cws(dir.path(), &import);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = stdout(&o);
+    assert!(
+        !report.contains(" removed, ")
+            || report
+                .lines()
+                .filter(|l| l.contains(" removed, "))
+                .all(|l| l.contains(" 0 added, 0 changed, 0 removed")),
+        "{report}"
+    );
+    assert_eq!(people(dir.path()), expected);
+    // a file that does not match the keys is refused
+    std::fs::write(dir.path().join("secret.key"), lines.lines().next().unwrap()).unwrap();
+    let o = cws(dir.path(), &import);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("made with 2 secret(s)"),
+        "{}",
+        stderr(&o)
     );
 }

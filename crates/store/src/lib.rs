@@ -26,6 +26,7 @@ pub mod bulk_writes;
 pub mod community;
 pub mod geography;
 pub mod ids;
+pub mod people;
 pub mod reference;
 pub mod returns;
 #[allow(unsafe_code)]
