@@ -8,7 +8,7 @@ use cws_domain::role::RoleCode;
 use cws_domain::user::{Access, Scope, UserRole};
 use cws_domain::worker::*;
 use cws_plan::swot::{AnalysisKind, Decision};
-use cws_store::{geography, reference, users, workforce, Backend, Db};
+use cws_store::{geography, reference, returns, users, workforce, Backend, Db};
 
 async fn backends() -> Vec<(Db, Option<tempfile::TempDir>)> {
     cws_store::testing::fresh_databases().await
@@ -851,6 +851,23 @@ async fn workforce_writes_are_atomic_and_read_back() {
         assert_eq!(groups[0].group_code, "social_workers");
         assert_eq!(groups[0].posts, 2500);
         assert!((groups[0].fte.unwrap() - 2000.0).abs() < 1e-6);
+
+        // a rotation of the secret re-keys every person, once, and records the rounds
+        assert_eq!(cws_store::people::key_rounds(&db).await.unwrap(), 1);
+        let rekeyed = cws_store::people::rekey_people(&db, 2, |k| k.chars().rev().collect())
+            .await
+            .unwrap();
+        assert_eq!(rekeyed, 2500);
+        assert_eq!(cws_store::people::key_rounds(&db).await.unwrap(), 2);
+        let held = returns::return_workers(&db, rid).await.unwrap();
+        assert_eq!(held.len(), 2500);
+        let first = worker(0, "SC-SW")
+            .person
+            .as_str()
+            .chars()
+            .rev()
+            .collect::<String>();
+        assert!(held.iter().any(|w| w.person.as_str() == first));
         db.close().await;
     }
 }
