@@ -166,10 +166,15 @@ async fn browser(driver_port: u16) -> Client {
 
 /// Serves the application on loopback; returns its address.
 async fn serve(db: &cws_store::Db) -> String {
-    let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"browser"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let site = format!("http://{}", listener.local_addr().unwrap());
+    // uploads wait in a folder of the test's own, gone with the server
+    let uploads = tempfile::tempdir().unwrap();
+    let state = cws_web::AppState::new(db.clone(), Pseudonymiser::new(b"browser"))
+        .with_uploads_dir(uploads.path().join("uploads"))
+        .with_site_url(site.clone());
     tokio::spawn(async move {
+        let _uploads = uploads;
         axum::serve(
             listener,
             cws_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
