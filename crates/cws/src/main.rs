@@ -500,6 +500,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 db.backend().name()
             );
             println!("Sign-in: admin@cws.example / {password}");
+            println!(
+                "An administrator signs in with a second factor: at the first sign-in, cws shows a QR code for an authenticator app (any app or password manager that makes time-based codes)."
+            );
             if no_serve {
                 db.close().await;
                 return Ok(());

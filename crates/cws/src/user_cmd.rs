@@ -81,7 +81,7 @@ pub async fn user_cmd(db: &Db, cmd: UserCommand, listen: &str) -> anyhow::Result
         UserCommand::List => {
             for u in users::list_users(db).await? {
                 println!(
-                    "{:<36} {:<12} {:<13} {:<12} {}",
+                    "{:<36} {:<12} {:<13} {:<12} {:<14} {}",
                     u.email,
                     u.role,
                     u.scope_code.as_deref().unwrap_or("England"),
@@ -91,6 +91,11 @@ pub async fn user_cmd(db: &Db, cmd: UserCommand, listen: &str) -> anyhow::Result
                         "active"
                     } else {
                         "invited"
+                    },
+                    if u.has_second_factor {
+                        "second factor"
+                    } else {
+                        "password only"
                     },
                     u.display_name
                 );

@@ -35,8 +35,8 @@ fn demo_password(setup: &Output) -> String {
     stdout(setup)
         .split("Sign-in: admin@cws.example / ")
         .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
         .unwrap()
-        .trim()
         .to_string()
 }
 
@@ -187,8 +187,9 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-/// Signs in over HTTP as a browser would; returns the session cookie.
-fn sign_in(port: u16, email: &str, password: &str) -> (String, String) {
+/// Posts the sign-in form over HTTP as a browser would: the answer to the password, and
+/// the browser's form cookie.
+fn sign_in_password(port: u16, email: &str, password: &str) -> (String, String, String) {
     let (head, page) = http(port, "GET", "/sign-in", "", None);
     let form_cookie = set_cookie(&head, "__Host-cws_form").expect("a form cookie");
     let csrf = hidden(&page, "csrf");
@@ -203,7 +204,53 @@ fn sign_in(port: u16, email: &str, password: &str) -> (String, String) {
             enc(password)
         )),
     );
-    (head, body)
+    (head, body, form_cookie)
+}
+
+/// Signs in over HTTP as a browser would, setting up the second factor an administrator or
+/// area lead must have as a person would with an authenticator app; returns the answer
+/// that opens the session (its `Set-Cookie` holds the session cookie) and the page.
+fn sign_in(port: u16, email: &str, password: &str) -> (String, String) {
+    let (head, body, form_cookie) = sign_in_password(port, email, password);
+    let Some(set_up) = head
+        .lines()
+        .find_map(|l| l.strip_prefix("location: /sign-in/set-up"))
+    else {
+        assert!(
+            !head.contains("location: /sign-in/code"),
+            "a code is due: {head}"
+        );
+        return (head, body);
+    };
+    let half_way = set_cookie(&head, "__Host-cws_session").expect("a half-way session");
+    let cookies = format!("__Host-cws_session={half_way}; __Host-cws_form={form_cookie}");
+    let (_, page) = http(
+        port,
+        "GET",
+        &format!("/sign-in/set-up{set_up}"),
+        &cookies,
+        None,
+    );
+    let key = hidden(&page, "key");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = cws_web::access::second_factor::code_at(&key, email, now).unwrap();
+    let (head, page) = http(
+        port,
+        "POST",
+        "/sign-in/set-up",
+        &cookies,
+        Some(&format!(
+            "csrf={}&key={key}&code={code}&next={}",
+            hidden(&page, "csrf"),
+            enc(&hidden(&page, "next"))
+        )),
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{page}");
+    assert!(page.contains("save your recovery codes"), "{page}");
+    (head, page)
 }
 
 fn serve(dir: &Path) -> (std::process::Child, u16) {
@@ -251,9 +298,15 @@ fn the_demo_serves_the_web_application_over_http() {
         page.contains("The email address or password is not right")
             && page.contains("href=\"#email\"")
     );
-    // the right one: a secure, script-proof session cookie
-    let (head, _) = sign_in(port, "admin@cws.example", &password);
+    // the right one: an administrator sets up a second factor first, then has a secure,
+    // script-proof session cookie
+    let (head, _, _) = sign_in_password(port, "admin@cws.example", &password);
     assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+    assert!(
+        head.contains("location: /sign-in/set-up?next=%2F"),
+        "{head}"
+    );
+    let (head, _) = sign_in(port, "admin@cws.example", &password);
     assert!(head.contains("HttpOnly; Secure; SameSite=Lax"), "{head}");
     let session = format!(
         "__Host-cws_session={}",

@@ -12,6 +12,15 @@ code_enum!(
     }
 );
 
+impl UserRole {
+    /// Whether the role must sign in with a second factor: administrators, who can do
+    /// anything, and area leads, who see worker-level data across their area's employers.
+    /// Others may choose one.
+    pub fn must_have_second_factor(self) -> bool {
+        matches!(self, UserRole::Administrator | UserRole::AreaLead)
+    }
+}
+
 /// What a user may see. Each role goes with exactly one kind of scope, so a board viewer
 /// can never be given worker-level access to a region, for example.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,20 +14,61 @@ fn at(t: DateTime<Utc>) -> String {
 const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.scope_kind, u.scope_code, \
                             u.scope_org_id, u.password_hash";
 
-/// A signed-in session: its user, the CSRF token of its forms, and when it was last used.
+/// A session: its user, the CSRF token of its forms, when it was last used, and how far its
+/// sign-in has got.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     pub user: UserRow,
     pub csrf: String,
     pub last_seen_at: String,
+    pub stage: SessionStage,
 }
 
-pub async fn create_session(db: &Db, id_hash: &str, user_id: i64, csrf: &str) -> Result<()> {
+/// How far a session's sign-in has got. Only a `SignedIn` session is anyone's: the others
+/// open just the page of their next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// Password and (where set up) second factor checked.
+    SignedIn,
+    /// Password checked; the code of the person's authenticator (or a recovery code) due.
+    CodeDue,
+    /// Password checked by someone whose role must have a second factor and who has none:
+    /// setting one up is due.
+    SetUpDue,
+}
+
+impl SessionStage {
+    fn code(self) -> &'static str {
+        match self {
+            SessionStage::SignedIn => "signed_in",
+            SessionStage::CodeDue => "code_due",
+            SessionStage::SetUpDue => "set_up_due",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<SessionStage> {
+        [
+            SessionStage::SignedIn,
+            SessionStage::CodeDue,
+            SessionStage::SetUpDue,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+pub async fn create_session(
+    db: &Db,
+    id_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    stage: SessionStage,
+) -> Result<()> {
     let now = now_text();
     let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO user_session (id_hash, user_id, csrf, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
-        .bind(id_hash).bind(user_id).bind(csrf).bind(&now).execute(&mut *c).await?.rows_affected());
+        "INSERT INTO user_session (id_hash, user_id, csrf, created_at, last_seen_at, stage) VALUES ($1, $2, $3, $4, $4, $5)")
+        .bind(id_hash).bind(user_id).bind(csrf).bind(&now).bind(stage.code()).execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     Ok(())
 }
@@ -43,11 +84,11 @@ pub async fn session(
     let now = Utc::now();
     let (since, begun) = (at(now - idle), at(now - absolute));
     let sql = format!(
-        "SELECT {USER_COLUMNS}, s.csrf, s.last_seen_at FROM user_session s
+        "SELECT {USER_COLUMNS}, s.csrf, s.last_seen_at, s.stage FROM user_session s
          JOIN app_user u ON u.id = s.user_id
          WHERE s.id_hash = $1 AND s.last_seen_at >= $2 AND s.created_at >= $3 AND u.disabled_at IS NULL"
     );
-    let row: Option<(UserRow, String, String)> = on_pool!(db, p => {
+    let row: Option<(UserRow, String, String, String)> = on_pool!(db, p => {
         use sqlx::Row;
         sqlx::query(&sql).bind(id_hash).bind(&since).bind(&begun).fetch_optional(p).await?
             .map(|r| -> std::result::Result<_, sqlx::Error> {
@@ -64,14 +105,18 @@ pub async fn session(
                     },
                     r.try_get(8)?,
                     r.try_get(9)?,
+                    r.try_get(10)?,
                 ))
             })
             .transpose()?
     });
-    Ok(row.map(|(user, csrf, last_seen_at)| Session {
-        user,
-        csrf,
-        last_seen_at,
+    Ok(row.and_then(|(user, csrf, last_seen_at, stage)| {
+        Some(Session {
+            user,
+            csrf,
+            last_seen_at,
+            stage: SessionStage::from_code(&stage)?,
+        })
     }))
 }
 
@@ -105,14 +150,114 @@ pub async fn sign_out_everywhere(db: &Db, user_id: i64) -> Result<(u64, u64)> {
     Ok((sessions, tokens))
 }
 
-/// A reset: the old password stops working at once (no hash matches `!`), and the person is
-/// signed out everywhere, tokens revoked; the new password comes by the reset link.
+/// A reset: the old password stops working at once (no hash matches `!`), the second factor
+/// and its recovery codes are gone (a reset is how someone who lost both gets back in), and
+/// the person is signed out everywhere, tokens revoked; the new password comes by the reset
+/// link, and a role that must have a second factor sets a new one up at the next sign-in.
 pub async fn reset_access(db: &Db, user_id: i64) -> Result<(u64, u64)> {
     let mut tx = db.begin_write().await?;
-    on_tx!(&mut tx, c => sqlx::query("UPDATE app_user SET password_hash = '!' WHERE id = $1")
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE app_user SET password_hash = '!', totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
+        .bind(user_id).execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM recovery_code WHERE user_id = $1")
         .bind(user_id).execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     sign_out_everywhere(db, user_id).await
+}
+
+/// A person's second factor: the shared secret of their authenticator (base32), and the
+/// last time step whose code was accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecondFactor {
+    pub secret: String,
+    pub last_step: Option<i64>,
+    /// Recovery codes not yet used.
+    pub recovery_codes_left: i64,
+}
+
+pub async fn second_factor(db: &Db, user_id: i64) -> Result<Option<SecondFactor>> {
+    on_pool!(db, p => {
+        let row: Option<(Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT totp_secret, totp_last_step FROM app_user WHERE id = $1")
+            .bind(user_id).fetch_optional(p).await?;
+        let Some((Some(secret), last_step)) = row else { return Ok(None) };
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_code WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id).fetch_one(p).await?;
+        Ok(Some(SecondFactor { secret, last_step, recovery_codes_left: left }))
+    })
+}
+
+/// Records that the code of time step `step` was accepted, unless that step (or a later one)
+/// already was: false then, and the code is refused — a code works once.
+pub async fn accept_code_step(db: &Db, user_id: i64, step: i64) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE app_user SET totp_last_step = $1 WHERE id = $2 AND totp_secret IS NOT NULL
+         AND (totp_last_step IS NULL OR totp_last_step < $1)")
+        .bind(step).bind(user_id).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// Sets up (or replaces) a person's second factor, with the step of the code that proved it
+/// and a new set of recovery codes (as digests): the old codes stop working.
+pub async fn set_second_factor(
+    db: &Db,
+    user_id: i64,
+    secret: &str,
+    step: i64,
+    recovery_code_hashes: &[String],
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE app_user SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
+        .bind(secret).bind(step).bind(user_id).execute(&mut *c).await?.rows_affected());
+    replace_recovery_codes(&mut tx, user_id, recovery_code_hashes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new set of recovery codes (as digests) for someone with a second factor.
+pub async fn new_recovery_codes(db: &Db, user_id: i64, hashes: &[String]) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    replace_recovery_codes(&mut tx, user_id, hashes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn replace_recovery_codes(tx: &mut crate::Tx, user_id: i64, hashes: &[String]) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM recovery_code WHERE user_id = $1")
+        .bind(user_id).execute(&mut *c).await?.rows_affected());
+    let now = now_text();
+    for hash in hashes {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO recovery_code (code_hash, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(hash).bind(user_id).bind(&now).execute(&mut *c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+/// Uses up one of a person's recovery codes; false if it is not theirs or already used.
+pub async fn use_recovery_code(db: &Db, user_id: i64, code_hash: &str) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE recovery_code SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL")
+        .bind(now_text()).bind(user_id).bind(code_hash).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// Turns a person's second factor off (their role does not require one).
+pub async fn remove_second_factor(db: &Db, user_id: i64) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE app_user SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
+        .bind(user_id).execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM recovery_code WHERE user_id = $1")
+        .bind(user_id).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn record_sign_in_failure(db: &Db, email: &str, ip: &str) -> Result<()> {

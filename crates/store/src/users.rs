@@ -89,12 +89,14 @@ pub struct UserListing {
     pub created_at: String,
     /// Whether a password has been set (an invited user has none until they accept).
     pub has_password: bool,
+    /// Whether a second factor is set up.
+    pub has_second_factor: bool,
 }
 
 pub async fn list_users(db: &Db) -> Result<Vec<UserListing>> {
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT id, email, display_name, role, scope_kind, scope_code, disabled_at, created_at,
-           (password_hash LIKE '$%') AS has_password
+           (password_hash LIKE '$%') AS has_password, (totp_secret IS NOT NULL) AS has_second_factor
          FROM app_user ORDER BY email").fetch_all(p).await?))
 }
 

@@ -119,7 +119,7 @@ impl AppState {
 /// The application's routes. Who may use each is decided in `access::policy`, which
 /// lists every route here; a route missing there is refused to everyone.
 pub fn router(state: AppState) -> Router {
-    use access::{account, admin};
+    use access::{account, admin, second_factor};
     Router::new()
         .route("/healthz", get(healthz))
         .route("/assets/cws.css", get(stylesheet))
@@ -127,6 +127,26 @@ pub fn router(state: AppState) -> Router {
         .route("/rules", get(returns::rules::rules_page))
         .route("/templates/{file}", get(returns::templates::blank_template))
         .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
+        .route(
+            "/sign-in/code",
+            get(second_factor::code_form).post(second_factor::code),
+        )
+        .route(
+            second_factor::SIGN_IN_SET_UP,
+            get(second_factor::set_up_form).post(second_factor::set_up),
+        )
+        .route(
+            second_factor::ACCOUNT_SET_UP,
+            get(second_factor::set_up_form).post(second_factor::set_up),
+        )
+        .route(
+            "/account/second-factor/recovery-codes",
+            post(second_factor::new_codes),
+        )
+        .route(
+            "/account/second-factor/turn-off",
+            post(second_factor::turn_off),
+        )
         .route(
             "/account/password/{token}",
             get(account::set_password_form).post(account::set_password),

@@ -458,3 +458,303 @@ async fn sessions_end_twelve_hours_after_they_began_and_tokens_after_ninety_days
         app.close().await;
     }
 }
+
+/// The value a `Set-Cookie` of an answer gives `name`.
+fn cookie_set(r: &Reply, name: &str) -> Option<String> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap_or("").to_string())
+        .find(|v| !v.is_empty())
+}
+
+/// The value of the hidden field `name` of a page.
+fn hidden_field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        + marker.len();
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+fn seconds_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// (2.8, 4.3.1) A second factor: an area lead's right password opens only the page setting
+/// one up; their session begins once a code from the new key is entered, under a new id,
+/// with ten recovery codes shown once. From then on each sign-in asks for a code, which
+/// works once; a recovery code works once; five wrong codes and the account waits; a
+/// reset removes the second factor. For a board member it is a choice.
+#[tokio::test]
+async fn leads_and_administrators_sign_in_with_a_second_factor() {
+    for app in TestApp::each_with_workforce().await {
+        let password = "a long test password";
+        let hash = cws_web::access::account::hash_password_now(password).unwrap();
+        let lead_access = Access::new(UserRole::AreaLead, area(RICHMOND)).unwrap();
+        let lead_email = "lead@richmond.example";
+        users::upsert_user(&app.db, lead_email, "Lead", &lead_access, &hash)
+            .await
+            .unwrap();
+        let form = "b".repeat(64);
+        let sign_in = |email: &'static str| {
+            let browser = app.browser(None, &form, &form);
+            async move {
+                browser
+                    .post_form(
+                        "/sign-in",
+                        &[
+                            ("email", email),
+                            ("password", password),
+                            ("next", "/areas/E09000027"),
+                        ],
+                    )
+                    .await
+            }
+        };
+
+        // the password alone: only the set-up page
+        let r = sign_in(lead_email).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(r.location, "/sign-in/set-up?next=%2Fareas%2FE09000027");
+        let half_way = cookie_set(&r, "__Host-cws_session").expect("a session cookie");
+        let pending = app.browser(Some(&half_way), &form, &form);
+        for path in [
+            "/",
+            "/areas/E09000027",
+            "/account",
+            "/account/second-factor",
+            "/api/areas",
+        ] {
+            let r = pending.get(path).await;
+            assert!(
+                matches!(r.status, StatusCode::SEE_OTHER | StatusCode::UNAUTHORIZED),
+                "{path}: {}",
+                r.status
+            );
+            assert!(!r.text().contains("Richmond"), "{path}");
+        }
+        let page = pending
+            .page("/sign-in/set-up?next=%2Fareas%2FE09000027")
+            .await;
+        assert!(page.contains("<svg role=\"img\""), "a QR code");
+        assert!(page.contains("otpauth://totp/cws:lead%40richmond.example"));
+        let key = hidden_field(&page, "key");
+        // a wrong code: the same key again, with the message at the field
+        let r = pending
+            .post_form(
+                "/sign-in/set-up",
+                &[
+                    ("key", &key),
+                    ("code", "000000"),
+                    ("next", "/areas/E09000027"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("<title>Error: Set up a second factor"));
+        assert!(r.text().contains("The code is not right"));
+        assert_eq!(hidden_field(&r.text(), "key"), key);
+        // the right one: signed in under a new session id, with the recovery codes shown
+        let now = seconds_now();
+        let code = cws_web::access::second_factor::code_at(&key, lead_email, now).unwrap();
+        let r = pending
+            .post_form(
+                "/sign-in/set-up",
+                &[("key", &key), ("code", &code), ("next", "/areas/E09000027")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let codes: Vec<String> = r
+            .text()
+            .split("<li><code>")
+            .skip(1)
+            .map(|c| c[..14].to_string())
+            .collect();
+        assert_eq!(codes.len(), 10, "{}", r.text());
+        assert!(r.text().contains("href=\"/areas/E09000027\""));
+        assert!(!r.text().contains(">Sign in</a>"), "no stale account bar");
+        let full = cookie_set(&r, "__Host-cws_session").expect("a new session");
+        assert_ne!(full, half_way);
+        let signed_in = app.browser(Some(&full), &form, &form);
+        assert!(signed_in
+            .page("/areas/E09000027")
+            .await
+            .contains("Richmond"));
+        assert!(signed_in
+            .page("/account")
+            .await
+            .contains("10</strong> of 10 recovery codes"));
+        assert_eq!(pending.get("/sign-in/set-up").await.location, "/sign-in");
+
+        // the next sign-in asks for a code
+        let r = sign_in(lead_email).await;
+        assert_eq!(r.location, "/sign-in/code?next=%2Fareas%2FE09000027");
+        let half_way = cookie_set(&r, "__Host-cws_session").unwrap();
+        let pending = app.browser(Some(&half_way), &form, &form);
+        assert_eq!(
+            pending.get("/areas/E09000027").await.status,
+            StatusCode::SEE_OTHER
+        );
+        let page = pending
+            .page("/sign-in/code?next=%2Fareas%2FE09000027")
+            .await;
+        assert!(page.contains("autocomplete=\"one-time-code\""));
+        // the code already used to set it up does not work twice
+        let r = pending
+            .post_form(
+                "/sign-in/code",
+                &[("code", &code), ("next", "/areas/E09000027")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("each code works once"));
+        // the next half-minute's code does, once
+        let later = cws_web::access::second_factor::code_at(&key, lead_email, now + 30).unwrap();
+        let r = pending
+            .post_form(
+                "/sign-in/code",
+                &[("code", &later), ("next", "/areas/E09000027")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(r.location, "/areas/E09000027");
+        let signed_in = app.browser(
+            cookie_set(&r, "__Host-cws_session").as_deref(),
+            &form,
+            &form,
+        );
+        assert!(signed_in
+            .page("/areas/E09000027")
+            .await
+            .contains("Richmond"));
+
+        // a recovery code, typed in capitals with spaces, works once
+        let typed = codes[0].to_uppercase().replace('-', " ");
+        for (attempt, want) in [
+            (1, StatusCode::SEE_OTHER),
+            (2, StatusCode::UNPROCESSABLE_ENTITY),
+        ] {
+            let r = sign_in(lead_email).await;
+            let pending = app.browser(
+                cookie_set(&r, "__Host-cws_session").as_deref(),
+                &form,
+                &form,
+            );
+            let r = pending
+                .post_form("/sign-in/code", &[("code", &typed), ("next", "/")])
+                .await;
+            assert_eq!(r.status, want, "recovery code, attempt {attempt}");
+        }
+
+        // five wrong codes (the failure above is one): the account waits, and the half-way
+        // session is over
+        let r = sign_in(lead_email).await;
+        let pending = app.browser(
+            cookie_set(&r, "__Host-cws_session").as_deref(),
+            &form,
+            &form,
+        );
+        for _ in 0..4 {
+            let r = pending
+                .post_form("/sign-in/code", &[("code", "123456")])
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let r = pending
+            .post_form("/sign-in/code", &[("code", &codes[1])])
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.text().contains("too many wrong codes"));
+        assert_eq!(pending.get("/sign-in/code").await.location, "/sign-in");
+        let log = audited(&app, "sign_in").await;
+        assert!(
+            log.iter().filter(|(_, o)| o == "failed").count() >= 5,
+            "{log:?}"
+        );
+
+        // a reset removes it: the next sign-in sets up a new one
+        let user = users::user_by_email(&app.db, lead_email)
+            .await
+            .unwrap()
+            .unwrap();
+        cws_store::accounts::clear_sign_in_failures(&app.db, lead_email)
+            .await
+            .unwrap();
+        cws_store::accounts::reset_access(&app.db, user.id)
+            .await
+            .unwrap();
+        assert!(cws_store::accounts::second_factor(&app.db, user.id)
+            .await
+            .unwrap()
+            .is_none());
+        users::upsert_user(&app.db, lead_email, "Lead", &lead_access, &hash)
+            .await
+            .unwrap();
+        assert_eq!(
+            sign_in(lead_email).await.location,
+            "/sign-in/set-up?next=%2Fareas%2FE09000027"
+        );
+
+        // a board member signs in with the password alone, and may choose a second factor
+        let board = Access::new(UserRole::BoardViewer, area(RICHMOND)).unwrap();
+        users::upsert_user(&app.db, "board@richmond.example", "Board", &board, &hash)
+            .await
+            .unwrap();
+        let r = sign_in("board@richmond.example").await;
+        assert_eq!(r.location, "/areas/E09000027");
+        let csrf_page = app
+            .browser(
+                cookie_set(&r, "__Host-cws_session").as_deref(),
+                &form,
+                &form,
+            )
+            .get("/account")
+            .await;
+        let session = cookie_set(&r, "__Host-cws_session").unwrap();
+        let csrf = hidden_field(&csrf_page.text(), "csrf");
+        let member = app.browser(Some(&session), &form, &csrf);
+        let page = member.page("/account").await;
+        assert!(page.contains("Set up a second factor"));
+        let page = member.page("/account/second-factor").await;
+        let key = hidden_field(&page, "key");
+        let code =
+            cws_web::access::second_factor::code_at(&key, "board@richmond.example", seconds_now())
+                .unwrap();
+        let r = member
+            .post_form("/account/second-factor", &[("key", &key), ("code", &code)])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r.text().contains("href=\"/account\""));
+        assert_eq!(
+            sign_in("board@richmond.example").await.location,
+            "/sign-in/code?next=%2Fareas%2FE09000027"
+        );
+        // turned off again with a code (the one just used is refused)
+        let r = member
+            .post_form("/account/second-factor/turn-off", &[("code", &code)])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let next = cws_web::access::second_factor::code_at(
+            &key,
+            "board@richmond.example",
+            seconds_now() + 30,
+        )
+        .unwrap();
+        let r = member
+            .post_form("/account/second-factor/turn-off", &[("code", &next)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(
+            sign_in("board@richmond.example").await.location,
+            "/areas/E09000027"
+        );
+        app.close().await;
+    }
+}

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use cws_domain::user::Scope;
+use cws_store::accounts::SessionStage;
 use cws_store::{accounts, audit, users};
 use serde::Deserialize;
 
@@ -91,7 +92,7 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
 }
 
 /// Where to go after signing in: only a path on this site.
-fn safe_next(next: &str) -> String {
+pub fn safe_next(next: &str) -> String {
     // a path on this site, with nothing that could break a header (CR, LF) or leave it
     if next.starts_with('/')
         && !next.starts_with("//")
@@ -242,22 +243,59 @@ pub async fn sign_in(
             "The email address or password is not right".into(),
         )]);
     };
-    accounts::clear_sign_in_failures(&state.db, &email).await?;
-    let (id, _) = open_session(&state.db, user.id).await?;
+    // the second factor next, if the person has one or their role must have one: the
+    // password opens only that step's page (and wrong codes count with wrong passwords, so
+    // the count is cleared only once someone is signed in)
+    let must_have = user
+        .access()
+        .map_or(true, |a| a.role().must_have_second_factor());
+    let stage = if accounts::second_factor(&state.db, user.id).await?.is_some() {
+        SessionStage::CodeDue
+    } else if must_have {
+        SessionStage::SetUpDue
+    } else {
+        SessionStage::SignedIn
+    };
+    let (id, _) = open_session_at(&state.db, user.id, stage).await?;
+    let (to, detail) = match stage {
+        SessionStage::SignedIn => {
+            accounts::clear_sign_in_failures(&state.db, &email).await?;
+            (next.clone(), None)
+        }
+        SessionStage::CodeDue => (
+            format!(
+                "/sign-in/code?{}",
+                serde_urlencoded::to_string([("next", &next)]).unwrap_or_default()
+            ),
+            Some("password right; code due"),
+        ),
+        SessionStage::SetUpDue => (
+            format!(
+                "{}?{}",
+                super::second_factor::SIGN_IN_SET_UP,
+                serde_urlencoded::to_string([("next", &next)]).unwrap_or_default()
+            ),
+            Some("password right; second factor to set up"),
+        ),
+    };
     audit::record(
         &state.db,
         &audit::Event {
             user_id: Some(user.id),
             user_email: Some(&user.email),
-            action: "sign_in",
+            action: if stage == SessionStage::SignedIn {
+                "sign_in"
+            } else {
+                "sign_in_password"
+            },
             target: Some("/sign-in"),
             outcome: "ok",
-            detail: None,
+            detail,
             ip: Some(&ip),
         },
     )
     .await?;
-    let mut response = Redirect::to(&next).into_response();
+    let mut response = Redirect::to(&to).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &id));
@@ -267,8 +305,12 @@ pub async fn sign_in(
 pub async fn sign_out(
     State(state): State<AppState>,
     Extension(viewer): Extension<Option<Viewer>>,
+    Extension(pending): Extension<Option<super::Pending>>,
     ClientIp(ip): ClientIp,
 ) -> Result<Response, WebError> {
+    if let Some(p) = &pending {
+        accounts::delete_session(&state.db, &p.id_hash).await?;
+    }
     if let Some(v) = &viewer {
         if let Via::Session { id_hash, .. } = &v.via {
             accounts::delete_session(&state.db, id_hash).await?;
@@ -443,6 +485,9 @@ struct AccountPage {
     tokens: Vec<TokenView>,
     new_token: Option<String>,
     notice: Option<String>,
+    /// Recovery codes left, if a second factor is set up.
+    second_factor: Option<i64>,
+    second_factor_required: bool,
 }
 
 /// A scope in words.
@@ -484,8 +529,13 @@ async fn account_page(
             }
         })
         .collect();
+    let second_factor = accounts::second_factor(&state.db, v.user_id)
+        .await?
+        .map(|f| f.recovery_codes_left);
     Ok(Html(
         AccountPage {
+            second_factor,
+            second_factor_required: v.access.role().must_have_second_factor(),
             attribution: cws_reference::ATTRIBUTION,
             synthetic_banner: false,
             name: v.name.clone(),
@@ -500,12 +550,25 @@ async fn account_page(
     ))
 }
 
+#[derive(Deserialize, Default)]
+pub struct AccountQuery {
+    done: Option<String>,
+}
+
 pub async fn account(
     State(state): State<AppState>,
     Extension(viewer): Extension<Option<Viewer>>,
+    Query(q): Query<AccountQuery>,
 ) -> Result<Html<String>, WebError> {
     let v = viewer.ok_or_else(|| WebError::Internal("no viewer".into()))?;
-    account_page(&state, &v, None, None).await
+    // notices from fixed keys only, never text from the address
+    let notice = match q.done.as_deref() {
+        Some("second-factor-off") => {
+            Some("Your second factor is turned off: your password alone signs you in.".to_string())
+        }
+        _ => None,
+    };
+    account_page(&state, &v, None, notice).await
 }
 
 #[derive(Deserialize)]
@@ -555,8 +618,17 @@ pub async fn revoke_token(
 /// Opens a session for a user: returns the session cookie's value and the CSRF token of its
 /// forms (only their digests and the token are stored).
 pub async fn open_session(db: &cws_store::Db, user_id: i64) -> Result<(String, String), WebError> {
+    open_session_at(db, user_id, SessionStage::SignedIn).await
+}
+
+/// Opens a session at a stage of signing in (a password right, a code due, …).
+pub async fn open_session_at(
+    db: &cws_store::Db,
+    user_id: i64,
+    stage: SessionStage,
+) -> Result<(String, String), WebError> {
     let (id, csrf) = (new_secret(), new_secret());
-    accounts::create_session(db, &digest(&id), user_id, &csrf).await?;
+    accounts::create_session(db, &digest(&id), user_id, &csrf, stage).await?;
     Ok((id, csrf))
 }
 

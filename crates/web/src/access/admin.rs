@@ -38,6 +38,7 @@ struct UserView {
     scope: String,
     status: &'static str,
     disabled: bool,
+    second_factor: &'static str,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -85,26 +86,34 @@ async fn users_page(
     let users = users::list_users(&state.db)
         .await?
         .into_iter()
-        .map(|u| UserView {
-            id: u.id,
-            name: u.display_name,
-            email: u.email,
-            role: UserRole::parse(&u.role)
-                .map(|r| r.label().to_string())
-                .unwrap_or(u.role),
-            scope: match (u.scope_kind.as_str(), u.scope_code) {
-                ("national", _) => "England".into(),
-                (kind, Some(code)) => format!("{kind} {code}"),
-                (kind, None) => kind.to_string(),
-            },
-            status: if u.disabled_at.is_some() {
-                "disabled"
-            } else if u.has_password {
-                "active"
-            } else {
-                "invited"
-            },
-            disabled: u.disabled_at.is_some(),
+        .map(|u| {
+            let must_have = UserRole::parse(&u.role).is_ok_and(|r| r.must_have_second_factor());
+            UserView {
+                id: u.id,
+                name: u.display_name,
+                email: u.email,
+                role: UserRole::parse(&u.role)
+                    .map(|r| r.label().to_string())
+                    .unwrap_or(u.role),
+                scope: match (u.scope_kind.as_str(), u.scope_code) {
+                    ("national", _) => "England".into(),
+                    (kind, Some(code)) => format!("{kind} {code}"),
+                    (kind, None) => kind.to_string(),
+                },
+                status: if u.disabled_at.is_some() {
+                    "disabled"
+                } else if u.has_password {
+                    "active"
+                } else {
+                    "invited"
+                },
+                disabled: u.disabled_at.is_some(),
+                second_factor: match (u.has_second_factor, must_have) {
+                    (true, _) => "on",
+                    (false, true) => "not yet (set up at the next sign-in)",
+                    (false, false) => "off",
+                },
+            }
         })
         .collect();
     let status = if errors.is_empty() {

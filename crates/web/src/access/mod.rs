@@ -12,6 +12,7 @@
 pub mod account;
 pub mod admin;
 pub mod policy;
+pub mod second_factor;
 
 use std::net::SocketAddr;
 
@@ -54,6 +55,17 @@ pub struct Viewer {
     pub access: Access,
     /// How they proved who they are.
     pub via: Via,
+}
+
+/// Someone part-way through signing in: their password was right, and the second factor's
+/// step (`stage`) is due. They are no viewer: only that step's pages know them.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub user_id: i64,
+    pub email: String,
+    pub role: cws_domain::user::UserRole,
+    pub stage: cws_store::accounts::SessionStage,
+    pub id_hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +167,21 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
     }
 }
 
-async fn viewer_from(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
+/// Who is asking: a viewer (signed in), or someone part-way through signing in.
+async fn viewer_from(state: &AppState, headers: &HeaderMap) -> (Option<Viewer>, Option<Pending>) {
+    match session_from(state, headers).await {
+        Some(Identified::Viewer(v)) => (Some(v), None),
+        Some(Identified::Pending(p)) => (None, Some(p)),
+        None => (None, None),
+    }
+}
+
+enum Identified {
+    Viewer(Viewer),
+    Pending(Pending),
+}
+
+async fn session_from(state: &AppState, headers: &HeaderMap) -> Option<Identified> {
     if let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -164,13 +190,13 @@ async fn viewer_from(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
         let user = cws_store::accounts::api_token_user(&state.db, &digest(token.trim()))
             .await
             .ok()??;
-        return Some(Viewer {
+        return Some(Identified::Viewer(Viewer {
             user_id: user.id,
             email: user.email.clone(),
             name: user.display_name.clone(),
             access: user.access().ok()?,
             via: Via::Token,
-        });
+        }));
     }
     let id = cookie(headers, SESSION_COOKIE)?;
     let id_hash = digest(&id);
@@ -184,21 +210,31 @@ async fn viewer_from(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
     if stale {
         let _ = cws_store::accounts::touch_session(&state.db, &id_hash).await;
     }
-    Some(Viewer {
+    let access = s.user.access().ok()?;
+    if s.stage != cws_store::accounts::SessionStage::SignedIn {
+        return Some(Identified::Pending(Pending {
+            user_id: s.user.id,
+            email: s.user.email.clone(),
+            role: access.role(),
+            stage: s.stage,
+            id_hash,
+        }));
+    }
+    Some(Identified::Viewer(Viewer {
         user_id: s.user.id,
         email: s.user.email.clone(),
         name: s.user.display_name.clone(),
-        access: s.user.access().ok()?,
+        access,
         via: Via::Session {
             id_hash,
             csrf: s.csrf,
         },
-    })
+    }))
 }
 
 /// Layer 1: finds the viewer, runs the request, and completes HTML pages.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let viewer = viewer_from(&state, request.headers()).await;
+    let (viewer, pending) = viewer_from(&state, request.headers()).await;
     // the token forms on this page carry: the session's, or a pre-sign-in one in a cookie
     let (csrf, new_form_cookie) = match &viewer {
         Some(Viewer {
@@ -214,6 +250,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         },
     };
     request.extensions_mut().insert(viewer.clone());
+    request.extensions_mut().insert(pending);
     let response = next.run(request).await;
     let is_html = response
         .headers()
@@ -237,7 +274,14 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     }
     if html.contains(ACCOUNT_PLACEHOLDER) {
-        html = html.replace(ACCOUNT_PLACEHOLDER, &account_bar(viewer.as_ref(), &csrf));
+        // a page that has just changed who is signed in shows no account bar: the one this
+        // request began with would be wrong
+        let bar = if parts.extensions.get::<NoAccountBar>().is_some() {
+            String::new()
+        } else {
+            account_bar(viewer.as_ref(), &csrf)
+        };
+        html = html.replace(ACCOUNT_PLACEHOLDER, &bar);
     }
     // pages differ by viewer: never cached by shared caches
     parts
@@ -246,6 +290,10 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(html))
 }
+
+/// Put on a response whose page should show no account bar.
+#[derive(Clone, Copy, Debug)]
+pub struct NoAccountBar;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -98,6 +98,8 @@ impl TestApp {
             state: self.state.clone(),
             session: Some(session),
             token: None,
+            form_cookie: None,
+            form_csrf: None,
         }
     }
 
@@ -127,6 +129,8 @@ impl TestApp {
             state: self.state.clone(),
             session: None,
             token: Some(token.to_string()),
+            form_cookie: None,
+            form_csrf: None,
         }
     }
 
@@ -142,6 +146,21 @@ impl TestApp {
             state: self.state.clone(),
             session: None,
             token: None,
+            form_cookie: None,
+            form_csrf: None,
+        }
+    }
+
+    /// A browser signing in through the forms: it holds the session cookie it was given
+    /// (`None` before), the pre-sign-in form cookie `form` (64 characters), and its forms carry
+    /// `csrf` (the form cookie's value before sign-in, the session's token after).
+    pub fn browser(&self, session: Option<&str>, form: &str, csrf: &str) -> Client {
+        Client {
+            state: self.state.clone(),
+            session: session.map(|s| (s.to_string(), csrf.to_string())),
+            token: None,
+            form_cookie: Some(form.to_string()),
+            form_csrf: Some(csrf.to_string()),
         }
     }
 
@@ -162,6 +181,10 @@ pub struct Client {
     state: cws_web::AppState,
     session: Option<(String, String)>,
     token: Option<String>,
+    /// The pre-sign-in form cookie a browser holds, if any.
+    form_cookie: Option<String>,
+    /// The token its forms carry when it has no session.
+    form_csrf: Option<String>,
 }
 
 /// An answer from the application.
@@ -188,13 +211,24 @@ impl Client {
     /// Sends `request` as this client: with its session cookie and CSRF token, or its API
     /// token, if it has one; any other header is the request's own.
     pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        let mut cookies = Vec::new();
         if let Some((cookie, csrf)) = &self.session {
-            let h = request.headers_mut();
-            h.insert(
-                header::COOKIE,
-                format!("__Host-cws_session={cookie}").parse().unwrap(),
-            );
-            h.insert("x-csrf-token", csrf.parse().unwrap());
+            cookies.push(format!("__Host-cws_session={cookie}"));
+            request
+                .headers_mut()
+                .insert("x-csrf-token", csrf.parse().unwrap());
+        } else if let Some(csrf) = &self.form_csrf {
+            request
+                .headers_mut()
+                .insert("x-csrf-token", csrf.parse().unwrap());
+        }
+        if let Some(form) = &self.form_cookie {
+            cookies.push(format!("__Host-cws_form={form}"));
+        }
+        if !cookies.is_empty() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookies.join("; ").parse().unwrap());
         }
         if let Some(token) = &self.token {
             request.headers_mut().insert(
