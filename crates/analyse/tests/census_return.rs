@@ -99,6 +99,8 @@ async fn a_census_return_gives_dfe_s_published_indicators_by_hand() {
         let path = dir.path().join("csww2025.xml");
         std::fs::write(&path, xml).unwrap();
         let opts = ImportOptions {
+            submitted_by: None,
+            draft: false,
             area: "318".into(),
             organisation: Some("LA-CSC".into()),
             census: Some(d(2025, 9, 30)),

@@ -101,6 +101,7 @@ async fn a_warm_snapshot_takes_in_only_the_returns_that_changed() {
         returns::commit_return(
             &db,
             &returns::NewReturn {
+                submitted_by: None,
                 collection_id: c.id,
                 organisation_id: org,
                 source: "test",

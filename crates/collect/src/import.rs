@@ -59,6 +59,11 @@ pub struct ImportOptions {
     pub explanations: Explanations,
     pub max_file_bytes: u64,
     pub today: NaiveDate,
+    /// The account sending the return, recorded with the version stored.
+    pub submitted_by: Option<i64>,
+    /// Keep an accepted return as the organisation's draft rather than a new version (the
+    /// worker form: changes post by post, sent when the employer says so).
+    pub draft: bool,
 }
 
 /// What happened to one organisation's return.
@@ -255,7 +260,7 @@ impl Target {
         })
     }
 
-    fn organisation(&self, reference: &str) -> Option<&OrganisationRow> {
+    pub fn organisation(&self, reference: &str) -> Option<&OrganisationRow> {
         self.organisations.get(&reference.to_ascii_uppercase())
     }
 
@@ -1106,10 +1111,13 @@ async fn store(
     db: &Db,
     target: &Target,
     batch: &mut [PreparedSubmission],
-    dry_run: bool,
+    opts: &ImportOptions,
 ) -> Result<(), CollectError> {
-    if dry_run {
+    if opts.dry_run {
         return Ok(());
+    }
+    if opts.draft {
+        return store_drafts(db, target, batch, opts).await;
     }
     let mut new = Vec::new();
     let mut statuses = Vec::new();
@@ -1122,6 +1130,7 @@ async fn store(
                 Outcome::Accepted => new.push((
                     (s, r),
                     NewReturn {
+                        submitted_by: opts.submitted_by,
                         collection_id: target.collection.id,
                         organisation_id: org_id,
                         source: &p.source,
@@ -1181,6 +1190,86 @@ async fn store(
     Ok(())
 }
 
+/// Keeps each accepted return as its organisation's draft (nothing is current until sent);
+/// a return that came back to what is current needs no draft. Refusals change no status:
+/// nothing was sent.
+async fn store_drafts(
+    db: &Db,
+    target: &Target,
+    batch: &mut [PreparedSubmission],
+    opts: &ImportOptions,
+) -> Result<(), CollectError> {
+    for sub in batch.iter() {
+        for p in &sub.returns {
+            let Some(organisation_id) = p.organisation_id else {
+                continue;
+            };
+            match p.outcome.outcome {
+                Outcome::Accepted => {
+                    returns::save_draft(
+                        db,
+                        &NewReturn {
+                            submitted_by: opts.submitted_by,
+                            collection_id: target.collection.id,
+                            organisation_id,
+                            source: &p.source,
+                            content_digest: &p.digest,
+                            workers: &p.workers,
+                            vacancies: &p.vacancies,
+                            queries: &p.queries,
+                        },
+                    )
+                    .await?
+                }
+                Outcome::Unchanged => {
+                    returns::discard_draft(db, target.collection.id, organisation_id).await?
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends an organisation's draft: it becomes the next version of its return, with the
+/// queries accepted in it, recorded as sent by `submitted_by`. `None` when there is no draft.
+pub async fn send_draft(
+    db: &Db,
+    target: &Target,
+    organisation: &str,
+    submitted_by: Option<i64>,
+) -> Result<Option<i64>, CollectError> {
+    let org =
+        target
+            .organisation(organisation)
+            .ok_or_else(|| CollectError::UnknownOrganisation {
+                organisation: organisation.to_string(),
+                area: target.area_name.clone(),
+            })?;
+    let Some(draft) = returns::draft(db, target.collection.id, org.id).await? else {
+        return Ok(None);
+    };
+    let workers = returns::return_workers(db, draft.id).await?;
+    let vacancies = returns::return_vacancies(db, draft.id).await?;
+    let queries = returns::accepted_queries(db, draft.id).await?;
+    let digest = content_digest(&workers, &vacancies);
+    let version = returns::commit_return(
+        db,
+        &NewReturn {
+            collection_id: target.collection.id,
+            organisation_id: org.id,
+            source: &draft.source,
+            content_digest: &digest,
+            workers: &workers,
+            vacancies: &vacancies,
+            queries: &queries,
+            submitted_by,
+        },
+    )
+    .await?;
+    Ok(Some(version))
+}
+
 /// A submission in three moves: load everything the decision needs in one trip (what is
 /// held, with the current posts of the organisations sent), decide without the database,
 /// store in one transaction.
@@ -1215,7 +1304,7 @@ async fn decide_and_store(
         decided
     });
     let mut batch = vec![decided];
-    store(db, target, &mut batch, opts.dry_run).await?;
+    store(db, target, &mut batch, opts).await?;
     Ok(batch.remove(0).report)
 }
 
@@ -1459,7 +1548,7 @@ pub async fn import_bulk(
             waiting += since.elapsed();
             since = Instant::now();
             let mut batch = batch?;
-            store(db, &target, &mut batch, opts.dry_run).await?;
+            store(db, &target, &mut batch, opts).await?;
             storing += since.elapsed();
             let mut stored = Vec::with_capacity(batch.len());
             for p in batch {
@@ -1523,15 +1612,23 @@ pub async fn submit_form_post(
     };
     // What is held, with the organisation's current posts: the one read of the store.
     let held = Held::load_for(db, target, &[org]).await?;
-    // The posts already held, unchanged, except the one being edited.
-    if let Some(current) = held.current.get(&org.id) {
-        for (i, w) in held
-            .posts_of(current.id)
+    // The posts the change is made to: the draft's (changes not yet sent), else the current
+    // return's; all of them, unchanged, except the one being edited.
+    let draft = match opts.draft {
+        true => returns::draft(db, target.collection.id, org.id).await?,
+        false => None,
+    };
+    let base: Vec<WorkerRecord> = match &draft {
+        Some(d) => returns::return_workers(db, d.id).await?,
+        None => held
+            .current
+            .get(&org.id)
+            .and_then(|current| held.posts_of(current.id))
             .unwrap_or_default()
-            .iter()
-            .cloned()
-            .enumerate()
-        {
+            .to_vec(),
+    };
+    {
+        for (i, w) in base.into_iter().enumerate() {
             let replaced = post.person.as_ref() == Some(&w.person)
                 && post.replaces_role.as_deref() == Some(w.role.as_str());
             if !replaced {
@@ -1747,6 +1844,8 @@ mod digest_tests {
 
     fn options() -> ImportOptions {
         ImportOptions {
+            submitted_by: None,
+            draft: false,
             area: "318".into(),
             organisation: None,
             census: None,

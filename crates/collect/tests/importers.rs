@@ -692,6 +692,7 @@ async fn imports_are_atomic_idempotent_and_versioned() {
         let failed = returns::commit_return(
             &env.db,
             &returns::NewReturn {
+                submitted_by: None,
                 collection_id: target.collection.id,
                 organisation_id: org.id,
                 source: "injected",

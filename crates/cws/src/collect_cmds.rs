@@ -234,6 +234,8 @@ fn spinner(enabled: bool) -> indicatif::ProgressBar {
 /// `cws import`. Returns the process exit code: 0 accepted, 1 errors, 2 queries waiting.
 pub async fn import(db: &Db, pseudo: &Pseudonymiser, args: ImportArgs) -> anyhow::Result<i32> {
     let opts = ImportOptions {
+        submitted_by: None,
+        draft: false,
         area: args.area.clone().unwrap_or_default(),
         organisation: args.org.clone(),
         census: args.census,

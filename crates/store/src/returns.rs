@@ -132,7 +132,7 @@ pub async fn history(
     collection_id: CollectionId,
     organisation_id: OrganisationId,
 ) -> Result<Vec<ReturnRow>> {
-    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, version, status, source, submitted_at, content_digest, is_current FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2 ORDER BY version DESC")
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, version, status, source, submitted_at, content_digest, is_current FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2 AND version > 0 ORDER BY version DESC")
         .bind(collection_id).bind(organisation_id).fetch_all(p).await?))
 }
 
@@ -369,6 +369,8 @@ pub struct NewReturn<'a> {
     pub workers: &'a [WorkerRecord],
     pub vacancies: &'a [Vacancy],
     pub queries: &'a [AcceptedQuery],
+    /// The account that sent it (none for the command line and the demo).
+    pub submitted_by: Option<i64>,
 }
 
 /// Stores a new current version of a return in one transaction: the previous version stays,
@@ -521,6 +523,10 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
     }
     let mut tx = db.begin_write().await?;
     let now = now_text();
+    // a version sent (by any route) replaces any draft of the same return
+    let organisations: std::collections::HashSet<OrganisationId> =
+        new.iter().map(|r| r.organisation_id).collect();
+    delete_drafts(&mut tx, collection_id, &organisations).await?;
     let versions = match &mut tx {
         crate::Tx::Sqlite(t) => {
             let mut handle = t.lock_handle().await?;
@@ -529,8 +535,105 @@ pub async fn commit_returns(db: &Db, new: &[NewReturn<'_>]) -> Result<Vec<i64>> 
         }
         crate::Tx::Postgres(_) => commit_returns_in(&mut tx, new, &now).await?,
     };
+    for (r, version) in new.iter().zip(&versions) {
+        if let Some(user) = r.submitted_by {
+            on_tx!(&mut tx, c => sqlx::query(
+                "UPDATE workforce_return SET submitted_by = $1 WHERE collection_id = $2 AND organisation_id = $3 AND version = $4")
+                .bind(user).bind(collection_id).bind(r.organisation_id).bind(*version)
+                .execute(&mut *c).await?.rows_affected());
+        }
+    }
     tx.commit().await?;
     Ok(versions)
+}
+
+/// Deletes the drafts of `organisations` in a collection, with their posts, vacancies and
+/// queries (drafts are few: one read of the collection's, through their own index).
+async fn delete_drafts(
+    tx: &mut crate::Tx,
+    collection_id: CollectionId,
+    organisations: &std::collections::HashSet<OrganisationId>,
+) -> Result<()> {
+    let drafts: Vec<(ReturnId, OrganisationId)> = on_tx!(&mut *tx, c => sqlx::query_as(
+        "SELECT id, organisation_id FROM workforce_return WHERE collection_id = $1 AND version = 0")
+        .bind(collection_id).fetch_all(&mut *c).await?);
+    for (id, _) in drafts.iter().filter(|(_, o)| organisations.contains(o)) {
+        for sql in [
+            "DELETE FROM worker WHERE return_id = $1",
+            "DELETE FROM vacancy WHERE return_id = $1",
+            "DELETE FROM return_query WHERE return_id = $1",
+            "DELETE FROM workforce_return WHERE id = $1",
+        ] {
+            on_tx!(&mut *tx, c => sqlx::query(sql).bind(*id).execute(&mut *c).await?.rows_affected());
+        }
+    }
+    Ok(())
+}
+
+/// The draft of an organisation's return in a collection, if it has one: changes made post
+/// by post, not yet sent.
+pub async fn draft(
+    db: &Db,
+    collection_id: CollectionId,
+    organisation_id: OrganisationId,
+) -> Result<Option<ReturnRow>> {
+    on_pool!(db, p => Ok(sqlx::query_as("SELECT id, version, status, source, submitted_at, content_digest, is_current FROM workforce_return WHERE collection_id = $1 AND organisation_id = $2 AND version = 0")
+        .bind(collection_id).bind(organisation_id).fetch_optional(p).await?))
+}
+
+/// Keeps `r` as the draft of its organisation's return, in place of any earlier draft: never
+/// current, so the figures do not see it until it is sent (`commit_returns`).
+pub async fn save_draft(db: &Db, r: &NewReturn<'_>) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    delete_drafts(
+        &mut tx,
+        r.collection_id,
+        &std::iter::once(r.organisation_id).collect(),
+    )
+    .await?;
+    let id: ReturnId = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO workforce_return (collection_id, organisation_id, version, status, source, submitted_at, content_digest, is_current, synthetic, submitted_by)
+         VALUES ($1, $2, 0, $3, $4, $5, $6, FALSE, FALSE, $7) RETURNING id")
+        .bind(r.collection_id).bind(r.organisation_id).bind(ReturnStatus::InProgress.code())
+        .bind(r.source).bind(now_text()).bind(r.content_digest).bind(r.submitted_by)
+        .fetch_one(&mut *c).await?);
+    let workers: Vec<(ReturnId, &WorkerRecord)> = r.workers.iter().map(|w| (id, w)).collect();
+    insert_workers(&mut tx, &workers).await?;
+    let vacancies: Vec<(ReturnId, Vacancy)> = r.vacancies.iter().map(|v| (id, v.clone())).collect();
+    insert_vacancies(&mut tx, &vacancies).await?;
+    for q in r.queries {
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO return_query (return_id, rule_code, file_name, row_number, column_name, cell_value, message, explanation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(id).bind(&q.rule_code).bind(&q.file_name).bind(q.row_number).bind(&q.column_name)
+            .bind(&q.cell_value).bind(&q.message).bind(&q.explanation).execute(&mut *c).await?.rows_affected());
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Throws away an organisation's draft (its changes came to nothing, or were sent).
+pub async fn discard_draft(
+    db: &Db,
+    collection_id: CollectionId,
+    organisation_id: OrganisationId,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    delete_drafts(
+        &mut tx,
+        collection_id,
+        &std::iter::once(organisation_id).collect(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Who sent a version of a return, and when: (submitted at, the sender's email if an
+/// account sent it).
+pub async fn sent_by(db: &Db, return_id: ReturnId) -> Result<Option<(String, Option<String>)>> {
+    on_pool!(db, p => Ok(sqlx::query_as(
+        "SELECT r.submitted_at, u.email FROM workforce_return r LEFT JOIN app_user u ON u.id = r.submitted_by WHERE r.id = $1")
+        .bind(return_id).fetch_optional(p).await?))
 }
 
 /// SQLite: every statement prepared once and stepped on the transaction's own connection,

@@ -273,7 +273,15 @@ pub async fn upload_return(
             ));
         }
     };
-    let report = staged.import(&state, &code, dry_run, explanations).await;
+    let report = staged
+        .import(
+            &state,
+            &code,
+            dry_run,
+            explanations,
+            viewer.as_ref().map(|v| v.user_id),
+        )
+        .await;
     staged.remove();
     let report = report?;
     let blocked = report

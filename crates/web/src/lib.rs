@@ -194,6 +194,26 @@ pub fn router(state: AppState) -> Router {
             get(returns::upload::report_download),
         )
         .route(
+            "/areas/{code}/organisations/{reference}/return",
+            get(returns::own::return_page),
+        )
+        .route(
+            "/areas/{code}/organisations/{reference}/return/send",
+            post(returns::own::send),
+        )
+        .route(
+            "/areas/{code}/organisations/{reference}/upload",
+            get(returns::own::upload_form).post(returns::own::upload),
+        )
+        .route(
+            "/areas/{code}/organisations/{reference}/uploads/{token}/submit",
+            post(returns::own::submit),
+        )
+        .route(
+            "/areas/{code}/organisations/{reference}/uploads/{token}/{file}",
+            get(returns::own::report_download),
+        )
+        .route(
             "/areas/{code}/organisations/{reference}/workers",
             get(returns::workers::workers_form).post(returns::workers::workers_submit),
         )

@@ -66,6 +66,8 @@ struct AreaLink {
     name: String,
     old_la_code: String,
     joint_note: Option<String>,
+    /// Whether the viewer may open the area's page (otherwise its name is not a link).
+    open: bool,
 }
 
 #[derive(Template)]
@@ -79,6 +81,9 @@ struct IndexPage {
     regions: Vec<RegionView>,
     england_dashboards: bool,
     shortcuts: Vec<(String, String)>,
+    /// Whether the viewer may open any area's page (an employer may not: its home is its
+    /// return).
+    any_area_open: bool,
 }
 
 async fn synthetic_summary(state: &AppState) -> Result<Option<String>, WebError> {
@@ -113,6 +118,15 @@ pub async fn index(
             .entry(a.region_code.clone())
             .or_default()
             .push(AreaLink {
+                open: decide(
+                    access,
+                    Need::AreaAggregates,
+                    &Target {
+                        area: Some((a.code.clone(), a.old_la_code.clone())),
+                        region: Some(a.region_code.clone()),
+                        ..Default::default()
+                    },
+                ),
                 code: a.code.clone(),
                 name: a.name.clone(),
                 old_la_code: a.old_la_code.clone(),
@@ -149,15 +163,21 @@ pub async fn index(
                 if let Some(a) = geography::area(&state.db, area).await? {
                     let orgs = cws_store::returns::organisations(&state.db, a.id).await?;
                     if let Some(o) = orgs.iter().find(|o| o.id.to_string() == *org) {
+                        let base = format!("/areas/{}/organisations/{}", a.code, o.reference);
                         shortcuts.push((
-                            format!("/areas/{}/organisations/{}/workers", a.code, o.reference),
-                            format!("{}: your workforce return", o.name),
+                            format!("{base}/return"),
+                            format!("{}: your workforce return (due date, status, send)", o.name),
                         ));
                         shortcuts.push((
-                            format!(
-                                "/areas/{}/organisations/{}/template.xlsx",
-                                a.code, o.reference
-                            ),
+                            format!("{base}/upload"),
+                            format!("{}: upload your return", o.name),
+                        ));
+                        shortcuts.push((
+                            format!("{base}/workers"),
+                            format!("{}: add or change posts one by one", o.name),
+                        ));
+                        shortcuts.push((
+                            format!("{base}/template.xlsx"),
                             format!("{}: the return template (Excel)", o.name),
                         ));
                     }
@@ -191,7 +211,19 @@ pub async fn index(
         }
     }
     let synthetic = synthetic_summary(&state).await?;
+    let any_area_open = areas.iter().any(|a| {
+        decide(
+            access,
+            Need::AreaAggregates,
+            &Target {
+                area: Some((a.code.clone(), a.old_la_code.clone())),
+                region: Some(a.region_code.clone()),
+                ..Default::default()
+            },
+        )
+    });
     let page = IndexPage {
+        any_area_open,
         shortcuts,
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: synthetic.is_some(),

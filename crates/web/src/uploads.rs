@@ -109,7 +109,7 @@ pub(crate) fn safe_name(name: &str) -> String {
     }
 }
 
-fn expired() -> WebError {
+pub(crate) fn expired() -> WebError {
     WebError::NotFound("That upload does not exist or has expired.".into())
 }
 
@@ -225,16 +225,20 @@ impl Staged {
 
     /// Checks (`dry_run`) or stores the upload for the area `code`; the report is kept
     /// beside the files for download.
+    /// The organisation the upload was made for (empty: the files say).
+    pub fn organisation(&self) -> String {
+        std::fs::read_to_string(self.dir.join(ORG_FILE)).unwrap_or_default()
+    }
+
     pub async fn import(
         &self,
         state: &AppState,
         code: &str,
         dry_run: bool,
         explanations: Explanations,
+        submitted_by: Option<i64>,
     ) -> Result<ImportReport, WebError> {
-        let organisation = std::fs::read_to_string(self.dir.join(ORG_FILE))
-            .ok()
-            .filter(|s| !s.is_empty());
+        let organisation = Some(self.organisation()).filter(|s| !s.is_empty());
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
             .map_err(|_| expired())?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -247,6 +251,8 @@ impl Staged {
         files.sort();
         let target = Target::load(&state.db, code, None).await?;
         let opts = ImportOptions {
+            submitted_by,
+            draft: false,
             area: code.to_string(),
             organisation,
             census: Some(target.collection.census_date),

@@ -298,7 +298,7 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         let (status, page) = (r.status, r.text());
         assert_eq!(status, StatusCode::OK);
         assert!(
-            page.contains("Posts in your current return (0)")
+            page.contains("Posts in your return as sent (0)")
                 && page.contains("name=\"worker_ref\"")
         );
 
@@ -314,7 +314,7 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         ];
         let r = state.post_form(path, &bad).await;
         let (status, page) = (r.status, r.text());
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             page.contains("There is a problem")
                 && page.contains("href=\"#field-sex\"")
@@ -323,7 +323,7 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         );
         assert!(page.contains("value=\"ME\""), "what was typed is kept");
 
-        // Valid: saved as version 1, then shown in the list.
+        // Valid: kept in the draft, then shown in the list.
         let good = [
             ("worker_ref", "ME"),
             ("role_code", "EY-CHILDMINDER"),
@@ -338,18 +338,16 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         ];
         let r = state.post_form(path, &good).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert!(r.location.ends_with("?saved=version-1"), "{}", r.location);
+        assert!(r.location.ends_with("?saved=draft"), "{}", r.location);
         assert!(state
             .get(&r.location)
             .await
             .text()
-            .contains("Saved as version 1 of the return."));
+            .contains("Saved in your draft."));
         let page = state.get(path).await.text();
-        assert!(
-            page.contains("Posts in your current return (1)") && page.contains("EY-CHILDMINDER")
-        );
+        assert!(page.contains("Posts in your draft (1)") && page.contains("EY-CHILDMINDER"));
 
-        // Change the post: the form is filled in, the change is version 2.
+        // Change the post: the form is filled in, the change goes into the same draft.
         let at = page.find("?edit=").unwrap() + 6;
         let edit = &page[at..page[at..].find('"').unwrap() + at];
         let r = state.get(&format!("{path}?edit={edit}")).await;
@@ -378,15 +376,25 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{:?}", r.headers);
         let page = state.get(path).await.text();
         assert!(
-            page.contains("Posts in your current return (1)") && page.contains(">0.80<"),
+            page.contains("Posts in your draft (1)") && page.contains(">0.80<"),
             "edited, not added"
         );
         let c = returns::collection(db, None).await.unwrap().unwrap();
         let orgs = returns::organisations(db, area.id).await.unwrap();
-        assert_eq!(
-            returns::history(db, c.id, orgs[0].id).await.unwrap().len(),
-            2
-        );
+        assert!(returns::history(db, c.id, orgs[0].id)
+            .await
+            .unwrap()
+            .is_empty());
+        // sent: one version, holding the change
+        let r = state
+            .post_form("/areas/318/organisations/CM-7/return/send", &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let history = returns::history(db, c.id, orgs[0].id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        let posts = returns::return_workers(db, history[0].id).await.unwrap();
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].fte.map(|f| f.get()), Some(0.8));
         app.close().await;
     }
 }

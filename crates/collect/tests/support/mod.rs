@@ -166,6 +166,8 @@ pub async fn envs() -> Vec<Env> {
 
 pub fn options(dry_run: bool) -> ImportOptions {
     ImportOptions {
+        submitted_by: None,
+        draft: false,
         area: "318".into(),
         organisation: None,
         census: Some(d(2025, 9, 30)),

@@ -152,6 +152,42 @@ pub const ROUTES: &[RouteRule] = &[
     ),
     rule(
         "GET",
+        "/areas/{code}/organisations/{reference}/return",
+        OrgWorkers,
+        Some("read_returns"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/organisations/{reference}/return/send",
+        OrgWorkers,
+        Some("import"),
+    ),
+    rule(
+        "GET",
+        "/areas/{code}/organisations/{reference}/upload",
+        OrgWorkers,
+        None,
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/organisations/{reference}/upload",
+        OrgWorkers,
+        Some("import_check"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/organisations/{reference}/uploads/{token}/submit",
+        OrgWorkers,
+        Some("import"),
+    ),
+    rule(
+        "GET",
+        "/areas/{code}/organisations/{reference}/uploads/{token}/{file}",
+        OrgWorkers,
+        Some("export"),
+    ),
+    rule(
+        "GET",
         "/areas/{code}/organisations/{reference}/workers",
         OrgWorkers,
         Some("read_workers"),

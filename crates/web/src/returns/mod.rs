@@ -8,6 +8,7 @@
 
 pub mod coverage;
 pub mod delete;
+pub mod own;
 pub mod rules;
 pub mod templates;
 pub mod upload;

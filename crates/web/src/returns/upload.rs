@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use axum::Form;
@@ -17,15 +18,95 @@ use crate::access::Viewer;
 use crate::uploads::{NotStaged, Owner, Staged};
 use crate::{AppState, WebError};
 
+/// Whose upload pages these are: the area lead's (any organisation of the area, from the
+/// area's returns page) or an employer's (its own organisation only, from its return page).
+#[derive(Debug, Clone)]
+pub(crate) struct UploadFor {
+    pub area_code: String,
+    pub area_name: String,
+    /// The organisation every row is for, when an employer uploads: (reference, name).
+    pub organisation: Option<(String, String)>,
+}
+
+impl UploadFor {
+    /// The lead's upload pages for the area `code`.
+    pub async fn area(state: &AppState, code: &str) -> Result<UploadFor, WebError> {
+        let (area, _) = area_and_collection(state, code, None).await?;
+        Ok(UploadFor {
+            area_code: area.code,
+            area_name: area.name,
+            organisation: None,
+        })
+    }
+
+    /// An organisation's own upload pages.
+    pub async fn organisation(
+        state: &AppState,
+        code: &str,
+        reference: &str,
+    ) -> Result<UploadFor, WebError> {
+        let (area, _) = area_and_collection(state, code, None).await?;
+        let org = returns::organisation(&state.db, area.id, reference)
+            .await?
+            .ok_or_else(|| {
+                WebError::NotFound(format!(
+                    "'{reference}' is not an organisation registered in {}.",
+                    area.name
+                ))
+            })?;
+        Ok(UploadFor {
+            area_code: area.code,
+            area_name: area.name,
+            organisation: Some((org.reference, org.name)),
+        })
+    }
+
+    /// Where the upload form posts and its uploads live.
+    fn base(&self) -> String {
+        match &self.organisation {
+            Some((reference, _)) => format!("/areas/{}/organisations/{reference}", self.area_code),
+            None => format!("/areas/{}/returns", self.area_code),
+        }
+    }
+
+    /// The page these pages come from, and its name.
+    fn back(&self) -> (String, &'static str) {
+        match &self.organisation {
+            Some((reference, _)) => (
+                format!("/areas/{}/organisations/{reference}/return", self.area_code),
+                "Your return",
+            ),
+            None => (format!("/areas/{}/returns", self.area_code), "Returns"),
+        }
+    }
+
+    /// The breadcrumbs: only pages the viewer may open (an employer may not open the area).
+    fn breadcrumbs(&self) -> Vec<(String, String)> {
+        let (back, name) = self.back();
+        match &self.organisation {
+            Some(_) => vec![("/".into(), "Home".into()), (back, name.into())],
+            None => vec![
+                ("/".into(), "Areas".into()),
+                (format!("/areas/{}", self.area_code), self.area_name.clone()),
+                (back, name.into()),
+            ],
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "upload.html")]
 struct UploadPage {
     attribution: &'static str,
     synthetic_banner: bool,
-    area_code: String,
     area_name: String,
     census_date: String,
+    base: String,
+    breadcrumbs: Vec<(String, String)>,
+    /// The organisations to choose from (the lead's form), or none.
     organisations: Vec<(String, String)>,
+    /// The organisation the upload is for (an employer's form).
+    organisation: Option<(String, String)>,
     error: Option<String>,
 }
 
@@ -33,29 +114,34 @@ pub async fn upload_form(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    upload_page(&state, &code, None).await
+    upload_page(&state, &UploadFor::area(&state, &code).await?, None).await
 }
 
-async fn upload_page(
+pub(crate) async fn upload_page(
     state: &AppState,
-    code: &str,
+    to: &UploadFor,
     error: Option<String>,
 ) -> Result<Html<String>, WebError> {
-    let (area, c) = area_and_collection(state, code, None).await?;
-    let organisations = returns::organisations(&state.db, area.id)
-        .await?
-        .into_iter()
-        .map(|o| (o.reference, o.name))
-        .collect();
+    let (area, c) = area_and_collection(state, &to.area_code, None).await?;
+    let organisations = match &to.organisation {
+        Some(_) => Vec::new(),
+        None => returns::organisations(&state.db, area.id)
+            .await?
+            .into_iter()
+            .map(|o| (o.reference, o.name))
+            .collect(),
+    };
     let page = UploadPage {
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: cws_store::workforce::synthetic_run(&state.db)
             .await?
             .is_some(),
-        area_code: area.code,
         area_name: area.name,
         census_date: c.census_date.format("%-d %B %Y").to_string(),
+        base: to.base(),
+        breadcrumbs: to.breadcrumbs(),
         organisations,
+        organisation: to.organisation.clone(),
         error,
     };
     Ok(Html(page.render()?))
@@ -67,31 +153,37 @@ pub async fn upload(
     Path(code): Path<String>,
     form: Multipart,
 ) -> Result<Response, WebError> {
-    let owner = Owner::of(&state, viewer.as_ref(), &code).await?;
-    let staged = match Staged::stage(&state, &owner, form, None).await? {
+    let to = UploadFor::area(&state, &code).await?;
+    check_upload(&state, viewer.as_ref(), &to, form).await
+}
+
+/// Stages an upload and checks it (a dry run): the report page, or the form again saying
+/// why nothing could be checked (422).
+pub(crate) async fn check_upload(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    to: &UploadFor,
+    form: Multipart,
+) -> Result<Response, WebError> {
+    let owner = Owner::of(state, viewer, &to.area_code).await?;
+    let organisation = to.organisation.as_ref().map(|o| o.0.clone());
+    let refused = |message: String| async move {
+        let page = upload_page(state, to, Some(message)).await?;
+        Ok::<_, WebError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let staged = match Staged::stage(state, &owner, form, organisation).await? {
         Ok(staged) => staged,
-        Err(NotStaged::NoFile) => {
-            let page = upload_page(&state, &code, Some("Select a file to upload.".into())).await?;
-            return Ok(page.into_response());
-        }
+        Err(NotStaged::NoFile) => return refused("Select a file to upload".into()).await,
         Err(NotStaged::Unreadable) => {
-            let page = upload_page(
-                &state,
-                &code,
-                Some("The file could not be received: it may be larger than 64 MB.".into()),
-            )
-            .await?;
-            return Ok(page.into_response());
+            return refused("The file could not be received: it may be larger than 64 MB".into())
+                .await
         }
-        Err(NotStaged::TooMany) => {
-            let page = upload_page(&state, &code, Some(too_many())).await?;
-            return Ok(page.into_response());
-        }
+        Err(NotStaged::TooMany) => return refused(too_many()).await,
     };
     let report = staged
-        .import(&state, &code, true, Explanations::default())
+        .import(state, &to.area_code, true, Explanations::default(), None)
         .await?;
-    Ok(report_page(&state, &code, &staged.token, report, false)
+    Ok(report_page(state, to, &staged.token, report, false)
         .await?
         .into_response())
 }
@@ -107,7 +199,11 @@ pub(crate) struct QueryRule {
 struct ReportPage {
     attribution: &'static str,
     synthetic_banner: bool,
-    area_code: String,
+    base: String,
+    back: (String, &'static str),
+    breadcrumbs: Vec<(String, String)>,
+    /// An employer sending its own return (the button is a declaration).
+    own: bool,
     token: String,
     submitted: bool,
     report: ImportReport,
@@ -123,7 +219,7 @@ struct ReportPage {
 
 async fn report_page(
     state: &AppState,
-    code: &str,
+    to: &UploadFor,
     token: &str,
     report: ImportReport,
     submitted: bool,
@@ -180,7 +276,10 @@ async fn report_page(
         synthetic_banner: cws_store::workforce::synthetic_run(&state.db)
             .await?
             .is_some(),
-        area_code: code.to_string(),
+        base: to.base(),
+        back: to.back(),
+        breadcrumbs: to.breadcrumbs(),
+        own: to.organisation.is_some(),
         token: token.to_string(),
         submitted,
         names,
@@ -210,6 +309,18 @@ pub async fn submit(
     Path((code, token)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let to = UploadFor::area(&state, &code).await?;
+    submit_upload(&state, viewer.as_ref(), &to, &token, form).await
+}
+
+/// Submits a checked upload of `to`'s: explanations come as `explain_<RULE>` fields.
+pub(crate) async fn submit_upload(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    to: &UploadFor,
+    token: &str,
+    form: Vec<(String, String)>,
+) -> Result<Response, WebError> {
     let mut explanations = Explanations::default();
     for (k, v) in form {
         if let Some(rule) = k.strip_prefix("explain_") {
@@ -220,14 +331,42 @@ pub async fn submit(
             }
         }
     }
-    let owner = Owner::of(&state, viewer.as_ref(), &code).await?;
-    let report = Staged::open(&state, &token, &owner)?
-        .import(&state, &code, false, explanations)
+    let owner = Owner::of(state, viewer, &to.area_code).await?;
+    let staged = open_for(state, token, &owner, to)?;
+    let report = staged
+        .import(
+            state,
+            &to.area_code,
+            false,
+            explanations,
+            viewer.map(|v| v.user_id),
+        )
         .await?;
     let submitted = report.accepted;
-    Ok(report_page(&state, &code, &token, report, submitted)
-        .await?
-        .into_response())
+    let page = report_page(state, to, token, report, submitted).await?;
+    // refused (errors, or queries without an explanation): said as such, with the page
+    Ok(match submitted {
+        true => page.into_response(),
+        false => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+    })
+}
+
+/// An upload of `owner`'s for `to`: an employer's pages open only uploads made for its own
+/// organisation (made there), the lead's only those made on the area's page.
+fn open_for(
+    state: &AppState,
+    token: &str,
+    owner: &Owner,
+    to: &UploadFor,
+) -> Result<Staged, WebError> {
+    let staged = Staged::open(state, token, owner)?;
+    let made_for = staged.organisation();
+    match &to.organisation {
+        Some((reference, _)) if !made_for.eq_ignore_ascii_case(reference) => {
+            Err(crate::uploads::expired())
+        }
+        _ => Ok(staged),
+    }
 }
 
 /// The last report of an upload as CSV or XLSX.
@@ -236,8 +375,20 @@ pub async fn report_download(
     Extension(viewer): Extension<Option<Viewer>>,
     Path((code, token, file)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
-    let owner = Owner::of(&state, viewer.as_ref(), &code).await?;
-    let (bytes, content_type) = Staged::open(&state, &token, &owner)?.report(&file)?;
+    let to = UploadFor::area(&state, &code).await?;
+    download_report(&state, viewer.as_ref(), &to, &token, &file).await
+}
+
+/// The last report of an upload of `to`'s as CSV or XLSX.
+pub(crate) async fn download_report(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    to: &UploadFor,
+    token: &str,
+    file: &str,
+) -> Result<Response, WebError> {
+    let owner = Owner::of(state, viewer, &to.area_code).await?;
+    let (bytes, content_type) = open_for(state, token, &owner, to)?.report(file)?;
     Ok(download(
         bytes,
         content_type,

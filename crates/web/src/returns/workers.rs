@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use cws_collect::import::{self, Explanations, ImportOptions, ImportReport, Target};
 use cws_collect::report::Message;
 use cws_collect::{rules, template, xlsx};
@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::area_and_collection;
 use super::MessageRow;
+use crate::access::Viewer;
 use crate::{AppState, WebError};
 
 /// A field of the worker form.
@@ -59,6 +60,10 @@ struct WorkersPage {
     queries: Vec<MessageRow>,
     explanation: String,
     saved: Option<String>,
+    /// Whether the posts shown are a draft's (changes not yet sent).
+    in_draft: bool,
+    /// The viewer is the area's lead (not the employer): the area's pages are theirs.
+    lead: bool,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +124,25 @@ struct FormState<'a> {
     report: Option<&'a ImportReport>,
     saved: Option<String>,
     explanation: String,
+    lead: bool,
+}
+
+/// The posts the form works on: the draft's when there is one, else the current return's;
+/// and whether they are the draft's.
+async fn working_posts(
+    state: &AppState,
+    collection: cws_store::CollectionId,
+    organisation: cws_store::OrganisationId,
+) -> Result<(Vec<cws_domain::worker::WorkerRecord>, bool), WebError> {
+    if let Some(d) = returns::draft(&state.db, collection, organisation).await? {
+        return Ok((returns::return_workers(&state.db, d.id).await?, true));
+    }
+    Ok(
+        match returns::current_return(&state.db, collection, organisation).await? {
+            Some(cur) => (returns::return_workers(&state.db, cur.id).await?, false),
+            None => (Vec::new(), false),
+        },
+    )
 }
 
 async fn workers_page(
@@ -140,8 +164,9 @@ async fn workers_page(
         })?;
     let roles = cws_reference::roles()?;
     let mut posts = Vec::new();
-    if let Some(cur) = returns::current_return(&state.db, c.id, org.id).await? {
-        for w in returns::return_workers(&state.db, cur.id).await? {
+    let (held, in_draft) = working_posts(state, c.id, org.id).await?;
+    {
+        for w in held {
             posts.push(HeldPost {
                 person: w.person.as_str().to_string(),
                 short: w.person.as_str()[..8].to_string(),
@@ -167,6 +192,7 @@ async fn workers_page(
         report,
         saved,
         explanation,
+        lead,
     } = form;
     let form_messages: Vec<Message> = report
         .map(|r| {
@@ -216,6 +242,8 @@ async fn workers_page(
         queries,
         explanation,
         saved,
+        in_draft,
+        lead,
     };
     Ok(Html(page.render()?))
 }
@@ -223,6 +251,7 @@ async fn workers_page(
 /// A small employer's own return, post by post: the held posts and a form to add or edit one.
 pub async fn workers_form(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
     Path((code, reference)): Path<(String, String)>,
     Query(q): Query<EditQuery>,
 ) -> Result<Html<String>, WebError> {
@@ -235,15 +264,13 @@ pub async fn workers_form(
             .into_iter()
             .find(|o| o.reference.eq_ignore_ascii_case(&reference));
         if let Some(org) = org {
-            if let Some(cur) = returns::current_return(&state.db, c.id, org.id).await? {
-                if let Some(w) = returns::return_workers(&state.db, cur.id)
-                    .await?
-                    .into_iter()
-                    .find(|w| w.person.as_str() == person && w.role.as_str() == role)
-                {
-                    values = template::worker_cells(&w);
-                    editing = Some((person.to_string(), role.to_string()));
-                }
+            let (held, _) = working_posts(&state, c.id, org.id).await?;
+            if let Some(w) = held
+                .into_iter()
+                .find(|w| w.person.as_str() == person && w.role.as_str() == role)
+            {
+                values = template::worker_cells(&w);
+                editing = Some((person.to_string(), role.to_string()));
             }
         }
         if editing.is_none() {
@@ -256,13 +283,21 @@ pub async fn workers_form(
         values,
         editing,
         saved: q.saved.as_deref().and_then(saved_note),
+        lead: is_lead(viewer.as_ref()),
         ..Default::default()
     };
     workers_page(&state, &code, &reference, form).await
 }
 
+/// Whether the viewer is an area lead (the employer's own pages show the employer no link to
+/// the area's, which it may not open).
+fn is_lead(viewer: Option<&Viewer>) -> bool {
+    viewer.is_some_and(|v| v.access.role() == cws_domain::user::UserRole::AreaLead)
+}
+
 pub async fn workers_submit(
     State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
     Path((code, reference)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -288,6 +323,8 @@ pub async fn workers_submit(
     let explanation = field("_explanation").unwrap_or_default();
     let target = Target::load(&state.db, &code, None).await?;
     let opts = ImportOptions {
+        submitted_by: viewer.as_ref().map(|v| v.user_id),
+        draft: true,
         area: code.clone(),
         organisation: Some(reference.clone()),
         census: Some(target.collection.census_date),
@@ -310,12 +347,10 @@ pub async fn workers_submit(
     if report.accepted {
         crate::figures::refresh(&state).await;
         // the banner is named by a fixed key, never text carried in the address
-        let key = report
-            .returns
-            .first()
-            .and_then(|r| r.version)
-            .map(|v| format!("version-{v}"))
-            .unwrap_or_else(|| "unchanged".into());
+        let key = match report.returns.first().map(|r| r.outcome) {
+            Some(import::Outcome::Accepted) => "draft",
+            _ => "unchanged",
+        };
         let to = format!("/areas/{code}/organisations/{reference}/workers?saved={key}");
         return Ok(axum::response::Redirect::to(&to).into_response());
     }
@@ -325,21 +360,26 @@ pub async fn workers_submit(
         report: Some(&report),
         saved: None,
         explanation,
+        lead: is_lead(viewer.as_ref()),
     };
-    Ok(workers_page(&state, &code, &reference, form)
-        .await?
+    // refused (errors, or queries to explain): said as such, with the page
+    Ok((
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        workers_page(&state, &code, &reference, form).await?,
+    )
         .into_response())
 }
 
 /// The banner after saving a post, from the key in the address (`version-N`, `unchanged`);
 /// anything else shows none.
 fn saved_note(key: &str) -> Option<String> {
-    match key.strip_prefix("version-") {
-        Some(v) => v
-            .parse::<u32>()
-            .ok()
-            .map(|v| format!("Saved as version {v} of the return.")),
-        None => (key == "unchanged").then(|| "Nothing changed.".to_string()),
+    match key {
+        "draft" => Some(
+            "Saved in your draft. Send your return from \"Your return\" when every post is in."
+                .to_string(),
+        ),
+        "unchanged" => Some("Nothing changed.".to_string()),
+        _ => None,
     }
 }
 
@@ -349,10 +389,9 @@ mod saved_tests {
 
     #[test]
     fn banners_come_from_fixed_keys_only() {
-        assert_eq!(
-            saved_note("version-3").as_deref(),
-            Some("Saved as version 3 of the return.")
-        );
+        assert!(saved_note("draft")
+            .unwrap()
+            .starts_with("Saved in your draft"));
         assert_eq!(saved_note("unchanged").as_deref(), Some("Nothing changed."));
         assert_eq!(saved_note("Your+account+is+locked"), None);
         assert_eq!(saved_note("version-<script>"), None);

@@ -1,0 +1,276 @@
+//! The employer's own return, as an employer submitter uses it: "Your return" with the due
+//! date and status, the upload limited to its organisation (check, report, explain, send),
+//! the worker form building a draft that is sent with one declaration, and no link on any
+//! page it sees that leads to a page it is refused.
+
+mod support;
+
+use std::collections::{BTreeSet, VecDeque};
+
+use axum::http::StatusCode;
+use cws_domain::collection::Collection;
+use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
+use cws_domain::user::{Scope, UserRole};
+use cws_store::{geography, returns};
+use support::*;
+
+const HEADER: &str = "organisation_ref,worker_ref,role_code,fte,contract_type,start_date,birth_year,sex,ethnicity,disability,vetting_check";
+
+fn nursery(reference: &str, name: &str) -> Organisation {
+    Organisation {
+        reference: OrgRef::parse(reference).unwrap(),
+        name: name.into(),
+        sector: Sector::Private,
+        service: Service::EarlyYears,
+        setting: SettingType::FullDayCare,
+        disadvantaged_area: false,
+        parent: None,
+    }
+}
+
+/// A collection, two nurseries in Richmond, and the first nursery's employer signed in.
+async fn setup(app: &TestApp) -> Client {
+    returns::create_collection(&app.db, &Collection::default_for_year(2025).unwrap())
+        .await
+        .unwrap();
+    let area = geography::area(&app.db, "318").await.unwrap().unwrap();
+    returns::upsert_organisations(
+        &app.db,
+        area.id,
+        &[
+            nursery("SUN-1", "Sunshine Nursery"),
+            nursery("MOON-2", "Moonbeam Nursery"),
+        ],
+    )
+    .await
+    .unwrap();
+    let sun = returns::organisation(&app.db, area.id, "SUN-1")
+        .await
+        .unwrap()
+        .unwrap();
+    app.signed_in_as(
+        UserRole::EmployerSubmitter,
+        Scope::Organisation {
+            area: RICHMOND.into(),
+            org: sun.id.to_string(),
+        },
+        "manager@sunshine.example",
+    )
+    .await
+}
+
+fn token_of(page: &str) -> String {
+    let at = page.find("/uploads/").unwrap() + "/uploads/".len();
+    page[at..at + 32].to_string()
+}
+
+const BASE: &str = "/areas/E09000027/organisations/SUN-1";
+
+/// How many people the area's figures count (for the lead).
+async fn people(app: &TestApp) -> f64 {
+    let lead = app.richmond_lead().await;
+    let (status, json) = lead
+        .json("/api/areas/E09000027/figures?measures=people")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    json["rows"][0]["people"].as_f64().unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn an_employer_uploads_its_own_return_explains_a_query_and_sends_it() {
+    for app in TestApp::each().await {
+        let employer = setup(&app).await;
+        let page = employer.page(&format!("{BASE}/return")).await;
+        assert!(page.contains("Not started"), "{page}");
+        assert!(page.contains("Due"));
+        assert!(page.contains(&format!("{BASE}/upload")));
+
+        // the upload form has no choice of organisation: every row is for its own
+        let form = employer.page(&format!("{BASE}/upload")).await;
+        assert!(form.contains("Sunshine Nursery (SUN-1)"));
+        assert!(!form.contains("<select id=\"organisation\""));
+        let r = employer.upload(&format!("{BASE}/upload"), &[], &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("<title>Error: Upload a return"));
+
+        // a row for another organisation is an error: nothing can be sent
+        let csv = format!(
+            "{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\nMOON-2,B1,EY-PRAC3,1,permanent,2019-01-07,1985,F,WBRI,no,enhanced_barred\n"
+        );
+        let r = employer
+            .upload(&format!("{BASE}/upload"), &[("return.csv", &csv)], &[])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let report = r.text();
+        assert!(
+            report.contains("the return is for &#39;SUN-1&#39;"),
+            "{report}"
+        );
+        assert!(!report.contains("Accept and send"));
+        assert!(report.contains(&format!("{BASE}/uploads/")));
+
+        // its own rows only, one of them a volunteer of 80: a query to explain
+        let csv = format!(
+            "{HEADER}\n,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\n,A2,EY-PRAC3,0.2,volunteer,2024-01-08,1945,M,WBRI,no,enhanced_barred\n"
+        );
+        let r = employer
+            .upload(&format!("{BASE}/upload"), &[("return.csv", &csv)], &[])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let report = r.text();
+        assert!(report.contains("Accept and send"), "{report}");
+        let token = token_of(&report);
+        // another organisation's pages do not open the upload
+        let moon = "/areas/E09000027/organisations/MOON-2";
+        let lead = app.richmond_lead().await;
+        let r = lead
+            .post_form(&format!("{moon}/uploads/{token}/submit"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        // without the explanation: refused, saying so
+        let submit = format!("{BASE}/uploads/{token}/submit");
+        let r = employer.post_form(&submit, &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(people(&app).await, 0.0);
+        // explained: sent
+        let rule = {
+            let at = report.find("name=\"explain_").unwrap() + "name=\"explain_".len();
+            report[at..at + report[at..].find('"').unwrap()].to_string()
+        };
+        let r = employer
+            .post_form(
+                &submit,
+                &[(
+                    &format!("explain_{rule}"),
+                    "Our oldest volunteer reads to the children on Fridays",
+                )],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r.text().contains("Back to your return"));
+        assert_eq!(people(&app).await, 2.0);
+        let page = employer.page(&format!("{BASE}/return")).await;
+        assert!(page.contains("<strong>Sent</strong>"), "{page}");
+        assert!(page.contains("Version 1"));
+        assert!(page.contains("by manager@sunshine.example"), "{page}");
+        app.close().await;
+    }
+}
+
+#[tokio::test]
+async fn changes_on_the_worker_form_are_a_draft_until_the_employer_sends_them() {
+    for app in TestApp::each().await {
+        let employer = setup(&app).await;
+        let form = format!("{BASE}/workers");
+        let post = [
+            ("worker_ref", "STAFF-9"),
+            ("role_code", "EY-PRAC3"),
+            ("contract_type", "permanent"),
+            ("sex", "F"),
+            ("ethnicity", "WBRI"),
+            ("disability", "no"),
+            ("vetting_check", "enhanced_barred"),
+            ("fte", "1"),
+            ("start_date", "2021-09-01"),
+            ("birth_year", "1992"),
+        ];
+        let r = employer.post_form(&form, &post).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert!(r.location.ends_with("?saved=draft"), "{}", r.location);
+        let page = employer.page(&r.location).await;
+        assert!(page.contains("Saved in your draft"), "{page}");
+        assert!(page.contains("Posts in your draft (1)"), "{page}");
+        // a draft is not in the figures, nor a version
+        assert_eq!(people(&app).await, 0.0);
+        let area = geography::area(&app.db, "318").await.unwrap().unwrap();
+        let c = returns::collection(&app.db, None).await.unwrap().unwrap();
+        let sun = returns::organisation(&app.db, area.id, "SUN-1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(returns::history(&app.db, c.id, sun.id)
+            .await
+            .unwrap()
+            .is_empty());
+        // a second post goes into the same draft
+        let second = [("worker_ref", "STAFF-10"), ("start_date", "2022-01-10")];
+        let mut post2 = post.to_vec();
+        post2.retain(|(k, _)| !second.iter().any(|(s, _)| s == k));
+        post2.extend(second);
+        let r = employer.post_form(&form, &post2).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let page = employer.page(&format!("{BASE}/return")).await;
+        assert!(page.contains("Draft, not sent"), "{page}");
+        assert!(page.contains("2 posts"), "{page}");
+        assert!(page.contains("Accept and send my return"));
+        // a wrong post: 422, the draft unchanged
+        let r = employer
+            .post_form(&form, &[("worker_ref", "X"), ("role_code", "NOPE")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("<title>Error: "));
+        // sent: one version with both posts, in the figures
+        let r = employer
+            .post_form(&format!("{BASE}/return/send"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert!(r.location.ends_with("/return?done=sent"));
+        let page = employer.page(&r.location).await;
+        assert!(page.contains("Your return is sent"));
+        assert!(page.contains("Version 1"), "{page}");
+        assert!(page.contains("by manager@sunshine.example"));
+        assert_eq!(people(&app).await, 2.0);
+        let history = returns::history(&app.db, c.id, sun.id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert!(returns::draft(&app.db, c.id, sun.id)
+            .await
+            .unwrap()
+            .is_none());
+        // nothing to send now
+        let r = employer
+            .post_form(&format!("{BASE}/return/send"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        app.close().await;
+    }
+}
+
+/// Every link on every page an employer can reach from its home page opens (none is
+/// refused or sends it to sign in), following links breadth first.
+#[tokio::test]
+async fn no_page_an_employer_sees_links_to_a_page_it_is_refused() {
+    for app in TestApp::each().await {
+        let employer = setup(&app).await;
+        let mut seen = BTreeSet::new();
+        let mut queue = VecDeque::from(["/".to_string()]);
+        let mut visited = 0;
+        while let Some(path) = queue.pop_front() {
+            if !seen.insert(path.clone()) || visited > 60 {
+                continue;
+            }
+            visited += 1;
+            let r = employer.get(&path).await;
+            assert!(
+                r.status == StatusCode::OK,
+                "{path}: {} {}",
+                r.status,
+                r.location
+            );
+            if !r.content_type.starts_with("text/html") {
+                continue;
+            }
+            let page = r.text();
+            for link in page.split("href=\"").skip(1) {
+                let href = &link[..link.find('"').unwrap_or(0)];
+                let href = href.replace("&amp;", "&");
+                if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/assets/")
+                {
+                    queue.push_back(href.split('#').next().unwrap_or("").to_string());
+                }
+            }
+        }
+        assert!(visited >= 6, "only {visited} pages: {seen:?}");
+        assert!(seen.contains(&format!("{BASE}/return")));
+        app.close().await;
+    }
+}
