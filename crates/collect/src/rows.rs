@@ -725,7 +725,10 @@ pub(crate) fn worker_row(
             Some(vetting),
         ) if !blocked => Some(Post {
             record: WorkerRecord {
-                person: ctx.pseudo.key(ctx.area_code, &org, wref),
+                // a post cws filled in its own template keeps its person; any other
+                // reference is pseudonymised as it is read
+                person: crate::template::held_person(wref)
+                    .unwrap_or_else(|| ctx.pseudo.key(ctx.area_code, &org, wref)),
                 role,
                 fte,
                 contract,

@@ -178,25 +178,62 @@ pub fn write_workers<W: Write>(
     Ok(())
 }
 
+/// One vacancy as a row of the vacancy columns.
+pub fn vacancy_row(org_ref: &str, v: &Vacancy) -> Vec<String> {
+    vec![
+        org_ref.to_string(),
+        v.role.to_string(),
+        num(Some(v.fte)),
+        num(Some(v.agency_covered_fte)),
+    ]
+}
+
 /// Writes vacancy rows (header first) for several organisations.
 pub fn write_vacancies<W: Write>(out: W, vacancies: &[(String, Vacancy)]) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(VACANCY_COLUMNS.iter().map(|c| c.name))?;
     for (org, v) in vacancies {
-        w.write_record([
-            org.clone(),
-            v.role.to_string(),
-            num(Some(v.fte)),
-            num(Some(v.agency_covered_fte)),
-        ])?;
+        w.write_record(vacancy_row(org, v))?;
     }
     w.flush()?;
     Ok(())
 }
 
+/// How a template filled in by cws names a post it already holds: `cws:` and the person's
+/// pseudonymous key. Read back, it is that person again (cws never had the employer's own
+/// reference to give back).
+pub const HELD_PREFIX: &str = "cws:";
+
+/// The worker reference a pre-filled template gives a person cws holds.
+pub fn held_reference(person: &PersonKey) -> String {
+    format!("{HELD_PREFIX}{}", person.as_str())
+}
+
+/// The person a `cws:` worker reference names, if it is one.
+pub fn held_person(worker_ref: &str) -> Option<PersonKey> {
+    PersonKey::from_hex(worker_ref.trim().strip_prefix(HELD_PREFIX)?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_held_reference_names_the_same_person_again_and_nothing_else_does() {
+        let key = PersonKey::from_hex(&"ab".repeat(32)).unwrap();
+        let r = held_reference(&key);
+        assert_eq!(r, format!("cws:{}", "ab".repeat(32)));
+        assert_eq!(held_person(&format!(" {r} ")), Some(key));
+        for other in [
+            "STAFF-9",
+            "cws:",
+            "cws:abc",
+            &"ab".repeat(32),
+            &format!("cws:{}", "zz".repeat(32)),
+        ] {
+            assert_eq!(held_person(other), None, "{other}");
+        }
+    }
     use cws_domain::role::RoleCode;
 
     #[test]

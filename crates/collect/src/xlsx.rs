@@ -146,6 +146,17 @@ pub fn template(
     roles: &[Role],
     organisation: Option<(&str, &str)>,
 ) -> Result<Vec<u8>, crate::CollectError> {
+    template_filled(roles, organisation, &[], &[])
+}
+
+/// The template, its Workers and Vacancies sheets filled with rows (each as the columns'
+/// cells, for example the posts cws holds for the organisation).
+pub fn template_filled(
+    roles: &[Role],
+    organisation: Option<(&str, &str)>,
+    worker_rows: &[Vec<String>],
+    vacancy_rows: &[Vec<String>],
+) -> Result<Vec<u8>, crate::CollectError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let header = Format::new()
@@ -173,6 +184,9 @@ pub fn template(
         };
         if let Some((reference, name)) = organisation {
             line(s, &format!("This template is for {name} (organisation reference {reference}). Put {reference} in the organisation_ref column of every row.")).map_err(err)?;
+        }
+        if !worker_rows.is_empty() {
+            line(s, &format!("The Workers sheet holds the {} posts cws already has for you. Their worker_ref starts with \"cws:\": keep it as it is, so cws knows them as the same people. Change what has changed, add a leaving date for those who left, and add new posts with your own staff or payroll number.", worker_rows.len())).map_err(err)?;
         }
         for text in [
             "1. On the Workers sheet, add one row for each post held at any time in the census year (the year to the census date, normally 30 September), including people who left during the year. A person with two posts has two rows with the same worker_ref.",
@@ -267,6 +281,16 @@ pub fn template(
     };
     data_sheet(&mut book, "Workers", WORKER_COLUMNS, &list_ranges).map_err(err)?;
     data_sheet(&mut book, "Vacancies", VACANCY_COLUMNS, &list_ranges).map_err(err)?;
+    for (sheet, rows) in [("Workers", worker_rows), ("Vacancies", vacancy_rows)] {
+        let s = book.worksheet_from_name(sheet).map_err(err)?;
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    s.write_string(r as u32 + 1, c as u16, cell).map_err(err)?;
+                }
+            }
+        }
+    }
 
     {
         let s = book.add_worksheet().set_name("Examples").map_err(err)?;

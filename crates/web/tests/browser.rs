@@ -787,3 +787,183 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
     shot(&c, "35-strategy-print").await;
     c.close().await.unwrap();
 }
+
+/// An employer's journey: from its home page to its return, the template filled with what
+/// cws holds (fetched with the browser's own session), one error, fixed, a query explained,
+/// the return sent with its declaration, and its status seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_employer_sends_its_own_return_in_a_browser() {
+    let Some((_driver, driver_port)) = start_driver() else {
+        return;
+    };
+    let (db, _keep) = cws_store::testing::fresh_databases()
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
+    reference::load_reference(&db).await.unwrap();
+    returns::create_collection(&db, &Collection::default_for_year(2025).unwrap())
+        .await
+        .unwrap();
+    let area = geography::area(&db, "318").await.unwrap().unwrap();
+    returns::upsert_organisations(&db, area.id, &[org("SUN-1")])
+        .await
+        .unwrap();
+    let sun = returns::organisation(&db, area.id, "SUN-1")
+        .await
+        .unwrap()
+        .unwrap();
+    add_user(
+        &db,
+        "manager@sunshine.example",
+        "Sam Manager",
+        UserRole::EmployerSubmitter,
+        Scope::Organisation {
+            area: "E09000027".into(),
+            org: sun.id.to_string(),
+        },
+    )
+    .await;
+    let site = serve(&db).await;
+    let c = browser(driver_port).await;
+    sign_in(&c, &site, "manager@sunshine.example").await;
+    shot(&c, "30-employer-home").await;
+    click(
+        &c,
+        Locator::XPath("//main//a[contains(., 'your workforce return')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(page.contains("Not started"), "{page}");
+    shot(&c, "31-employer-return").await;
+
+    // the first return, on the form: one post, kept in a draft, then sent
+    click(
+        &c,
+        Locator::XPath("//main//a[contains(., 'Add or change posts one by one')]"),
+    )
+    .await;
+    for (id, value) in [
+        ("worker_ref", "STAFF-1"),
+        ("fte", "1"),
+        ("birth_year", "1988"),
+    ] {
+        fill(&c, id, value).await;
+    }
+    set_value(&c, "start_date", "2019-09-02").await;
+    for (id, value) in [
+        ("role_code", "EY-PRAC3"),
+        ("contract_type", "permanent"),
+        ("sex", "F"),
+        ("ethnicity", "WBRI"),
+        ("disability", "no"),
+        ("vetting_check", "enhanced_barred"),
+    ] {
+        c.execute(
+            "document.getElementById(arguments[0]).value = arguments[1]; return true",
+            vec![id.into(), value.into()],
+        )
+        .await
+        .unwrap();
+    }
+    click(&c, Locator::Css("main form button[type=submit]")).await;
+    assert!(text(&c).await.contains("Saved in your draft"));
+    shot(&c, "32-employer-draft").await;
+    c.goto(&format!(
+        "{site}/areas/E09000027/organisations/SUN-1/return"
+    ))
+    .await
+    .unwrap();
+    assert!(text(&c).await.contains("Draft, not sent"));
+    click(
+        &c,
+        Locator::XPath("//button[contains(., 'Accept and send my return')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Your return is sent") && page.contains("Version 1"),
+        "{page}"
+    );
+
+    // next, the template filled with that post, fetched with the browser's session
+    let filled = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = [...document.querySelectorAll('a')].find(a => a.href.endsWith('template.csv')); fetch(a.href).then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let filled = filled.as_str().unwrap_or_default().to_string();
+    assert!(filled.contains("SUN-1,cws:"), "{filled}");
+    let dir = tempfile::tempdir().unwrap();
+    // a volunteer of 80: a query to explain
+    let volunteer = |role: &str| {
+        format!("SUN-1,STAFF-2,{role},0.2,volunteer,2024-01-08,,,,1945,M,WBRI,no,,,,,,,,,enhanced_barred,,,,")
+    };
+    let with_error = dir.path().join("sunshine.csv");
+    std::fs::write(&with_error, format!("{filled}{}\n", volunteer("NOPE"))).unwrap();
+    c.goto(&format!(
+        "{site}/areas/E09000027/organisations/SUN-1/upload"
+    ))
+    .await
+    .unwrap();
+    shot(&c, "33-employer-upload").await;
+    c.find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(with_error.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&c, Locator::Css("main form button[type=submit]")).await;
+    let page = text(&c).await;
+    assert!(page.contains("There is 1 error to fix"), "{page}");
+    shot(&c, "34-employer-report-error").await;
+    let fixed = dir.path().join("sunshine-fixed.csv");
+    std::fs::write(&fixed, format!("{filled}{}\n", volunteer("EY-PRAC2"))).unwrap();
+    click(
+        &c,
+        Locator::XPath("//main//a[contains(., 'Upload a corrected file')]"),
+    )
+    .await;
+    c.find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(fixed.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&c, Locator::Css("main form button[type=submit]")).await;
+    let page = text(&c).await;
+    assert!(page.contains("Queries"), "{page}");
+    assert!(page.contains("Now send your return"));
+    shot(&c, "35-employer-report-query").await;
+    let explain = c
+        .find(Locator::Css("textarea[name^=explain_]"))
+        .await
+        .unwrap();
+    explain
+        .send_keys("Our volunteer grandfather reads to the children on Fridays")
+        .await
+        .unwrap();
+    click(
+        &c,
+        Locator::XPath("//button[contains(., 'Accept and send')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(page.contains("Return submitted"), "{page}");
+    click(
+        &c,
+        Locator::XPath("//main//a[contains(., 'Back to your return')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Version 2") && page.contains("Sent"),
+        "{page}"
+    );
+    assert!(page.contains("2 posts"), "{page}");
+    shot(&c, "36-employer-sent").await;
+    c.close().await.unwrap();
+    db.close().await;
+}

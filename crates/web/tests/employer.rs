@@ -153,6 +153,36 @@ async fn an_employer_uploads_its_own_return_explains_a_query_and_sends_it() {
         assert!(page.contains("<strong>Sent</strong>"), "{page}");
         assert!(page.contains("Version 1"));
         assert!(page.contains("by manager@sunshine.example"), "{page}");
+
+        // the template comes filled with the posts sent, each person named as cws knows
+        // them: sent back unchanged it changes nothing; with one FTE changed, one post
+        let template = employer.get(&format!("{BASE}/template.csv")).await;
+        assert_eq!(template.status, StatusCode::OK);
+        let filled = template.text();
+        assert_eq!(filled.lines().count(), 3, "{filled}");
+        assert!(
+            filled.lines().nth(1).unwrap().starts_with("SUN-1,cws:"),
+            "{filled}"
+        );
+        let r = employer
+            .upload(&format!("{BASE}/upload"), &[("again.csv", &filled)], &[])
+            .await;
+        assert!(r.text().contains("Unchanged"), "{}", r.text());
+        let changed = filled.replacen(",0.8,", ",0.6,", 1);
+        assert_ne!(changed, filled);
+        let r = employer
+            .upload(&format!("{BASE}/upload"), &[("changed.csv", &changed)], &[])
+            .await;
+        let report = r.text();
+        assert!(
+            report.contains(
+                "<td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">0</td>"
+            ),
+            "added 0, changed 1, removed 0: {report}"
+        );
+        let xlsx = employer.get(&format!("{BASE}/template.xlsx")).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(xlsx.body.starts_with(b"PK"));
         app.close().await;
     }
 }

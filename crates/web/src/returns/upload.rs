@@ -204,6 +204,8 @@ struct ReportPage {
     breadcrumbs: Vec<(String, String)>,
     /// An employer sending its own return (the button is a declaration).
     own: bool,
+    /// The census date as people write it.
+    census_date: String,
     token: String,
     submitted: bool,
     report: ImportReport,
@@ -280,6 +282,7 @@ async fn report_page(
         back: to.back(),
         breadcrumbs: to.breadcrumbs(),
         own: to.organisation.is_some(),
+        census_date: super::own::long_date(report.census_date),
         token: token.to_string(),
         submitted,
         names,
