@@ -387,12 +387,17 @@ impl<'r> Cells<'r> {
                         }
                     )
                 };
-                self.push(
-                    &rules::NUMBER_INVALID,
-                    col,
-                    v,
-                    format!("'{v}' is not a number {range}."),
-                );
+                let what = plain_number_name(col);
+                let text = match parsed {
+                    None => format!("'{v}' is not a number: {what} must be a number {range}."),
+                    Some(x) if x > max => format!("{v} is too large: {what} must be {range}."),
+                    Some(_) => format!("{v} is too small: {what} must be {range}."),
+                };
+                let text = match col {
+                    "fte" => format!("{text} A full-time post is 1, a half-time post 0.5."),
+                    _ => text,
+                };
+                self.push(&rules::NUMBER_INVALID, col, v, text);
                 None
             }
         }
@@ -891,4 +896,16 @@ pub fn read_vacancies(table: &mut Table, ctx: &RowContext) -> (Vec<VacancyRow>, 
     });
     messages.extend(table.finish());
     (out, messages)
+}
+
+/// A number column as a message names it, in words.
+fn plain_number_name(col: &str) -> &'static str {
+    match col {
+        "fte" => "FTE (the post's hours as a proportion of full time)",
+        "working_days_lost" => "working days lost to sickness",
+        "cases_held" => "the number of cases held",
+        "vacancy_fte" => "the vacancy's FTE",
+        "agency_covered_fte" => "the FTE covered by agency staff",
+        _ => "this value",
+    }
 }

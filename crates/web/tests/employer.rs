@@ -107,6 +107,13 @@ async fn an_employer_uploads_its_own_return_explains_a_query_and_sends_it() {
             "{report}"
         );
         assert!(!report.contains("Accept and send"));
+        // the summary at the top names each error and links to its row in the table
+        assert!(report.contains("<title>Error: "));
+        assert!(
+            report.contains("<a href=\"#error-1\">Row 3, organisation_ref: "),
+            "{report}"
+        );
+        assert!(report.contains("<tr id=\"error-1\">"));
         assert!(report.contains(&format!("{BASE}/uploads/")));
 
         // its own rows only, one of them a volunteer of 80: a query to explain
@@ -131,6 +138,10 @@ async fn an_employer_uploads_its_own_return_explains_a_query_and_sends_it() {
         let submit = format!("{BASE}/uploads/{token}/submit");
         let r = employer.post_form(&submit, &[]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let refused = r.text();
+        assert!(refused.contains("<title>Error: "), "{refused}");
+        assert!(refused.contains("Explain the queries before you send"));
+        assert!(refused.contains("href=\"#explain_R11\""), "{refused}");
         assert_eq!(people(&app).await, 0.0);
         // explained: sent
         let rule = {

@@ -183,7 +183,7 @@ pub(crate) async fn check_upload(
     let report = staged
         .import(state, &to.area_code, true, Explanations::default(), None)
         .await?;
-    Ok(report_page(state, to, &staged.token, report, false)
+    Ok(report_page(state, to, &staged.token, report, false, false)
         .await?
         .into_response())
 }
@@ -206,6 +206,8 @@ struct ReportPage {
     own: bool,
     /// The census date as people write it.
     census_date: String,
+    /// Sending was tried and refused (queries without explanations).
+    refused: bool,
     token: String,
     submitted: bool,
     report: ImportReport,
@@ -225,6 +227,7 @@ async fn report_page(
     token: &str,
     report: ImportReport,
     submitted: bool,
+    attempted: bool,
 ) -> Result<Html<String>, WebError> {
     // Tables show the first 500 of each kind; the download has them all.
     let by = |s: rules::Severity| {
@@ -283,6 +286,7 @@ async fn report_page(
         breadcrumbs: to.breadcrumbs(),
         own: to.organisation.is_some(),
         census_date: super::own::long_date(report.census_date),
+        refused: attempted && !submitted && error_count == 0,
         token: token.to_string(),
         submitted,
         names,
@@ -346,7 +350,7 @@ pub(crate) async fn submit_upload(
         )
         .await?;
     let submitted = report.accepted;
-    let page = report_page(state, to, token, report, submitted).await?;
+    let page = report_page(state, to, token, report, submitted, true).await?;
     // refused (errors, or queries without an explanation): said as such, with the page
     Ok(match submitted {
         true => page.into_response(),
