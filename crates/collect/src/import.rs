@@ -132,6 +132,47 @@ pub struct ReturnOutcome {
     pub vacancies: usize,
     pub changes: Changes,
     pub counts: Counts,
+    /// The posts held that the return would remove (or removed), as the report names them.
+    pub removed: Vec<RemovedPost>,
+}
+
+/// A post a return removes, described by what its employer knows of it (never the person).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemovedPost {
+    pub role: String,
+    pub contract: &'static str,
+    pub fte: Option<f64>,
+    pub start_date: Option<NaiveDate>,
+    /// The leaving date, for a leaver.
+    pub left: Option<NaiveDate>,
+    pub birth_year: Option<i32>,
+}
+
+impl Changes {
+    /// Whether the return removes more than a fifth of the posts held: it is then sent only
+    /// when the sender confirms it, naming what goes.
+    pub fn removes_many(&self) -> bool {
+        let held = self.posts_changed + self.posts_unchanged + self.posts_removed;
+        held > 0 && self.posts_removed * 5 > held
+    }
+}
+
+/// The posts of `current` that `new` does not hold.
+fn removed_posts(current: &[WorkerRecord], new: &[WorkerRecord]) -> Vec<RemovedPost> {
+    let kept: std::collections::HashSet<(&PersonKey, &str)> =
+        new.iter().map(|w| (&w.person, w.role.as_str())).collect();
+    current
+        .iter()
+        .filter(|w| !kept.contains(&(&w.person, w.role.as_str())))
+        .map(|w| RemovedPost {
+            role: w.role.to_string(),
+            contract: w.contract.label(),
+            fte: w.fte.map(|f| f.get()),
+            start_date: w.start_date,
+            left: w.leaving.map(|l| l.date),
+            birth_year: w.birth_year,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -899,6 +940,7 @@ fn decide(
         }
         let mut digest = String::new();
         let mut pending = None;
+        let mut removed = Vec::new();
         let changes = match current {
             Some(r) => {
                 let held_vacancies = held.vacancies.get(&r.id).map_or(&[][..], Vec::as_slice);
@@ -919,6 +961,7 @@ fn decide(
                         ..Changes::default()
                     }
                 } else if let Some(held_posts) = held.posts_of(r.id) {
+                    removed = removed_posts(held_posts, &workers);
                     diff(held_posts, &workers, held_vacancies, &vacancies)
                 } else {
                     pending = Some(r.id);
@@ -966,6 +1009,7 @@ fn decide(
                 vacancies: vacancies.len(),
                 changes,
                 counts,
+                removed,
             },
             messages,
             organisation_id: org.map(|o| o.id),
@@ -1037,6 +1081,7 @@ fn settle(
             p.verdict = Verdict::Blocked;
         }
         p.outcome.changes = diff(held_posts, &p.workers, held_vacancies, &p.vacancies);
+        p.outcome.removed = removed_posts(held_posts, &p.workers);
         conclude(p, opts);
     }
     prepared.summarise();

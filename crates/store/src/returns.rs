@@ -403,6 +403,10 @@ pub struct CoverageRow {
     pub submitted_at: Option<String>,
     pub errors: Option<i64>,
     pub queries: Option<i64>,
+    /// Who sent the current version (an account's email; none for the command line).
+    pub submitted_by: Option<String>,
+    /// Whether changes made on the worker form wait in a draft, not yet sent.
+    pub has_draft: bool,
 }
 
 /// Every organisation of an area with its return status in a collection.
@@ -414,9 +418,11 @@ pub async fn coverage(
     on_pool!(db, p => Ok(sqlx::query_as(
         "SELECT o.id AS organisation_id, o.reference, o.name, o.sector, o.service, o.setting_type,
                 COALESCE(s.status, CASE WHEN r.id IS NULL THEN 'not_started' ELSE 'accepted' END) AS status,
-                r.version, r.submitted_at, s.errors, s.queries
+                r.version, r.submitted_at, s.errors, s.queries, u.email AS submitted_by,
+                EXISTS (SELECT 1 FROM workforce_return d WHERE d.organisation_id = o.id AND d.collection_id = $2 AND d.version = 0) AS has_draft
          FROM organisation o
          LEFT JOIN workforce_return r ON r.organisation_id = o.id AND r.collection_id = $2 AND r.is_current = TRUE
+         LEFT JOIN app_user u ON u.id = r.submitted_by
          LEFT JOIN return_status s ON s.organisation_id = o.id AND s.collection_id = $2
          WHERE o.area_id = $1
          ORDER BY o.sector, o.service, o.reference")

@@ -182,6 +182,10 @@ pub fn router(state: AppState) -> Router {
         .route("/england/dashboard/{topic}/{file}", get(dashboards::download))
         .route("/areas/{code}/returns", get(returns::coverage::returns_page))
         .route(
+            "/areas/{code}/returns/chase.csv",
+            get(returns::coverage::chase_list),
+        )
+        .route(
             "/areas/{code}/returns/upload",
             get(returns::upload::upload_form).post(returns::upload::upload),
         )

@@ -23,6 +23,8 @@ pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The organisation chosen, saved beside the files.
 const ORG_FILE: &str = ".organisation";
+/// Present when the check found the upload removes many of the posts held.
+const REMOVES_MANY_FILE: &str = ".removes-many";
 
 /// Who uploaded the files and for which area, saved beside them.
 const OWNER_FILE: &str = ".owner";
@@ -225,6 +227,18 @@ impl Staged {
 
     /// Checks (`dry_run`) or stores the upload for the area `code`; the report is kept
     /// beside the files for download.
+    /// Notes that the checked upload removes more than a fifth of some organisation's posts:
+    /// it is then stored only when the sender confirms it.
+    pub fn mark_removes_many(&self) -> Result<(), WebError> {
+        write_private(&self.dir.join(REMOVES_MANY_FILE), b"1")?;
+        Ok(())
+    }
+
+    /// Whether the check found it removes more than a fifth of some organisation's posts.
+    pub fn removes_many(&self) -> bool {
+        self.dir.join(REMOVES_MANY_FILE).exists()
+    }
+
     /// The organisation the upload was made for (empty: the files say).
     pub fn organisation(&self) -> String {
         std::fs::read_to_string(self.dir.join(ORG_FILE)).unwrap_or_default()

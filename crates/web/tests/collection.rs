@@ -203,14 +203,20 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
 async fn the_demo_lead_chases_the_private_and_voluntary_returns_still_outstanding() {
     for app in TestApp::each_with_workforce().await {
         let lead = app.richmond_lead().await;
-        let page = lead.page("/areas/318/returns").await;
+        let all = lead.page("/areas/318/returns").await;
+        let total = all.matches("<tr><th scope=\"row\"><a href=").count();
+        assert!(all.contains(&format!("Organisations ({total} of {total})")));
+        // the collection's state is said (the demo's 2025 collection has closed)
+        assert!(all.contains("Closed on 28 February 2026"), "{all}");
+        let page = lead.page("/areas/318/returns?status=outstanding").await;
         let at = page
-            .find("<h2 id=\"missing\">")
-            .expect("the outstanding returns");
+            .find("<h2 id=\"organisations\">")
+            .expect("the organisations");
         let missing = &page[at..];
-        let rows = missing.matches("<tr><th scope=\"row\">").count();
+        let rows = missing.matches("<tr><th scope=\"row\"><a href=").count();
         assert!(rows >= 10, "{rows} outstanding returns listed");
-        assert!(missing.contains(&format!("Still to return ({rows})")));
+        assert!(missing.contains(&format!("Organisations ({rows} of {total})")));
+        assert!(all.contains(&format!("{rows} still to return")));
         // the council, NHS and schools have all returned
         for statutory in [
             "<td>Local authority</td>",
@@ -220,6 +226,35 @@ async fn the_demo_lead_chases_the_private_and_voluntary_returns_still_outstandin
             assert!(!missing.contains(statutory), "{statutory} outstanding");
         }
         assert!(missing.contains("<td>Private</td>"));
+        // the same list to download, one line each
+        let chase = lead.get("/areas/318/returns/chase.csv").await;
+        assert_eq!(chase.status, StatusCode::OK);
+        let csv = chase.text();
+        assert_eq!(csv.lines().count(), rows + 1, "{csv}");
+        assert!(csv.starts_with("organisation_ref,organisation,sector,setting,status"));
+        assert!(!csv.contains(",Local authority,"));
+        // searched by name: the one organisation; sorted by sending time, newest first
+        let first = &missing[missing.find("<tr><th scope=\"row\"><a href=").unwrap()..];
+        let name_at = first.find("/return\">").unwrap() + "/return\">".len();
+        let name = &first[name_at..name_at + first[name_at..].find('<').unwrap()];
+        let found = lead
+            .page(&format!(
+                "/areas/318/returns?{}",
+                serde_urlencoded::to_string([("q", name)]).unwrap()
+            ))
+            .await;
+        assert!(
+            found.contains(&format!("Organisations (1 of {total})")),
+            "{name}"
+        );
+        let sorted = lead.page("/areas/318/returns?sort=sent&dir=desc").await;
+        assert!(sorted.contains("aria-sort=\"descending\""));
+        let at = sorted.find("aria-sort=\"descending\"").unwrap();
+        assert!(
+            sorted[at..].contains("dir=asc"),
+            "the heading sorts the other way next: {}",
+            &sorted[at..at + 200]
+        );
         app.close().await;
     }
 }

@@ -315,3 +315,71 @@ async fn no_page_an_employer_sees_links_to_a_page_it_is_refused() {
         app.close().await;
     }
 }
+
+/// An upload that removes more than a fifth of the posts held names them and is stored only
+/// once the sender confirms it.
+#[tokio::test]
+async fn removing_many_posts_needs_a_confirmation_naming_them() {
+    for app in TestApp::each().await {
+        let employer = setup(&app).await;
+        let row = |n: u32| {
+            format!(",S{n},EY-PRAC3,1,permanent,2020-01-0{n},1990,F,WBRI,no,enhanced_barred\n")
+        };
+        let five: String = (1..=5).map(row).collect();
+        let send = |csv: String, confirm: bool| {
+            let employer = employer.clone();
+            async move {
+                let r = employer
+                    .upload(
+                        &format!("{BASE}/upload"),
+                        &[("r.csv", &format!("{HEADER}\n{csv}"))],
+                        &[],
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+                let report = r.text();
+                let token = token_of(&report);
+                let form: &[(&str, &str)] = if confirm {
+                    &[("confirm_removal", "yes")]
+                } else {
+                    &[]
+                };
+                let sent = employer
+                    .post_form(&format!("{BASE}/uploads/{token}/submit"), form)
+                    .await;
+                (report, sent)
+            }
+        };
+        let (_, sent) = send(five, false).await;
+        assert_eq!(
+            sent.status,
+            StatusCode::OK,
+            "a first return removes nothing"
+        );
+        assert_eq!(people(&app).await, 5.0);
+        // one post of five: four would go
+        let (report, sent) = send(row(1), false).await;
+        assert!(report.contains("4 of 5 posts held would go"), "{report}");
+        assert!(report.contains("Posts that would go (4)"));
+        assert!(
+            report.contains("2 January 2020"),
+            "each named by what the employer knows"
+        );
+        assert!(report.contains("name=\"confirm_removal\""));
+        assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(sent.text().contains("Confirm the posts that go"));
+        assert!(sent.text().contains("<title>Error: "));
+        assert_eq!(people(&app).await, 5.0, "nothing stored");
+        // confirmed: stored
+        let (_, sent) = send(row(1), true).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
+        assert_eq!(people(&app).await, 1.0);
+        // one of five going is not "many": no confirmation asked
+        let (_, sent) = send((1..=5).map(row).collect(), false).await;
+        assert_eq!(sent.status, StatusCode::OK);
+        let (report, sent) = send((1..=4).map(row).collect(), false).await;
+        assert!(!report.contains("would go"), "{report}");
+        assert_eq!(sent.status, StatusCode::OK);
+        app.close().await;
+    }
+}

@@ -131,6 +131,12 @@ pub const ROUTES: &[RouteRule] = &[
         AreaWorkers,
         Some("read_returns"),
     ),
+    rule(
+        "GET",
+        "/areas/{code}/returns/chase.csv",
+        AreaWorkers,
+        Some("export"),
+    ),
     rule("GET", "/areas/{code}/returns/upload", AreaWorkers, None),
     rule(
         "POST",

@@ -22,11 +22,6 @@ use cws_store::{geography, returns};
 use crate::uploads::safe_name;
 use crate::{AppState, WebError};
 
-#[derive(serde::Deserialize)]
-pub struct CensusQuery {
-    pub census: Option<chrono::NaiveDate>,
-}
-
 pub(crate) async fn area_and_collection(
     state: &AppState,
     code: &str,

@@ -183,9 +183,14 @@ pub(crate) async fn check_upload(
     let report = staged
         .import(state, &to.area_code, true, Explanations::default(), None)
         .await?;
-    Ok(report_page(state, to, &staged.token, report, false, false)
-        .await?
-        .into_response())
+    if report.returns.iter().any(|r| r.changes.removes_many()) {
+        staged.mark_removes_many()?;
+    }
+    Ok(
+        report_page(state, to, &staged.token, report, false, Attempt::Checked)
+            .await?
+            .into_response(),
+    )
 }
 
 pub(crate) struct QueryRule {
@@ -208,6 +213,10 @@ struct ReportPage {
     census_date: String,
     /// Sending was tried and refused (queries without explanations).
     refused: bool,
+    /// Sending was tried without confirming that many posts go.
+    removal_refused: bool,
+    /// Some return removes more than a fifth of the posts held: sending needs a confirmation.
+    removes_many: bool,
     token: String,
     submitted: bool,
     report: ImportReport,
@@ -221,13 +230,22 @@ struct ReportPage {
     can_submit: bool,
 }
 
+/// What the report page answers: a check, a send, or a send that did not confirm the
+/// removal of many posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attempt {
+    Checked,
+    Sent,
+    SentUnconfirmed,
+}
+
 async fn report_page(
     state: &AppState,
     to: &UploadFor,
     token: &str,
     report: ImportReport,
     submitted: bool,
-    attempted: bool,
+    attempt: Attempt,
 ) -> Result<Html<String>, WebError> {
     // Tables show the first 500 of each kind; the download has them all.
     let by = |s: rules::Severity| {
@@ -286,7 +304,9 @@ async fn report_page(
         breadcrumbs: to.breadcrumbs(),
         own: to.organisation.is_some(),
         census_date: super::own::long_date(report.census_date),
-        refused: attempted && !submitted && error_count == 0,
+        refused: attempt == Attempt::Sent && !submitted && error_count == 0,
+        removal_refused: attempt == Attempt::SentUnconfirmed,
+        removes_many: report.returns.iter().any(|r| r.changes.removes_many()),
         token: token.to_string(),
         submitted,
         names,
@@ -328,6 +348,9 @@ pub(crate) async fn submit_upload(
     token: &str,
     form: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
+    let confirmed = form
+        .iter()
+        .any(|(k, v)| k == "confirm_removal" && v == "yes");
     let mut explanations = Explanations::default();
     for (k, v) in form {
         if let Some(rule) = k.strip_prefix("explain_") {
@@ -340,6 +363,14 @@ pub(crate) async fn submit_upload(
     }
     let owner = Owner::of(state, viewer, &to.area_code).await?;
     let staged = open_for(state, token, &owner, to)?;
+    if staged.removes_many() && !confirmed {
+        // nothing is stored: the report again, asking for the confirmation
+        let report = staged
+            .import(state, &to.area_code, true, explanations, None)
+            .await?;
+        let page = report_page(state, to, token, report, false, Attempt::SentUnconfirmed).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let report = staged
         .import(
             state,
@@ -350,7 +381,7 @@ pub(crate) async fn submit_upload(
         )
         .await?;
     let submitted = report.accepted;
-    let page = report_page(state, to, token, report, submitted, true).await?;
+    let page = report_page(state, to, token, report, submitted, Attempt::Sent).await?;
     // refused (errors, or queries without an explanation): said as such, with the page
     Ok(match submitted {
         true => page.into_response(),
