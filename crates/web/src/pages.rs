@@ -84,6 +84,8 @@ struct IndexPage {
     /// Whether the viewer may open any area's page (an employer may not: its home is its
     /// return).
     any_area_open: bool,
+    /// The search typed, if any.
+    q: String,
 }
 
 async fn synthetic_summary(state: &AppState) -> Result<Option<String>, WebError> {
@@ -98,9 +100,17 @@ async fn synthetic_summary(state: &AppState) -> Result<Option<String>, WebError>
     }))
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct IndexQuery {
+    /// Text in an area's name or code.
+    #[serde(default)]
+    q: String,
+}
+
 pub async fn index(
     State(state): State<AppState>,
     axum::Extension(viewer): axum::Extension<Option<crate::access::Viewer>>,
+    axum::extract::Query(query): axum::extract::Query<IndexQuery>,
 ) -> Result<Html<String>, WebError> {
     use crate::access::policy::{decide, Need, Target};
     let access = viewer.as_ref().map(|v| &v.access);
@@ -109,7 +119,14 @@ pub async fn index(
     let regions = geography::regions(&state.db).await?;
     let joint: Vec<&AreaRow> = areas.iter().filter(|a| a.is_joint).collect();
     let mut by_region: BTreeMap<String, Vec<AreaLink>> = BTreeMap::new();
-    for a in areas.iter().filter(|a| !a.is_joint) {
+    let wanted = query.q.trim().to_lowercase();
+    let matches = |a: &AreaRow| {
+        wanted.is_empty()
+            || a.name.to_lowercase().contains(&wanted)
+            || a.code.to_lowercase() == wanted
+            || a.old_la_code == wanted
+    };
+    for a in areas.iter().filter(|a| !a.is_joint && matches(a)) {
         let joint_note = joint
             .iter()
             .find(|j| j.old_la_code.split(" / ").any(|c| c == a.old_la_code))
@@ -185,29 +202,65 @@ pub async fn index(
             }
             Scope::Area { area } => {
                 if let Some(a) = geography::area(&state.db, area).await? {
+                    if v.access.role() == cws_domain::user::UserRole::AreaLead {
+                        shortcuts.push((
+                            format!("/areas/{}/returns", a.code),
+                            format!(
+                                "{}: workforce returns (who has returned, who to chase)",
+                                a.name
+                            ),
+                        ));
+                    }
+                    // the strategy in force (the latest), summarised for its board, first for
+                    // a board member
+                    let latest = cws_store::strategy::strategies(&state.db, a.id)
+                        .await?
+                        .into_iter()
+                        .max_by_key(|s| s.period_start);
+                    let strategy = match latest {
+                        Some(s) => (
+                            format!("/areas/{}/strategy/{}", a.code, s.id),
+                            format!(
+                                "{}: {} — the board's summary, with the Word document",
+                                a.name, s.title
+                            ),
+                        ),
+                        None => (
+                            format!("/areas/{}/strategy", a.code),
+                            format!("{}: the workforce strategy", a.name),
+                        ),
+                    };
+                    if v.access.role() == cws_domain::user::UserRole::BoardViewer {
+                        shortcuts.insert(0, strategy);
+                    } else {
+                        shortcuts.push(strategy);
+                    }
                     shortcuts.push((
                         format!("/areas/{}/dashboard/overview", a.code),
                         format!("{}: dashboards", a.name),
                     ));
-                    if v.access.role() == cws_domain::user::UserRole::AreaLead {
-                        shortcuts.push((
-                            format!("/areas/{}/returns", a.code),
-                            format!("{}: workforce returns", a.name),
-                        ));
-                    }
                     shortcuts.push((
                         format!("/areas/{}", a.code),
-                        format!("{}: published figures", a.name),
+                        format!("{}: published figures beside its neighbours", a.name),
                     ));
                 }
             }
             Scope::Region { region } => {
                 shortcuts.push((
                     format!("/regions/{region}/dashboard/overview"),
-                    "Your region: dashboards".into(),
+                    "Your region: dashboards, and its areas compared".into(),
+                ));
+                shortcuts.push((
+                    format!("/#{region}"),
+                    "Your region's areas: published figures and strategies".into(),
                 ));
             }
-            Scope::National => {}
+            Scope::National => {
+                shortcuts.push((
+                    "/england/dashboard/overview".into(),
+                    "England: dashboards, and areas compared".into(),
+                ));
+            }
         }
     }
     let synthetic = synthetic_summary(&state).await?;
@@ -223,6 +276,7 @@ pub async fn index(
         )
     });
     let page = IndexPage {
+        q: query.q.trim().to_string(),
         any_area_open,
         shortcuts,
         attribution: cws_reference::ATTRIBUTION,
@@ -261,6 +315,8 @@ struct DataRow {
 #[derive(Template)]
 #[template(path = "area.html")]
 struct AreaPage {
+    /// Whether the viewer may open the area's returns (its lead).
+    returns_link: bool,
     attribution: &'static str,
     synthetic_banner: bool,
     name: String,
@@ -296,8 +352,30 @@ fn cell(values: &Values, key: &str, indicator: &str, year: i64) -> String {
     }
 }
 
+/// Whether `viewer` may open the page of the area `code`.
+async fn may_open_area(
+    state: &AppState,
+    viewer: Option<&crate::access::Viewer>,
+    code: &str,
+) -> Result<bool, WebError> {
+    use crate::access::policy::{decide, Need, Target};
+    let Some(a) = geography::area(&state.db, code).await? else {
+        return Ok(false);
+    };
+    Ok(decide(
+        viewer.map(|v| &v.access),
+        Need::AreaAggregates,
+        &Target {
+            area: Some((a.code.clone(), a.old_la_code.clone())),
+            region: Some(a.region_code.clone()),
+            ..Default::default()
+        },
+    ))
+}
+
 pub async fn area(
     State(state): State<AppState>,
+    axum::Extension(viewer): axum::Extension<Option<crate::access::Viewer>>,
     Path(code): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let db = &state.db;
@@ -436,12 +514,19 @@ pub async fn area(
             .get(&n.neighbour_old_code)
             .cloned()
             .unwrap_or_default();
+        // a neighbour's page is linked only for whoever may open it
+        let href = match &n.code {
+            Some(c) if may_open_area(&state, viewer.as_ref(), c).await? => {
+                Some(format!("/areas/{c}"))
+            }
+            _ => None,
+        };
         latest_rows.push(LatestRow {
             label: n
                 .name
                 .clone()
                 .unwrap_or_else(|| n.neighbour_old_code.clone()),
-            href: n.code.as_ref().map(|c| format!("/areas/{c}")),
+            href,
             note: Some(format!(
                 "neighbour {} · {}{}",
                 n.rank,
@@ -615,7 +700,18 @@ pub async fn area(
             )
         })
         .collect();
+    // the returns are the area lead's: linked only for whoever may open them
+    let returns_link = crate::access::policy::decide(
+        viewer.as_ref().map(|v| &v.access),
+        crate::access::policy::Need::AreaWorkers,
+        &crate::access::policy::Target {
+            area: Some((area.code.clone(), area.old_la_code.clone())),
+            region: Some(area.region_code.clone()),
+            ..Default::default()
+        },
+    );
     let page = AreaPage {
+        returns_link,
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: workforce::synthetic_run(db).await?.is_some(),
         name: area.name.clone(),

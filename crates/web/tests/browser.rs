@@ -827,7 +827,7 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     let site = serve(&db).await;
     let c = browser(driver_port).await;
     sign_in(&c, &site, "manager@sunshine.example").await;
-    shot(&c, "30-employer-home").await;
+    shot(&c, "40-employer-home").await;
     click(
         &c,
         Locator::XPath("//main//a[contains(., 'your workforce return')]"),
@@ -835,7 +835,7 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     .await;
     let page = text(&c).await;
     assert!(page.contains("Not started"), "{page}");
-    shot(&c, "31-employer-return").await;
+    shot(&c, "41-employer-return").await;
 
     // the first return, on the form: one post, kept in a draft, then sent
     click(
@@ -868,7 +868,7 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     }
     click(&c, Locator::Css("main form button[type=submit]")).await;
     assert!(text(&c).await.contains("Saved in your draft"));
-    shot(&c, "32-employer-draft").await;
+    shot(&c, "42-employer-draft").await;
     c.goto(&format!(
         "{site}/areas/E09000027/organisations/SUN-1/return"
     ))
@@ -908,7 +908,7 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     ))
     .await
     .unwrap();
-    shot(&c, "33-employer-upload").await;
+    shot(&c, "43-employer-upload").await;
     c.find(Locator::Id("files"))
         .await
         .unwrap()
@@ -918,7 +918,7 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     click(&c, Locator::Css("main form button[type=submit]")).await;
     let page = text(&c).await;
     assert!(page.contains("There is 1 error to fix"), "{page}");
-    shot(&c, "34-employer-report-error").await;
+    shot(&c, "44-employer-report-error").await;
     let fixed = dir.path().join("sunshine-fixed.csv");
     std::fs::write(&fixed, format!("{filled}{}\n", volunteer("EY-PRAC2"))).unwrap();
     click(
@@ -936,7 +936,7 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     let page = text(&c).await;
     assert!(page.contains("Queries"), "{page}");
     assert!(page.contains("Now send your return"));
-    shot(&c, "35-employer-report-query").await;
+    shot(&c, "45-employer-report-query").await;
     let explain = c
         .find(Locator::Css("textarea[name^=explain_]"))
         .await
@@ -963,7 +963,7 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
         "{page}"
     );
     assert!(page.contains("2 posts"), "{page}");
-    shot(&c, "36-employer-sent").await;
+    shot(&c, "46-employer-sent").await;
     c.close().await.unwrap();
     db.close().await;
 }

@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::collections::{BTreeSet, VecDeque};
-
 use axum::http::StatusCode;
 use cws_domain::collection::Collection;
 use cws_domain::organisation::{OrgRef, Organisation, Sector, Service, SettingType};
@@ -282,36 +280,12 @@ async fn changes_on_the_worker_form_are_a_draft_until_the_employer_sends_them() 
 async fn no_page_an_employer_sees_links_to_a_page_it_is_refused() {
     for app in TestApp::each().await {
         let employer = setup(&app).await;
-        let mut seen = BTreeSet::new();
-        let mut queue = VecDeque::from(["/".to_string()]);
-        let mut visited = 0;
-        while let Some(path) = queue.pop_front() {
-            if !seen.insert(path.clone()) || visited > 60 {
-                continue;
-            }
-            visited += 1;
-            let r = employer.get(&path).await;
-            assert!(
-                r.status == StatusCode::OK,
-                "{path}: {} {}",
-                r.status,
-                r.location
-            );
-            if !r.content_type.starts_with("text/html") {
-                continue;
-            }
-            let page = r.text();
-            for link in page.split("href=\"").skip(1) {
-                let href = &link[..link.find('"').unwrap_or(0)];
-                let href = href.replace("&amp;", "&");
-                if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/assets/")
-                {
-                    queue.push_back(href.split('#').next().unwrap_or("").to_string());
-                }
-            }
+        let pages = crawl(&employer, "/", 60).await;
+        for (path, status, location) in &pages {
+            assert_eq!(*status, StatusCode::OK, "{path}: {location}");
         }
-        assert!(visited >= 6, "only {visited} pages: {seen:?}");
-        assert!(seen.contains(&format!("{BASE}/return")));
+        assert!(pages.len() >= 6, "only {} pages", pages.len());
+        assert!(pages.iter().any(|(p, _, _)| *p == format!("{BASE}/return")));
         app.close().await;
     }
 }

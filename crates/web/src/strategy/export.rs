@@ -81,7 +81,8 @@ pub async fn export(
             ),
         ),
         "progress.docx" => {
-            let (from, to) = report_dates(&l, &q).map_err(WebError::Unprocessable)?;
+            let censuses = super::evidence::census_dates(&state).await?;
+            let (from, to) = report_dates(&l, &q, &censuses).map_err(WebError::Unprocessable)?;
             (
                 format!("Board progress report: {}", l.strategy.title),
                 progress_blocks(&state, &h, &l, from, to).await?,

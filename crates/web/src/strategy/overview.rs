@@ -126,6 +126,162 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
     out
 }
 
+/// A figure as the summary shows it: its value at the last two censuses and its move.
+struct FigureLine {
+    label: String,
+    before: String,
+    after: String,
+    change: String,
+    /// "better", "worse" or "" (no direction, or nothing moved).
+    direction: &'static str,
+}
+
+struct ObjectiveLine {
+    statement: String,
+    standing: String,
+    /// A tag class and its word: on track, behind, reached, not tracked.
+    tag: (&'static str, &'static str),
+}
+
+struct ActionLine {
+    title: String,
+    lead: String,
+    due: String,
+}
+
+struct RiskLine {
+    description: String,
+    score: u8,
+    owner: String,
+}
+
+/// What a board wants on one screen: the figures and their trend, the objectives' standing,
+/// the actions by rating (the red ones named) and the largest risks.
+struct BoardSummary {
+    /// "at the censuses of 30 September 2024 and 30 September 2025", or why there is no trend.
+    figures_when: String,
+    figures: Vec<FigureLine>,
+    objectives: Vec<ObjectiveLine>,
+    red: usize,
+    amber: usize,
+    green: usize,
+    red_actions: Vec<ActionLine>,
+    risks: Vec<RiskLine>,
+    open_risks: usize,
+}
+
+async fn board_summary(
+    state: &AppState,
+    h: &super::Here,
+    l: &Loaded,
+    tracking: &[Tracking],
+) -> Result<BoardSummary, WebError> {
+    let fmt = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    let censuses = super::evidence::census_dates(state).await?;
+    let (figures_when, figures) = match censuses.as_slice() {
+        [] => (
+            "No census is held yet: there are no figures.".to_string(),
+            Vec::new(),
+        ),
+        [.., a, b] | [a @ b] => {
+            let moves = super::progress::figure_moves_between(state, h, l, *a, *b).await?;
+            let when = if a == b {
+                format!(
+                    "at the census of {} (the only one held: no trend yet)",
+                    fmt(*b)
+                )
+            } else {
+                format!("at the censuses of {} and {}", fmt(*a), fmt(*b))
+            };
+            let lines = moves
+                .into_iter()
+                .map(|m| FigureLine {
+                    label: m.label,
+                    before: super::document::num(m.before),
+                    after: super::document::num(m.after),
+                    change: m
+                        .change
+                        .map(|c| format!("{c:+.1}"))
+                        .unwrap_or_else(|| "–".into()),
+                    direction: match m.better {
+                        Some(true) => "better",
+                        Some(false) => "worse",
+                        None => "",
+                    },
+                })
+                .collect();
+            (when, lines)
+        }
+    };
+    let objectives = l
+        .objectives
+        .iter()
+        .zip(tracking)
+        .map(|(o, t)| {
+            use cws_plan::smart::Standing;
+            let tag = match t.standing {
+                Standing::TargetReached => ("tag-green", "Reached"),
+                Standing::Towards {
+                    on_track: Some(true),
+                    ..
+                } => ("tag-green", "On track"),
+                Standing::Towards {
+                    on_track: Some(false),
+                    ..
+                }
+                | Standing::WrongWay { .. } => ("tag-red", "Behind"),
+                Standing::Towards { on_track: None, .. } => ("tag-amber", "Moving"),
+                Standing::NoCensusSinceBaseline => ("tag-grey", "Too early to say"),
+                Standing::NotTracked => ("tag-grey", "Not tracked"),
+            };
+            ObjectiveLine {
+                statement: o.objective.statement.clone(),
+                standing: t.progress_text(),
+                tag,
+            }
+        })
+        .collect();
+    let now = today();
+    let (mut red, mut amber, mut green) = (0, 0, 0);
+    let mut red_actions = Vec::new();
+    for a in &l.actions {
+        match a.action.rag(now) {
+            cws_plan::actions::Rag::Red => {
+                red += 1;
+                red_actions.push(ActionLine {
+                    title: a.action.title.clone(),
+                    lead: a.action.lead.clone(),
+                    due: fmt(a.action.due),
+                });
+            }
+            cws_plan::actions::Rag::Amber => amber += 1,
+            cws_plan::actions::Rag::Green => green += 1,
+        }
+    }
+    let open = super::document::open_risks(l);
+    let mut risks: Vec<RiskLine> = open
+        .iter()
+        .map(|r| RiskLine {
+            description: r.risk.description.clone(),
+            score: r.risk.score().unwrap_or(0),
+            owner: r.risk.owner.clone(),
+        })
+        .collect();
+    risks.sort_by(|a, b| b.score.cmp(&a.score));
+    risks.truncate(3);
+    Ok(BoardSummary {
+        figures_when,
+        figures,
+        objectives,
+        red,
+        amber,
+        green,
+        red_actions,
+        risks,
+        open_risks: open.len(),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "strategy/overview.html")]
 struct OverviewPage {
@@ -134,6 +290,7 @@ struct OverviewPage {
     f: Frame,
     checks: Vec<Check>,
     done_pct: usize,
+    summary: BoardSummary,
 }
 
 pub async fn overview(
@@ -150,6 +307,7 @@ pub async fn overview(
     );
     let checks = completeness(&l, &t, &f.base());
     let done_pct = checks.iter().filter(|c| c.done).count() * 100 / checks.len().max(1);
+    let summary = board_summary(&state, &h, &l, &t).await?;
     Ok(Html(
         OverviewPage {
             attribution: cws_reference::ATTRIBUTION,
@@ -157,6 +315,7 @@ pub async fn overview(
             f,
             checks,
             done_pct,
+            summary,
         }
         .render()?,
     ))

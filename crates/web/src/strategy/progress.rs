@@ -19,8 +19,14 @@ use super::export::DocumentPage;
 use super::{evidence, today, Frame, Here, Loaded, Opened, PageQuery};
 use crate::{AppState, WebError};
 
-/// The two dates a board report compares: given, or the last quarter to today.
-pub(crate) fn report_dates(l: &Loaded, q: &PageQuery) -> Result<(NaiveDate, NaiveDate), String> {
+/// The two dates a board report compares: given, or else from the next-to-last census held
+/// (so the figures compare the last two censuses) to today; with fewer than two censuses,
+/// the last quarter.
+pub(crate) fn report_dates(
+    l: &Loaded,
+    q: &PageQuery,
+    censuses: &[NaiveDate],
+) -> Result<(NaiveDate, NaiveDate), String> {
     let parse = |s: &Option<String>, what: &str| -> Result<Option<NaiveDate>, String> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -32,14 +38,68 @@ pub(crate) fn report_dates(l: &Loaded, q: &PageQuery) -> Result<(NaiveDate, Naiv
         }
     };
     let to = parse(&q.to, "second")?.unwrap_or_else(today);
-    let from = parse(&q.from, "first")?
-        .unwrap_or_else(|| (to - chrono::Duration::days(91)).max(l.strategy.period_start));
+    let held: Vec<NaiveDate> = censuses.iter().copied().filter(|d| *d <= to).collect();
+    let from = parse(&q.from, "first")?.unwrap_or_else(|| match held.len() {
+        n if n >= 2 => held[n - 2],
+        _ => (to - chrono::Duration::days(91)).max(l.strategy.period_start),
+    });
     if from > to {
         return Err(format!(
             "The first date ({from}) must not be after the second ({to})."
         ));
     }
     Ok((from, to))
+}
+
+/// The key figures and every objective's figure at the censuses `a` and `b`, as the viewer
+/// may see them, with the direction of each move.
+pub(crate) async fn figure_moves_between(
+    state: &AppState,
+    h: &Here,
+    l: &Loaded,
+    a: NaiveDate,
+    b: NaiveDate,
+) -> Result<Vec<review::FigureMove>, WebError> {
+    use Measure as M;
+    let mut measures = vec![
+        M::InpostFte,
+        M::VacancyRateFte,
+        M::TurnoverRateFte,
+        M::AgencyRateFte,
+        M::Age55Plus,
+        M::Level3PlusNonGraduates,
+    ];
+    for o in &l.objectives {
+        if let Some(m) = o
+            .objective
+            .measure
+            .as_deref()
+            .and_then(|m| Measure::parse(m).ok())
+        {
+            if !measures.contains(&m) {
+                measures.push(m);
+            }
+        }
+    }
+    let before = evidence::figures_at(state, &h.place, a, &measures, h.protect).await?;
+    let after = evidence::figures_at(state, &h.place, b, &measures, h.protect).await?;
+    let inputs: Vec<review::FigureInput> = measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| review::FigureInput {
+            measure: m.code().into(),
+            label: m.label().into(),
+            before: before[i],
+            after: after[i],
+            target: l
+                .objectives
+                .iter()
+                .find(|o| o.objective.measure.as_deref() == Some(m.code()))
+                .and_then(|o| o.objective.target),
+            lower_is_better: evidence::lower_is_better(*m),
+        })
+        .collect();
+    Ok(review::figure_moves(&inputs))
 }
 
 /// The board progress report: what moved between the two dates.
@@ -67,45 +127,7 @@ pub(crate) async fn progress_blocks(
         evidence::census_for(&dates, to),
     ) {
         (Some(a), Some(b)) => {
-            use Measure as M;
-            let mut measures = vec![
-                M::InpostFte,
-                M::VacancyRateFte,
-                M::TurnoverRateFte,
-                M::AgencyRateFte,
-                M::Age55Plus,
-                M::Level3PlusNonGraduates,
-            ];
-            for o in &l.objectives {
-                if let Some(m) = o
-                    .objective
-                    .measure
-                    .as_deref()
-                    .and_then(|m| Measure::parse(m).ok())
-                {
-                    if !measures.contains(&m) {
-                        measures.push(m);
-                    }
-                }
-            }
-            let before = evidence::figures_at(state, &h.place, a, &measures, h.protect).await?;
-            let after = evidence::figures_at(state, &h.place, b, &measures, h.protect).await?;
-            let inputs: Vec<review::FigureInput> = measures
-                .iter()
-                .enumerate()
-                .map(|(i, m)| review::FigureInput {
-                    measure: m.code().into(),
-                    label: m.label().into(),
-                    before: before[i],
-                    after: after[i],
-                    target: l
-                        .objectives
-                        .iter()
-                        .find(|o| o.objective.measure.as_deref() == Some(m.code()))
-                        .and_then(|o| o.objective.target),
-                    lower_is_better: evidence::lower_is_better(*m),
-                })
-                .collect();
+            let moves = figure_moves_between(state, h, l, a, b).await?;
             if a == b {
                 out.push(Block::Note(format!("Both dates fall on the same census ({}), so the figures cannot have moved; a later census will show change.", fmt(a))));
             }
@@ -114,7 +136,7 @@ pub(crate) async fn progress_blocks(
                 header: ["Figure", "Before", "After", "Change", "Direction"]
                     .map(String::from)
                     .to_vec(),
-                rows: review::figure_moves(&inputs)
+                rows: moves
                     .into_iter()
                     .map(|m| {
                         vec![
@@ -266,7 +288,8 @@ async fn render_progress(
     q: &PageQuery,
 ) -> Result<String, WebError> {
     let mut f = Frame::new(h, &l.strategy, "progress", None);
-    let (blocks, dates) = match report_dates(l, q) {
+    let censuses = evidence::census_dates(state).await?;
+    let (blocks, dates) = match report_dates(l, q, &censuses) {
         Ok((from, to)) => (
             progress_blocks(state, h, l, from, to).await?,
             (from.to_string(), to.to_string()),

@@ -4,8 +4,8 @@
 use axum::http::StatusCode;
 use cws_domain::user::UserRole;
 
-use super::support::{area, RICHMOND};
-use super::{d, leads, written};
+use super::support::{area, crawl, RICHMOND};
+use super::{d, leads, leads_with_workforce, written};
 
 #[tokio::test]
 async fn the_board_reads_the_strategy_and_its_progress_report() {
@@ -60,6 +60,55 @@ async fn the_board_reads_the_strategy_and_its_progress_report() {
                 .status,
             StatusCode::FORBIDDEN
         );
+        app.close().await;
+    }
+}
+
+/// A board member lands on the strategy's summary for its board — figures with their trend,
+/// objectives' standing, actions by rating, the largest risks, the Word document beside it —
+/// and no page it can reach links to one it is refused.
+#[tokio::test]
+async fn a_board_member_lands_on_the_board_summary_and_finds_no_refused_link() {
+    for (app, lead) in leads_with_workforce().await {
+        let base = written(&lead).await;
+        let board = app
+            .signed_in_as(
+                UserRole::BoardViewer,
+                area(RICHMOND),
+                "board@richmond.example",
+            )
+            .await;
+        let home = board.page("/").await;
+        let first = home.find("<li><a href=\"").expect("a shortcut") + 13;
+        assert_eq!(&home[first..first + base.len()], base, "the strategy first");
+        let summary = board.page(&base).await;
+        for part in [
+            "For the board",
+            "export/strategy.docx",
+            "The figures",
+            "Objectives (",
+            "Actions by rating",
+            "The largest risks",
+            "How complete the strategy is",
+        ] {
+            assert!(summary.contains(part), "{part}: {summary}");
+        }
+        assert!(
+            summary.contains("at the census"),
+            "figures with their census"
+        );
+        // the area page names the strategy and the dashboards, not the lead's returns
+        let area_page = board.page("/areas/E09000027").await;
+        assert!(area_page.contains(&format!("/areas/{RICHMOND}/strategy\"")));
+        assert!(!area_page.contains("/returns\""));
+        assert!(lead
+            .page("/areas/E09000027")
+            .await
+            .contains("/areas/E09000027/returns\""));
+        // every link a board member can follow opens
+        for (path, status, location) in crawl(&board, "/", 80).await {
+            assert!(status == StatusCode::OK, "{path}: {status} {location}");
+        }
         app.close().await;
     }
 }

@@ -353,3 +353,33 @@ impl Client {
 pub fn days_from_today(days: i64) -> String {
     (chrono::Local::now().date_naive() + chrono::Duration::days(days)).to_string()
 }
+
+/// Follows every link on this site from `start`, breadth first, as `client` (at most `limit`
+/// pages): each page reached and what it answered. Downloads are fetched, not read.
+pub async fn crawl(
+    client: &Client,
+    start: &str,
+    limit: usize,
+) -> Vec<(String, StatusCode, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = std::collections::VecDeque::from([start.to_string()]);
+    let mut out = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        if out.len() >= limit || !seen.insert(path.clone()) {
+            continue;
+        }
+        let r = client.get(&path).await;
+        out.push((path, r.status, r.location.clone()));
+        if !r.content_type.starts_with("text/html") {
+            continue;
+        }
+        for link in r.text().split("href=\"").skip(1) {
+            let href = link[..link.find('"').unwrap_or(0)].replace("&amp;", "&");
+            let href = href.split('#').next().unwrap_or("").to_string();
+            if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/assets/") {
+                queue.push_back(href);
+            }
+        }
+    }
+    out
+}
