@@ -267,7 +267,7 @@ async fn board_summary(
             owner: r.risk.owner.clone(),
         })
         .collect();
-    risks.sort_by(|a, b| b.score.cmp(&a.score));
+    risks.sort_by_key(|r| std::cmp::Reverse(r.score));
     risks.truncate(3);
     Ok(BoardSummary {
         figures_when,
