@@ -166,7 +166,7 @@ impl Options {
 }
 
 /// Which of the snapshot's areas a scope covers.
-fn scope_mask(snap: &Snapshot, scope: &Scope) -> Result<Vec<bool>, FiguresError> {
+pub(crate) fn scope_mask(snap: &Snapshot, scope: &Scope) -> Result<Vec<bool>, FiguresError> {
     let (kind, code, v): (&'static str, &String, Vec<bool>) = match scope {
         Scope::Nation => return Ok(vec![true; snap.areas.len()]),
         Scope::Region(code) => (

@@ -189,6 +189,80 @@ fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<us
     }
 }
 
+/// A region's or England's areas side by side: the key rates of each area with returns, each
+/// row saying what it rests on (the organisations whose returns it holds); protected as the
+/// place's figures are.
+fn areas_compared(
+    snap: &Snapshot,
+    place: &Place,
+    by: &dyn Fn(Dimension, &[Measure], &str) -> Result<Table, FiguresError>,
+    name: &str,
+    min_coverage: f64,
+) -> Result<Panel, FiguresError> {
+    use Measure as M;
+    let mut table = by(
+        Dimension::Area,
+        &[
+            M::VacancyRateFte,
+            M::TurnoverRateFte,
+            M::AgencyRateFte,
+            M::People,
+            M::InpostFte,
+            M::Age55Plus,
+            M::Level3PlusNonGraduates,
+        ],
+        "key figures by area",
+    )?;
+    let mut organisations: std::collections::HashMap<&str, usize> = Default::default();
+    let mask = crate::figures::scope_mask(snap, &place.scope())?;
+    for o in &snap.orgs {
+        if mask.get(o.area as usize).copied().unwrap_or(false) {
+            *organisations
+                .entry(snap.areas[o.area as usize].name.as_str())
+                .or_default() += 1;
+        }
+    }
+    let total: usize = organisations.values().sum();
+    let cov = crate::figures::coverage(snap, &place.scope())?;
+    table.label_columns.push("rests on".into());
+    for row in &mut table.rows {
+        let area = row.labels.first().cloned().unwrap_or_default();
+        match organisations.get(area.as_str()) {
+            Some(n) => row.labels.push(cws_domain::words::count_as(
+                *n as u64,
+                "organisation's return",
+                "organisations' returns",
+            )),
+            None => {
+                // the whole place: not a figure when too few of its areas have returns
+                // (it would be one area's own, compared with itself)
+                if cov.share() < min_coverage {
+                    row.values =
+                        vec![Shown::Symbol(crate::compare::NOT_AVAILABLE); row.values.len()];
+                }
+                row.labels.push(format!(
+                    "{} ({})",
+                    cws_domain::words::count_as(
+                        total as u64,
+                        "organisation's return",
+                        "organisations' returns"
+                    ),
+                    cov.text()
+                ));
+            }
+        }
+    }
+    let mut p = panel(
+        "areas-compared",
+        "Areas compared",
+        &format!("Vacancy, turnover and agency rates (FTE, %) of each area in {name} with returns in cws"),
+        table,
+        vec![0, 1, 2],
+    );
+    p.chart_labels = 1;
+    Ok(p)
+}
+
 /// The local authority's children and family social workers — the population of DfE's
 /// census — beside the statistical neighbours, the region and England, each area counted by
 /// its returns where it has them and by DfE's published figures for the census year where it
@@ -467,6 +541,15 @@ pub fn topic_panels(
                     &opts,
                     protect,
                     &at,
+                )?);
+            }
+            if !matches!(place, Place::Area { .. }) {
+                out.push(areas_compared(
+                    snap,
+                    place,
+                    &by,
+                    &name,
+                    settings.min_aggregate_coverage,
                 )?);
             }
             out.push(panel(

@@ -237,3 +237,44 @@ async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself
         );
     }
 }
+
+/// A region's areas side by side, on its overview dashboard: each area with returns, what it
+/// rests on, protected; the region's own row `x` while too few of its areas have returns;
+/// downloadable.
+#[tokio::test]
+async fn a_region_s_dashboard_compares_its_areas() {
+    for app in TestApp::each_with_workforce().await {
+        let analyst = app
+            .signed_in(
+                UserRole::RegionalAnalyst,
+                Scope::Region {
+                    region: "E12000007".into(),
+                },
+            )
+            .await;
+        let page = analyst.page("/regions/E12000007/dashboard/overview").await;
+        let at = page.find("Areas compared").expect("the panel");
+        let panel = &page[at..];
+        let row = |label: &str| -> String {
+            let at = panel
+                .find(&format!("<th scope=\"row\">{label}"))
+                .unwrap_or_else(|| panic!("no row {label}: {panel}"));
+            panel[at..at + panel[at..].find("</tr>").unwrap()].to_string()
+        };
+        let richmond = row("Richmond upon Thames");
+        assert!(
+            richmond.contains("organisations&#39; returns"),
+            "{richmond}"
+        );
+        assert!(richmond.contains("<td class=\"num\">"), "{richmond}");
+        let total = row("Total");
+        assert!(total.contains("1 of 33 areas"), "{total}");
+        assert!(total.contains(">x<"), "not Richmond's own figures: {total}");
+        let csv = analyst
+            .get("/regions/E12000007/dashboard/overview/areas-compared.csv")
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.text().contains("Richmond upon Thames"));
+        app.close().await;
+    }
+}
