@@ -189,13 +189,16 @@ fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<us
     }
 }
 
+/// A place's cut by one dimension: (dimension, measures, what it is) → the table.
+type CutBy<'a> = dyn Fn(Dimension, &[Measure], &str) -> Result<Table, FiguresError> + 'a;
+
 /// A region's or England's areas side by side: the key rates of each area with returns, each
 /// row saying what it rests on (the organisations whose returns it holds); protected as the
 /// place's figures are.
 fn areas_compared(
     snap: &Snapshot,
     place: &Place,
-    by: &dyn Fn(Dimension, &[Measure], &str) -> Result<Table, FiguresError>,
+    by: &CutBy,
     name: &str,
     min_coverage: f64,
 ) -> Result<Panel, FiguresError> {
