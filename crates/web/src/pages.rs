@@ -119,6 +119,18 @@ pub async fn index(
     let regions = geography::regions(&state.db).await?;
     let joint: Vec<&AreaRow> = areas.iter().filter(|a| a.is_joint).collect();
     let mut by_region: BTreeMap<String, Vec<AreaLink>> = BTreeMap::new();
+    // whether the viewer may open an area's page: only those are links
+    let may_open = |a: &AreaRow| {
+        decide(
+            access,
+            Need::AreaAggregates,
+            &Target {
+                area: Some((a.code.clone(), a.old_la_code.clone())),
+                region: Some(a.region_code.clone()),
+                ..Default::default()
+            },
+        )
+    };
     let wanted = query.q.trim().to_lowercase();
     let matches = |a: &AreaRow| {
         wanted.is_empty()
@@ -135,15 +147,7 @@ pub async fn index(
             .entry(a.region_code.clone())
             .or_default()
             .push(AreaLink {
-                open: decide(
-                    access,
-                    Need::AreaAggregates,
-                    &Target {
-                        area: Some((a.code.clone(), a.old_la_code.clone())),
-                        region: Some(a.region_code.clone()),
-                        ..Default::default()
-                    },
-                ),
+                open: may_open(a),
                 code: a.code.clone(),
                 name: a.name.clone(),
                 old_la_code: a.old_la_code.clone(),
@@ -264,17 +268,7 @@ pub async fn index(
         }
     }
     let synthetic = synthetic_summary(&state).await?;
-    let any_area_open = areas.iter().any(|a| {
-        decide(
-            access,
-            Need::AreaAggregates,
-            &Target {
-                area: Some((a.code.clone(), a.old_la_code.clone())),
-                region: Some(a.region_code.clone()),
-                ..Default::default()
-            },
-        )
-    });
+    let any_area_open = areas.iter().any(may_open);
     let page = IndexPage {
         q: query.q.trim().to_string(),
         any_area_open,
