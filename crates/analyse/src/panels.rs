@@ -755,11 +755,14 @@ pub fn topic_panels(
     })
 }
 
-/// The place's key figures at every census date held, oldest first.
+/// The place's key figures at every census date held, oldest first, each census saying what
+/// it rests on; a region or England is `x` at a census when too few of its areas had
+/// returns (its figures would be those few areas' own).
 pub fn trend_panel(
     snapshots: &[&Snapshot],
     place: &Place,
     protect: bool,
+    min_coverage: f64,
 ) -> Result<Panel, FiguresError> {
     use Measure as M;
     let key = [
@@ -785,14 +788,28 @@ pub fn trend_panel(
         )?;
         footnote = t.footnote.clone();
         let mut row = t.rows[0].clone();
-        row.labels = vec![census.format("%-d %B %Y").to_string()];
+        let cov = crate::figures::coverage(snap, &place.scope())?;
+        let aggregate = !matches!(place, Place::Area { .. });
+        let rests_on = if cov.with_returns == 0 {
+            "no returns".to_string()
+        } else if aggregate && cov.share() < min_coverage {
+            format!("too few returns ({})", cov.text())
+        } else if aggregate {
+            cov.text()
+        } else {
+            "own returns".to_string()
+        };
+        if cov.with_returns == 0 || (aggregate && cov.share() < min_coverage) {
+            row.values = vec![Shown::Symbol(crate::compare::NOT_AVAILABLE); key.len()];
+        }
+        row.labels = vec![census.format("%-d %B %Y").to_string(), rests_on];
         rows.push((census, row));
     }
     rows.sort_by_key(|r| r.0);
     let name = place.name();
     let table = Table {
         title: format!("{name}: key figures at each census date"),
-        label_columns: vec!["census_date".into()],
+        label_columns: vec!["census_date".into(), "rests on".into()],
         columns: crate::export::Column::of(&key),
         rows: rows.into_iter().map(|r| r.1).collect(),
         footnote,
@@ -805,7 +822,15 @@ pub fn trend_panel(
         table,
         vec![2, 3, 4],
     );
-    p.chart_rows = (0..p.table.rows.len()).collect();
+    // the chart draws the censuses with figures; the table lists each and what it rests on
+    p.chart_labels = 1;
+    p.chart_rows = (0..p.table.rows.len())
+        .filter(|&r| {
+            p.chart_columns
+                .iter()
+                .any(|&c| p.table.rows[r].values[c].value().is_some())
+        })
+        .collect();
     Ok(p)
 }
 

@@ -34,6 +34,39 @@ const fn col(
     }
 }
 
+/// A worker column as a form asks for it, in plain words (the template keeps its header).
+pub fn plain_label(column: &str) -> &'static str {
+    match column {
+        "organisation_ref" => "Organisation reference",
+        "worker_ref" => "Staff or payroll number",
+        "role_code" => "Role",
+        "fte" => "Hours as a proportion of full time (FTE)",
+        "contract_type" => "How the person is engaged",
+        "start_date" => "Date they started in this role",
+        "leaving_date" => "Date they left, if they left in the year",
+        "leaving_reason" => "Why they left",
+        "leaving_destination" => "Where they went",
+        "birth_year" => "Year of birth",
+        "sex" => "Sex",
+        "ethnicity" => "Ethnic group",
+        "disability" => "Do they consider themselves disabled?",
+        "highest_qualification_level" => "Highest qualification level",
+        "qualifications" => "Qualifications held",
+        "common_core" => "Trained in the Common Core of Skills and Knowledge?",
+        "induction" => "Completed induction for the role?",
+        "caf_trained" => "Trained in the common assessment framework?",
+        "lead_professional" => "Acts as lead professional for a child?",
+        "budget_holding" => "Holds a budget as lead professional?",
+        "multi_agency_team" => "Works in a multi-agency team?",
+        "vetting_check" => "Most recent vetting check",
+        "vetting_date" => "Date of that check",
+        "safeguarding_training_date" => "Date of the last safeguarding training",
+        "working_days_lost" => "Working days lost to sickness in the year",
+        "cases_held" => "Cases held at the census date",
+        _ => "Value",
+    }
+}
+
 /// The worker template's columns, in the order the template is written.
 pub const WORKER_COLUMNS: &[Column] = &[
     col("organisation_ref", true, "text, up to 64 characters", "Your organisation's reference, as on the collection's organisation list."),
@@ -217,6 +250,13 @@ pub fn held_person(worker_ref: &str) -> Option<PersonKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_worker_column_has_a_plain_label() {
+        for c in WORKER_COLUMNS {
+            assert_ne!(plain_label(c.name), "Value", "{}", c.name);
+        }
+    }
 
     #[test]
     fn a_held_reference_names_the_same_person_again_and_nothing_else_does() {

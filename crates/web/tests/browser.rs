@@ -866,7 +866,11 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
         .await
         .unwrap();
     }
-    click(&c, Locator::Css("main form button[type=submit]")).await;
+    click(
+        &c,
+        Locator::XPath("//button[contains(., 'Save and check')]"),
+    )
+    .await;
     assert!(text(&c).await.contains("Saved in your draft"));
     shot(&c, "42-employer-draft").await;
     c.goto(&format!(

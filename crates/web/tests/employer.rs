@@ -238,6 +238,34 @@ async fn changes_on_the_worker_form_are_a_draft_until_the_employer_sends_them() 
         post2.extend(second);
         let r = employer.post_form(&form, &post2).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        // staff are told apart by what the employer knows, and found by its own staff number
+        // (keyed as a return's is, never kept), never listed as keys
+        let form_page = employer.page(&form).await;
+        assert!(form_page.contains("Staff or payroll number"));
+        assert!(form_page.contains("Hours as a proportion of full time"));
+        let area = geography::area(&app.db, "318").await.unwrap().unwrap();
+        let c = returns::collection(&app.db, None).await.unwrap().unwrap();
+        let sun = returns::organisation(&app.db, area.id, "SUN-1")
+            .await
+            .unwrap()
+            .unwrap();
+        let draft = returns::draft(&app.db, c.id, sun.id)
+            .await
+            .unwrap()
+            .unwrap();
+        for w in returns::return_workers(&app.db, draft.id).await.unwrap() {
+            let shown = form_page.replace(&format!("?edit={}", w.person.as_str()), "");
+            assert!(!shown.contains(&w.person.as_str()[..8]), "a key is listed");
+        }
+        let found = employer.page(&format!("{form}?find=STAFF-9")).await;
+        assert!(found.contains("1 post with the staff number"), "{found}");
+        assert!(found.contains("1 September 2021"), "{found}");
+        assert!(
+            !found.contains("10 January 2022"),
+            "only that person's posts"
+        );
+        let none = employer.page(&format!("{form}?find=NOBODY")).await;
+        assert!(none.contains("No post held has the staff number"));
         let page = employer.page(&format!("{BASE}/return")).await;
         assert!(page.contains("Draft, not sent"), "{page}");
         assert!(page.contains("2 posts"), "{page}");

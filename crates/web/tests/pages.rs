@@ -6,7 +6,7 @@ mod support;
 
 use axum::http::StatusCode;
 use cws_domain::user::{Scope, UserRole};
-use support::TestApp;
+use support::{TestApp, SECRET};
 
 /// The table row whose header cell starts with `label`, as text.
 fn row<'a>(html: &'a str, label: &str) -> &'a str {
@@ -275,6 +275,48 @@ async fn a_region_s_dashboard_compares_its_areas() {
             .await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.text().contains("Richmond upon Thames"));
+        app.close().await;
+    }
+}
+
+/// England's figures over the census dates rest on too few areas while Richmond alone has
+/// returns: each census is `x`, saying why, not Richmond's own figures; Richmond's own trend
+/// says it rests on its own returns.
+#[tokio::test]
+async fn a_trend_never_shows_one_area_s_figures_as_england_s() {
+    for app in TestApp::each_with_workforce().await {
+        cws_synth::load::load(
+            &app.db,
+            &cws_synth::Scale::Area("318".into()),
+            2024,
+            cws_collect::pseudonymise::Pseudonymiser::new(SECRET),
+            false,
+            &|_, _, _| {},
+        )
+        .await
+        .unwrap();
+        let analyst = app
+            .signed_in(UserRole::NationalAnalyst, Scope::National)
+            .await;
+        let page = analyst.page("/england/dashboard/overview").await;
+        let at = page
+            .find("Key figures over census dates")
+            .expect("the trend");
+        let trend = &page[at..at + page[at..].find("</table>").unwrap()];
+        assert!(trend.contains("too few returns (1 of 153 areas"), "{trend}");
+        assert!(
+            !trend.contains("<td class=\"num\">4."),
+            "not Richmond's rates: {trend}"
+        );
+        let own = app
+            .richmond_lead()
+            .await
+            .page("/areas/318/dashboard/overview")
+            .await;
+        let at = own
+            .find("Key figures over census dates")
+            .expect("the trend");
+        assert!(own[at..].contains("own returns"));
         app.close().await;
     }
 }

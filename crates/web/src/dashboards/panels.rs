@@ -113,9 +113,15 @@ pub(crate) async fn panels(
                 .map(|s| s.read())
                 .collect::<Result<Vec<_>, _>>()?;
             let snaps: Vec<&cws_analyse::Snapshot> = guards.iter().map(|g| &**g).collect();
-            computed
-                .panels
-                .insert(1, panels::trend_panel(&snaps, &owned_place, protect)?);
+            computed.panels.insert(
+                1,
+                panels::trend_panel(
+                    &snaps,
+                    &owned_place,
+                    protect,
+                    settings.min_aggregate_coverage,
+                )?,
+            );
         }
         Ok::<_, WebError>(computed)
     })

@@ -34,7 +34,7 @@ struct FormField {
 
 struct HeldPost {
     person: String,
-    short: String,
+    born: String,
     role: String,
     role_title: String,
     contract: String,
@@ -64,16 +64,22 @@ struct WorkersPage {
     in_draft: bool,
     /// The viewer is the area's lead (not the employer): the area's pages are theirs.
     lead: bool,
+    /// The staff number searched for, if any.
+    find: String,
 }
 
 #[derive(Deserialize)]
 pub struct EditQuery {
     edit: Option<String>,
     saved: Option<String>,
+    /// A staff number typed to find that person's posts (keyed as a return's would be,
+    /// never stored).
+    find: Option<String>,
 }
 
+/// A date as people write it: "1 September 2021".
 fn date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
+    d.map(super::own::long_date).unwrap_or_default()
 }
 
 fn form_fields(
@@ -101,7 +107,7 @@ fn form_fields(
             };
             FormField {
                 name: c.name,
-                label: c.name,
+                label: template::plain_label(c.name),
                 hint: c.guidance,
                 required: c.required,
                 value: values.get(c.name).cloned().unwrap_or_default(),
@@ -125,6 +131,7 @@ struct FormState<'a> {
     saved: Option<String>,
     explanation: String,
     lead: bool,
+    find: String,
 }
 
 /// The posts the form works on: the draft's when there is one, else the current return's;
@@ -165,11 +172,18 @@ async fn workers_page(
     let roles = cws_reference::roles()?;
     let mut posts = Vec::new();
     let (held, in_draft) = working_posts(state, c.id, org.id).await?;
+    // a staff number typed is keyed as a return's would be: its person's posts, if held
+    let wanted = Some(form.find.trim())
+        .filter(|f| !f.is_empty())
+        .map(|f| state.pseudo.key(&area.code, &org.reference, f));
     {
-        for w in held {
+        for w in held
+            .into_iter()
+            .filter(|w| wanted.as_ref().is_none_or(|k| *k == w.person))
+        {
             posts.push(HeldPost {
                 person: w.person.as_str().to_string(),
-                short: w.person.as_str()[..8].to_string(),
+                born: w.birth_year.map(|y| y.to_string()).unwrap_or_default(),
                 role: w.role.to_string(),
                 role_title: roles
                     .iter()
@@ -193,6 +207,7 @@ async fn workers_page(
         saved,
         explanation,
         lead,
+        find,
     } = form;
     let form_messages: Vec<Message> = report
         .map(|r| {
@@ -244,6 +259,7 @@ async fn workers_page(
         saved,
         in_draft,
         lead,
+        find,
     };
     Ok(Html(page.render()?))
 }
@@ -284,6 +300,7 @@ pub async fn workers_form(
         editing,
         saved: q.saved.as_deref().and_then(saved_note),
         lead: is_lead(viewer.as_ref()),
+        find: q.find.unwrap_or_default(),
         ..Default::default()
     };
     workers_page(&state, &code, &reference, form).await
@@ -361,6 +378,7 @@ pub async fn workers_submit(
         saved: None,
         explanation,
         lead: is_lead(viewer.as_ref()),
+        find: String::new(),
     };
     // refused (errors, or queries to explain): said as such, with the page
     Ok((
