@@ -243,6 +243,11 @@ async fn changes_on_the_worker_form_are_a_draft_until_the_employer_sends_them() 
         let form_page = employer.page(&form).await;
         assert!(form_page.contains("Staff or payroll number"));
         assert!(form_page.contains("Hours as a proportion of full time"));
+        // yes/no questions are radios, "not known" the blank answer
+        assert!(form_page
+            .contains("type=\"radio\" id=\"common_core-yes\" name=\"common_core\" value=\"yes\""));
+        assert!(form_page.contains("<label for=\"common_core-unknown\">Not known</label>"));
+        assert!(!form_page.contains("<select id=\"common_core\""));
         let area = geography::area(&app.db, "318").await.unwrap().unwrap();
         let c = returns::collection(&app.db, None).await.unwrap().unwrap();
         let sun = returns::organisation(&app.db, area.id, "SUN-1")

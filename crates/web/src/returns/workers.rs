@@ -92,7 +92,7 @@ fn form_fields(
         .iter()
         .filter(|c| c.name != "organisation_ref" && (adding || c.name != "worker_ref"))
         .map(|c| {
-            let options = xlsx::code_list(c.name, &roles)
+            let options: Vec<(String, String)> = xlsx::code_list(c.name, &roles)
                 .map(|codes| {
                     codes
                         .into_iter()
@@ -102,6 +102,13 @@ fn form_fields(
                 .unwrap_or_default();
             let kind = if c.name.ends_with("_date") {
                 "date"
+            } else if options.len() == 2
+                && options
+                    .iter()
+                    .all(|(code, _)| code == "yes" || code == "no")
+            {
+                // a yes/no question: radios, with "not known" as the blank answer
+                "yesno"
             } else {
                 "text"
             };
