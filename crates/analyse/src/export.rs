@@ -94,6 +94,42 @@ impl Table {
         }
     }
 
+    /// The rows in order of a value column (`None`: the first label, alphabetically),
+    /// descending when asked. Totals stay first, and rows without a value in the column (a
+    /// symbol: suppressed, not available) go last either way — never sorted as zeros.
+    pub fn sort_rows(&mut self, column: Option<usize>, descending: bool) {
+        let is_total = |r: &TableRow| r.labels.iter().any(|l| l == "Total");
+        let (mut totals, mut rest): (Vec<TableRow>, Vec<TableRow>) =
+            self.rows.drain(..).partition(is_total);
+        match column {
+            None => rest.sort_by_cached_key(|r| r.labels.first().map(|l| l.to_lowercase())),
+            Some(c) => rest.sort_by(|a, b| {
+                let (va, vb) = (
+                    a.values.get(c).and_then(|v| v.value()),
+                    b.values.get(c).and_then(|v| v.value()),
+                );
+                match (va, vb) {
+                    (Some(x), Some(y)) => x.total_cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+            }),
+        }
+        if descending {
+            let with_value = match column {
+                Some(c) => rest
+                    .iter()
+                    .take_while(|r| r.values.get(c).and_then(|v| v.value()).is_some())
+                    .count(),
+                None => rest.len(),
+            };
+            rest[..with_value].reverse();
+        }
+        totals.append(&mut rest);
+        self.rows = totals;
+    }
+
     /// The header row: the label columns, then the value columns' names.
     pub fn header(&self) -> Vec<String> {
         let mut h = self.label_columns.clone();
@@ -234,6 +270,44 @@ impl Table {
             rows: first..last + 1,
             columns: vec![0],
         })
+    }
+}
+
+#[cfg(test)]
+mod sorting {
+    use super::*;
+
+    fn row(name: &str, v: Shown) -> TableRow {
+        TableRow {
+            labels: vec![name.into()],
+            values: vec![v],
+        }
+    }
+
+    #[test]
+    fn rows_sort_by_a_value_with_totals_first_and_symbols_last() {
+        let mut t = Table {
+            title: String::new(),
+            label_columns: vec!["area".into()],
+            columns: vec![Column::new("v", "V")],
+            rows: vec![
+                row("Total", Shown::Value(5.0)),
+                row("b", Shown::Value(2.0)),
+                row("c", Shown::Symbol("c")),
+                row("a", Shown::Value(9.0)),
+                row("d", Shown::Value(0.0)),
+            ],
+            footnote: String::new(),
+            chart: None,
+        };
+        let names =
+            |t: &Table| -> Vec<String> { t.rows.iter().map(|r| r.labels[0].clone()).collect() };
+        t.sort_rows(Some(0), true);
+        assert_eq!(names(&t), ["Total", "a", "b", "d", "c"]);
+        t.sort_rows(Some(0), false);
+        assert_eq!(names(&t), ["Total", "d", "b", "a", "c"]);
+        t.sort_rows(None, false);
+        assert_eq!(names(&t), ["Total", "a", "b", "c", "d"]);
     }
 }
 

@@ -42,6 +42,9 @@ pub enum Dimension {
     RoleGroup,
     Contract,
     CoreWider,
+    /// Inside or outside a `Filter` (never asked for by name: a filtered table is cut by it
+    /// and its inside shown, so disclosure control sees the whole and its part together).
+    Selection,
 }
 
 impl Dimension {
@@ -68,6 +71,7 @@ impl Dimension {
             Dimension::RoleGroup => "role_group",
             Dimension::Contract => "contract",
             Dimension::CoreWider => "core_wider",
+            Dimension::Selection => "selection",
         }
     }
 
@@ -82,6 +86,7 @@ impl Dimension {
             Dimension::RoleGroup => "Role group",
             Dimension::Contract => "Contract type",
             Dimension::CoreWider => "Core or wider workforce",
+            Dimension::Selection => "Part of the workforce",
         }
     }
 
@@ -136,10 +141,60 @@ impl Default for Settings {
     }
 }
 
+/// Part of the workforce: each value set keeps only the posts and vacancies that have it (the
+/// command line's dimensions as simple filters on a dashboard).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Filter {
+    pub sector: Option<Sector>,
+    pub service: Option<Service>,
+    pub setting_type: Option<SettingType>,
+    pub role_group: Option<cws_domain::role::RoleGroup>,
+    pub contract: Option<ContractType>,
+}
+
+/// The label of the posts inside a filter, in a table cut by `Dimension::Selection`.
+pub const SELECTED: &str = "Selected";
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// What the filter keeps, in words ("Local authority · Social work"); `None` when it
+    /// keeps everything.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<&str> = [
+            self.sector.map(Sector::label),
+            self.service.map(Service::label),
+            self.setting_type.map(SettingType::label),
+            self.role_group.map(cws_domain::role::RoleGroup::label),
+            self.contract.map(ContractType::label),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+
+    /// Whether a post of `org` in `role` with `contract` (a position in `ContractType::ALL`,
+    /// or `VACANT`) is inside. A vacancy has no contract: outside any contract filter.
+    fn keeps(&self, snap: &Snapshot, org: u32, role: u16, contract: u32) -> bool {
+        let o = &snap.orgs[org as usize];
+        let group = snap.roles.get(role as usize).map(|r| r.group);
+        self.sector.is_none_or(|c| c == o.sector)
+            && self.service.is_none_or(|c| c == o.service)
+            && self.setting_type.is_none_or(|c| c == o.setting_type)
+            && self.role_group.is_none_or(|c| Some(c) == group)
+            && self.contract.is_none_or(|c| c as u32 == contract)
+    }
+}
+
 /// Settings of a computation beyond the measure definitions.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
     pub params: Params,
+    /// Only part of the workforce, when set: tables cut by `Dimension::Selection` split it.
+    pub filter: Filter,
     /// Retirement age and the year by which "reaching retirement" is counted.
     pub retirement_age: i32,
     pub horizon_year: i32,
@@ -161,6 +216,7 @@ impl Options {
             retirement_age: settings.retirement_age,
             horizon_year: census.year() + settings.retirement_within_years,
             vetting_valid_months: settings.vetting_valid_months,
+            filter: Filter::default(),
         }
     }
 }
@@ -384,6 +440,7 @@ impl Context<'_> {
                 Dimension::RoleGroup => r.map_or(u32::MAX, |r| r.group as u32),
                 Dimension::Contract => contract,
                 Dimension::CoreWider => r.map_or(u32::MAX, |r| r.core_wider as u32),
+                Dimension::Selection => u32::from(!self.opts.filter.keeps(s, org, role, contract)),
             };
         }
         k
@@ -420,6 +477,8 @@ impl Context<'_> {
                 Dimension::CoreWider => cws_domain::role::CoreWider::ALL
                     .get(v as usize)
                     .map_or_else(|| "Unknown".into(), |c| c.label().to_string()),
+                Dimension::Selection if v == 0 => SELECTED.into(),
+                Dimension::Selection => "Rest".into(),
             })
             .collect()
     }

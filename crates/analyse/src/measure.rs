@@ -235,6 +235,21 @@ macro_rules! measures {
     };
 }
 
+impl Measure {
+    /// Whether the measure counts vacancies, which have no contract type: it has no value
+    /// for one contract type.
+    pub fn counts_vacancies(self) -> bool {
+        matches!(
+            self,
+            Measure::VacancyFte
+                | Measure::VacancyRateFte
+                | Measure::VacancyAgencyCoverRateFte
+                | Measure::AgencyCoverFte
+                | Measure::AgencyCoverRateFte
+        )
+    }
+}
+
 fn pct(num: f64, den: f64) -> f64 {
     if den > 0.0 {
         num / den * 100.0

@@ -140,6 +140,11 @@ impl Panel {
 }
 
 /// A table of `measures` by `dims` within the place, protected when asked.
+///
+/// With a filter the table is cut by `Dimension::Selection` as well — the posts inside the
+/// filter and the rest — and protected whole before the inside is shown: the unfiltered
+/// figures are that table's totals, so a filtered view and an unfiltered one cannot be
+/// subtracted to work out a suppressed cell.
 pub fn cut(
     snap: &Snapshot,
     place: &Place,
@@ -149,14 +154,58 @@ pub fn cut(
     protect: bool,
     title: String,
 ) -> Result<Table, FiguresError> {
-    let groups = compute(snap, &place.scope(), dims, opts)?;
-    let cube = Cube::from_groups(dims, &groups);
+    let filter = opts.filter.describe();
+    let mut cut_by = dims.to_vec();
+    if filter.is_some() {
+        cut_by.push(Dimension::Selection);
+    }
+    let groups = compute(snap, &place.scope(), &cut_by, opts)?;
+    let cube = Cube::from_groups(&cut_by, &groups);
     let shown = if protect {
         disclosure::protect(&cube, measures, &opts.params, &Policy::default())
     } else {
         disclosure::unprotected(&cube, measures, &opts.params)
     };
-    Ok(Table::from_cube(&cube, shown, measures, title))
+    let mut table = Table::from_cube(&cube, shown, measures, title);
+    let Some(filter) = filter else {
+        return Ok(table);
+    };
+    table.label_columns.pop();
+    table.rows.retain(|r| {
+        r.labels
+            .last()
+            .is_some_and(|l| l == crate::figures::SELECTED)
+    });
+    for r in &mut table.rows {
+        r.labels.pop();
+    }
+    if !table
+        .rows
+        .iter()
+        .any(|r| r.labels.iter().all(|l| l == "Total"))
+    {
+        // nobody inside the filter: still a total, of nothing
+        let empty = Cube::from_groups(dims, &[]);
+        let nothing = disclosure::unprotected(&empty, measures, &opts.params);
+        let mut total = Table::from_cube(&empty, nothing, measures, String::new()).rows;
+        table.rows.splice(0..0, total.drain(..1));
+    }
+    let mut note = format!("Only {filter}.");
+    if opts.filter.contract.is_some() && measures.iter().any(|m| m.counts_vacancies()) {
+        for r in &mut table.rows {
+            for (v, m) in r.values.iter_mut().zip(measures) {
+                if m.counts_vacancies() {
+                    *v = Shown::Symbol(crate::compare::NOT_AVAILABLE);
+                }
+            }
+        }
+        note.push_str(
+            " Vacancies have no contract type, so vacancy figures are x (not available) for one contract type.",
+        );
+    }
+    table.footnote = format!("{note} {}", table.footnote);
+    table.title = format!("{} ({filter})", table.title);
+    Ok(table)
 }
 
 /// The table without the rows where no value applies (every cell `z`): a measure of
@@ -354,10 +403,12 @@ pub struct Computed {
     pub census: String,
 }
 
-/// What a topic needs beyond the snapshot: the community an area's diversity is compared
-/// with, and an area's statistical neighbours for its overview.
+/// What a topic needs beyond the snapshot: the part of the workforce asked for, the
+/// community an area's diversity is compared with, and an area's statistical neighbours for
+/// its overview.
 #[derive(Debug, Default)]
 pub struct Around {
+    pub filter: crate::figures::Filter,
     pub community: Option<CommunityCounts>,
     pub neighbours: Vec<Place>,
 }
@@ -399,11 +450,22 @@ pub fn topic_panels(
 ) -> Result<Computed, FiguresError> {
     use Measure as M;
     let Around {
+        filter,
         community,
         neighbours,
     } = around;
     let census = snap.census.ok_or(FiguresError::NoCensus)?;
-    let opts = Options::with_settings(census, settings);
+    let mut opts = Options::with_settings(census, settings);
+    opts.filter = filter;
+    // rows shared between pages are of the whole workforce
+    let shared = if filter.is_empty() {
+        shared
+    } else {
+        &NoSharing
+    };
+    let of_part = filter
+        .describe()
+        .map_or_else(String::new, |f| format!(" ({f})"));
     let at = format!("at {}", census.format("%-d %B %Y"));
     let name = place.name().to_string();
     let by = |dim: Dimension, measures: &[Measure], what: &str| {
@@ -510,7 +572,9 @@ pub fn topic_panels(
                 settings.min_aggregate_coverage * 100.0
             ));
             let table = Table {
-                title: format!("{name} beside its statistical neighbours, region and England {at}"),
+                title: format!(
+                    "{name} beside its statistical neighbours, region and England {at}{of_part}"
+                ),
                 label_columns: vec!["place".into(), "rests on".into()],
                 columns: crate::export::Column::of(&key),
                 rows,
@@ -535,7 +599,8 @@ pub fn topic_panels(
                 })
                 .collect();
             out.push(p);
-            if let Place::Area { code, .. } = place {
+            // the social work panel is of one population, DfE's census's: no filter applies
+            if let (Place::Area { code, .. }, true) = (place, filter.is_empty()) {
                 out.push(social_work_panel(
                     snap,
                     code,
@@ -763,6 +828,7 @@ pub fn trend_panel(
     place: &Place,
     protect: bool,
     min_coverage: f64,
+    filter: crate::figures::Filter,
 ) -> Result<Panel, FiguresError> {
     use Measure as M;
     let key = [
@@ -777,15 +843,9 @@ pub fn trend_panel(
     let mut footnote = String::new();
     for snap in snapshots {
         let Some(census) = snap.census else { continue };
-        let t = cut(
-            snap,
-            place,
-            &[],
-            &key,
-            &Options::for_census(census),
-            protect,
-            String::new(),
-        )?;
+        let mut opts = Options::for_census(census);
+        opts.filter = filter;
+        let t = cut(snap, place, &[], &key, &opts, protect, String::new())?;
         footnote = t.footnote.clone();
         let mut row = t.rows[0].clone();
         let cov = crate::figures::coverage(snap, &place.scope())?;
@@ -808,7 +868,12 @@ pub fn trend_panel(
     rows.sort_by_key(|r| r.0);
     let name = place.name();
     let table = Table {
-        title: format!("{name}: key figures at each census date"),
+        title: format!(
+            "{name}: key figures at each census date{}",
+            filter
+                .describe()
+                .map_or_else(String::new, |f| format!(" ({f})"))
+        ),
         label_columns: vec!["census_date".into(), "rests on".into()],
         columns: crate::export::Column::of(&key),
         rows: rows.into_iter().map(|r| r.1).collect(),

@@ -408,3 +408,78 @@ fn leavers_by_reason_count_the_year_s_employed_leavers_once() {
     let t = total(&s, Scope::Area("E09000027".into()));
     assert_eq!(Some(all), value(&t, Measure::LeaversHeadcount));
 }
+
+#[test]
+fn a_filter_keeps_its_part_of_the_workforce_and_says_what_it_cannot_count() {
+    use cws_analyse::disclosure::Shown;
+    use cws_analyse::figures::Filter;
+    use cws_analyse::panels::{cut, Place};
+    let s = snapshot();
+    let place = Place::Area {
+        code: "E09000027".into(),
+        name: "Richmond upon Thames".into(),
+        region_code: "E12000007".into(),
+        region_name: "London".into(),
+    };
+    let measures = [Measure::People, Measure::VacancyRateFte];
+    let with = |filter: Filter, protect: bool| {
+        let mut opts = Options::for_census(d(2025, 9, 30));
+        opts.filter = filter;
+        cut(&s, &place, &[], &measures, &opts, protect, "t".into()).unwrap()
+    };
+    let whole = with(Filter::default(), false);
+    assert_eq!(whole.rows[0].values[0], Shown::Value(5.0));
+    // 2 FTE vacant beside 1.7 in post (1.0 + 0.2 + 0.5; one post gives no FTE)
+    assert_eq!(whole.rows[0].values[1], Shown::Value(54.1));
+    // people 1 (in two permanent posts), 2 and 7 are on permanent contracts
+    let permanent = with(
+        Filter {
+            contract: Some(ContractType::Permanent),
+            ..Filter::default()
+        },
+        false,
+    );
+    assert_eq!(permanent.rows.len(), 1);
+    assert_eq!(permanent.rows[0].values[0], Shown::Value(3.0));
+    // a vacancy has no contract: its rate is not available, never 0
+    assert_eq!(permanent.rows[0].values[1], Shown::Symbol("x"));
+    assert!(
+        permanent.footnote.starts_with("Only Permanent."),
+        "{}",
+        permanent.footnote
+    );
+    assert!(
+        permanent.title.ends_with("(Permanent)"),
+        "{}",
+        permanent.title
+    );
+    // a filter nobody is inside still has its total: of no one
+    let nobody = with(
+        Filter {
+            setting_type: Some(SettingType::FullDayCare),
+            ..Filter::default()
+        },
+        false,
+    );
+    assert_eq!(nobody.rows.len(), 1);
+    assert_eq!(nobody.rows[0].values[0], Shown::Value(0.0));
+    assert_eq!(nobody.rows[0].values[1], Shown::Symbol("z"));
+    // the same sector as the whole: the same figures
+    let la = with(
+        Filter {
+            sector: Some(Sector::StatutoryLa),
+            ..Filter::default()
+        },
+        false,
+    );
+    assert_eq!(la.rows[0].values, whole.rows[0].values);
+    // protected, three people are a small number
+    let shown = with(
+        Filter {
+            contract: Some(ContractType::Permanent),
+            ..Filter::default()
+        },
+        true,
+    );
+    assert_eq!(shown.rows[0].values[0], Shown::Symbol("c"));
+}

@@ -240,41 +240,165 @@ async fn comparisons_say_what_they_rest_on_and_never_compare_an_area_with_itself
 
 /// A region's areas side by side, on its overview dashboard: each area with returns, what it
 /// rests on, protected; the region's own row `x` while too few of its areas have returns;
-/// downloadable.
+/// sortable by any rate (areas without a value last, never as 0); filtered to part of the
+/// workforce (sector, role group, contract) with every panel and download saying so;
+/// downloadable in the order shown.
 #[tokio::test]
 async fn a_region_s_dashboard_compares_its_areas() {
     for app in TestApp::each_with_workforce().await {
+        let started = std::time::Instant::now();
+        // the North East's twelve areas all return
+        cws_synth::load::load(
+            &app.db,
+            &cws_synth::Scale::Region("E12000001".into()),
+            2025,
+            cws_collect::pseudonymise::Pseudonymiser::new(SECRET),
+            false,
+            &|_, _, _| {},
+        )
+        .await
+        .unwrap();
+        eprintln!("loaded the North East in {:?}", started.elapsed());
         let analyst = app
             .signed_in(
                 UserRole::RegionalAnalyst,
                 Scope::Region {
-                    region: "E12000007".into(),
+                    region: "E12000001".into(),
                 },
             )
             .await;
-        let page = analyst.page("/regions/E12000007/dashboard/overview").await;
-        let at = page.find("Areas compared").expect("the panel");
-        let panel = &page[at..];
-        let row = |label: &str| -> String {
-            let at = panel
-                .find(&format!("<th scope=\"row\">{label}"))
-                .unwrap_or_else(|| panic!("no row {label}: {panel}"));
-            panel[at..at + panel[at..].find("</tr>").unwrap()].to_string()
+        let table_of = |page: &str| -> String {
+            let at = page
+                .find("id=\"areas-compared-caption\"")
+                .expect("the areas table");
+            page[at..at + page[at..].find("</table>").unwrap()].to_string()
         };
-        let richmond = row("Richmond upon Thames");
+        let row = |table: &str, label: &str| -> String {
+            let at = table
+                .find(&format!("<th scope=\"row\">{label}"))
+                .unwrap_or_else(|| panic!("no row {label}: {table}"));
+            table[at..at + table[at..].find("</tr>").unwrap()].to_string()
+        };
+        let page = analyst.page("/regions/E12000001/dashboard/overview").await;
+        let table = table_of(&page);
+        let gateshead = row(&table, "Gateshead");
         assert!(
-            richmond.contains("organisations&#39; returns"),
-            "{richmond}"
+            gateshead.contains("organisations&#39; returns"),
+            "{gateshead}"
         );
-        assert!(richmond.contains("<td class=\"num\">"), "{richmond}");
-        let total = row("Total");
-        assert!(total.contains("1 of 33 areas"), "{total}");
-        assert!(total.contains(">x<"), "not Richmond's own figures: {total}");
+        let total = row(&table, "North East: all areas");
+        assert!(total.contains("12 of 12 areas"), "{total}");
+        assert!(!total.contains(">x<"), "every area returns: {total}");
+        // alphabetical by default; the heading says how it is sorted and sorts the other way
+        assert!(table.find("Darlington").unwrap() < table.find("Gateshead").unwrap());
+        assert!(
+            table.contains("aria-sort=\"ascending\"><a href=\"?sort=area&#38;dir=desc"),
+            "{table}"
+        );
+        let cell = |row: &str, n: usize| -> String {
+            row.split("<td class=\"num\">")
+                .nth(n)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let areas = |table: &str| -> Vec<(String, String)> {
+            table
+                .split("<tr>")
+                .skip(2)
+                .map(|r| {
+                    let name = r
+                        .split("<th scope=\"row\">")
+                        .nth(1)
+                        .unwrap()
+                        .split('<')
+                        .next()
+                        .unwrap();
+                    (name.to_string(), cell(r, 1))
+                })
+                .collect()
+        };
+        let sorted = analyst
+            .page("/regions/E12000001/dashboard/overview?sort=vacancy_rate_fte&dir=desc")
+            .await;
+        let table = table_of(&sorted);
+        let rates: Vec<f64> = areas(&table)
+            .iter()
+            .map_while(|(_, v)| v.parse().ok())
+            .collect();
+        assert_eq!(rates.len(), 12, "{table}");
+        assert!(rates.windows(2).all(|w| w[0] >= w[1]), "{rates:?}");
+        assert!(table.contains("aria-sort=\"descending\""));
         let csv = analyst
-            .get("/regions/E12000007/dashboard/overview/areas-compared.csv")
+            .get("/regions/E12000001/dashboard/overview/areas-compared.csv?sort=vacancy_rate_fte&dir=desc")
             .await;
         assert_eq!(csv.status, StatusCode::OK);
-        assert!(csv.text().contains("Richmond upon Thames"));
+        let text = csv.text();
+        let order = areas(&table);
+        assert!(
+            text.find(&order[0].0).unwrap() < text.find(&order[11].0).unwrap(),
+            "the download in the order shown"
+        );
+        // one sector: said above the charts, in every table's title and in its downloads
+        let la = analyst
+            .page("/regions/E12000001/dashboard/overview?sector=la&role_group=social_workers")
+            .await;
+        assert!(la.contains(
+            "Only part of the workforce: Local authority · Children and family social workers."
+        ));
+        assert!(la.contains("<option value=\"la\" selected>"));
+        assert!(la.contains("(Local authority · Children and family social workers)"));
+        assert!(
+            la.contains(
+                "/regions/E12000001/dashboard/recruitment?sector=la&#38;role_group=social_workers"
+            ),
+            "other topics keep the filter"
+        );
+        let people = |page: &str, area: &str| -> f64 {
+            cell(&row(&table_of(page), area), 4).parse().unwrap()
+        };
+        assert!(people(&la, "Gateshead") < people(&page, "Gateshead"));
+        let csv = analyst
+            .get("/regions/E12000001/dashboard/overview/areas-compared.csv?sector=la&role_group=social_workers")
+            .await;
+        let named = csv
+            .headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            named.contains("north-east-overview-la-social_workers-areas-compared.csv"),
+            "{named}"
+        );
+        let xlsx = analyst
+            .get("/regions/E12000001/dashboard/overview/areas-compared.xlsx?sector=la&role_group=social_workers")
+            .await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        // the workbook's title names the part, wherever its text is kept
+        let mut book = zip::ZipArchive::new(std::io::Cursor::new(xlsx.body)).unwrap();
+        let mut text = String::new();
+        for i in 0..book.len() {
+            let mut f = book.by_index(i).unwrap();
+            if f.name().ends_with(".xml") {
+                std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            }
+        }
+        assert!(text.contains("(Local authority · Children and family social workers)"));
+        // a contract type: vacancies have none, so their rate is x, not 0
+        let permanent = analyst
+            .page("/regions/E12000001/dashboard/recruitment?contract=permanent")
+            .await;
+        assert!(permanent.contains("Vacancies have no contract type"));
+        // an unknown code is refused by name, with the page saying how to choose
+        let wrong = analyst
+            .get("/regions/E12000001/dashboard/overview?sector=nowhere")
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.text().contains("nowhere"));
         app.close().await;
     }
 }

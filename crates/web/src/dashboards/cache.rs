@@ -14,6 +14,8 @@ pub struct PanelKey {
     pub scope: Scope,
     pub topic: Topic,
     pub protect: bool,
+    /// The part of the workforce shown.
+    pub filter: cws_analyse::figures::Filter,
 }
 
 /// Panels computed for one generation of the figures.

@@ -1,11 +1,12 @@
 //! A dashboard panel's chart or table as a file: `{panel}.svg`, `{panel}.png`, `{panel}.csv`
 //! or `{panel}.xlsx` (with a native chart).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
+use super::view::{View, ViewQuery};
 use super::{panels, protected, topic_of, Draw};
 use crate::access::Viewer;
 use crate::place::PlaceInPath;
@@ -25,18 +26,22 @@ pub async fn download(
     Extension(viewer): Extension<Option<Viewer>>,
     PlaceInPath(place): PlaceInPath,
     Path(FilePath { topic, file }): Path<FilePath>,
+    Query(query): Query<ViewQuery>,
 ) -> Result<Response, WebError> {
     let topic = topic_of(&topic)?;
+    let view = View::try_from(query)?;
     let (id, ext) = file
         .rsplit_once('.')
         .ok_or_else(|| WebError::NotFound(ASK.into()))?;
     let protect = protected(viewer.as_ref(), &place);
-    let computed = panels(&state, &place, topic, protect).await?;
+    let computed = panels(&state, &place, topic, protect, view.filter).await?;
     let p = computed
         .panels
         .iter()
         .find(|p| p.id == id)
+        .map(|p| view.arrange(p))
         .ok_or_else(|| WebError::NotFound(format!("There is no chart called '{id}'.")))?;
+    let p = &p;
     let synthetic = state.holds_synthetic().await?;
     let (bytes, content_type) = match ext {
         "svg" => (p.standalone_svg(synthetic).into_bytes(), "image/svg+xml"),
@@ -63,10 +68,12 @@ pub async fn download(
         }
         _ => return Err(WebError::NotFound(ASK.into())),
     };
+    // a filtered table says so in its name too: a CSV has no title to carry it
     let name = format!(
-        "{}-{}-{file}",
+        "{}-{}{}-{file}",
         place.name().to_lowercase().replace(' ', "-"),
-        topic.code()
+        topic.code(),
+        view.file_part()
     );
     Ok((
         [

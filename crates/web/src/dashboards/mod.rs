@@ -11,9 +11,10 @@
 mod cache;
 mod download;
 mod panels;
+mod view;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::Extension;
 pub use cws_analyse::panels::{Panel, Place, Topic};
@@ -25,6 +26,7 @@ pub(crate) use panels::{panels, protected, Draw, PanelView};
 use crate::access::Viewer;
 use crate::place::PlaceInPath;
 use crate::{AppState, WebError};
+use view::{FilterField, View, ViewQuery, BY_AREA};
 
 /// The path a place's dashboards live under.
 fn base(place: &Place) -> String {
@@ -55,12 +57,28 @@ struct DashboardPage {
     protected: bool,
     panels: Vec<PanelView>,
     breadcrumbs: Vec<(String, String)>,
+    /// The filters offered (none on the coverage dashboard, which counts organisations).
+    fields: Vec<FilterField>,
+    /// The part of the workforce shown, in words, when filtered.
+    filtered: Option<String>,
+    /// `?…` keeping the view in links to other topics and downloads.
+    query: String,
+    view: View,
+    by_area: &'static str,
 }
 
 impl DashboardPage {
     /// The slug of the topic shown.
     fn topics_current(&self, topics: &[(&'static str, &'static str, bool)]) -> &'static str {
         topics.iter().find(|t| t.2).map_or("overview", |t| t.0)
+    }
+
+    fn sorted_by(&self, column: &str) -> String {
+        self.view.sorted_by(column)
+    }
+
+    fn aria_sort(&self, column: &str) -> &'static str {
+        self.view.aria_sort(column)
     }
 }
 
@@ -76,11 +94,17 @@ pub async fn dashboard(
     Extension(viewer): Extension<Option<Viewer>>,
     PlaceInPath(place): PlaceInPath,
     Path(TopicPath { topic }): Path<TopicPath>,
+    Query(query): Query<ViewQuery>,
 ) -> Result<Html<String>, WebError> {
     let topic = topic_of(&topic)?;
+    let view = View::try_from(query)?;
     let protect = protected(viewer.as_ref(), &place);
-    let computed = panels(&state, &place, topic, protect).await?;
-    let views = computed.panels.iter().map(Draw::view).collect();
+    let computed = panels(&state, &place, topic, protect, view.filter).await?;
+    let views = computed
+        .panels
+        .iter()
+        .map(|p| view.arrange(p).view())
+        .collect();
     let breadcrumbs = match &place {
         Place::Area { code, name, .. } => vec![
             ("/".to_string(), "Areas".to_string()),
@@ -106,6 +130,15 @@ pub async fn dashboard(
             protected: protect,
             panels: views,
             breadcrumbs,
+            fields: if topic == Topic::Coverage {
+                Vec::new()
+            } else {
+                view.fields()
+            },
+            filtered: view.filter.describe(),
+            query: view.query(),
+            view,
+            by_area: BY_AREA,
         }
         .render()?,
     ))

@@ -32,6 +32,7 @@ pub(crate) async fn panels(
     place: &Place,
     topic: Topic,
     protect: bool,
+    filter: cws_analyse::figures::Filter,
 ) -> Result<Arc<Computed>, WebError> {
     let snapshot = match state.figures.snapshot(&state.db, None).await {
         Ok(s) => s,
@@ -59,10 +60,17 @@ pub(crate) async fn panels(
             }
         }
     }
+    // coverage counts organisations, not posts: no filter applies
+    let filter = if topic == Topic::Coverage {
+        cws_analyse::figures::Filter::default()
+    } else {
+        filter
+    };
     let key = PanelKey {
         scope: place.scope(),
         topic,
         protect,
+        filter,
     };
     if let Some(p) = state.panels.get(&key, generation) {
         return Ok(p);
@@ -92,7 +100,8 @@ pub(crate) async fn panels(
         state.panels.put(key, generation, Arc::clone(&computed));
         return Ok(computed);
     }
-    let around = around(state, &snapshot, place, topic).await?;
+    let mut around = around(state, &snapshot, place, topic).await?;
+    around.filter = filter;
     // computing is CPU work: off the async threads, so cached pages keep flowing meanwhile
     let (snap, owned_place, cache) = (Arc::clone(&snapshot), place.clone(), state.panels.clone());
     let settings = state.settings;
@@ -120,6 +129,7 @@ pub(crate) async fn panels(
                     &owned_place,
                     protect,
                     settings.min_aggregate_coverage,
+                    filter,
                 )?,
             );
         }
@@ -183,6 +193,8 @@ pub(crate) struct PanelView {
     pub svg: String,
     pub legend: String,
     pub header: Vec<String>,
+    /// The value columns' machine names and labels (the areas table sorts by them).
+    pub columns: Vec<(String, String)>,
     pub rows: Vec<(Vec<String>, Vec<String>, bool)>,
     pub footnote: String,
     pub caption: String,
@@ -255,6 +267,12 @@ impl Draw for Panel {
             ),
             header: std::iter::once(String::new())
                 .chain(p.table.columns.iter().map(|c| c.label.clone()))
+                .collect(),
+            columns: p
+                .table
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.label.clone()))
                 .collect(),
             rows: p
                 .table

@@ -77,7 +77,7 @@ pub(crate) async fn live(
 ) -> Result<LivePanels, WebError> {
     let mut held = Vec::new();
     for &(topic, pick) in live_topics(section) {
-        match panels(state, place, topic, protect).await {
+        match panels(state, place, topic, protect, Default::default()).await {
             Ok(p) => held.push((p, pick)),
             // no collection yet: the section says so instead of failing
             Err(WebError::NotFound(_)) => return Ok(LivePanels { held: Vec::new() }),
