@@ -38,6 +38,7 @@ pub fn across_rows(posts: &mut Vec<Post>, census: NaiveDate) -> Vec<Message> {
                     ),
                 )
                 .row(p.row)
+                .worker(&p.worker_ref)
                 .column("worker_ref")
                 .organisation(&p.organisation),
             );
@@ -77,6 +78,7 @@ pub fn across_rows(posts: &mut Vec<Post>, census: NaiveDate) -> Vec<Message> {
                     format!("This person's posts in rows {row_list} add up to {fte:.2} FTE."),
                 )
                 .row(first.row)
+                .worker(&first.worker_ref)
                 .column("fte")
                 .value(&format!("{fte:.2}"))
                 .organisation(&first.organisation),
@@ -91,6 +93,7 @@ pub fn across_rows(posts: &mut Vec<Post>, census: NaiveDate) -> Vec<Message> {
             messages.push(
                 Message::new(&rules::PERSON_INCONSISTENT, &first.file, format!("This person's rows {row_list} give different years of birth, sex or ethnicity."))
                     .row(first.row)
+                    .worker(&first.worker_ref)
                     .column("worker_ref")
                     .organisation(&first.organisation),
             );

@@ -1420,7 +1420,7 @@ fn bulk_items(
         );
     }
     for m in messages.values().flatten() {
-        tracing::warn!(area = %target.area_code, "{}", m.to_line());
+        tracing::warn!(area = %target.area_code, "{}", m.to_log_line());
     }
     items
 }
@@ -1684,6 +1684,7 @@ pub async fn submit_form_post(
                         organisation: org.reference.clone(),
                         file: "held return".into(),
                         row: i as u64 + 2,
+                        worker_ref: String::new(),
                         record: w,
                     });
             }
@@ -1855,6 +1856,7 @@ mod digest_tests {
                     organisation: "ORG-1".into(),
                     file: "org.csv".into(),
                     row: i as u64 + 2,
+                    worker_ref: String::new(),
                     record,
                 })
                 .collect(),

@@ -20,6 +20,10 @@ pub struct Message {
     pub text: String,
     /// How to put it right.
     pub fix: &'static str,
+    /// The row's worker reference as the file gives it (the employer's own staff number), so
+    /// the sender can find the person: shown back to the sender, never stored or logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker: Option<String>,
     /// The organisation the row is for, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
@@ -39,6 +43,7 @@ impl Message {
             severity: rule.severity,
             text: text.into(),
             fix: rule.fix,
+            worker: None,
             organisation: None,
             not_listed: None,
         }
@@ -60,6 +65,12 @@ impl Message {
         self.value = Some(v);
         self
     }
+    pub fn worker(mut self, reference: &str) -> Message {
+        if !reference.is_empty() {
+            self.worker = Some(reference.chars().take(50).collect());
+        }
+        self
+    }
     pub fn organisation(mut self, org: &str) -> Message {
         self.organisation = Some(org.to_string());
         self
@@ -70,6 +81,9 @@ impl Message {
         let mut s = format!("{} {}", self.severity.label().to_uppercase(), self.file);
         if let Some(r) = self.row {
             s.push_str(&format!(" row {r}"));
+        }
+        if let Some(w) = &self.worker {
+            s.push_str(&format!(" (worker {w})"));
         }
         if let Some(c) = &self.column {
             s.push_str(&format!(", column {c}"));
@@ -83,6 +97,20 @@ impl Message {
         ));
         s
     }
+
+    /// The line for a log: where and which rule, without the value, the worker reference or
+    /// the text (which quotes the value) — a log never holds a personal field.
+    pub fn to_log_line(&self) -> String {
+        let mut s = format!("{} {}", self.severity.label(), self.file);
+        if let Some(r) = self.row {
+            s.push_str(&format!(" row {r}"));
+        }
+        if let Some(c) = &self.column {
+            s.push_str(&format!(", column {c}"));
+        }
+        s.push_str(&format!(" [{}]", self.rule));
+        s
+    }
 }
 
 /// Column headers of the downloadable report (CSV and XLSX).
@@ -91,6 +119,7 @@ pub const REPORT_COLUMNS: &[&str] = &[
     "rule",
     "file",
     "row",
+    "worker_ref",
     "column",
     "value",
     "organisation",
@@ -106,6 +135,7 @@ impl Message {
             self.rule.to_string(),
             self.file.clone(),
             self.row.map(|r| r.to_string()).unwrap_or_default(),
+            self.worker.clone().unwrap_or_default(),
             self.column.clone().unwrap_or_default(),
             self.value.clone().unwrap_or_default(),
             self.organisation.clone().unwrap_or_default(),

@@ -256,6 +256,9 @@ pub struct Post {
     pub organisation: String,
     pub file: String,
     pub row: u64,
+    /// The worker reference as the row gives it, for messages to the sender only: never
+    /// stored (the record holds the keyed person).
+    pub worker_ref: String,
     pub record: WorkerRecord,
 }
 
@@ -290,6 +293,7 @@ impl<'r> Cells<'r> {
     fn push(&mut self, rule: &Rule, col: &str, value: &str, text: String) {
         let mut m = Message::new(rule, self.file, text)
             .row(self.row)
+            .worker(self.raw("worker_ref"))
             .column(col);
         if !value.is_empty() {
             m = m.value(value);
@@ -729,6 +733,7 @@ pub(crate) fn worker_row(
             Some(disability),
             Some(vetting),
         ) if !blocked => Some(Post {
+            worker_ref: wref.to_string(),
             record: WorkerRecord {
                 // a post cws filled in its own template keeps its person; any other
                 // reference is pseudonymised as it is read

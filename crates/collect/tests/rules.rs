@@ -193,6 +193,23 @@ async fn messages_name_file_row_column_value_rule_and_fix() {
         );
         assert!(!m.fix.is_empty());
         assert_eq!(m.organisation.as_deref(), Some("NURSERY-1"));
+        // the sender's own reference, so they can find the person
+        assert_eq!(m.worker.as_deref(), Some("W2"));
+        assert!(m.to_line().contains("row 3 (worker W2)"), "{}", m.to_line());
+        // a log line has neither the reference nor the value
+        let logged = m.to_log_line();
+        assert!(
+            !logged.contains("W2") && !logged.contains("XXXX"),
+            "{logged}"
+        );
+        let mut csv = Vec::new();
+        cws_collect::report::write_csv(&mut csv, &r.messages).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(
+            csv.starts_with("severity,rule,file,row,worker_ref,column"),
+            "{csv}"
+        );
+        assert!(csv.contains("nursery.csv,3,W2,ethnicity,XXXX"), "{csv}");
         assert!(!r.accepted);
         // the JSON report carries the same fields
         let json = serde_json::to_value(&r).unwrap();
@@ -203,7 +220,7 @@ async fn messages_name_file_row_column_value_rule_and_fix() {
             .find(|m| m["rule"] == "R02")
             .unwrap();
         for key in [
-            "file", "row", "column", "value", "rule", "severity", "text", "fix",
+            "file", "row", "worker", "column", "value", "rule", "severity", "text", "fix",
         ] {
             assert!(!j[key].is_null(), "{key}");
         }

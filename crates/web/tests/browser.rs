@@ -361,7 +361,7 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
         .unwrap();
     let csv = csv.as_str().unwrap_or_default().to_string();
     assert!(
-        csv.starts_with("severity,rule,file,row,column,value"),
+        csv.starts_with("severity,rule,file,row,worker_ref,column,value"),
         "{csv}"
     );
     assert!(csv.contains("XXXX"));

@@ -100,6 +100,10 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         assert!(page.contains("There are 2 errors to fix"), "{page}");
         assert!(page.contains("XXXX") && page.contains("ethnicity") && page.contains(">3<"));
         assert!(
+            page.contains("Row 3 (worker A2), ethnicity"),
+            "the sender's own reference"
+        );
+        assert!(
             !page.contains("Submit the return"),
             "errors cannot be submitted"
         );
@@ -110,7 +114,8 @@ async fn upload_check_fix_explain_submit_and_see_coverage() {
         assert_eq!(r.status, StatusCode::OK);
         let report = r.text();
         assert!(
-            report.starts_with("severity,rule,file,row,column,value") && report.contains("R02")
+            report.starts_with("severity,rule,file,row,worker_ref,column,value")
+                && report.contains("R02")
         );
         let xlsx = state
             .get(&format!("/areas/318/returns/uploads/{token}/report.xlsx"))

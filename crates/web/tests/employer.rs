@@ -108,7 +108,7 @@ async fn an_employer_uploads_its_own_return_explains_a_query_and_sends_it() {
         // the summary at the top names each error and links to its row in the table
         assert!(report.contains("<title>Error: "));
         assert!(
-            report.contains("<a href=\"#error-1\">Row 3, organisation_ref: "),
+            report.contains("<a href=\"#error-1\">Row 3 (worker B1), organisation_ref: "),
             "{report}"
         );
         assert!(report.contains("<tr id=\"error-1\">"));

@@ -54,6 +54,8 @@ pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spr
 pub(crate) struct MessageRow {
     pub file: String,
     pub row: String,
+    /// The worker reference the row gives, as sent.
+    pub worker: String,
     pub column: String,
     pub value: String,
     pub text: String,
@@ -66,6 +68,7 @@ impl From<&Message> for MessageRow {
         MessageRow {
             file: m.file.clone(),
             row: m.row.map(|r| r.to_string()).unwrap_or_default(),
+            worker: m.worker.clone().unwrap_or_default(),
             column: m.column.clone().unwrap_or_default(),
             value: m.value.clone().unwrap_or_default(),
             text: m.text.clone(),
