@@ -62,6 +62,62 @@ code_enum!(
     }
 );
 
+impl SettingType {
+    /// The role groups a setting of this type usually employs, so a form can offer its roles
+    /// first (with every role a choice away); empty for a central team, which may employ any.
+    /// Written for cws from the seeds' account of who works where.
+    pub fn usual_role_groups(self) -> &'static [crate::role::RoleGroup] {
+        use crate::role::RoleGroup as G;
+        use SettingType as S;
+        match self {
+            S::FullDayCare | S::Sessional | S::Childminder | S::HomeChildcarer => {
+                &[G::EarlyYears, G::Volunteers]
+            }
+            S::ChildrensCentre => &[
+                G::EarlyYears,
+                G::SocialCare,
+                G::Health,
+                G::Teachers,
+                G::Volunteers,
+            ],
+            S::NurserySchool => &[G::Teachers, G::SchoolSupport, G::EarlyYears],
+            S::PrimarySchool | S::SecondarySchool | S::SpecialSchool => &[
+                G::Teachers,
+                G::SchoolSupport,
+                G::EducationSupport,
+                G::Health,
+            ],
+            S::ExtendedSchool => &[
+                G::Play,
+                G::EarlyYears,
+                G::SchoolSupport,
+                G::SportCulture,
+                G::Volunteers,
+            ],
+            S::PlaySetting => &[G::Play, G::Volunteers],
+            S::ResidentialHome => &[G::SocialCare, G::SocialWorkers, G::Teachers],
+            S::FosteringService => &[G::FosterCare, G::SocialWorkers, G::SocialCare],
+            S::SocialWorkTeam => &[G::SocialWorkers, G::SocialCare],
+            S::FamilyCentre => &[
+                G::SocialCare,
+                G::SocialWorkers,
+                G::EarlyYears,
+                G::Health,
+                G::Volunteers,
+            ],
+            S::Yot => &[G::YouthJustice, G::SocialWorkers, G::Youth, G::Health],
+            S::SecureSetting => &[G::SocialCare, G::YouthJustice, G::Teachers, G::Health],
+            S::YouthCentre => &[G::Youth, G::Play, G::Volunteers],
+            S::Camhs | S::CommunityHealth | S::Hospital => &[G::Health],
+            S::EducationSupport => &[G::EducationSupport, G::Teachers],
+            S::SportClub | S::Cultural => &[G::SportCulture, G::Volunteers],
+            S::College => &[G::FeHe],
+            S::CourtService => &[G::Justice],
+            S::Central => &[],
+        }
+    }
+}
+
 /// An employer's reference within its area, as the employer knows it (e.g. `URN123456`,
 /// `LA-CSC`). Non-empty, at most 64 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,6 +161,18 @@ pub struct Organisation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_role_group_is_usual_somewhere_but_strategic_management() {
+        use crate::role::RoleGroup;
+        for g in RoleGroup::ALL {
+            let somewhere = SettingType::ALL
+                .iter()
+                .any(|s| s.usual_role_groups().contains(g));
+            assert_eq!(somewhere, *g != RoleGroup::Management, "{g:?}");
+        }
+        assert!(SettingType::Central.usual_role_groups().is_empty());
+    }
 
     #[test]
     fn codes_round_trip_and_unknowns_say_what_is_allowed() {

@@ -342,7 +342,8 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
                 && page.contains("name=\"worker_ref\"")
         );
 
-        // Missing sex and an unknown role: the error summary links to each field.
+        // Missing sex and an unknown role, sent at once: refused at the first step with a
+        // problem, its error summary linking to the field, the other step named.
         let bad = [
             ("worker_ref", "ME"),
             ("role_code", "NOPE"),
@@ -356,10 +357,13 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         let (status, page) = (r.status, r.text());
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            page.contains("There is a problem")
-                && page.contains("href=\"#field-sex\"")
-                && page.contains("href=\"#field-role_code\""),
+            page.contains("There is a problem") && page.contains("href=\"#field-role_code\""),
             "{page}"
+        );
+        assert!(page.contains("There are problems in About the person too"));
+        assert!(
+            !page.contains("href=\"#field-sex\""),
+            "not a field on this step"
         );
         assert!(page.contains("value=\"ME\""), "what was typed is kept");
 
@@ -395,7 +399,9 @@ async fn small_employers_add_and_change_posts_on_a_form_checked_by_the_same_rule
         assert_eq!(status, StatusCode::OK);
         assert!(
             form.contains("Change a post")
-                && form.contains("value=\"2015-04-01\"")
+                && form.contains("name=\"start_date-day\" value=\"1\"")
+                && form.contains("name=\"start_date-month\" value=\"4\"")
+                && form.contains("name=\"start_date-year\" value=\"2015\"")
                 && !form.contains("name=\"worker_ref\"")
         );
         let (person, role) = edit.split_once(':').unwrap();

@@ -243,7 +243,9 @@ async fn changes_on_the_worker_form_are_a_draft_until_the_employer_sends_them() 
         let form_page = employer.page(&form).await;
         assert!(form_page.contains("Staff or payroll number"));
         assert!(form_page.contains("Hours as a proportion of full time"));
-        // yes/no questions are radios, "not known" the blank answer
+        // yes/no questions (training and checks, the third step) are radios, "not known"
+        // the blank answer
+        let form_page = employer.page(&format!("{form}?step=training")).await;
         assert!(form_page
             .contains("type=\"radio\" id=\"common_core-yes\" name=\"common_core\" value=\"yes\""));
         assert!(form_page.contains("<label for=\"common_core-unknown\">Not known</label>"));
@@ -387,6 +389,193 @@ async fn removing_many_posts_needs_a_confirmation_naming_them() {
         let (report, sent) = send((1..=4).map(row).collect(), false).await;
         assert!(!report.contains("would go"), "{report}");
         assert_eq!(sent.status, StatusCode::OK);
+        app.close().await;
+    }
+}
+
+/// The hidden fields a step carries (the other steps' answers), to send with the next.
+fn carried(page: &str) -> Vec<(String, String)> {
+    page.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (name, rest) = s.split_once("\" value=\"")?;
+            let value = rest.split('"').next()?;
+            Some((name.to_string(), value.to_string()))
+        })
+        .filter(|(n, _)| n != "csrf" && n != "_step")
+        .collect()
+}
+
+/// The worker form in steps, as an employer uses it: the job (the nursery's roles first,
+/// every role a click away; dates as day, month and year), about the person, training and
+/// checks, then the answers to check, each step changeable, before the post is saved.
+#[tokio::test]
+async fn the_worker_form_asks_in_steps_and_shows_the_answers_before_saving() {
+    for app in TestApp::each().await {
+        let employer = setup(&app).await;
+        let form = format!("{BASE}/workers");
+        let post = |fields: Vec<(String, String)>| {
+            let employer = &employer;
+            let form = &form;
+            async move {
+                let pairs: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                employer.post_form(form, &pairs).await
+            }
+        };
+        let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+
+        let page = employer.page(&form).await;
+        assert!(page.contains("Add a post: The job"), "{page}");
+        assert!(page.contains("<li aria-current=\"step\"><strong>1. The job</strong>"));
+        assert!(page.contains("value=\"EY-PRAC3\""));
+        assert!(!page.contains("value=\"SC-SW\""), "not a nursery's role");
+        assert!(page.contains("usually found in a setting of this kind (Full day care)"));
+        assert!(page.contains("name=\"start_date-day\""));
+        let all = post(owned(&[("_step", "job"), ("_go", "all-roles")])).await;
+        assert_eq!(all.status, StatusCode::OK);
+        assert!(
+            all.text().contains("value=\"SC-SW\""),
+            "every role on asking"
+        );
+
+        // a date that cannot be: refused at this step, in the form's own words
+        let job = [
+            ("_step", "job"),
+            ("_go", "next"),
+            ("worker_ref", "STAFF-1"),
+            ("role_code", "EY-PRAC3"),
+            ("contract_type", "permanent"),
+            ("fte", "0.8"),
+            ("start_date-day", "31"),
+            ("start_date-month", "2"),
+            ("start_date-year", "2021"),
+        ];
+        let r = post(owned(&job)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text();
+        assert!(page.contains("<title>Error: "));
+        assert!(page.contains("Add a post: The job"));
+        assert!(
+            page.contains("Enter the date they started in this role as a real date, with a day, month and year"),
+            "{page}"
+        );
+        assert!(
+            page.contains("name=\"start_date-day\" value=\"31\""),
+            "kept as typed"
+        );
+        assert!(
+            !page.contains("Enter the sex"),
+            "later steps are not checked yet"
+        );
+
+        // right: on to the person, the job carried in the form
+        let mut fields = owned(&job);
+        fields.retain(|(k, _)| k != "start_date-day");
+        fields.push(("start_date-day".into(), "1".into()));
+        let r = post(fields).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let page = r.text();
+        assert!(page.contains("Add a post: About the person"), "{page}");
+        assert!(page.contains("<input type=\"hidden\" name=\"start_date\" value=\"2021-02-01\">"));
+        assert!(page.contains("<input type=\"hidden\" name=\"worker_ref\" value=\"STAFF-1\">"));
+
+        // the person, without a sex: refused here
+        let mut fields = carried(&page);
+        fields.extend(owned(&[
+            ("_step", "person"),
+            ("_go", "next"),
+            ("birth_year", "1990"),
+            ("ethnicity", "WBRI"),
+            ("disability", "no"),
+        ]));
+        let r = post(fields.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text();
+        assert!(page.contains("Add a post: About the person"));
+        assert!(page.contains("href=\"#field-sex\""), "{page}");
+        assert!(page.contains("Choose an answer to “Sex”."), "{page}");
+        fields.push(("sex".into(), "F".into()));
+        let r = post(fields).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let page = r.text();
+        assert!(page.contains("Add a post: Training and checks"));
+
+        // training and checks, then the answers
+        let mut fields = carried(&page);
+        fields.extend(owned(&[
+            ("_step", "training"),
+            ("_go", "next"),
+            ("vetting_check", "enhanced_barred"),
+            ("common_core", "yes"),
+            ("vetting_date-day", "3"),
+            ("vetting_date-month", "9"),
+            ("vetting_date-year", "2024"),
+        ]));
+        let r = post(fields).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let page = r.text();
+        assert!(page.contains("Add a post: Check your answers"), "{page}");
+        for answer in [
+            "<dd>1 February 2021</dd>",
+            "<dd>3 September 2024</dd>",
+            "<dd>Female</dd>",
+            "<dd>Permanent</dd>",
+            "(EY-PRAC3)</dd>",
+            "<dd>Yes</dd>",
+            "<dd>Not given</dd>",
+        ] {
+            assert!(page.contains(answer), "{answer}: {page}");
+        }
+        assert!(page.contains("value=\"change-person\""));
+        assert!(page.contains("Change<span class=\"visually-hidden\"> about the person</span>"));
+
+        // change the person from the answers, and come back
+        let mut fields = carried(&page);
+        fields.extend(owned(&[("_step", "check"), ("_go", "change-person")]));
+        let r = post(fields).await;
+        let page = r.text();
+        assert!(page.contains("Add a post: About the person"));
+        assert!(page.contains("<option value=\"F\" selected>"), "{page}");
+        // back goes to the job, as it was
+        let mut fields = carried(&page);
+        fields.extend(owned(&[
+            ("_step", "person"),
+            ("_go", "back"),
+            ("sex", "F"),
+            ("birth_year", "1990"),
+            ("ethnicity", "WBRI"),
+            ("disability", "no"),
+        ]));
+        let page = post(fields).await.text();
+        assert!(page.contains("Add a post: The job"));
+        assert!(page.contains("name=\"start_date-day\" value=\"1\""));
+
+        // saved from the answers: in the draft, not yet sent
+        let mut fields = carried(&page);
+        fields.extend(owned(&[
+            ("_step", "check"),
+            ("_go", "save"),
+            ("worker_ref", "STAFF-1"),
+            ("role_code", "EY-PRAC3"),
+            ("contract_type", "permanent"),
+            ("fte", "0.8"),
+            ("start_date-day", "1"),
+            ("start_date-month", "2"),
+            ("start_date-year", "2021"),
+        ]));
+        let r = post(fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let page = employer.page(&r.location).await;
+        assert!(page.contains("Posts in your draft (1)"), "{page}");
+        assert!(page.contains("1 February 2021"));
         app.close().await;
     }
 }
