@@ -176,14 +176,19 @@ impl Filter {
         (!parts.is_empty()).then(|| parts.join(" · "))
     }
 
-    /// Whether a post of `org` in `role` with `contract` (a position in `ContractType::ALL`,
-    /// or `VACANT`) is inside. A vacancy has no contract: outside any contract filter.
-    fn keeps(&self, snap: &Snapshot, org: u32, role: u16, contract: u32) -> bool {
-        let o = &snap.orgs[org as usize];
-        let group = snap.roles.get(role as usize).map(|r| r.group);
+    /// Whether an organisation is of the filter's sector, service and setting type (what it
+    /// is, whichever of its posts the filter keeps).
+    pub fn keeps_organisation(&self, o: &crate::snapshot::OrgInfo) -> bool {
         self.sector.is_none_or(|c| c == o.sector)
             && self.service.is_none_or(|c| c == o.service)
             && self.setting_type.is_none_or(|c| c == o.setting_type)
+    }
+
+    /// Whether a post of `org` in `role` with `contract` (a position in `ContractType::ALL`,
+    /// or `VACANT`) is inside. A vacancy has no contract: outside any contract filter.
+    fn keeps(&self, snap: &Snapshot, org: u32, role: u16, contract: u32) -> bool {
+        let group = snap.roles.get(role as usize).map(|r| r.group);
+        self.keeps_organisation(&snap.orgs[org as usize])
             && self.role_group.is_none_or(|c| Some(c) == group)
             && self.contract.is_none_or(|c| c as u32 == contract)
     }

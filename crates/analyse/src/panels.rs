@@ -242,14 +242,15 @@ fn panel(id: &str, title: &str, description: &str, table: Table, columns: Vec<us
 type CutBy<'a> = dyn Fn(Dimension, &[Measure], &str) -> Result<Table, FiguresError> + 'a;
 
 /// A region's or England's areas side by side: the key rates of each area with returns, each
-/// row saying what it rests on (the organisations whose returns it holds); protected as the
-/// place's figures are.
+/// row saying what it rests on (the organisations whose returns it holds, of the filter's
+/// kind when filtered); protected as the place's figures are.
 fn areas_compared(
     snap: &Snapshot,
     place: &Place,
     by: &CutBy,
     name: &str,
     min_coverage: f64,
+    filter: &crate::figures::Filter,
 ) -> Result<Panel, FiguresError> {
     use Measure as M;
     let mut table = by(
@@ -268,7 +269,7 @@ fn areas_compared(
     let mut organisations: std::collections::HashMap<&str, usize> = Default::default();
     let mask = crate::figures::scope_mask(snap, &place.scope())?;
     for o in &snap.orgs {
-        if mask.get(o.area as usize).copied().unwrap_or(false) {
+        if mask.get(o.area as usize).copied().unwrap_or(false) && filter.keeps_organisation(o) {
             *organisations
                 .entry(snap.areas[o.area as usize].name.as_str())
                 .or_default() += 1;
@@ -279,9 +280,9 @@ fn areas_compared(
     table.label_columns.push("rests on".into());
     for row in &mut table.rows {
         let area = row.labels.first().cloned().unwrap_or_default();
-        match organisations.get(area.as_str()) {
+        match (area != "Total").then(|| organisations.get(area.as_str())) {
             Some(n) => row.labels.push(cws_domain::words::count_as(
-                *n as u64,
+                n.copied().unwrap_or(0) as u64,
                 "organisation's return",
                 "organisations' returns",
             )),
@@ -618,6 +619,7 @@ pub fn topic_panels(
                     &by,
                     &name,
                     settings.min_aggregate_coverage,
+                    &filter,
                 )?);
             }
             out.push(panel(

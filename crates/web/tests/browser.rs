@@ -412,6 +412,86 @@ async fn an_area_lead_uploads_fixes_and_sees_the_figures_change_in_a_browser() {
     c.goto(&format!("{site}/areas/318/returns")).await.unwrap();
     assert!(text(&c).await.contains("1 of 2"));
 
+    // 5a. the lead finds the late organisation (sent after the due date), opens its history
+    c.find(Locator::Css("#status option[value='late']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&c, Locator::Css("form.filters button[type=submit]")).await;
+    let page = text(&c).await;
+    assert!(page.contains("Organisations (1 of 2)"), "{page}");
+    assert!(
+        page.contains("SUN-1 Nursery") && page.contains("late"),
+        "{page}"
+    );
+    assert!(!page.contains("MOON-2 Nursery"), "not sent: not late");
+    shot(&c, "07a-returns-late").await;
+    click(
+        &c,
+        Locator::XPath("//main//table//a[contains(., 'SUN-1 Nursery')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(page.contains("Versions sent for this census"), "{page}");
+    assert!(
+        page.contains("SUN-1 Nursery: workforce return")
+            && page.contains("by lead@example.org (late)"),
+        "{page}"
+    );
+    shot(&c, "07b-organisation-history").await;
+
+    // 5b. a return that drops one of the two posts: what goes is listed, and it is stored only
+    // once the lead confirms it
+    let smaller = files.path().join("sun-smaller.csv");
+    std::fs::write(
+        &smaller,
+        format!(
+            "{HEADER}\nSUN-1,A1,EY-PRAC3,0.8,permanent,2020-01-06,1990,F,WBRI,no,enhanced_barred\n"
+        ),
+    )
+    .unwrap();
+    c.goto(&format!("{site}/areas/318/returns/upload"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(smaller.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&c, Locator::Css("main form button[type=submit]")).await;
+    let page = text(&c).await;
+    assert!(page.contains("Posts that would go (1)"), "{page}");
+    shot(&c, "07c-large-removal").await;
+    click(
+        &c,
+        Locator::XPath("//button[contains(., 'Submit the return')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(page.contains("Confirm the posts that go"), "{page}");
+    assert!(c.title().await.unwrap().starts_with("Error: "));
+    shot(&c, "07d-large-removal-refused").await;
+    c.find(Locator::Id("confirm_removal"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(
+        &c,
+        Locator::XPath("//button[contains(., 'Submit the return')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Return submitted") && page.contains("version 2"),
+        "{page}"
+    );
+    shot(&c, "07e-large-removal-confirmed").await;
+
     // 6. another area's returns are refused, saying nothing about them
     c.goto(&format!("{site}/areas/E09000021/returns"))
         .await
@@ -626,6 +706,138 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
     db.close().await;
 }
 
+/// A regional analyst's journey: from the home page to the region's dashboards, the areas
+/// compared side by side, sorted by a rate, then one sector only, and the table downloaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_compares_the_areas_of_a_region_in_a_browser() {
+    let Some((_driver, driver_port)) = start_driver() else {
+        return;
+    };
+    let (db, _keep) = cws_store::testing::fresh_databases()
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
+    reference::load_reference(&db).await.unwrap();
+    // the North East's twelve areas all return
+    cws_synth::load::load(
+        &db,
+        &cws_synth::Scale::Region("E12000001".into()),
+        2025,
+        Pseudonymiser::new(b"browser"),
+        false,
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
+    add_user(
+        &db,
+        "north-east@example.org",
+        "Reg Analyst",
+        UserRole::RegionalAnalyst,
+        Scope::Region {
+            region: "E12000001".into(),
+        },
+    )
+    .await;
+    let site = serve(&db).await;
+    let c = browser(driver_port).await;
+    sign_in(&c, &site, "north-east@example.org").await;
+    let home = text(&c).await;
+    assert!(home.contains("Your work"), "{home}");
+    shot(&c, "50-analyst-home").await;
+    click(
+        &c,
+        Locator::XPath("//main//a[contains(., 'Your region: dashboards')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(page.contains("Areas compared"), "{page}");
+    assert!(page.contains("12 of 12 areas with returns"), "{page}");
+    shot(&c, "51-analyst-areas-compared").await;
+
+    // sorted by vacancy rate, highest first
+    click(
+        &c,
+        Locator::XPath("//table[contains(@class, 'sortable')]//a[contains(., 'Vacancy rate')]"),
+    )
+    .await;
+    let sorted = c
+        .find(Locator::Css("table.sortable th[aria-sort=descending]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sorted.contains("Vacancy rate"), "{sorted}");
+    let rates: Vec<f64> = {
+        let cells = c
+            .find_all(Locator::Css(
+                "table.sortable tbody tr:not(.emphasis) td:nth-child(3)",
+            ))
+            .await
+            .unwrap();
+        let mut v = Vec::new();
+        for cell in cells {
+            if let Ok(x) = cell.text().await.unwrap().parse() {
+                v.push(x);
+            }
+        }
+        v
+    };
+    assert_eq!(rates.len(), 12, "{rates:?}");
+    assert!(rates.windows(2).all(|w| w[0] >= w[1]), "{rates:?}");
+    shot(&c, "52-analyst-sorted").await;
+
+    // one sector: every panel says so, other topics keep it
+    c.find(Locator::Css("#filter-sector option[value='la']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(
+        &c,
+        Locator::XPath("//form[contains(@class, 'filters')]//button[contains(., 'Show')]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Only part of the workforce: Local authority."),
+        "{page}"
+    );
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or_default()
+        .contains("sector=la"));
+    shot(&c, "53-analyst-one-sector").await;
+    click(
+        &c,
+        Locator::XPath("//nav[@aria-label='Dashboards']//a[contains(., 'Recruitment')]"),
+    )
+    .await;
+    assert!(text(&c)
+        .await
+        .contains("Only part of the workforce: Local authority."));
+    shot(&c, "54-analyst-one-sector-recruitment").await;
+    let csv = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = [...document.querySelectorAll('a')].find(a => a.href.includes('rates-by-role-group.csv')); fetch(a.href).then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        csv.as_str().unwrap_or_default().starts_with("role_group,"),
+        "{csv}"
+    );
+    c.close().await.unwrap();
+    db.close().await;
+}
+
 async fn fill(c: &Client, id: &str, value: &str) {
     let field = c.find(Locator::Id(id)).await.unwrap();
     field.clear().await.unwrap();
@@ -668,6 +880,16 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
         "lead@example.org",
         "Sam Lead",
         UserRole::AreaLead,
+        Scope::Area {
+            area: "E09000027".into(),
+        },
+    )
+    .await;
+    add_user(
+        &db,
+        "board@example.org",
+        "Bo Board",
+        UserRole::BoardViewer,
         Scope::Area {
             area: "E09000027".into(),
         },
@@ -785,6 +1007,57 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
         page.contains("2. Vision") && page.contains("Grow-your-own social work apprenticeship")
     );
     shot(&c, "35-strategy-print").await;
+    click(&c, Locator::XPath("//button[contains(., 'Sign out')]")).await;
+
+    // the board member lands on the strategy's summary for the board, the Word beside it
+    sign_in(&c, &site, "board@example.org").await;
+    let home = text(&c).await;
+    shot(&c, "36-board-home").await;
+    let first = c
+        .find(Locator::Css("main .panel li a"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first.contains("Richmond workforce strategy 2026–2029")
+            && first.contains("board's summary"),
+        "the strategy first: {home}"
+    );
+    click(&c, Locator::Css("main .panel li a")).await;
+    let page = text(&c).await;
+    for part in [
+        "For the board",
+        "The figures",
+        "Objectives (",
+        "Actions by rating",
+        "The largest risks",
+    ] {
+        assert!(page.contains(part), "{part}: {page}");
+    }
+    assert!(page.contains("Fewer vacancies"), "the objectives: {page}");
+    shot(&c, "37-board-summary").await;
+    let bytes = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = [...document.querySelectorAll('main a')].find(a => a.href.endsWith('strategy.docx')); fetch(a.href).then(r => r.status === 200 ? r.arrayBuffer() : new ArrayBuffer(0)).then(b => done(Array.from(new Uint8Array(b.slice(0, 4)))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bytes,
+        serde_json::json!([80, 75, 3, 4]),
+        "the board downloads the Word document"
+    );
+    // nothing the board member is shown on the way leads to a refusal
+    for link in c.find_all(Locator::Css("main a")).await.unwrap() {
+        let href = link.attr("href").await.unwrap().unwrap_or_default();
+        assert!(
+            !href.contains("/returns") && !href.contains("/admin"),
+            "{href}"
+        );
+    }
     c.close().await.unwrap();
 }
 
@@ -843,32 +1116,62 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
         Locator::XPath("//main//a[contains(., 'Add or change posts one by one')]"),
     )
     .await;
-    for (id, value) in [
-        ("worker_ref", "STAFF-1"),
-        ("fte", "1"),
-        ("birth_year", "1988"),
-    ] {
-        fill(&c, id, value).await;
-    }
-    set_value(&c, "start_date", "2019-09-02").await;
-    for (id, value) in [
-        ("role_code", "EY-PRAC3"),
-        ("contract_type", "permanent"),
-        ("sex", "F"),
-        ("ethnicity", "WBRI"),
-        ("disability", "no"),
-        ("vetting_check", "enhanced_barred"),
-    ] {
-        c.execute(
-            "document.getElementById(arguments[0]).value = arguments[1]; return true",
-            vec![id.into(), value.into()],
-        )
+    // the job: the nursery's roles, dates as day, month and year — one that cannot be first
+    shot(&c, "41a-employer-form-job").await;
+    let choose = |id: &'static str, value: &'static str| {
+        let c = &c;
+        async move {
+            c.find(Locator::Css(&format!("#{id} option[value='{value}']")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    fill(&c, "worker_ref", "STAFF-1").await;
+    fill(&c, "fte", "1").await;
+    choose("role_code", "EY-PRAC3").await;
+    choose("contract_type", "permanent").await;
+    fill(&c, "start_date", "31").await;
+    fill(&c, "start_date-month", "2").await;
+    fill(&c, "start_date-year", "2019").await;
+    click(&c, Locator::XPath("//button[contains(., 'Continue')]")).await;
+    assert!(c.title().await.unwrap().starts_with("Error: "));
+    let page = text(&c).await;
+    assert!(page.contains("as a real date"), "{page}");
+    shot(&c, "41b-employer-form-error").await;
+    fill(&c, "start_date", "2").await;
+    fill(&c, "start_date-month", "9").await;
+    click(&c, Locator::XPath("//button[contains(., 'Continue')]")).await;
+    // about the person
+    assert!(text(&c).await.contains("Add a post: About the person"));
+    fill(&c, "birth_year", "1988").await;
+    choose("sex", "F").await;
+    choose("ethnicity", "WBRI").await;
+    choose("disability", "no").await;
+    shot(&c, "41c-employer-form-person").await;
+    click(&c, Locator::XPath("//button[contains(., 'Continue')]")).await;
+    // training and checks
+    assert!(text(&c).await.contains("Add a post: Training and checks"));
+    choose("vetting_check", "enhanced_barred").await;
+    c.find(Locator::Id("common_core-yes"))
+        .await
+        .unwrap()
+        .click()
         .await
         .unwrap();
-    }
+    click(&c, Locator::XPath("//button[contains(., 'Continue')]")).await;
+    // the answers, then saved
+    let page = text(&c).await;
+    assert!(
+        page.contains("Check your answers") && page.contains("2 September 2019"),
+        "{page}"
+    );
+    shot(&c, "41d-employer-form-answers").await;
     click(
         &c,
-        Locator::XPath("//button[contains(., 'Save and check')]"),
+        Locator::XPath("//button[contains(., 'Save to your draft')]"),
     )
     .await;
     assert!(text(&c).await.contains("Saved in your draft"));

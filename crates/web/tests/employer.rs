@@ -531,6 +531,7 @@ async fn the_worker_form_asks_in_steps_and_shows_the_answers_before_saving() {
             "(EY-PRAC3)</dd>",
             "<dd>Yes</dd>",
             "<dd>Not given</dd>",
+            "<dd>Not known</dd>",
         ] {
             assert!(page.contains(answer), "{answer}: {page}");
         }

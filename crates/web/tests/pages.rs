@@ -360,6 +360,18 @@ async fn a_region_s_dashboard_compares_its_areas() {
             cell(&row(&table_of(page), area), 4).parse().unwrap()
         };
         assert!(people(&la, "Gateshead") < people(&page, "Gateshead"));
+        // and it rests on the local authority's returns only, not every organisation's
+        let rests_on = |page: &str| -> u32 {
+            let r = row(&table_of(page), "Gateshead");
+            let cell = r.split("<td>").nth(1).unwrap();
+            cell.split(' ').next().unwrap().parse().unwrap()
+        };
+        assert!(
+            rests_on(&la) < rests_on(&page),
+            "{} {}",
+            rests_on(&la),
+            rests_on(&page)
+        );
         let csv = analyst
             .get("/regions/E12000001/dashboard/overview/areas-compared.csv?sector=la&role_group=social_workers")
             .await;

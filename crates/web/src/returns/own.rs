@@ -76,6 +76,8 @@ struct ReturnPage {
     draft: Option<DraftChanges>,
     missing: Vec<String>,
     notice: Option<&'static str>,
+    /// The area's lead looking at one of its organisations (not the employer's own view).
+    lead: Option<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -86,6 +88,7 @@ pub struct ReturnQuery {
 /// "Your return".
 pub async fn return_page(
     State(state): State<AppState>,
+    axum::Extension(viewer): axum::Extension<Option<crate::access::Viewer>>,
     Path((code, reference)): Path<(String, String)>,
     Query(q): Query<ReturnQuery>,
 ) -> Result<Html<String>, WebError> {
@@ -178,7 +181,12 @@ pub async fn return_page(
         (Some(_), Some(_)) => "Sent, with changes not sent",
         (Some(_), None) => "Sent",
     };
+    let lead = viewer
+        .as_ref()
+        .filter(|v| v.access.role() == cws_domain::user::UserRole::AreaLead)
+        .map(|_| (area.code.clone(), area.name.clone()));
     let page = ReturnPage {
+        lead,
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: cws_store::workforce::synthetic_run(&state.db)
             .await?

@@ -230,6 +230,21 @@ struct ReportPage {
     can_submit: bool,
 }
 
+impl ReportPage {
+    /// A role's title from its catalogue code (the code itself if it is not in the catalogue).
+    fn role_title(&self, code: &str) -> String {
+        cws_reference::roles()
+            .ok()
+            .and_then(|roles| {
+                roles
+                    .into_iter()
+                    .find(|r| r.code.as_str() == code)
+                    .map(|r| r.title)
+            })
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
 /// What the report page answers: a check, a send, or a send that did not confirm the
 /// removal of many posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -259,8 +259,10 @@ pub struct EditQuery {
 
 /// An answer as the check page shows it: a code's meaning, a date in words, "Not given".
 fn answer(column: &str, value: &str, roles: &[cws_domain::role::Role]) -> String {
+    let yes_no = xlsx::code_list(column, roles).is_some_and(|c| c == ["yes", "no"]);
     if value.is_empty() {
-        return "Not given".into();
+        // a yes/no question's blank answer is "not known", as the form offers it
+        return if yes_no { "Not known" } else { "Not given" }.into();
     }
     if column.ends_with("_date") {
         return cws_collect::rows::parse_date(value)
@@ -268,10 +270,8 @@ fn answer(column: &str, value: &str, roles: &[cws_domain::role::Role]) -> String
             .unwrap_or_else(|| value.to_string());
     }
     match value {
-        "yes" if xlsx::code_list(column, roles).is_some_and(|c| c.len() == 2) => {
-            return "Yes".into()
-        }
-        "no" if xlsx::code_list(column, roles).is_some_and(|c| c.len() == 2) => return "No".into(),
+        "yes" if yes_no => return "Yes".into(),
+        "no" if yes_no => return "No".into(),
         _ => {}
     }
     let label = xlsx::code_label(column, value, roles);
