@@ -234,6 +234,27 @@ async fn serve(db: &cws_store::Db) -> String {
     site
 }
 
+/// A fresh SQLite database with the reference data and a synthetic workforce of `scale`.
+async fn with_workforce(scale: cws_synth::Scale) -> (cws_store::Db, Option<tempfile::TempDir>) {
+    let (db, keep) = cws_store::testing::fresh_databases()
+        .await
+        .into_iter()
+        .next()
+        .unwrap();
+    reference::load_reference(&db).await.unwrap();
+    cws_synth::load::load(
+        &db,
+        &scale,
+        2025,
+        Pseudonymiser::new(b"browser"),
+        false,
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
+    (db, keep)
+}
+
 async fn add_user(db: &cws_store::Db, email: &str, name: &str, role: UserRole, scope: Scope) {
     let hash = cws_web::access::account::hash_password_now(PASSWORD).unwrap();
     users::upsert_user(db, email, name, &Access::new(role, scope).unwrap(), &hash)
@@ -549,22 +570,7 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
     let Some((_driver, driver_port)) = start_driver() else {
         return;
     };
-    let (db, _keep) = cws_store::testing::fresh_databases()
-        .await
-        .into_iter()
-        .next()
-        .unwrap();
-    reference::load_reference(&db).await.unwrap();
-    cws_synth::load::load(
-        &db,
-        &cws_synth::Scale::Area("318".into()),
-        2025,
-        Pseudonymiser::new(b"browser"),
-        false,
-        &|_, _, _| {},
-    )
-    .await
-    .unwrap();
+    let (db, _keep) = with_workforce(cws_synth::Scale::Area("318".into())).await;
     let lead_scope = Scope::Area {
         area: "E09000027".into(),
     };
@@ -713,23 +719,8 @@ async fn an_analyst_compares_the_areas_of_a_region_in_a_browser() {
     let Some((_driver, driver_port)) = start_driver() else {
         return;
     };
-    let (db, _keep) = cws_store::testing::fresh_databases()
-        .await
-        .into_iter()
-        .next()
-        .unwrap();
-    reference::load_reference(&db).await.unwrap();
     // the North East's twelve areas all return
-    cws_synth::load::load(
-        &db,
-        &cws_synth::Scale::Region("E12000001".into()),
-        2025,
-        Pseudonymiser::new(b"browser"),
-        false,
-        &|_, _, _| {},
-    )
-    .await
-    .unwrap();
+    let (db, _keep) = with_workforce(cws_synth::Scale::Region("E12000001".into())).await;
     add_user(
         &db,
         "north-east@example.org",
@@ -859,22 +850,7 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
     let Some((_driver, driver_port)) = start_driver() else {
         return;
     };
-    let (db, _keep) = cws_store::testing::fresh_databases()
-        .await
-        .into_iter()
-        .next()
-        .unwrap();
-    reference::load_reference(&db).await.unwrap();
-    cws_synth::load::load(
-        &db,
-        &cws_synth::Scale::Area("318".into()),
-        2025,
-        Pseudonymiser::new(b"browser"),
-        false,
-        &|_, _, _| {},
-    )
-    .await
-    .unwrap();
+    let (db, _keep) = with_workforce(cws_synth::Scale::Area("318".into())).await;
     add_user(
         &db,
         "lead@example.org",

@@ -472,9 +472,10 @@ async fn the_worker_form_asks_in_steps_and_shows_the_answers_before_saving() {
             "kept as typed"
         );
         assert!(
-            !page.contains("Enter the sex"),
+            !page.contains("Choose an answer to “Sex”"),
             "later steps are not checked yet"
         );
+        assert!(!page.contains("There are problems in"), "{page}");
 
         // right: on to the person, the job carried in the form
         let mut fields = owned(&job);

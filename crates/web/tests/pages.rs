@@ -411,6 +411,10 @@ async fn a_region_s_dashboard_compares_its_areas() {
             .await;
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(wrong.text().contains("nowhere"));
+        // every link the analyst can follow from home opens: no page leads to a refusal
+        for (path, status, location) in support::crawl(&analyst, "/", 80).await {
+            assert!(status == StatusCode::OK, "{path}: {status} {location}");
+        }
         app.close().await;
     }
 }

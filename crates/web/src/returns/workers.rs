@@ -111,7 +111,11 @@ fn date_parts(value: &str) -> (String, String, String) {
             d.year().to_string(),
         );
     }
-    let mut parts = value.splitn(3, '-').map(str::to_string);
+    // as typed, without the padding `form_values` added
+    let mut parts = value.splitn(3, '-').map(|p| {
+        let bare = p.trim_start_matches('0');
+        if bare.is_empty() { p } else { bare }.to_string()
+    });
     let (y, m, d) = (
         parts.next().unwrap_or_default(),
         parts.next().unwrap_or_default(),
@@ -704,7 +708,11 @@ pub async fn workers_submit(
     if go == "next" {
         // this step is checked with the rules of the whole post; the steps still to come
         // are not (their fields are empty yet)
-        let report = check(true).await?;
+        let mut report = check(true).await?;
+        // the steps still to come are not asked yet: their empty fields are not problems
+        report
+            .messages
+            .retain(|m| m.severity != rules::Severity::Error || step_of(m.column.as_deref()) <= at);
         let status = match erring(&report, at) {
             Some(step) => {
                 form.step = step;
@@ -802,7 +810,11 @@ mod saved_tests {
         );
         assert_eq!(
             date_parts("2021-02-31"),
-            ("31".into(), "02".into(), "2021".into())
+            ("31".into(), "2".into(), "2021".into())
+        );
+        assert_eq!(
+            date_parts("2021--31"),
+            ("31".into(), "".into(), "2021".into())
         );
     }
 

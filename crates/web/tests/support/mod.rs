@@ -374,7 +374,9 @@ pub async fn crawl(
             continue;
         }
         for link in r.text().split("href=\"").skip(1) {
-            let href = link[..link.find('"').unwrap_or(0)].replace("&amp;", "&");
+            let href = link[..link.find('"').unwrap_or(0)]
+                .replace("&amp;", "&")
+                .replace("&#38;", "&");
             let href = href.split('#').next().unwrap_or("").to_string();
             if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/assets/") {
                 queue.push_back(href);
