@@ -539,7 +539,7 @@ fn generated_return_files_import_as_the_demo_workforce_and_its_outstanding_retur
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("row 2, column fte, value '2'"),
+        stdout(&o).contains("row 2 (worker X1), column fte, value '2'"),
         "{}",
         stdout(&o)
     );
