@@ -177,8 +177,13 @@ pub fn template_filled(
         )
         .map_err(err)?;
         let mut r = 2;
+        // each instruction across the four columns of the table below, its row tall enough
+        // for its lines: a merged cell never grows to fit by itself
+        let across = wrap.clone().set_align(rust_xlsxwriter::FormatAlign::Top);
         let mut line = |s: &mut rust_xlsxwriter::Worksheet, text: &str| -> Result<(), XlsxError> {
-            s.write_string_with_format(r, 0, text, &wrap)?;
+            s.merge_range(r, 0, r, 3, text, &across)?;
+            let lines = (text.chars().count() as f64 / 130.0).ceil().max(1.0);
+            s.set_row_height(r, 15.0 * lines + 4.0)?;
             r += 1;
             Ok(())
         };
@@ -219,6 +224,12 @@ pub fn template_filled(
                     .map_err(err)?;
                 s.write_string_with_format(r, 3, c.guidance, &wrap)
                     .map_err(err)?;
+                // as tall as its longest wrapped cell (the widths are set below)
+                let lines = (c.format.chars().count() as f64 / 38.0)
+                    .max(c.guidance.chars().count() as f64 / 68.0)
+                    .ceil()
+                    .max(1.0);
+                s.set_row_height(r, 15.0 * lines + 2.0).map_err(err)?;
                 r += 1;
             }
         }
@@ -226,6 +237,10 @@ pub fn template_filled(
         s.set_column_width(1, 10).map_err(err)?;
         s.set_column_width(2, 40).map_err(err)?;
         s.set_column_width(3, 70).map_err(err)?;
+        // printed on A4 across, as wide as the page
+        s.set_paper_size(9)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
     }
 
     // Codes: one column per code list, referenced by the drop-downs.

@@ -19,8 +19,11 @@ const LEFT: f64 = 56.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 36.0;
+/// Told apart with any colour vision (Okabe and Ito's palette, darkened where needed so every
+/// colour keeps a 3:1 contrast with the white page); bars carry their values as text and
+/// lines their own dash pattern, so no chart rests on colour alone.
 const COLOURS: &[&str] = &[
-    "#1d70b8", "#d4351c", "#00703c", "#6f72af", "#b58840", "#28a197",
+    "#0072b2", "#d55e00", "#009e73", "#aa4499", "#8a6a00", "#332288",
 ];
 const DASHES: &[&str] = &["", "6 4", "2 3", "10 3 2 3", "4 2", "1 2"];
 
@@ -228,7 +231,7 @@ pub fn bar_chart(
                 Some(cws_analyse::disclosure::Shown::Value(v)) => {
                     let _ = write!(
                         svg,
-                        r#"<rect x="{LABEL_W}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{colour}"><title>{}, {}: {}</title></rect><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+                        r#"<rect x="{LABEL_W}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{colour}"><title>{}, {}: {}</title></rect><text x="{:.1}" y="{:.1}" font-size="12">{}</text>"#,
                         (x(v) - LABEL_W).max(0.0),
                         BAR_H - 2.0,
                         esc(name),
@@ -242,7 +245,7 @@ pub fn bar_chart(
                 Some(cws_analyse::disclosure::Shown::Symbol(sym)) => {
                     let _ = write!(
                         svg,
-                        r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#505a5f">{}<title>{}, {}: {}</title></text>"##,
+                        r##"<text x="{:.1}" y="{:.1}" font-size="12" fill="#505a5f">{}<title>{}, {}: {}</title></text>"##,
                         LABEL_W + 4.0,
                         y + BAR_H - 5.0,
                         esc(sym),

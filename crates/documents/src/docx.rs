@@ -1,17 +1,31 @@
-//! The strategy (or a board report) as a Word document: a title, contents, headings, tables
-//! and charts as pictures, from the same blocks as the print view.
+//! The strategy (or a board report) as a Word document a board can table: A4, a working
+//! contents list (bookmarked headings, the field marked to update on open, its tab at the
+//! right margin), a header with the title and a footer with "Page X of Y", the version and
+//! the date, document properties, tables whose header row repeats and whose columns are set,
+//! charts at the text width kept with their captions, and page breaks only before long
+//! sections. Built from the same blocks as the print view.
+
+use std::io::{Read, Write};
 
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Footer, Header, Paragraph, Pic, Run, Style, StyleType, Table,
-    TableBorders, TableCell, TableOfContents, TableOfContentsItem, TableRow, WidthType,
+    AlignmentType, BorderType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType,
+    InstrPAGEREF, InstrText, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading,
+    Style, StyleType, Tab, TabLeaderType, TabValueType, Table, TableBorders, TableCell,
+    TableLayoutType, TableRow, WidthType,
 };
 
 use crate::{Block, DocumentError};
 
-/// EMUs per pixel at 96 dpi.
+/// EMUs per pixel at 96 dpi, and per twip.
 const EMU_PER_PX: u32 = 9525;
-/// The widest a chart is drawn on an A4 page with normal margins (16 cm).
-const MAX_WIDTH_EMU: u32 = 5_760_000;
+const EMU_PER_TWIP: u32 = 635;
+/// A4 in twips, with 2 cm margins: the text is 17 cm wide.
+const PAGE_WIDTH: u32 = 11_906;
+const PAGE_HEIGHT: u32 = 16_838;
+const MARGIN: i32 = 1_134;
+pub const TEXT_WIDTH: usize = 9_638;
+/// A section longer than this (in lines, roughly) starts on a new page.
+const LONG_SECTION_LINES: usize = 30;
 
 /// The width and height of a PNG, from its header.
 fn png_size(png: &[u8]) -> Option<(u32, u32)> {
@@ -23,26 +37,127 @@ fn png_size(png: &[u8]) -> Option<(u32, u32)> {
     Some((w, h))
 }
 
-fn heading_style(id: &str, name: &str, size: usize) -> Style {
+/// Word's built-in heading styles by their ids and names, with an outline level so the
+/// contents field finds them.
+fn heading_style(id: &str, name: &str, size: usize, level: usize) -> Style {
     Style::new(id, StyleType::Paragraph)
         .name(name)
         .size(size)
         .bold()
         .color("0B0C0C")
+        .outline_lvl(level)
 }
 
 fn text(s: &str) -> Run {
     Run::new().add_text(s)
 }
 
-fn cell(s: &str, header: bool) -> TableCell {
-    let run = if header { text(s).bold() } else { text(s) };
-    TableCell::new().add_paragraph(Paragraph::new().add_run(run.size(18)))
+/// A rating or a direction is said in words and shown in colour: (fill, text colour).
+fn colour_of(word: &str) -> Option<(&'static str, &'static str)> {
+    let w = word.trim().to_lowercase();
+    let first = w.split([' ', '(']).next().unwrap_or("");
+    match first {
+        "red" | "worse" => Some(("F6D7D2", "942514")),
+        "amber" => Some(("FFF0C2", "594D00")),
+        "green" | "better" => Some(("CCE2D8", "005A30")),
+        _ => None,
+    }
 }
 
-/// What a document says about its data wherever it travels.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Provenance {
+fn cell(s: &str, header: bool, width: usize) -> TableCell {
+    let mut run = text(s).size(18);
+    let mut c = TableCell::new().width(width, WidthType::Dxa);
+    if header {
+        run = run.bold();
+        c = c.shading(Shading::new().fill("F3F2F1"));
+    } else if let Some((fill, ink)) = colour_of(s) {
+        run = run.color(ink).bold();
+        c = c.shading(Shading::new().fill(fill));
+    }
+    c.add_paragraph(Paragraph::new().add_run(run))
+}
+
+/// Column widths that fit the text (twips, summing to `total`): every column first gets
+/// room for its longest word, so no word breaks mid-way; what is left goes to the columns
+/// whose lines are longer than that, in proportion (a long column cannot starve the others).
+pub fn column_widths(header: &[String], rows: &[Vec<String>], total: usize) -> Vec<usize> {
+    // 9-point text in a cell: about 120 twips a character (bold), plus the cell's margins
+    const PER_CHAR: usize = 120;
+    const PADDING: usize = 230;
+    let n = header.len().max(1);
+    let column =
+        |i: usize| std::iter::once(&header[i]).chain(rows.iter().filter_map(move |r| r.get(i)));
+    let longest_word: Vec<usize> = (0..n)
+        .map(|i| {
+            column(i)
+                .flat_map(|s| s.split_whitespace())
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(1)
+                .min(24)
+        })
+        .collect();
+    let longest_line: Vec<usize> = (0..n)
+        .map(|i| {
+            column(i)
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(1)
+                .min(60)
+        })
+        .collect();
+    let need: Vec<usize> = longest_word
+        .iter()
+        .map(|w| w * PER_CHAR + PADDING)
+        .collect();
+    let needed: usize = need.iter().sum();
+    let mut widths: Vec<usize> = if needed >= total {
+        // too many columns for the width: each in proportion to its longest word
+        need.iter().map(|w| total * w / needed.max(1)).collect()
+    } else {
+        let spare = total - needed;
+        let want: Vec<usize> = (0..n)
+            .map(|i| longest_line[i].saturating_sub(longest_word[i]) * PER_CHAR)
+            .collect();
+        let wanted: usize = want.iter().sum();
+        (0..n)
+            .map(|i| match wanted {
+                0 => need[i] + spare / n,
+                _ => need[i] + (spare as u64 * want[i] as u64 / wanted as u64) as usize,
+            })
+            .collect()
+    };
+    let used: usize = widths.iter().sum();
+    if let Some(last) = widths.last_mut() {
+        *last += total.saturating_sub(used);
+    }
+    widths
+}
+
+/// Roughly how many lines a block takes on the page.
+fn lines_of(b: &Block) -> usize {
+    match b {
+        Block::Heading(..) => 2,
+        Block::Para(t) | Block::Note(t) => t.chars().count() / 90 + 1,
+        Block::Bullets(items) => items.iter().map(|i| i.chars().count() / 85 + 1).sum(),
+        Block::Table { rows, .. } => rows.len() + 3,
+        Block::Chart { .. } => 20,
+    }
+}
+
+/// What a document is, for its properties, header and footer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
+    pub title: String,
+    /// Who it is by: the document's author.
+    pub author: String,
+    /// When it was first made and last changed, as RFC 3339 (`2026-04-01T09:00:00Z`).
+    pub created: String,
+    pub modified: String,
+    /// The version and date in words, for the footer ("Version of 1 December 2026").
+    pub version: String,
+    /// A contents list after the title (a short report has none).
+    pub contents: bool,
     /// The figures include a generated, synthetic workforce: said on the cover and in the
     /// header and footer of every page.
     pub synthetic: bool,
@@ -52,65 +167,139 @@ pub struct Provenance {
 pub const SYNTHETIC_LABEL: &str =
     "SYNTHETIC DATA: worker-level figures come from a generated workforce and describe no real person.";
 
-/// Builds the document: `title` on the first page, contents, then the blocks.
-pub fn build(
-    title: &str,
-    blocks: &[Block],
-    provenance: Provenance,
-) -> Result<Vec<u8>, DocumentError> {
+/// The bookmark of the `n`th block, a heading, that the contents list points to.
+fn bookmark(n: usize) -> String {
+    format!("_Toc{n:08}")
+}
+
+/// The contents list: an entry per heading of levels 1 and 2, each a link to its heading's
+/// bookmark with its page number — a PAGEREF field marked dirty, so Word works it out on
+/// opening and LibreOffice as it lays the pages out — after a dotted tab at the right margin.
+/// (Not wrapped in a TOC field: LibreOffice would show a TOC field's stored text instead.)
+fn contents(blocks: &[Block]) -> Vec<Paragraph> {
+    let mut out = vec![Paragraph::new()
+        .add_run(text("Contents").bold().size(28))
+        .keep_next(true)];
+    for (n, b) in blocks.iter().enumerate() {
+        let Block::Heading(level @ (1 | 2), heading) = b else {
+            continue;
+        };
+        let key = bookmark(n);
+        let page = Run::new()
+            .add_field_char(FieldCharType::Begin, true)
+            .add_instr_text(InstrText::PAGEREF(InstrPAGEREF::new(&key).hyperlink()))
+            .add_field_char(FieldCharType::Separate, false)
+            .add_text("")
+            .add_field_char(FieldCharType::End, false);
+        out.push(
+            Paragraph::new()
+                .style(&format!("TOC{level}"))
+                .add_tab(
+                    Tab::new()
+                        .val(TabValueType::Right)
+                        .leader(TabLeaderType::Dot)
+                        .pos(TEXT_WIDTH),
+                )
+                .add_hyperlink(
+                    Hyperlink::new(&key, HyperlinkType::Anchor)
+                        .add_run(text(heading))
+                        .add_run(Run::new().add_tab())
+                        .add_run(page),
+                ),
+        );
+    }
+    out
+}
+
+/// Builds the document: the title on the first page, the contents, then the blocks.
+pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> {
     let mut doc = Docx::new()
-        .add_style(heading_style("Title", "Title", 48))
-        .add_style(heading_style("Heading1", "Heading 1", 32))
-        .add_style(heading_style("Heading2", "Heading 2", 28))
-        .add_style(heading_style("Heading3", "Heading 3", 24))
+        .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
+        .default_size(21)
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN)
+                .bottom(MARGIN)
+                .left(MARGIN)
+                .right(MARGIN)
+                .header(567)
+                .footer(567),
+        )
+        .add_style(heading_style("Title", "Title", 48, 0).outline_lvl(9))
+        .add_style(heading_style("Heading1", "heading 1", 32, 0))
+        .add_style(heading_style("Heading2", "heading 2", 28, 1))
+        .add_style(heading_style("Heading3", "heading 3", 24, 2))
+        .add_style(Style::new("TOC1", StyleType::Paragraph).name("toc 1"))
+        .add_style(
+            Style::new("TOC2", StyleType::Paragraph)
+                .name("toc 2")
+                .indent(Some(360), None, None, None),
+        )
         .add_style(
             Style::new("Caption", StyleType::Paragraph)
-                .name("Caption")
+                .name("caption")
                 .size(18)
                 .italic(),
         )
         .add_paragraph(
             Paragraph::new()
-                .add_run(text(title))
+                .add_run(text(&about.title))
                 .style("Title")
                 .align(AlignmentType::Left),
-        );
-    if provenance.synthetic {
+        )
+        .add_paragraph(Paragraph::new().add_run(text(&about.version).color("505A5F")));
+    // every page says what the document is, which page it is and, when so, that its data
+    // is synthetic
+    let grey = |s: &str| text(s).size(16).color("505A5F");
+    let mut header = Header::new().add_paragraph(Paragraph::new().add_run(grey(&about.title)));
+    let mut footer = Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(grey("Page "))
+            .add_page_num(PageNum::new())
+            .add_run(grey(" of "))
+            .add_num_pages(NumPages::new())
+            .add_run(grey(&format!(" · {}", about.version))),
+    );
+    if about.synthetic {
         let label =
-            || Paragraph::new().add_run(text(SYNTHETIC_LABEL).bold().size(18).color("B10E1E"));
-        doc = doc
-            .add_paragraph(
-                Paragraph::new().add_run(text(SYNTHETIC_LABEL).bold().size(28).color("B10E1E")),
-            )
-            .header(Header::new().add_paragraph(label()))
-            .footer(Footer::new().add_paragraph(label()));
+            || Paragraph::new().add_run(text(SYNTHETIC_LABEL).bold().size(16).color("B10E1E"));
+        doc = doc.add_paragraph(
+            Paragraph::new().add_run(text(SYNTHETIC_LABEL).bold().size(28).color("B10E1E")),
+        );
+        header = header.add_paragraph(label());
+        footer = footer.add_paragraph(label());
     }
-    // contents filled in now (so it reads without updating) and refreshed by Word on request
-    let mut toc = TableOfContents::new()
-        .heading_styles_range(1, 2)
-        .alias("Contents");
-    for (n, b) in blocks.iter().enumerate() {
-        if let Block::Heading(level @ (1 | 2), h) = b {
-            toc = toc.add_item(
-                TableOfContentsItem::new()
-                    .text(h)
-                    .toc_key(format!("_Toc{n:08}"))
-                    .level(*level as usize),
-            );
-        }
-    }
-    doc = doc
-        .add_paragraph(Paragraph::new().add_run(text("Contents").bold().size(28)))
-        .add_table_of_contents(toc);
+    doc = doc.header(header).footer(footer);
     let mut first_heading = true;
-    for b in blocks {
+    for (n, b) in blocks.iter().enumerate() {
+        // the contents come after what precedes the first heading (what the document is)
+        if first_heading && about.contents && matches!(b, Block::Heading(..)) {
+            for p in contents(blocks) {
+                doc = doc.add_paragraph(p);
+            }
+        }
         doc = match b {
             Block::Heading(level, h) => {
+                let level = *level.clamp(&1, &3);
                 let mut p = Paragraph::new()
+                    .add_bookmark_start(n, bookmark(n))
                     .add_run(text(h))
-                    .style(&format!("Heading{}", level.clamp(&1, &3)));
-                if *level == 1 && first_heading {
-                    p = p.page_break_before(true);
+                    .add_bookmark_end(n)
+                    .style(&format!("Heading{level}"))
+                    .keep_next(true);
+                if level == 1 {
+                    // the contents stand alone; after them, only a long section starts a page
+                    let section: usize = blocks[n + 1..]
+                        .iter()
+                        .take_while(|b| !matches!(b, Block::Heading(1, _)))
+                        .map(lines_of)
+                        .sum();
+                    if (first_heading && about.contents)
+                        || (!first_heading && section > LONG_SECTION_LINES)
+                    {
+                        p = p.page_break_before(true);
+                    }
                     first_heading = false;
                 }
                 doc.add_paragraph(p)
@@ -133,27 +322,44 @@ pub fn build(
                 header,
                 rows,
             } => {
+                let widths = column_widths(header, rows, TEXT_WIDTH);
+                // the header row repeats on every page (set after packing: see `finish`)
                 let mut table_rows = vec![TableRow::new(
-                    header.iter().map(|h| cell(h, true)).collect(),
-                )];
-                table_rows.extend(
-                    rows.iter()
-                        .map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())),
-                );
-                doc.add_paragraph(Paragraph::new().add_run(text(caption)).style("Caption"))
-                    .add_table(
-                        Table::new(table_rows)
-                            .set_borders(
-                                TableBorders::new().set(
-                                    docx_rs::TableBorder::new(
-                                        docx_rs::TableBorderPosition::InsideH,
-                                    )
-                                    .border_type(BorderType::Single),
-                                ),
-                            )
-                            .width(5000, WidthType::Pct),
+                    header
+                        .iter()
+                        .zip(&widths)
+                        .map(|(h, w)| cell(h, true, *w))
+                        .collect(),
+                )
+                .cant_split()];
+                table_rows.extend(rows.iter().map(|r| {
+                    TableRow::new(
+                        r.iter()
+                            .zip(&widths)
+                            .map(|(c, w)| cell(c, false, *w))
+                            .collect(),
                     )
-                    .add_paragraph(Paragraph::new())
+                    .cant_split()
+                }));
+                doc.add_paragraph(
+                    Paragraph::new()
+                        .add_run(text(caption))
+                        .style("Caption")
+                        .keep_next(true),
+                )
+                .add_table(
+                    Table::new(table_rows)
+                        .set_grid(widths)
+                        .layout(TableLayoutType::Fixed)
+                        .set_borders(
+                            TableBorders::new().set(
+                                docx_rs::TableBorder::new(docx_rs::TableBorderPosition::InsideH)
+                                    .border_type(BorderType::Single),
+                            ),
+                        )
+                        .width(TEXT_WIDTH, WidthType::Dxa),
+                )
+                .add_paragraph(Paragraph::new())
             }
             Block::Chart {
                 title, standalone, ..
@@ -166,16 +372,25 @@ pub fn build(
                     title: title.clone(),
                     problem: "the picture is not a PNG".into(),
                 })?;
-                // drawn at half its pixel size (rendered at 2×), no wider than the page
-                let mut wid = w / 2 * EMU_PER_PX;
-                let mut hei = h / 2 * EMU_PER_PX;
-                if wid > MAX_WIDTH_EMU {
-                    hei = (hei as u64 * MAX_WIDTH_EMU as u64 / wid as u64) as u32;
-                    wid = MAX_WIDTH_EMU;
-                }
-                doc.add_paragraph(Paragraph::new().add_run(
-                    Run::new().add_image(Pic::new_with_dimensions(png, w, h).size(wid, hei)),
-                ))
+                // at the text width (drawn at 2×, so never enlarged past its own size twice)
+                let max = TEXT_WIDTH as u32 * EMU_PER_TWIP;
+                let natural = w / 2 * EMU_PER_PX;
+                let wid = natural.clamp(max * 3 / 4, max);
+                let hei = (u64::from(h) * u64::from(wid) / u64::from(w.max(1))) as u32;
+                doc.add_paragraph(
+                    Paragraph::new()
+                        .add_run(text(&format!("Chart: {title}")))
+                        .style("Caption")
+                        .keep_next(true),
+                )
+                .add_paragraph(
+                    Paragraph::new()
+                        .add_run(
+                            Run::new()
+                                .add_image(Pic::new_with_dimensions(png, w, h).size(wid, hei)),
+                        )
+                        .keep_lines(true),
+                )
             }
         };
     }
@@ -183,7 +398,82 @@ pub fn build(
     doc.build()
         .pack(&mut out)
         .map_err(|e| DocumentError::Word(e.to_string()))?;
-    Ok(out.into_inner())
+    finish(&out.into_inner(), about)
+}
+
+/// Escapes text for XML.
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// What docx-rs cannot say, set in the package it wrote: each table's first row repeats as
+/// a header on every page, and the document's properties (title, author, dates).
+fn finish(packed: &[u8], about: &About) -> Result<Vec<u8>, DocumentError> {
+    let word = |e: &dyn std::fmt::Display| DocumentError::Word(e.to_string());
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(packed)).map_err(|e| word(&e))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).map_err(|e| word(&e))?;
+        let name = file.name().map_err(|e| word(&e))?.to_string();
+        let mut body = Vec::new();
+        file.read_to_end(&mut body).map_err(|e| word(&e))?;
+        let body = match name.as_str() {
+            "word/document.xml" => repeat_header_rows(&String::from_utf8_lossy(&body)).into_bytes(),
+            "docProps/core.xml" => core_properties(about).into_bytes(),
+            _ => body,
+        };
+        out.start_file(name, options).map_err(|e| word(&e))?;
+        out.write_all(&body).map_err(|e| word(&e))?;
+    }
+    Ok(out.finish().map_err(|e| word(&e))?.into_inner())
+}
+
+/// Marks the first row of every table as a header row (`w:tblHeader`), so Word and
+/// LibreOffice repeat it at the top of each page the table runs onto.
+fn repeat_header_rows(document: &str) -> String {
+    let mut out = String::with_capacity(document.len() + 1024);
+    let mut rest = document;
+    while let Some(at) = rest.find("<w:tbl>") {
+        let (before, table) = rest.split_at(at);
+        out.push_str(before);
+        // the first row's properties: docx-rs writes `<w:trPr><w:cantSplit />` for it
+        match table.find("<w:trPr>") {
+            Some(p) if table[..p].matches("<w:tr>").count() <= 1 => {
+                let p = p + "<w:trPr>".len();
+                out.push_str(&table[..p]);
+                out.push_str("<w:tblHeader />");
+                rest = &table[p..];
+            }
+            _ => {
+                out.push_str("<w:tbl>");
+                rest = &table["<w:tbl>".len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn core_properties(about: &About) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><cp:lastModifiedBy>{}</cp:lastModifiedBy><dcterms:created xsi:type="dcterms:W3CDTF">{}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{}</dcterms:modified><cp:revision>1</cp:revision><dc:description>{}</dc:description></cp:coreProperties>"#,
+        xml(&about.title),
+        xml(&about.author),
+        xml(&about.author),
+        xml(&about.created),
+        xml(&about.modified),
+        xml(&if about.synthetic {
+            format!("{} {SYNTHETIC_LABEL}", about.version)
+        } else {
+            about.version.clone()
+        }),
+    )
 }
 
 #[cfg(test)]
@@ -199,5 +489,75 @@ mod tests {
         .unwrap();
         assert_eq!(png_size(&png), Some((40, 30)));
         assert_eq!(png_size(b"GIF89a"), None);
+    }
+
+    #[test]
+    fn columns_fit_their_text_and_fill_the_width() {
+        let header = vec!["Figure".to_string(), "Before".into(), "After".into()];
+        let rows = vec![vec![
+            "Vacancy rate (FTE, %) of children and family social workers".to_string(),
+            "12.5".into(),
+            "9.1".into(),
+        ]];
+        let w = column_widths(&header, &rows, TEXT_WIDTH);
+        assert_eq!(w.iter().sum::<usize>(), TEXT_WIDTH);
+        assert!(w[0] > 3 * w[1], "{w:?}");
+        assert!(
+            w[1] >= TEXT_WIDTH / 20,
+            "a number column is not starved: {w:?}"
+        );
+    }
+
+    #[test]
+    fn every_table_s_first_row_is_a_header_row() {
+        let doc = "<w:body><w:tbl><w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr><w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr></w:tbl><w:tbl><w:tr><w:trPr></w:trPr></w:tr></w:tbl></w:body>";
+        let out = repeat_header_rows(doc);
+        assert_eq!(out.matches("<w:tblHeader />").count(), 2, "{out}");
+        assert!(out.starts_with("<w:body><w:tbl><w:tr><w:trPr><w:tblHeader /><w:cantSplit />"));
+    }
+
+    #[test]
+    fn the_document_names_its_title_author_and_dates() {
+        let about = About {
+            title: "Strategy & plan".into(),
+            author: "Richmond upon Thames".into(),
+            created: "2026-04-01T09:00:00Z".into(),
+            modified: "2026-12-01T10:00:00Z".into(),
+            version: "Version of 1 December 2026".into(),
+            contents: true,
+            synthetic: true,
+        };
+        let bytes = build(
+            &about,
+            &[Block::Heading(1, "One".into()), Block::Para("x".into())],
+        )
+        .unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut core = String::new();
+        z.by_name("docProps/core.xml")
+            .unwrap()
+            .read_to_string(&mut core)
+            .unwrap();
+        assert!(
+            core.contains("<dc:title>Strategy &amp; plan</dc:title>"),
+            "{core}"
+        );
+        assert!(core.contains("<dc:creator>Richmond upon Thames</dc:creator>"));
+        assert!(core.contains("2026-04-01T09:00:00Z") && !core.contains("1970"));
+        let mut document = String::new();
+        z.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut document)
+            .unwrap();
+        assert!(
+            document.contains("w:name=\"_Toc00000000\""),
+            "the heading is bookmarked"
+        );
+        assert!(document.contains("PAGEREF _Toc00000000"), "{document}");
+        assert!(
+            document.contains("w:pos=\"9638\""),
+            "the tab at the right margin"
+        );
+        assert!(!document.contains("80000"));
     }
 }

@@ -50,8 +50,43 @@ fn xlsx_has_the_table_a_native_chart_and_the_measures() {
     );
     let chart = chart_xml(bytes);
     // the series runs over the two non-total rows, not the Total
-    assert!(chart.contains("Figures!$B$5:$B$6"), "{chart}");
-    assert!(chart.contains("Figures!$A$5:$A$6"), "{chart}");
+    assert!(chart.contains("Figures!$B$6:$B$7"), "{chart}");
+    assert!(chart.contains("Figures!$A$6:$A$7"), "{chart}");
+    // the bars read top to bottom as the table's rows do
+    let categories = &chart[chart.find("<c:catAx>").unwrap()..];
+    assert!(
+        categories.contains("<c:orientation val=\"maxMin\"/>"),
+        "{chart}"
+    );
+    // headers in words, on A4 across and one page wide, the header row repeated
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(
+        cws_documents::xlsx::table(&table(), false).unwrap(),
+    ))
+    .unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(
+        sheet.contains("orientation=\"landscape\"") && sheet.contains("fitToPage=\"1\""),
+        "{sheet}"
+    );
+    assert!(sheet.contains("fitToHeight=\"0\""), "{sheet}");
+    let mut book = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut book).unwrap();
+    assert!(book.contains("_xlnm.Print_Titles"), "{book}");
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(
+        strings.contains("<t>Sector</t>"),
+        "the dimension in words: {strings}"
+    );
 }
 
 #[test]
@@ -102,7 +137,7 @@ fn the_diversity_workbook_charts_both_shares_by_group() {
     );
     let chart = chart_xml(cws_documents::xlsx::table(&t, false).unwrap());
     // workforce share (column C) and community share (column D), over the five groups
-    assert!(chart.contains("Figures!$C$7:$C$11"), "{chart}");
-    assert!(chart.contains("Figures!$D$7:$D$11"), "{chart}");
+    assert!(chart.contains("Figures!$C$8:$C$12"), "{chart}");
+    assert!(chart.contains("Figures!$D$8:$D$12"), "{chart}");
     assert!(!chart.contains("$B$"), "people are not charted: {chart}");
 }

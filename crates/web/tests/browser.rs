@@ -78,7 +78,68 @@ fn screenshots() -> PathBuf {
     dir
 }
 
+/// axe-core's script: `CWS_AXE_JS`, or `.ci/node_modules` after `npm ci` there. Without it
+/// the pages are not checked, unless the browser is required (`.ci/run`), when that fails.
+fn axe_script() -> Option<&'static str> {
+    static SCRIPT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SCRIPT
+        .get_or_init(|| {
+            let path = std::env::var_os("CWS_AXE_JS")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                        .join("../../.ci/node_modules/axe-core/axe.min.js")
+                });
+            match std::fs::read_to_string(&path) {
+                Ok(s) => Some(s),
+                Err(e) if std::env::var_os("CWS_REQUIRE_BROWSER").is_some() => {
+                    panic!(
+                        "axe-core is needed at {} ({e}): run npm ci in .ci",
+                        path.display()
+                    )
+                }
+                Err(_) => {
+                    eprintln!(
+                        "not checking accessibility: no axe-core at {}",
+                        path.display()
+                    );
+                    None
+                }
+            }
+        })
+        .as_deref()
+}
+
+/// Runs axe-core's WCAG 2.2 A and AA rules on the page as it is, and fails on any violation,
+/// naming each rule and the elements it found.
+async fn accessible(c: &Client, name: &str) {
+    let Some(axe) = axe_script() else { return };
+    c.execute(&format!("{axe}; return true"), vec![])
+        .await
+        .unwrap();
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']}, resultTypes: ['violations']}).then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(' | ')))).catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations: Vec<String> = serde_json::from_value(found).unwrap_or_default();
+    assert!(
+        violations.is_empty(),
+        "{name} ({}): {} accessibility violations:\n{}",
+        c.current_url()
+            .await
+            .map(|u| u.path().to_string())
+            .unwrap_or_default(),
+        violations.len(),
+        violations.join("\n")
+    );
+}
+
+/// A screenshot of the page as it is, after checking it is accessible.
 async fn shot(c: &Client, name: &str) {
+    accessible(c, name).await;
     // the whole page: size the window to the document first
     let height = c
         .execute("return document.documentElement.scrollHeight", vec![])
@@ -92,7 +153,7 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
-/// Clicks something that loads a new page, and waits for the new page.
+/// Clicks something that loads a new page, waits for it, and checks it is accessible.
 async fn click(c: &Client, locator: Locator<'_>) {
     c.execute("window.__cwsOld = true; return true", vec![])
         .await
@@ -117,6 +178,8 @@ async fn click(c: &Client, locator: Locator<'_>) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     c.wait().for_element(Locator::Css("main")).await.unwrap();
+    // every page a click opens is checked, whether or not it is photographed
+    accessible(c, "the page a click opened").await;
 }
 
 async fn text(c: &Client) -> String {
@@ -983,6 +1046,20 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
         page.contains("2. Vision") && page.contains("Grow-your-own social work apprenticeship")
     );
     shot(&c, "35-strategy-print").await;
+    // every part of the strategy, as its lead sees it, passes the accessibility check
+    let mut parts = Vec::new();
+    for link in c
+        .find_all(Locator::Css("nav[aria-label=Strategy] a"))
+        .await
+        .unwrap()
+    {
+        parts.push(link.attr("href").await.unwrap().unwrap_or_default());
+    }
+    assert!(parts.len() >= 9, "{parts:?}");
+    for part in &parts {
+        c.goto(&format!("{site}{part}")).await.unwrap();
+        accessible(&c, part).await;
+    }
     click(&c, Locator::XPath("//button[contains(., 'Sign out')]")).await;
 
     // the board member lands on the strategy's summary for the board, the Word beside it

@@ -70,7 +70,7 @@ pub async fn export(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let id = l.strategy.id;
-    let (title, blocks, name) = match file.as_str() {
+    let (title, blocks, name, contents) = match file.as_str() {
         "strategy.docx" => (
             l.strategy.title.clone(),
             strategy_document(&state, &h, &l).await?,
@@ -79,6 +79,7 @@ pub async fn export(
                 h.area.code,
                 l.strategy.period_start.format("%Y")
             ),
+            true,
         ),
         "progress.docx" => {
             let censuses = super::evidence::census_dates(&state).await?;
@@ -87,6 +88,8 @@ pub async fn export(
                 format!("Board progress report: {}", l.strategy.title),
                 progress_blocks(&state, &h, &l, from, to).await?,
                 format!("workforce-strategy-progress-{}-{to}.docx", h.area.code),
+                // a short report: no contents list
+                false,
             )
         }
         _ => {
@@ -95,14 +98,28 @@ pub async fn export(
             )))
         }
     };
-    // building the document (and its chart pictures) is CPU work
-    let provenance = cws_documents::docx::Provenance {
+    // the version is the day of the last change to the text
+    let modified = l
+        .sections
+        .values()
+        .map(|s| s.edited_at.clone())
+        .max()
+        .unwrap_or_else(|| l.strategy.created_at.clone());
+    let changed = chrono::DateTime::parse_from_rfc3339(&modified)
+        .map(|t| t.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| modified.clone());
+    let about = cws_documents::docx::About {
+        title,
+        author: format!("{} (written in cws)", h.area.name),
+        created: l.strategy.created_at.clone(),
+        modified,
+        version: format!("Version of {changed}, made {}", today().format("%-d %B %Y")),
+        contents,
         synthetic: h.synthetic,
     };
-    let bytes = tokio::task::spawn_blocking(move || {
-        cws_documents::docx::build(&title, &blocks, provenance)
-    })
-    .await??;
+    // building the document (and its chart pictures) is CPU work
+    let bytes =
+        tokio::task::spawn_blocking(move || cws_documents::docx::build(&about, &blocks)).await??;
     tracing::info!(strategy = %id, file = %file, bytes = bytes.len(), "strategy exported");
     Ok((
         [

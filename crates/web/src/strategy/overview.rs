@@ -31,7 +31,9 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
                     "Version {}, {} on {}",
                     v.version,
                     v.edited_by,
-                    &v.edited_at[..10.min(v.edited_at.len())]
+                    chrono::DateTime::parse_from_rfc3339(&v.edited_at)
+                        .map(|t| t.format("%-d %B %Y").to_string())
+                        .unwrap_or_else(|_| v.edited_at.clone())
                 ),
             ),
             None => (false, "Not written yet".into()),
@@ -64,8 +66,9 @@ fn completeness(l: &Loaded, tracking: &[Tracking], base: &str) -> Vec<Check> {
         label: "Every objective has actions".into(),
         done: !l.actions.is_empty() && unlinked == 0,
         detail: format!(
-            "{} actions; {unlinked} objectives without one; {overdue} overdue",
-            l.actions.len()
+            "{}; {} without one; {overdue} overdue",
+            cws_domain::words::count(l.actions.len() as u64, "action"),
+            cws_domain::words::count(unlinked as u64, "objective")
         ),
         link: format!("{base}/actions"),
     });
