@@ -297,6 +297,7 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
             target_groups: groups.clone(),
             link: link.clone(),
             comments: comments.clone(),
+            closed: false,
         });
     }
     for s in &streams {

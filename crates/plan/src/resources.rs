@@ -77,10 +77,16 @@ pub struct FundingStream {
     pub target_groups: String,
     pub link: String,
     pub comments: String,
+    /// No longer open: kept as history, left out of the strategy document by default.
+    pub closed: bool,
 }
 
 /// The catalogue an area starts from: the streams the toolkit listed in 2006 (docs/definitions.md §0).
-/// Many have since closed or been renamed; the catalogue is the area's to edit.
+/// Every one of them has since closed or been replaced (the Learning and Skills Council and
+/// Train to Gain ended in 2010–11, the Transformation Fund and the Department of Health's
+/// grants were folded into later grants, England's European Social Fund programme ended with
+/// its last projects in 2023), so they start closed: history, not offers. An area adds the
+/// streams open to it now; the catalogue is the area's to edit.
 pub fn starting_catalogue() -> Vec<FundingStream> {
     let s =
         |title: &str, provider: &str, purpose: &str, groups: &str, link: &str, comments: &str| {
@@ -91,6 +97,7 @@ pub fn starting_catalogue() -> Vec<FundingStream> {
                 target_groups: groups.into(),
                 link: link.into(),
                 comments: comments.into(),
+                closed: true,
             }
         };
     vec![

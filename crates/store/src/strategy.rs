@@ -715,6 +715,8 @@ pub struct FundingStreamRow {
     pub target_groups: String,
     pub link: String,
     pub comments: String,
+    /// Closed to new bids: kept as history, left out of the document by default.
+    pub closed: bool,
 }
 
 impl From<cws_plan::resources::FundingStream> for FundingStreamRow {
@@ -727,6 +729,7 @@ impl From<cws_plan::resources::FundingStream> for FundingStreamRow {
             target_groups: s.target_groups,
             link: s.link,
             comments: s.comments,
+            closed: s.closed,
         }
     }
 }
@@ -738,10 +741,11 @@ pub async fn add_funding_stream(
 ) -> Result<FundingStreamId> {
     let mut tx = db.begin_write().await?;
     let id = on_tx!(&mut tx, c => sqlx::query_scalar(
-        "INSERT INTO strategy_funding_stream (strategy_id, title, provider, purpose, target_groups, link, comments)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        "INSERT INTO strategy_funding_stream (strategy_id, title, provider, purpose, target_groups, link, comments, closed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
         .bind(strategy_id).bind(&f.title).bind(&f.provider).bind(&f.purpose)
-        .bind(&f.target_groups).bind(&f.link).bind(&f.comments).fetch_one(&mut *c).await?);
+        .bind(&f.target_groups).bind(&f.link).bind(&f.comments).bind(f.closed)
+        .fetch_one(&mut *c).await?);
     tx.commit().await?;
     Ok(id)
 }
@@ -755,9 +759,10 @@ pub async fn update_funding_stream(
     let mut tx = db.begin_write().await?;
     let n = on_tx!(&mut tx, c => sqlx::query(
         "UPDATE strategy_funding_stream SET title = $1, provider = $2, purpose = $3,
-           target_groups = $4, link = $5, comments = $6 WHERE id = $7 AND strategy_id = $8")
+           target_groups = $4, link = $5, comments = $6, closed = $7
+         WHERE id = $8 AND strategy_id = $9")
         .bind(&f.title).bind(&f.provider).bind(&f.purpose).bind(&f.target_groups)
-        .bind(&f.link).bind(&f.comments).bind(f.id).bind(strategy_id)
+        .bind(&f.link).bind(&f.comments).bind(f.closed).bind(f.id).bind(strategy_id)
         .execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     Ok(n == 1)
@@ -765,7 +770,7 @@ pub async fn update_funding_stream(
 
 pub async fn funding_streams(db: &Db, strategy_id: StrategyId) -> Result<Vec<FundingStreamRow>> {
     on_pool!(db, p => Ok(sqlx::query_as(
-        "SELECT id, title, provider, purpose, target_groups, link, comments
+        "SELECT id, title, provider, purpose, target_groups, link, comments, closed
          FROM strategy_funding_stream WHERE strategy_id = $1 ORDER BY id")
         .bind(strategy_id).fetch_all(p).await?))
 }

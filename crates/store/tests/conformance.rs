@@ -23,14 +23,14 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
         );
     }
 }
@@ -678,6 +678,7 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             target_groups: "t".into(),
             link: String::new(),
             comments: String::new(),
+            closed: false,
         };
         stream.id = strategy::add_funding_stream(&db, id, &stream)
             .await
@@ -690,6 +691,12 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
             strategy::funding_streams(&db, id).await.unwrap()[0].comments,
             "Transfer up to 50% to partners"
         );
+        // a stream that closes stays, marked closed
+        stream.closed = true;
+        assert!(strategy::update_funding_stream(&db, id, &stream)
+            .await
+            .unwrap());
+        assert!(strategy::funding_streams(&db, id).await.unwrap()[0].closed);
         let line = PlanLine {
             year: 2,
             item: "Joint induction".into(),

@@ -760,6 +760,36 @@ async fn dashboards_show_charts_tables_and_downloads_to_each_role() {
         "coverage by area"
     );
     shot(&c, "21-england-coverage").await;
+    // on a phone's width nothing runs off the side: tables of figures stack
+    c.set_window_size(375, 900).await.unwrap();
+    for page in [
+        "/england/dashboard/overview",
+        "/areas/318/dashboard/recruitment",
+    ] {
+        c.goto(&format!("{site}{page}")).await.unwrap();
+        let fits = c
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let wide = c
+            .execute(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.closest('.table-wrap') === null).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            fits,
+            serde_json::json!(true),
+            "{page} is wider than 375 px: {wide}"
+        );
+        accessible(&c, page).await;
+    }
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshots().join("22-narrow-recruitment.png"), png).unwrap();
     c.goto(&format!("{site}/areas/318/dashboard/recruitment"))
         .await
         .unwrap();

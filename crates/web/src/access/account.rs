@@ -490,6 +490,13 @@ struct AccountPage {
     second_factor_required: bool,
 }
 
+impl AccountPage {
+    /// A stored time as people write it: "1 December 2026 at 09:30" ("never" stays).
+    fn when(&self, stored: &str) -> String {
+        crate::returns::own::when(stored)
+    }
+}
+
 /// A scope in words.
 pub fn scope_words(scope: &Scope) -> String {
     match scope {

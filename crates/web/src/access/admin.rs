@@ -479,6 +479,13 @@ struct AuditPage {
     query: String,
 }
 
+impl AuditPage {
+    /// A stored time as people write it: "1 December 2026 at 09:30".
+    fn when(&self, stored: &str) -> String {
+        crate::returns::own::when(stored)
+    }
+}
+
 const PAGE_LIMIT: usize = 500;
 
 pub async fn audit_page(

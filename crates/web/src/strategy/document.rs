@@ -266,8 +266,27 @@ pub(crate) fn resource_blocks(l: &Loaded, out: &mut Vec<Block>) {
             }))
             .collect(),
     });
+    // closed streams are history: left out, and said so
+    let open: Vec<_> = l.streams.iter().filter(|f| !f.closed).collect();
+    let closed = l.streams.len() - open.len();
+    if open.is_empty() {
+        out.push(Block::Para(
+            "No open funding stream is recorded in the catalogue yet.".into(),
+        ));
+    }
+    if closed > 0 {
+        out.push(Block::Note(format!(
+            "{} in the area's catalogue {} closed and {} left out.",
+            cws_domain::words::count(closed as u64, "funding stream"),
+            if closed == 1 { "has" } else { "have" },
+            if closed == 1 { "is" } else { "are" },
+        )));
+    }
+    if open.is_empty() {
+        return;
+    }
     out.push(Block::Table {
-        caption: "Funding streams".into(),
+        caption: "Funding streams open to the area".into(),
         header: [
             "Stream",
             "Provided by",
@@ -277,8 +296,7 @@ pub(crate) fn resource_blocks(l: &Loaded, out: &mut Vec<Block>) {
         ]
         .map(String::from)
         .to_vec(),
-        rows: l
-            .streams
+        rows: open
             .iter()
             .map(|f| {
                 vec![

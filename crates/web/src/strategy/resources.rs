@@ -61,6 +61,8 @@ struct ResourcesPage {
     stream_fields: Vec<(&'static str, &'static str, String)>,
     /// The id of the stream being changed (0 when adding one).
     stream_id: FundingStreamId,
+    /// The stream being changed has closed.
+    stream_closed: bool,
     lines: Vec<PlanLineRow>,
     years: Vec<YearView>,
     setbacks: Vec<u8>,
@@ -111,6 +113,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
         target_groups: String::new(),
         link: String::new(),
         comments: String::new(),
+        closed: false,
     });
     Ok(ResourcesPage {
         attribution: cws_reference::ATTRIBUTION,
@@ -124,6 +127,7 @@ fn render(h: &Here, l: &Loaded, q: &PageQuery, errors: Vec<String>) -> Result<St
         },
         streams: l.streams.clone(),
         stream_id: sf.id,
+        stream_closed: sf.closed,
         stream_fields: vec![
             ("title", "Stream", sf.title),
             ("provider", "Provided by", sf.provider),
@@ -281,6 +285,8 @@ pub struct StreamForm {
     target_groups: String,
     link: String,
     comments: String,
+    /// "yes" when the stream has closed.
+    closed: String,
 }
 
 impl TryFrom<&StreamForm> for FundingStreamRow {
@@ -296,6 +302,7 @@ impl TryFrom<&StreamForm> for FundingStreamRow {
             target_groups: f.target_groups.trim().into(),
             link: f.link.trim().into(),
             comments: f.comments.trim().into(),
+            closed: crate::forms::ticked(&f.closed),
         };
         p.finish(s)
     }

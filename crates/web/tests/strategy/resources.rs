@@ -49,6 +49,32 @@ async fn budgets_offers_and_the_three_year_plan() {
                 && page.contains("Train to Gain"),
             "the catalogue starts filled"
         );
+        // the toolkit's streams are history: marked closed, left out of the document, which
+        // says so; an open one added is in it
+        assert!(page.contains("Train to Gain <strong class=\"tag tag-grey\">Closed</strong>"));
+        lead.post_ok(
+            &format!("{resources}/streams"),
+            &[
+                ("title", "Apprenticeship levy transfer"),
+                ("provider", "Large employers"),
+            ],
+        )
+        .await;
+        let print = lead.page(&format!("{base}/print")).await;
+        assert!(
+            print.contains("Apprenticeship levy transfer"),
+            "open: in the document"
+        );
+        assert!(
+            !print.contains("Train to Gain"),
+            "closed: left out of the document"
+        );
+        assert!(
+            print.contains(
+                "7 funding streams in the area&#39;s catalogue have closed and are left out."
+            ),
+            "{print}"
+        );
         // removing a budget; a part that is not one is not found
         let sid = super::id_of(&base);
         let budget = cws_store::strategy::budgets(&app.db, sid).await.unwrap()[0].id;
