@@ -269,11 +269,21 @@ async fn browser(driver_port: u16) -> Client {
         "goog:chromeOptions".into(),
         serde_json::json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1200"]}),
     );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{driver_port}"))
         .await
-        .expect("a browser session")
+        .expect("a browser session");
+    // a download made in the page (a Word document with its chart pictures, built by a debug
+    // build on a busy CI machine) can take longer than WebDriver's 30 s script default
+    c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+        Some(Duration::from_secs(180)),
+        Some(Duration::from_secs(120)),
+        None,
+    ))
+    .await
+    .expect("timeouts set");
+    c
 }
 
 /// Serves the application on loopback; returns its address.
