@@ -112,8 +112,20 @@ pub fn column_widths(header: &[String], rows: &[Vec<String>], total: usize) -> V
         .collect();
     let needed: usize = need.iter().sum();
     let mut widths: Vec<usize> = if needed >= total {
-        // too many columns for the width: each in proportion to its longest word
-        need.iter().map(|w| total * w / needed.max(1)).collect()
+        // too many columns for the width: the narrow ones (dates, ratings, numbers) keep
+        // their room, and the wide text columns share what is left, wrapping more
+        let narrow = |w: usize| w <= 8 * PER_CHAR + PADDING;
+        let reserved: usize = need.iter().filter(|w| narrow(**w)).sum();
+        let wide: usize = need.iter().filter(|w| !narrow(**w)).sum();
+        let wide_count = need.iter().filter(|w| !narrow(**w)).count();
+        if wide > 0 && reserved + wide_count * 1_200 <= total {
+            let rest = total - reserved;
+            need.iter()
+                .map(|&w| if narrow(w) { w } else { rest * w / wide })
+                .collect()
+        } else {
+            need.iter().map(|w| total * w / needed.max(1)).collect()
+        }
     } else {
         let spare = total - needed;
         let want: Vec<usize> = (0..n)
@@ -506,6 +518,44 @@ mod tests {
             w[1] >= TEXT_WIDTH / 20,
             "a number column is not starved: {w:?}"
         );
+    }
+
+    #[test]
+    fn a_wide_table_keeps_its_narrow_columns_whole() {
+        let header: Vec<String> = [
+            "Workstream",
+            "Action",
+            "Lead",
+            "Start",
+            "Due",
+            "Milestones",
+            "Status",
+            "RAG",
+            "Progress",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows = vec![[
+            "Closer integration of services",
+            "Add the September workforce return to early years funding agreements",
+            "Early years commissioning manager",
+            "1 Jun 2026",
+            "31 Oct 2026",
+            "Clause drafted; agreed with the providers' forum",
+            "In progress",
+            "Red",
+            "Providers' forum asked for a simpler template first.",
+        ]
+        .map(String::from)
+        .to_vec()];
+        let mut rows = rows;
+        let mut second = rows[0].clone();
+        second[7] = "Green".into();
+        rows.push(second);
+        let w = column_widths(&header, &rows, TEXT_WIDTH);
+        assert_eq!(w.iter().sum::<usize>(), TEXT_WIDTH);
+        // "Green", "2026", "progress" fit whole
+        assert!(w[7] >= 5 * 120 + 230 && w[4] >= 4 * 120 + 230, "{w:?}");
     }
 
     #[test]
