@@ -32,6 +32,16 @@ struct Demo {
     checklist: BTreeMap<String, [String; 2]>,
     partners: Partners,
     initiatives: Initiatives,
+    own_questions: Vec<OwnQuestion>,
+}
+
+/// One of the area's own checklist questions, answered.
+#[derive(Deserialize)]
+struct OwnQuestion {
+    group: String,
+    question: String,
+    answer: String,
+    evidence: String,
 }
 
 #[derive(Deserialize)]
@@ -334,6 +344,19 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
     for (key, (answer, evidence)) in answers {
         let answer = cws_plan::checklist::Answer::parse(&answer)?;
         strategy::answer_checklist(db, id, key, answer, &evidence, by).await?;
+    }
+    let mut asked: Vec<String> = Vec::new();
+    for q in &demo.own_questions {
+        let new = cws_plan::checklist::NewQuestion::new(
+            &q.group,
+            &q.question,
+            asked.iter().map(String::as_str),
+        )?;
+        let qid = strategy::add_checklist_question(db, id, &new, by).await?;
+        let answer = cws_plan::checklist::Answer::parse(&q.answer)?;
+        let key = cws_plan::checklist::local_key(qid.0);
+        strategy::answer_checklist(db, id, &key, answer, &q.evidence, by).await?;
+        asked.push(new.question);
     }
     Ok(Some(id))
 }

@@ -189,6 +189,17 @@ fn the_demo_s_documents_open_cleanly_in_office_software() {
             strategy[page - 1]
         );
     }
+    // the area's own checklist questions are in the appendix, beside the toolkit's
+    let whole = strategy
+        .join("\n")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        whole.contains("(2 of them the area's own)")
+            && whole.contains("foster carers and kinship carers"),
+        "{whole}"
+    );
 
     // the board report: short, no contents list, ratings in words
     let report = fetch(

@@ -1,6 +1,6 @@
 //! The toolkit checklist (docs/definitions.md §9: the toolkit's "Checklist"): every question, the partner list and the
-//! list of local initiatives to consider, each answered yes / partly / no with evidence; and
-//! how complete the answers are.
+//! list of local initiatives to consider, each answered yes / partly / no with evidence; the
+//! questions an area adds of its own, in the toolkit's groups; and how complete the answers are.
 
 use cws_domain::code_enum;
 use serde::Serialize;
@@ -8,6 +8,8 @@ use serde::Serialize;
 /// A group of checklist items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Group {
+    /// Stable key, stored with an area's own questions.
+    pub key: &'static str,
     pub heading: &'static str,
     pub items: &'static [(&'static str, &'static str)],
 }
@@ -15,6 +17,7 @@ pub struct Group {
 /// Every item, grouped as in the toolkit: (stable key, question).
 pub const GROUPS: &[Group] = &[
     Group {
+        key: "cypp",
         heading: "The Children and Young People's Plan",
         items: &[
             ("cypp_strategic", "Are workforce issues dealt with strategically, as an integral part of developing the Children and Young People's Plan?"),
@@ -24,6 +27,7 @@ pub const GROUPS: &[Group] = &[
         ],
     },
     Group {
+        key: "challenges",
         heading: "The four challenges and two priority sectors of the Children's Workforce Strategy",
         items: &[
             ("challenge_recruitment", "Recruitment"),
@@ -37,6 +41,7 @@ pub const GROUPS: &[Group] = &[
         ],
     },
     Group {
+        key: "engagement",
         heading: "Engagement",
         items: &[
             ("voluntary_independent", "Does the strategy show full engagement with the voluntary and independent sectors, or say clearly how it will be achieved?"),
@@ -45,6 +50,7 @@ pub const GROUPS: &[Group] = &[
         ],
     },
     Group {
+        key: "partners",
         heading: "Partners on board",
         items: &[
             ("partner_children", "Children, young people, parents and carers"),
@@ -71,6 +77,7 @@ pub const GROUPS: &[Group] = &[
         ],
     },
     Group {
+        key: "delivery",
         heading: "Objectives, funding and delivery",
         items: &[
             ("smart", "Are the objectives SMART (specific, measurable, achievable, realistic, timed)?"),
@@ -85,6 +92,7 @@ pub const GROUPS: &[Group] = &[
         ],
     },
     Group {
+        key: "initiatives",
         heading: "Local initiatives considered",
         items: &[
             ("work_pathfinder", "Children's trust pathfinder (where there is one)"),
@@ -111,6 +119,7 @@ pub const GROUPS: &[Group] = &[
         ],
     },
     Group {
+        key: "review",
         heading: "Review",
         items: &[("evaluation", "Is there a robust mechanism for evaluating and reviewing the strategy?")],
     },
@@ -134,6 +143,85 @@ pub fn is_item(key: &str) -> bool {
     keys().any(|k| k == key)
 }
 
+/// The group an area's own question goes in when it names none.
+pub const DEFAULT_GROUP: &str = "delivery";
+
+/// The longest question an area may add, in characters.
+pub const QUESTION_MAX: usize = 400;
+
+/// The group with this key.
+pub fn group(key: &str) -> Option<&'static Group> {
+    GROUPS.iter().find(|g| g.key == key)
+}
+
+/// The item key under which the answer to an area's own question `id` is kept.
+pub fn local_key(id: i64) -> String {
+    format!("local_{id}")
+}
+
+/// A question an area adds to the checklist, beside the toolkit's, in one of its groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewQuestion {
+    pub group: &'static Group,
+    pub question: String,
+}
+
+/// Why an area's own question cannot be added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionError {
+    #[error("Enter the question.")]
+    Empty,
+    #[error("Keep the question to {QUESTION_MAX} characters or fewer (it has {0}).")]
+    TooLong(usize),
+    #[error("Choose one of the checklist's groups for the question (not '{0}').")]
+    NoSuchGroup(String),
+    #[error("The checklist already asks “{0}”.")]
+    AlreadyAsked(String),
+}
+
+/// Words compared without case, spacing or a closing question mark.
+fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_end_matches('?')
+            .trim()
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+impl NewQuestion {
+    /// Checks a question against the toolkit's and the area's own (`asked`).
+    pub fn new<'a>(
+        group_key: &str,
+        question: &str,
+        asked: impl IntoIterator<Item = &'a str>,
+    ) -> Result<NewQuestion, QuestionError> {
+        let group_key = group_key.trim();
+        let group = group(if group_key.is_empty() {
+            DEFAULT_GROUP
+        } else {
+            group_key
+        })
+        .ok_or_else(|| QuestionError::NoSuchGroup(group_key.into()))?;
+        let question = question.split_whitespace().collect::<Vec<_>>().join(" ");
+        if question.is_empty() {
+            return Err(QuestionError::Empty);
+        }
+        let length = question.chars().count();
+        if length > QUESTION_MAX {
+            return Err(QuestionError::TooLong(length));
+        }
+        let toolkit = GROUPS.iter().flat_map(|g| g.items.iter().map(|(_, q)| *q));
+        if let Some(q) = toolkit.chain(asked).find(|q| same_words(q, &question)) {
+            return Err(QuestionError::AlreadyAsked(q.to_string()));
+        }
+        Ok(NewQuestion { group, question })
+    }
+}
+
 /// How far the checklist is answered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
@@ -151,14 +239,18 @@ impl Tally {
     }
 }
 
-/// Tallies answers given as (item key, answer, evidence); unknown keys are ignored.
-pub fn tally<'a>(answers: impl IntoIterator<Item = (&'a str, Answer, &'a str)>) -> Tally {
+/// Tallies answers given as (item key, answer, evidence) over the toolkit's items and the
+/// area's own questions (their keys, `local`); other keys are ignored.
+pub fn tally<'a>(
+    local: &[String],
+    answers: impl IntoIterator<Item = (&'a str, Answer, &'a str)>,
+) -> Tally {
     let mut t = Tally {
-        items: keys().count(),
+        items: keys().count() + local.len(),
         ..Tally::default()
     };
     for (key, answer, evidence) in answers {
-        if !is_item(key) {
+        if !is_item(key) && !local.iter().any(|l| l == key) {
             continue;
         }
         match answer {
@@ -190,17 +282,77 @@ mod tests {
 
     #[test]
     fn tally_counts_answers_and_missing_evidence() {
-        let t = tally([
-            (
-                "smart",
-                Answer::Yes,
-                "All objectives pass cws's SMART check",
+        let local = [local_key(7)];
+        let t = tally(
+            &local,
+            [
+                ("local_7", Answer::Yes, "Family hubs are in scope"),
+                ("local_8", Answer::Yes, "a question of another strategy"),
+                (
+                    "smart",
+                    Answer::Yes,
+                    "All objectives pass cws's SMART check",
+                ),
+                ("pilots", Answer::Partly, " "),
+                ("laa", Answer::No, ""),
+                ("not_an_item", Answer::Yes, "x"),
+            ],
+        );
+        assert_eq!((t.yes, t.partly, t.no, t.without_evidence), (2, 1, 1, 1));
+        assert_eq!(t.items, keys().count() + 1);
+        assert_eq!(t.unanswered(), t.items - 4);
+    }
+
+    #[test]
+    fn an_areas_own_question_is_checked() {
+        let q = NewQuestion::new(
+            "",
+            "  Does the strategy cover\nfamily hub staff? ",
+            ["Is supervision audited?"],
+        )
+        .unwrap();
+        assert_eq!(q.group.key, DEFAULT_GROUP);
+        assert_eq!(q.question, "Does the strategy cover family hub staff?");
+        assert_eq!(
+            NewQuestion::new("partners", "Local colleges", [])
+                .unwrap()
+                .group
+                .heading,
+            "Partners on board"
+        );
+        assert_eq!(NewQuestion::new("", " \n ", []), Err(QuestionError::Empty));
+        assert_eq!(
+            NewQuestion::new("elsewhere", "A question", []),
+            Err(QuestionError::NoSuchGroup("elsewhere".into()))
+        );
+        assert_eq!(
+            NewQuestion::new("", &"x".repeat(QUESTION_MAX + 1), []),
+            Err(QuestionError::TooLong(QUESTION_MAX + 1))
+        );
+        // the toolkit's own question, or one the area asks already, is not asked twice
+        assert_eq!(
+            NewQuestion::new(
+                "",
+                "are the objectives SMART (specific, measurable, achievable, realistic, timed)",
+                []
             ),
-            ("pilots", Answer::Partly, " "),
-            ("laa", Answer::No, ""),
-            ("not_an_item", Answer::Yes, "x"),
-        ]);
-        assert_eq!((t.yes, t.partly, t.no, t.without_evidence), (1, 1, 1, 1));
-        assert_eq!(t.unanswered(), t.items - 3);
+            Err(QuestionError::AlreadyAsked(
+                "Are the objectives SMART (specific, measurable, achievable, realistic, timed)?"
+                    .into()
+            ))
+        );
+        assert!(matches!(
+            NewQuestion::new(
+                "review",
+                "is supervision  audited",
+                ["Is supervision audited?"]
+            ),
+            Err(QuestionError::AlreadyAsked(_))
+        ));
+        let mut all: Vec<&str> = GROUPS.iter().map(|g| g.key).collect();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), GROUPS.len());
+        assert!(GROUPS.iter().all(|g| group(g.key) == Some(g)));
     }
 }

@@ -106,3 +106,8 @@ id!(
     /// A line of a strategy's three-year plan.
     PlanLineId
 );
+
+id!(
+    /// A question an area adds to its strategy's checklist.
+    ChecklistQuestionId
+);

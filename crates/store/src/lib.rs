@@ -39,8 +39,8 @@ pub mod workforce;
 
 pub use bulk::Cell;
 pub use ids::{
-    ActionId, AnalysisEntryId, AreaId, BudgetId, CollectionId, FundingStreamId, ObjectiveId,
-    OrganisationId, PlanLineId, ReturnId, RiskId, StrategyId,
+    ActionId, AnalysisEntryId, AreaId, BudgetId, ChecklistQuestionId, CollectionId,
+    FundingStreamId, ObjectiveId, OrganisationId, PlanLineId, ReturnId, RiskId, StrategyId,
 };
 
 #[derive(Debug, Error)]

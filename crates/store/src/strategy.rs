@@ -11,7 +11,8 @@ use cws_plan::smart::Objective;
 use cws_plan::swot::{AnalysisKind, Decision};
 
 use crate::ids::{
-    ActionId, AnalysisEntryId, BudgetId, FundingStreamId, ObjectiveId, PlanLineId, RiskId,
+    ActionId, AnalysisEntryId, BudgetId, ChecklistQuestionId, FundingStreamId, ObjectiveId,
+    PlanLineId, RiskId,
 };
 use crate::{now_text, on_pool, on_tx, AreaId, Db, Result, StoreError, StrategyId};
 
@@ -50,6 +51,14 @@ pub async fn create_strategy(
          VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(area_id).bind(title).bind(period_start).bind(period_end).bind(now_text())
         .fetch_one(&mut *c).await?);
+    // the area's own checklist questions carry on from its latest earlier strategy, unanswered
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO strategy_checklist_question (strategy_id, group_key, question, added_by, added_at)
+         SELECT $1, group_key, question, added_by, added_at FROM strategy_checklist_question
+         WHERE strategy_id = (SELECT id FROM strategy WHERE area_id = $2 AND period_start < $3
+                              ORDER BY period_start DESC LIMIT 1)
+         ORDER BY id")
+        .bind(id).bind(area_id).bind(period_start).execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     Ok(id)
 }
@@ -893,8 +902,105 @@ impl TryFrom<StoredAnswer> for ChecklistRow {
     }
 }
 
+/// A question an area added to its strategy's checklist.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistQuestionRow {
+    pub id: ChecklistQuestionId,
+    pub group: &'static cws_plan::checklist::Group,
+    pub question: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+impl ChecklistQuestionRow {
+    /// The item key its answer is kept under.
+    pub fn key(&self) -> String {
+        cws_plan::checklist::local_key(self.id.0)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredQuestion {
+    id: ChecklistQuestionId,
+    group_key: String,
+    question: String,
+    added_by: String,
+    added_at: String,
+}
+
+impl TryFrom<StoredQuestion> for ChecklistQuestionRow {
+    type Error = StoreError;
+
+    fn try_from(q: StoredQuestion) -> Result<ChecklistQuestionRow> {
+        Ok(ChecklistQuestionRow {
+            group: cws_plan::checklist::group(&q.group_key).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "a checklist question in the unknown group '{}'",
+                    q.group_key
+                ))
+            })?,
+            id: q.id,
+            question: q.question,
+            added_by: q.added_by,
+            added_at: q.added_at,
+        })
+    }
+}
+
+/// Adds an area's own question to its strategy's checklist.
+pub async fn add_checklist_question(
+    db: &Db,
+    strategy_id: StrategyId,
+    q: &cws_plan::checklist::NewQuestion,
+    by: &str,
+) -> Result<ChecklistQuestionId> {
+    let mut tx = db.begin_write().await?;
+    let id = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO strategy_checklist_question (strategy_id, group_key, question, added_by, added_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(strategy_id).bind(q.group.key).bind(&q.question).bind(by).bind(now_text())
+        .fetch_one(&mut *c).await?);
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The area's own questions of a strategy's checklist, in the order they were added.
+pub async fn checklist_questions(
+    db: &Db,
+    strategy_id: StrategyId,
+) -> Result<Vec<ChecklistQuestionRow>> {
+    let rows: Vec<StoredQuestion> = on_pool!(db, p => sqlx::query_as(
+        "SELECT id, group_key, question, added_by, added_at FROM strategy_checklist_question
+         WHERE strategy_id = $1 ORDER BY id")
+        .bind(strategy_id).fetch_all(p).await?);
+    rows.into_iter()
+        .map(ChecklistQuestionRow::try_from)
+        .collect()
+}
+
+/// Removes one of the area's own questions and its answer together; false when the strategy
+/// has no such question.
+pub async fn remove_checklist_question(
+    db: &Db,
+    strategy_id: StrategyId,
+    question: ChecklistQuestionId,
+) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "DELETE FROM strategy_checklist_question WHERE id = $1 AND strategy_id = $2")
+        .bind(question).bind(strategy_id).execute(&mut *c).await?.rows_affected());
+    if n == 1 {
+        let key = cws_plan::checklist::local_key(question.0);
+        on_tx!(&mut tx, c => sqlx::query(
+            "DELETE FROM strategy_checklist WHERE strategy_id = $1 AND item = $2")
+            .bind(strategy_id).bind(&key).execute(&mut *c).await?.rows_affected());
+    }
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
 /// Answers a checklist item (a later answer replaces the earlier one); the item must be one
-/// of the toolkit's.
+/// of the toolkit's or one of the strategy's own questions.
 pub async fn answer_checklist(
     db: &Db,
     strategy_id: StrategyId,
@@ -903,13 +1009,21 @@ pub async fn answer_checklist(
     evidence: &str,
     by: &str,
 ) -> Result<()> {
-    if !cws_plan::checklist::is_item(item) {
-        return Err(StoreError::Refused(format!(
-            "'{item}' is not an item of the toolkit's checklist"
-        )));
-    }
     let answer = answer.code();
     let mut tx = db.begin_write().await?;
+    if !cws_plan::checklist::is_item(item) {
+        let own: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT id FROM strategy_checklist_question WHERE strategy_id = $1 AND id = $2")
+            .bind(strategy_id)
+            .bind(item.strip_prefix("local_").and_then(|n| n.parse::<i64>().ok()).unwrap_or(-1))
+            .fetch_optional(&mut *c).await?);
+        if own.is_none() {
+            tx.rollback().await?;
+            return Err(StoreError::Refused(format!(
+                "'{item}' is neither an item of the toolkit's checklist nor one of this strategy's own questions"
+            )));
+        }
+    }
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO strategy_checklist (strategy_id, item, answer, evidence, answered_by, answered_at)
          VALUES ($1, $2, $3, $4, $5, $6)

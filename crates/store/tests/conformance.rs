@@ -23,14 +23,14 @@ async fn migrations_apply_once_and_are_repeatable() {
     for (db, _keep) in backends().await {
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
             "{:?}",
             db.backend()
         );
         db.migrate().await.unwrap();
         assert_eq!(
             db.migration_versions().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
         );
     }
 }
@@ -751,6 +751,62 @@ async fn strategies_keep_every_version_of_a_section_and_their_plans() {
                 .await
                 .is_err(),
             "only the toolkit's items"
+        );
+        // the area's own questions: answered like the toolkit's, removed with their answers
+        let own = cws_plan::checklist::NewQuestion::new(
+            "partners",
+            "Local further education colleges",
+            [],
+        )
+        .unwrap();
+        let q = strategy::add_checklist_question(&db, other, &own, by)
+            .await
+            .unwrap();
+        let questions = strategy::checklist_questions(&db, other).await.unwrap();
+        assert_eq!(questions.len(), 1);
+        assert_eq!(questions[0].group.key, "partners");
+        assert_eq!(questions[0].question, "Local further education colleges");
+        let key = questions[0].key();
+        strategy::answer_checklist(&db, other, &key, Answer::Partly, "Two of three", by)
+            .await
+            .unwrap();
+        assert_eq!(strategy::checklist(&db, other).await.unwrap()[0].item, key);
+        // the area's next strategy starts with the same questions, unanswered
+        let next = strategy::create_strategy(&db, area.id, "Later", d(2032, 4, 1), d(2035, 3, 31))
+            .await
+            .unwrap();
+        let carried = strategy::checklist_questions(&db, next).await.unwrap();
+        assert_eq!(carried.len(), 1);
+        assert_eq!(carried[0].question, "Local further education colleges");
+        assert_ne!(carried[0].id, q);
+        assert!(strategy::checklist(&db, next).await.unwrap().is_empty());
+        // one strategy's question cannot be answered, or removed, in another
+        assert!(
+            strategy::answer_checklist(&db, id, &key, Answer::Yes, "", by)
+                .await
+                .is_err()
+        );
+        assert!(!strategy::remove_checklist_question(&db, id, q)
+            .await
+            .unwrap());
+        assert!(strategy::remove_checklist_question(&db, other, q)
+            .await
+            .unwrap());
+        assert!(strategy::checklist_questions(&db, other)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(
+            strategy::checklist(&db, other).await.unwrap().is_empty(),
+            "the answer goes with its question"
+        );
+        assert_eq!(strategy::checklist(&db, id).await.unwrap().len(), 1);
+        assert_eq!(
+            strategy::checklist_questions(&db, next)
+                .await
+                .unwrap()
+                .len(),
+            1
         );
         db.close().await;
     }

@@ -310,6 +310,14 @@ pub fn router(state: AppState) -> Router {
             get(strategy::checklist::page).post(strategy::checklist::save),
         )
         .route(
+            "/areas/{code}/strategy/{id}/checklist/questions",
+            post(strategy::checklist::add_question),
+        )
+        .route(
+            "/areas/{code}/strategy/{id}/checklist/questions/{question}/remove",
+            post(strategy::checklist::remove_question),
+        )
+        .route(
             "/areas/{code}/strategy/{id}/print",
             get(strategy::export::print),
         )

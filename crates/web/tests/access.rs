@@ -203,7 +203,7 @@ fn fill(path: &str, place: Place) -> String {
         .replace("{section}", "vision")
         .replace("{page}", "objectives")
         // a row of the strategy: its objectives, actions, risks, budgets, streams, plan lines
-        // and analysis entries
+        // analysis entries and own checklist questions
         .replace("{objective}", "1")
         .replace("{action}", "1")
         .replace("{risk}", "1")
@@ -211,6 +211,7 @@ fn fill(path: &str, place: Place) -> String {
         .replace("{stream}", "1")
         .replace("{line}", "1")
         .replace("{entry}", "1")
+        .replace("{question}", "1")
         .replace("{part}", "budgets")
 }
 

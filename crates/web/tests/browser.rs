@@ -1066,6 +1066,49 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
     assert!(page.contains("For: Fewer vacancies"));
     shot(&c, "34-strategy-actions").await;
 
+    // the area's own checklist question: refused when empty (the summary focused), then added
+    click(&c, Locator::LinkText("Checklist")).await;
+    click(
+        &c,
+        Locator::Css("form[action$='/checklist/questions'] button[type=submit]"),
+    )
+    .await;
+    assert!(c.title().await.unwrap().starts_with("Error: "));
+    assert!(text(&c).await.contains("Enter the question."));
+    let focused = c
+        .execute("return document.activeElement.className", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, serde_json::json!("error-summary"));
+    fill(
+        &c,
+        "question",
+        "Does the strategy cover the staff of the family hubs?",
+    )
+    .await;
+    click(
+        &c,
+        Locator::Css("form[action$='/checklist/questions'] button[type=submit]"),
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Your question is added to the checklist.")
+            && page.contains("0 of 68 answered"),
+        "{page}"
+    );
+    shot(&c, "34a-strategy-checklist").await;
+    // the area's own questions sit at the foot of a long page: photograph that part too
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.execute(
+        "document.getElementById('own-questions').scrollIntoView(); return true",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshots().join("34b-strategy-own-questions.png"), png).unwrap();
+
     // export the Word document with the browser's own session
     click(&c, Locator::LinkText("Overview")).await;
     let bytes = c

@@ -406,6 +406,18 @@ pub const ROUTES: &[RouteRule] = &[
         AreaWorkers,
         Some("strategy_change"),
     ),
+    rule(
+        "POST",
+        "/areas/{code}/strategy/{id}/checklist/questions",
+        AreaWorkers,
+        Some("strategy_change"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/strategy/{id}/checklist/questions/{question}/remove",
+        AreaWorkers,
+        Some("strategy_change"),
+    ),
     rule("GET", "/admin/users", Admin, None),
     rule("POST", "/admin/users", Admin, None),
     rule("POST", "/admin/users/{id}/reset", Admin, None),

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use cws_plan::actions::{Rag, Status};
-use cws_plan::checklist;
+use cws_plan::checklist::Answer;
 use cws_plan::framework::Section;
 use cws_plan::resources::{self, Offer};
 use cws_plan::risks::{heat_map, Risk};
@@ -337,23 +337,24 @@ pub(crate) fn analysis_blocks(l: &Loaded, out: &mut Vec<Block>) {
 }
 
 pub(crate) fn checklist_blocks(l: &Loaded, out: &mut Vec<Block>) {
-    let answers: std::collections::HashMap<&str, &cws_store::strategy::ChecklistRow> =
-        l.checklist.iter().map(|c| (c.item.as_str(), c)).collect();
-    for g in checklist::GROUPS {
+    for (g, lines) in super::checklist::lines(l) {
         out.push(Block::Table {
             caption: g.heading.into(),
             header: ["Question", "Answer", "Evidence"]
                 .map(String::from)
                 .to_vec(),
-            rows: g
-                .items
-                .iter()
-                .map(|(k, q)| {
-                    let a = answers.get(k);
+            rows: lines
+                .into_iter()
+                .map(|line| {
+                    let answer = Answer::parse(line.answer).map_or("Not answered", |a| a.label());
                     vec![
-                        q.to_string(),
-                        a.map_or("Not answered", |a| a.answer.label()).into(),
-                        a.map(|a| a.evidence.clone()).unwrap_or_default(),
+                        if line.own {
+                            format!("{} (the area's own question)", line.question)
+                        } else {
+                            line.question
+                        },
+                        answer.into(),
+                        line.evidence,
                     ]
                 })
                 .collect(),
@@ -414,13 +415,14 @@ pub(crate) fn strategy_blocks(
         }
     }
     out.push(Block::Heading(1, "Appendix: the toolkit checklist".into()));
-    let t = checklist::tally(
-        l.checklist
-            .iter()
-            .map(|c| (c.item.as_str(), c.answer, c.evidence.as_str())),
-    );
+    let t = super::checklist::tally(l);
+    let own = match l.questions.len() {
+        0 => String::new(),
+        1 => " (one of them the area's own)".into(),
+        n => format!(" ({n} of them the area's own)"),
+    };
     out.push(Block::Para(format!(
-        "{} questions: {} yes, {} partly, {} no, {} not answered.",
+        "{} questions{own}: {} yes, {} partly, {} no, {} not answered.",
         t.items,
         t.yes,
         t.partly,

@@ -30,8 +30,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use cws_store::geography::{self, AreaRow};
 use cws_store::strategy::{
-    self as store, ActionRow, AnalysisRow, BudgetRow, ChecklistRow, FundingStreamRow, ObjectiveRow,
-    PlanLineRow, RiskRow, SectionVersion, StrategyRow,
+    self as store, ActionRow, AnalysisRow, BudgetRow, ChecklistQuestionRow, ChecklistRow,
+    FundingStreamRow, ObjectiveRow, PlanLineRow, RiskRow, SectionVersion, StrategyRow,
 };
 use cws_store::StrategyId;
 
@@ -97,6 +97,8 @@ pub(crate) struct Loaded {
     pub streams: Vec<FundingStreamRow>,
     pub lines: Vec<PlanLineRow>,
     pub checklist: Vec<ChecklistRow>,
+    /// The area's own checklist questions.
+    pub questions: Vec<ChecklistQuestionRow>,
 }
 
 async fn load(state: &AppState, h: &Here, id: StrategyId) -> Result<Loaded, WebError> {
@@ -118,6 +120,7 @@ async fn load(state: &AppState, h: &Here, id: StrategyId) -> Result<Loaded, WebE
         streams: store::funding_streams(db, id).await?,
         lines: store::plan_lines(db, id).await?,
         checklist: store::checklist(db, id).await?,
+        questions: store::checklist_questions(db, id).await?,
         strategy,
     })
 }
@@ -208,6 +211,8 @@ fn saved_message(code: Option<&str>) -> Option<&'static str> {
         "resources" => "The resources are saved.",
         "removed" => "Removed.",
         "checklist" => "The checklist answers are saved.",
+        "question" => "Your question is added to the checklist.",
+        "question-removed" => "The question and its answer are removed.",
         "analysis" => "The analysis is updated.",
         "created" => {
             "The strategy is created. Start with the vision, or work through the sections in order."
