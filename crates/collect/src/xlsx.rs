@@ -256,19 +256,32 @@ pub fn template_filled(
                 .map_err(err)?;
             s.write_string_with_format(0, c + 1, "meaning", &header)
                 .map_err(err)?;
+            let (mut code_width, mut meaning_width) = (col.name.len(), "meaning".len());
             for (i, code) in codes.iter().enumerate() {
+                let meaning = code_label(col.name, code, roles);
+                code_width = code_width.max(code.chars().count());
+                meaning_width = meaning_width.max(meaning.chars().count());
                 s.write_string(i as u32 + 1, c, code).map_err(err)?;
-                s.write_string(i as u32 + 1, c + 1, code_label(col.name, code, roles))
-                    .map_err(err)?;
+                s.write_string(i as u32 + 1, c + 1, meaning).map_err(err)?;
             }
+            // every code and meaning whole, not cut by the next column
+            s.set_column_width(c, code_width as f64 + 2.0)
+                .map_err(err)?;
+            s.set_column_width(c + 1, (meaning_width as f64 + 2.0).min(60.0))
+                .map_err(err)?;
+            s.set_column_width(c + 2, 3).map_err(err)?;
             let letter = col_letter(c);
             list_ranges.push((
                 col.name,
                 format!("=Codes!${letter}$2:${letter}${}", codes.len() + 1),
             ));
-            s.set_column_width(c + 1, 36).map_err(err)?;
             c += 3;
         }
+        s.set_freeze_panes(1, 0).map_err(err)?;
+        s.set_paper_size(9)
+            .set_landscape()
+            .set_repeat_rows(0, 0)
+            .map_err(err)?;
     }
 
     let data_sheet = |book: &mut Workbook,
@@ -292,6 +305,7 @@ pub fn template_filled(
             }
         }
         s.set_freeze_panes(1, 0)?;
+        s.set_paper_size(9).set_landscape().set_repeat_rows(0, 0)?;
         Ok(())
     };
     data_sheet(&mut book, "Workers", WORKER_COLUMNS, &list_ranges).map_err(err)?;
@@ -319,7 +333,14 @@ pub fn template_filled(
         for (i, c) in WORKER_COLUMNS.iter().enumerate() {
             s.write_string_with_format(2, i as u16, c.name, &header)
                 .map_err(err)?;
+            s.set_column_width(i as u16, (c.name.len() as f64 + 4.0).max(12.0))
+                .map_err(err)?;
         }
+        s.set_freeze_panes(3, 0).map_err(err)?;
+        s.set_paper_size(9)
+            .set_landscape()
+            .set_repeat_rows(2, 2)
+            .map_err(err)?;
         let org = organisation.map(|o| o.0).unwrap_or("NURSERY-017");
         for (r, example) in EXAMPLES.iter().enumerate() {
             for (i, c) in WORKER_COLUMNS.iter().enumerate() {

@@ -1,5 +1,6 @@
 //! Workbooks of figure tables: the table on one sheet (numbers as numbers, disclosure
-//! symbols as text), its footnote, a native Excel chart, and a sheet explaining each measure.
+//! symbols as text), its footnote, a native Excel chart on a sheet of its own, and a sheet
+//! explaining each measure.
 
 use cws_analyse::disclosure::Shown;
 use cws_analyse::export::Table;
@@ -8,8 +9,8 @@ use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workb
 use crate::DocumentError;
 
 /// XLSX: the table on one sheet (numbers as numbers, symbols as text), the footnote
-/// under it, a native column chart of the first measure over the rows that are not
-/// totals, and a sheet explaining each measure.
+/// under it, a native bar chart of its measures over the rows that are not totals on a
+/// chart sheet, and a sheet explaining each measure.
 pub fn table(table: &Table, synthetic: bool) -> Result<Vec<u8>, DocumentError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
@@ -92,14 +93,19 @@ pub fn table(table: &Table, synthetic: bool) -> Result<Vec<u8>, DocumentError> {
     sheet.set_row_height(last + 2, 15.0 * lines + 3.0)?;
     sheet.set_freeze_panes(top + 1, 0)?;
     // printed on A4 across, as wide as the page, the header row on every page
+    let page_header = format!(
+        "&L{}{}",
+        table.title.replace('&', "&&"),
+        if synthetic { "&RSYNTHETIC DATA" } else { "" }
+    );
     sheet
         .set_paper_size(9)
         .set_landscape()
         .set_print_fit_to_pages(1, 0)
         .set_repeat_rows(top, top)?
-        .set_header(format!("&L{}", table.title.replace('&', "&&")))
+        .set_header(&page_header)
         .set_footer("&LPage &P of &N");
-    if let Some(spec) = table.chart_spec() {
+    let chart = table.chart_spec().map(|spec| {
         let labels = table.label_columns.len() as u16;
         let name_col = labels - 1;
         let (r0, r1) = (top + 1 + spec.rows.start as u32, top + spec.rows.end as u32);
@@ -123,17 +129,29 @@ pub fn table(table: &Table, synthetic: bool) -> Result<Vec<u8>, DocumentError> {
         } else {
             chart.title().set_name(&table.title);
         }
-        let bars = spec.rows.len() * spec.columns.len();
-        let height = (120 + 22 * bars).clamp(300, 1400) as u32;
-        chart.set_width(720).set_height(height);
-        // beneath the table and its footnote, so it prints after them
-        sheet.insert_chart(last + 4, 0, &chart)?;
+        chart
+    });
+    // the chart on a sheet of its own, which prints as one whole page however many bars it
+    // has (beneath the table, a tall chart was cut across pages)
+    if let Some(chart) = chart {
+        book.add_chartsheet()
+            .set_name("Chart")?
+            .set_paper_size(9)
+            .set_landscape()
+            .set_header(&page_header)
+            .set_footer("&LPage &P of &N")
+            .insert_chart(0, 0, &chart)?;
     }
     let about = book.add_worksheet().set_name("Measures")?;
     about.write_string_with_format(0, 0, "measure", &bold)?;
     about.write_string_with_format(0, 1, "what it is", &bold)?;
     about.set_column_width(0, 40)?;
     about.set_column_width(1, 80)?;
+    about
+        .set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_footer("&LPage &P of &N");
     for (i, m) in table.columns.iter().enumerate() {
         about.write_string(1 + i as u32, 0, &m.name)?;
         about.write_string(1 + i as u32, 1, &m.label)?;
