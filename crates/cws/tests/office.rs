@@ -77,7 +77,10 @@ fn pages(pdf: &Path) -> Vec<String> {
 fn draw(pdf: &Path) {
     let stem = pdf.with_extension("");
     // pages of an earlier, longer rendering would otherwise be left beside these
-    let prefix = format!("{}-", stem.file_name().unwrap_or_default().to_string_lossy());
+    let prefix = format!(
+        "{}-",
+        stem.file_name().unwrap_or_default().to_string_lossy()
+    );
     if let Ok(dir) = std::fs::read_dir(pdf.parent().unwrap_or(Path::new("."))) {
         for e in dir.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -197,6 +200,23 @@ fn the_demo_s_documents_open_cleanly_in_office_software() {
             strategy[page - 1].contains(&short),
             "'{heading}' is not on page {page}:\n{}",
             strategy[page - 1]
+        );
+    }
+    // tables too wide to stand up are on pages turned across, their headings whole
+    let sizes = Command::new("pdfinfo")
+        .args(["-f", "1", "-l", "999"])
+        .arg(&pdf)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert!(
+        sizes.contains("841.89 x 595.3"),
+        "no page is turned across:\n{sizes}"
+    );
+    for heading in ["Workstream", "Milestones", "Consequence", "Likelihood"] {
+        assert!(
+            strategy.iter().any(|p| p.contains(heading)),
+            "'{heading}' is broken across lines"
         );
     }
     // the area's own checklist questions are in the appendix, beside the toolkit's

@@ -9,9 +9,10 @@ use std::io::{Read, Write};
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType,
-    InstrPAGEREF, InstrText, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading,
-    Style, StyleType, Tab, TabLeaderType, TabValueType, Table, TableBorders, TableCell,
-    TableLayoutType, TableRow, WidthType,
+    InstrNUMPAGES, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing, PageMargin,
+    PageOrientationType, PageSize, Paragraph, Pic, Run, RunFonts, SectionProperty, Shading, Style,
+    StyleType, Tab, TabLeaderType, TabValueType, Table, TableBorders, TableCell, TableLayoutType,
+    TableRow, WidthType,
 };
 
 use crate::{Block, DocumentError};
@@ -24,6 +25,11 @@ const PAGE_WIDTH: u32 = 11_906;
 const PAGE_HEIGHT: u32 = 16_838;
 const MARGIN: i32 = 1_134;
 pub const TEXT_WIDTH: usize = 9_638;
+/// The text's width on a page turned across (landscape), for tables too wide to stand up.
+pub const LANDSCAPE_TEXT_WIDTH: usize = 14_570;
+/// The tallest a chart is drawn (twips): an upright page's text height less room for its
+/// caption and a heading.
+const CHART_HEIGHT: u32 = 12_500;
 /// A section longer than this (in lines, roughly) starts on a new page.
 const LONG_SECTION_LINES: usize = 30;
 
@@ -46,6 +52,7 @@ fn heading_style(id: &str, name: &str, size: usize, level: usize) -> Style {
         .bold()
         .color("0B0C0C")
         .outline_lvl(level)
+        .line_spacing(LineSpacing::new().before(240).after(80))
 }
 
 fn text(s: &str) -> Run {
@@ -74,29 +81,50 @@ fn cell(s: &str, header: bool, width: usize) -> TableCell {
         run = run.color(ink).bold();
         c = c.shading(Shading::new().fill(fill));
     }
-    c.add_paragraph(Paragraph::new().add_run(run))
+    c.add_paragraph(
+        Paragraph::new()
+            .add_run(run)
+            .line_spacing(LineSpacing::new().after(0)),
+    )
 }
 
-/// Column widths that fit the text (twips, summing to `total`): every column first gets
-/// room for its longest word, so no word breaks mid-way; what is left goes to the columns
-/// whose lines are longer than that, in proportion (a long column cannot starve the others).
-pub fn column_widths(header: &[String], rows: &[Vec<String>], total: usize) -> Vec<usize> {
-    // 9-point text in a cell: about 120 twips a character (bold), plus the cell's margins
-    const PER_CHAR: usize = 120;
-    const PADDING: usize = 230;
-    let n = header.len().max(1);
-    let column =
-        |i: usize| std::iter::once(&header[i]).chain(rows.iter().filter_map(move |r| r.get(i)));
-    let longest_word: Vec<usize> = (0..n)
+/// 9-point text in a cell: about 120 twips a character (bold), plus the cell's margins.
+const PER_CHAR: usize = 120;
+const PADDING: usize = 230;
+
+/// The longest word of each column, in characters (at most 24: a longer one must break).
+fn longest_words(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+    (0..header.len().max(1))
         .map(|i| {
-            column(i)
+            std::iter::once(header.get(i))
+                .chain(rows.iter().map(|r| r.get(i)))
+                .flatten()
                 .flat_map(|s| s.split_whitespace())
                 .map(|w| w.chars().count())
                 .max()
                 .unwrap_or(1)
                 .min(24)
         })
-        .collect();
+        .collect()
+}
+
+/// Whether a table's columns can each hold their longest word across `total` twips.
+pub fn fits(header: &[String], rows: &[Vec<String>], total: usize) -> bool {
+    longest_words(header, rows)
+        .iter()
+        .map(|w| w * PER_CHAR + PADDING)
+        .sum::<usize>()
+        <= total
+}
+
+/// Column widths that fit the text (twips, summing to `total`): every column first gets
+/// room for its longest word, so no word breaks mid-way; what is left goes to the columns
+/// whose lines are longer than that, in proportion (a long column cannot starve the others).
+pub fn column_widths(header: &[String], rows: &[Vec<String>], total: usize) -> Vec<usize> {
+    let n = header.len().max(1);
+    let column =
+        |i: usize| std::iter::once(&header[i]).chain(rows.iter().filter_map(move |r| r.get(i)));
+    let longest_word = longest_words(header, rows);
     let longest_line: Vec<usize> = (0..n)
         .map(|i| {
             column(i)
@@ -223,21 +251,66 @@ fn contents(blocks: &[Block]) -> Vec<Paragraph> {
     out
 }
 
+/// A field (the page number, the number of pages) in the run's own type, so the number is
+/// the size of the words around it.
+fn field(run: Run, instr: InstrText) -> Run {
+    run.add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(instr)
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false)
+}
+
+/// Which blocks go on pages turned across: each table too wide to stand up (its columns
+/// cannot hold their longest words across the upright text width), with the tables and
+/// notes that follow it, so that neighbouring wide tables share their pages.
+fn turned_across(blocks: &[Block]) -> Vec<bool> {
+    let mut out = vec![false; blocks.len()];
+    for (n, b) in blocks.iter().enumerate() {
+        out[n] = match b {
+            Block::Table { header, rows, .. } if !fits(header, rows, TEXT_WIDTH) => true,
+            // a chart stands up: turned across, a tall one would not fit the page's height
+            Block::Table { .. } | Block::Note(_) => n > 0 && out[n - 1],
+            _ => false,
+        };
+    }
+    out
+}
+
+/// An empty paragraph that ends a section of A4 pages, upright or turned across. The
+/// header and footer are referred to from every section (see `finish`).
+fn section_end(landscape: bool) -> Paragraph {
+    let (w, h, orient) = if landscape {
+        (PAGE_HEIGHT, PAGE_WIDTH, PageOrientationType::Landscape)
+    } else {
+        (PAGE_WIDTH, PAGE_HEIGHT, PageOrientationType::Portrait)
+    };
+    Paragraph::new().section_property(
+        SectionProperty::new()
+            .page_size(PageSize::new().size(w, h).orient(orient))
+            .page_margin(page_margin()),
+    )
+}
+
+fn page_margin() -> PageMargin {
+    PageMargin::new()
+        .top(MARGIN)
+        .bottom(MARGIN)
+        .left(MARGIN)
+        .right(MARGIN)
+        .header(567)
+        .footer(567)
+}
+
 /// Builds the document: the title on the first page, the contents, then the blocks.
 pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> {
     let mut doc = Docx::new()
         .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
         .default_size(21)
+        // a little space after each paragraph, so that paragraphs read apart
+        .default_line_spacing(LineSpacing::new().after(120))
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN)
-                .bottom(MARGIN)
-                .left(MARGIN)
-                .right(MARGIN)
-                .header(567)
-                .footer(567),
-        )
+        .page_margin(page_margin())
         .add_style(heading_style("Title", "Title", 48, 0).outline_lvl(9))
         .add_style(heading_style("Heading1", "heading 1", 32, 0))
         .add_style(heading_style("Heading2", "heading 2", 28, 1))
@@ -268,9 +341,9 @@ pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> 
     let mut footer = Footer::new().add_paragraph(
         Paragraph::new()
             .add_run(grey("Page "))
-            .add_page_num(PageNum::new())
+            .add_run(field(grey(""), InstrText::PAGE(InstrPAGE::new())))
             .add_run(grey(" of "))
-            .add_num_pages(NumPages::new())
+            .add_run(field(grey(""), InstrText::NUMPAGES(InstrNUMPAGES::new())))
             .add_run(grey(&format!(" · {}", about.version))),
     );
     if about.synthetic {
@@ -283,8 +356,18 @@ pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> 
         footer = footer.add_paragraph(label());
     }
     doc = doc.header(header).footer(footer);
+    let turned = turned_across(blocks);
     let mut first_heading = true;
     for (n, b) in blocks.iter().enumerate() {
+        if turned[n] && (n == 0 || !turned[n - 1]) {
+            // ends the upright section before the pages turned across
+            doc = doc.add_paragraph(section_end(false));
+        }
+        let width = if turned[n] {
+            LANDSCAPE_TEXT_WIDTH
+        } else {
+            TEXT_WIDTH
+        };
         // the contents come after what precedes the first heading (what the document is)
         if first_heading && about.contents && matches!(b, Block::Heading(..)) {
             for p in contents(blocks) {
@@ -334,7 +417,7 @@ pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> 
                 header,
                 rows,
             } => {
-                let widths = column_widths(header, rows, TEXT_WIDTH);
+                let widths = column_widths(header, rows, width);
                 // the header row repeats on every page (set after packing: see `finish`)
                 let mut table_rows = vec![TableRow::new(
                     header
@@ -369,7 +452,7 @@ pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> 
                                     .border_type(BorderType::Single),
                             ),
                         )
-                        .width(TEXT_WIDTH, WidthType::Dxa),
+                        .width(width, WidthType::Dxa),
                 )
                 .add_paragraph(Paragraph::new())
             }
@@ -387,8 +470,14 @@ pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> 
                 // at the text width (drawn at 2×, so never enlarged past its own size twice)
                 let max = TEXT_WIDTH as u32 * EMU_PER_TWIP;
                 let natural = w / 2 * EMU_PER_PX;
-                let wid = natural.clamp(max * 3 / 4, max);
-                let hei = (u64::from(h) * u64::from(wid) / u64::from(w.max(1))) as u32;
+                let mut wid = natural.clamp(max * 3 / 4, max);
+                let mut hei = (u64::from(h) * u64::from(wid) / u64::from(w.max(1))) as u32;
+                // and never taller than a page holds with its caption: narrower instead
+                let tallest = CHART_HEIGHT * EMU_PER_TWIP;
+                if hei > tallest {
+                    wid = (u64::from(wid) * u64::from(tallest) / u64::from(hei)) as u32;
+                    hei = tallest;
+                }
                 doc.add_paragraph(
                     Paragraph::new()
                         .add_run(text(&format!("Chart: {title}")))
@@ -405,6 +494,9 @@ pub fn build(about: &About, blocks: &[Block]) -> Result<Vec<u8>, DocumentError> 
                 )
             }
         };
+        if turned[n] && blocks.get(n + 1).is_none_or(|_| !turned[n + 1]) {
+            doc = doc.add_paragraph(section_end(true));
+        }
     }
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build()
@@ -435,7 +527,10 @@ fn finish(packed: &[u8], about: &About) -> Result<Vec<u8>, DocumentError> {
         let mut body = Vec::new();
         file.read_to_end(&mut body).map_err(|e| word(&e))?;
         let body = match name.as_str() {
-            "word/document.xml" => repeat_header_rows(&String::from_utf8_lossy(&body)).into_bytes(),
+            "word/document.xml" => {
+                let document = repeat_header_rows(&String::from_utf8_lossy(&body));
+                every_section_headed(&document).into_bytes()
+            }
             "docProps/core.xml" => core_properties(about).into_bytes(),
             _ => body,
         };
@@ -469,6 +564,32 @@ fn repeat_header_rows(document: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Gives every section the header and footer of the document's last (body) section:
+/// docx-rs writes them there only, and the first section, having no section before it to
+/// take them from, would print without them.
+fn every_section_headed(document: &str) -> String {
+    let Some(last) = document.rfind("<w:sectPr>") else {
+        return document.to_string();
+    };
+    let body = &document[last..];
+    let references: String = ["<w:headerReference ", "<w:footerReference "]
+        .iter()
+        .flat_map(|tag| {
+            body.match_indices(tag).filter_map(|(at, _)| {
+                body[at..]
+                    .find("/>")
+                    .map(|end| body[at..at + end + 2].to_string())
+            })
+        })
+        .collect();
+    let (before, rest) = document.split_at(last);
+    // sections ended inside the text, each with the references first, as the schema orders
+    format!(
+        "{}{rest}",
+        before.replace("<w:sectPr>", &format!("<w:sectPr>{references}"))
+    )
 }
 
 fn core_properties(about: &About) -> String {
@@ -556,6 +677,55 @@ mod tests {
         assert_eq!(w.iter().sum::<usize>(), TEXT_WIDTH);
         // "Green", "2026", "progress" fit whole
         assert!(w[7] >= 5 * 120 + 230 && w[4] >= 4 * 120 + 230, "{w:?}");
+    }
+
+    #[test]
+    fn a_table_too_wide_to_stand_up_is_turned_across_with_its_header_and_footer() {
+        let table = |columns: usize| Block::Table {
+            caption: "Actions".into(),
+            header: (0..columns).map(|c| format!("Heading{c}")).collect(),
+            rows: vec![(0..columns).map(|c| format!("development{c}")).collect()],
+        };
+        let blocks = vec![
+            Block::Heading(1, "Actions".into()),
+            Block::Para("The plan.".into()),
+            table(9),
+            Block::Note("Ratings are worked out by cws.".into()),
+            table(3),
+            Block::Para("Next.".into()),
+            table(3),
+        ];
+        assert_eq!(
+            turned_across(&blocks),
+            [false, false, true, true, true, false, false]
+        );
+        let about = About {
+            title: "Plan".into(),
+            ..About::default()
+        };
+        let bytes = build(&about, &blocks).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut document = String::new();
+        archive
+            .by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut document)
+            .unwrap();
+        // upright to the table, across for it and what follows it, upright again
+        let sections: Vec<&str> = document.split("<w:sectPr>").skip(1).collect();
+        assert_eq!(sections.len(), 3, "{document}");
+        assert!(sections[0].contains(r#"w:w="11906" w:h="16838""#));
+        assert!(sections[1].contains(r#"w:w="16838" w:h="11906" w:orient="landscape""#));
+        assert!(sections[2].contains(r#"w:w="11906" w:h="16838""#));
+        for s in &sections {
+            let s = &s[..s.find("</w:sectPr>").unwrap()];
+            assert!(
+                s.contains("<w:headerReference ") && s.contains("<w:footerReference "),
+                "every section has the header and footer: {s}"
+            );
+        }
+        // the wide table spans the page turned across
+        assert!(document.contains(&format!(r#"<w:tblW w:w="{LANDSCAPE_TEXT_WIDTH}""#)));
     }
 
     #[test]
