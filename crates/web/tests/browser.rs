@@ -1410,3 +1410,200 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     c.close().await.unwrap();
     db.close().await;
 }
+
+/// A page's address with its codes and ids as placeholders, so that one page of each kind
+/// is visited (one area's page stands for all 153).
+fn kind_of_page(href: &str) -> String {
+    let path = href.split(['?', '#']).next().unwrap_or("");
+    let mut out = Vec::new();
+    let mut after_organisations = false;
+    for segment in path.split('/') {
+        let area_code = segment.len() == 9
+            && segment.starts_with(['E', 'W', 'S', 'N'])
+            && segment[1..].bytes().all(|b| b.is_ascii_digit());
+        let number = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+        out.push(if area_code || number {
+            "{n}"
+        } else if after_organisations {
+            "{org}"
+        } else {
+            segment
+        });
+        after_organisations = segment == "organisations";
+    }
+    out.join("/")
+}
+
+/// Follows the links of every page from the home page (one page of each kind, up to
+/// `limit`), checking each with axe: the pages no journey walks are checked too.
+async fn check_every_page(c: &Client, site: &str, who: &str, limit: usize) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = std::collections::VecDeque::from(["/".to_string()]);
+    let mut checked = Vec::new();
+    while let Some(href) = queue.pop_front() {
+        if checked.len() >= limit {
+            break;
+        }
+        // files (a chart's picture is checked within its page), the API and leaving are not
+        // pages to check
+        let file = [
+            ".csv", ".xlsx", ".docx", ".json", ".css", ".png", ".pdf", ".svg",
+        ]
+        .iter()
+        .any(|ext| href.split('?').next().unwrap_or("").ends_with(ext));
+        if file
+            || href.starts_with("/api/")
+            || href.starts_with("/assets/")
+            || href.starts_with("/templates/")
+            || href.contains("/export/")
+            || href.starts_with("/sign-out")
+            || !seen.insert(kind_of_page(&href))
+        {
+            continue;
+        }
+        c.goto(&format!("{site}{href}")).await.unwrap();
+        accessible(c, &format!("{who} at {href}")).await;
+        // dates in words ("1 December 2026"), not as the database keeps them (a command to
+        // type, in code, or what to type in a file, `.as-typed`, may hold one)
+        let shown = c
+            .execute(
+                "const m = document.querySelector('main').cloneNode(true); m.querySelectorAll('code, kbd, pre, input, textarea, .as-typed').forEach(e => e.remove()); return m.textContent",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let shown: Vec<char> = shown.as_str().unwrap_or_default().chars().collect();
+        let iso = shown.windows(10).position(|w| {
+            w.iter().enumerate().all(|(i, ch)| match i {
+                4 | 7 => *ch == '-',
+                _ => ch.is_ascii_digit(),
+            }) && w[0] == '2'
+        });
+        if let Some(at) = iso {
+            let around: String = shown[at.saturating_sub(80)..(at + 40).min(shown.len())]
+                .iter()
+                .collect();
+            panic!("{who} at {href} shows a date as the database keeps it: …{around}…");
+        }
+        checked.push(href);
+        let links = c
+            .execute(
+                "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let links: Vec<String> = serde_json::from_value(links).unwrap_or_default();
+        queue.extend(
+            links
+                .into_iter()
+                .map(|l| l.replace("&amp;", "&"))
+                .filter(|l| l.starts_with('/') && !l.starts_with("//")),
+        );
+    }
+    checked
+}
+
+#[test]
+fn one_page_of_each_kind() {
+    assert_eq!(
+        kind_of_page("/areas/E09000027/strategy/3/risks?edit=2"),
+        "/areas/{n}/strategy/{n}/risks"
+    );
+    assert_eq!(
+        kind_of_page("/areas/318/organisations/SUN-1/return"),
+        "/areas/{n}/organisations/{org}/return"
+    );
+    assert_eq!(kind_of_page("/rules"), "/rules");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_each_role_reaches_passes_the_accessibility_check() {
+    let Some((_driver, driver_port)) = start_driver() else {
+        return;
+    };
+    if axe_script().is_none() {
+        return;
+    }
+    let (db, _keep) = with_workforce(cws_synth::Scale::Area("318".into())).await;
+    let area = geography::area(&db, "318").await.unwrap().unwrap();
+    returns::upsert_organisations(&db, area.id, &[org("SUN-1")])
+        .await
+        .unwrap();
+    let sun = returns::organisation(&db, area.id, "SUN-1")
+        .await
+        .unwrap()
+        .unwrap();
+    let strategy = cws_store::strategy::create_strategy(
+        &db,
+        area.id,
+        "Richmond workforce strategy 2026–2029",
+        chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2029, 3, 31).unwrap(),
+    )
+    .await
+    .unwrap();
+    let richmond = || Scope::Area {
+        area: "E09000027".into(),
+    };
+    let people = [
+        (
+            "admin@example.org",
+            UserRole::Administrator,
+            Scope::National,
+        ),
+        ("lead@example.org", UserRole::AreaLead, richmond()),
+        ("board@example.org", UserRole::BoardViewer, richmond()),
+        (
+            "london@example.org",
+            UserRole::RegionalAnalyst,
+            Scope::Region {
+                region: "E12000007".into(),
+            },
+        ),
+        (
+            "manager@sunshine.example",
+            UserRole::EmployerSubmitter,
+            Scope::Organisation {
+                area: "E09000027".into(),
+                org: sun.id.to_string(),
+            },
+        ),
+    ];
+    for (email, role, scope) in &people {
+        add_user(&db, email, role.label(), *role, scope.clone()).await;
+    }
+    let site = serve(&db).await;
+    let mut all = std::collections::BTreeSet::new();
+    for (email, role, _) in &people {
+        let c = browser(driver_port).await;
+        sign_in(&c, &site, email).await;
+        let checked = check_every_page(&c, &site, role.label(), 60).await;
+        assert!(checked.len() >= 5, "{email} reached only {checked:?}");
+        // each role's own pages, as well as those every role has
+        let expected = match role {
+            UserRole::Administrator => "/admin/audit",
+            UserRole::AreaLead => &format!("/areas/E09000027/strategy/{strategy}/checklist"),
+            UserRole::EmployerSubmitter => "/organisations/SUN-1/return",
+            UserRole::RegionalAnalyst => "/regions/E12000007",
+            _ => "/account",
+        };
+        assert!(
+            checked.iter().any(|p| p.contains(expected)),
+            "{email} did not reach {expected}: {checked:?}"
+        );
+        all.extend(checked.iter().map(|p| kind_of_page(p)));
+        if *role == UserRole::Administrator {
+            // and in an error state: an account asked for with nothing filled in
+            c.goto(&format!("{site}/admin/users")).await.unwrap();
+            click(
+                &c,
+                Locator::Css("form[action='/admin/users'] button[type=submit]"),
+            )
+            .await;
+            assert!(c.title().await.unwrap().starts_with("Error: "));
+        }
+        c.close().await.unwrap();
+    }
+    eprintln!("{} kinds of page checked: {all:?}", all.len());
+}

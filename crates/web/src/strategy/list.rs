@@ -26,6 +26,13 @@ struct ListPage {
     form: StartForm,
 }
 
+impl ListPage {
+    /// When a strategy was started, in words.
+    fn created(&self, s: &StrategyRow) -> String {
+        crate::returns::own::when(&s.created_at)
+    }
+}
+
 /// The form that starts a strategy, as typed.
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
