@@ -1,0 +1,304 @@
+//! Many runs of the model with uncertainty, for P10/P50/P90 bands. Each run draws its
+//! parameters from what they rest on — a leaving or retirement rate from
+//! Beta(rate × evidence, (1 − rate) × evidence), joiners a year from the gamma posterior of
+//! a Poisson count over the years seen — and then every flow as a count: leavers, moves,
+//! completions and ageing binomial on whole people, joiners and agency conversions Poisson.
+//! Run `i` uses its own ChaCha8 stream (`seed`, stream `i`), so a seed gives identical
+//! results however the runs are spread over threads. Areas' runs are kept draw by draw
+//! (`Draws`), so a region's bands are the bands of its areas' summed draws, never summed
+//! percentiles.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Beta, Binomial, Distribution, Gamma, Poisson};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{check_horizon, run, Flow, Inputs, Parameters};
+use crate::{Levers, ProjectError};
+
+/// How the runs are made.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Options {
+    pub runs: usize,
+    pub seed: u64,
+    /// Draw the parameters from their uncertainty (off: only the flows are drawn).
+    pub parameters: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runs: 1000,
+            seed: 1,
+            parameters: true,
+        }
+    }
+}
+
+/// The most runs a projection makes.
+pub const MAX_RUNS: usize = 100_000;
+
+/// Flows drawn as counts on whole people.
+struct Drawn<'a>(&'a mut ChaCha8Rng);
+
+impl Flow for Drawn<'_> {
+    fn share(&mut self, n: f64, p: f64) -> f64 {
+        let n = n.round().max(0.0) as u64;
+        let p = p.clamp(0.0, 1.0);
+        if n == 0 || p == 0.0 {
+            return 0.0;
+        }
+        if p >= 1.0 {
+            return n as f64;
+        }
+        Binomial::new(n, p).map_or(n as f64 * p, |b| b.sample(self.0) as f64)
+    }
+
+    fn count(&mut self, mean: f64) -> f64 {
+        if mean.is_finite() && mean > 0.0 {
+            Poisson::new(mean).map_or(mean.round(), |d| d.sample(self.0).round())
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A rate drawn from its beta posterior (its mean when it rests on nothing).
+fn draw_rate(rng: &mut ChaCha8Rng, mean: f64, evidence: f64) -> f64 {
+    if evidence <= 0.0 || mean <= 0.0 || mean >= 1.0 {
+        return mean.clamp(0.0, 1.0);
+    }
+    Beta::new(mean * evidence, (1.0 - mean) * evidence).map_or(mean, |b| b.sample(rng))
+}
+
+/// Joiners a year drawn from the gamma posterior of `mean × years` starters over `years`.
+fn draw_joiners(rng: &mut ChaCha8Rng, mean: f64, years: f64) -> f64 {
+    if years <= 0.0 || mean <= 0.0 {
+        return mean.max(0.0);
+    }
+    Gamma::new(mean * years + 0.5, 1.0 / years).map_or(mean, |g| g.sample(rng))
+}
+
+/// Each run's supply, employed FTE, heads and gap, by year and role group:
+/// `values[run][year][group]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draws {
+    pub groups: Vec<String>,
+    pub years: Vec<i32>,
+    pub supply: Vec<Vec<Vec<f64>>>,
+    pub heads: Vec<Vec<Vec<f64>>>,
+    /// Demand less supply, where demand is known.
+    pub gap: Option<Vec<Vec<Vec<f64>>>>,
+}
+
+/// P10, P50 and P90 of a quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// The `q` quantile of sorted values, between the nearest ranks (Hyndman and Fan's type 7,
+/// as R and NumPy give by default).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let at = q.clamp(0.0, 1.0) * (n - 1) as f64;
+            let low = at.floor() as usize;
+            let high = (low + 1).min(n - 1);
+            sorted[low] + (sorted[high] - sorted[low]) * (at - low as f64)
+        }
+    }
+}
+
+fn band_of(mut values: Vec<f64>) -> Band {
+    values.sort_by(f64::total_cmp);
+    Band {
+        p10: quantile(&values, 0.1),
+        p50: quantile(&values, 0.5),
+        p90: quantile(&values, 0.9),
+    }
+}
+
+/// The bands of every year and role group, and of all groups together:
+/// `by_group[year][group]`, `total[year]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bands {
+    pub groups: Vec<String>,
+    pub years: Vec<i32>,
+    pub supply: Vec<Vec<Band>>,
+    pub supply_total: Vec<Band>,
+    pub heads: Vec<Vec<Band>>,
+    pub gap: Option<Vec<Vec<Band>>>,
+    pub gap_total: Option<Vec<Band>>,
+}
+
+type Cube = Vec<Vec<Vec<f64>>>;
+
+fn bands(cube: &Cube, years: usize, groups: usize) -> (Vec<Vec<Band>>, Vec<Band>) {
+    let by_group = (0..years)
+        .map(|y| {
+            (0..groups)
+                .map(|g| band_of(cube.iter().map(|run| run[y][g]).collect()))
+                .collect()
+        })
+        .collect();
+    let total = (0..years)
+        .map(|y| band_of(cube.iter().map(|run| run[y].iter().sum()).collect()))
+        .collect();
+    (by_group, total)
+}
+
+impl Draws {
+    /// Joins another area's draws to these, draw by draw (the same years, groups and runs).
+    pub fn join(&mut self, other: &Draws) -> Result<(), ProjectError> {
+        if self.years != other.years || self.groups != other.groups {
+            return Err(ProjectError::input(
+                "draws",
+                "cannot join projections of different years or role groups",
+            ));
+        }
+        if self.supply.len() != other.supply.len() {
+            return Err(ProjectError::input(
+                "draws",
+                format!(
+                    "cannot join {} runs to {}",
+                    other.supply.len(),
+                    self.supply.len()
+                ),
+            ));
+        }
+        let add = |a: &mut Cube, b: &Cube| {
+            for (ra, rb) in a.iter_mut().zip(b) {
+                for (ya, yb) in ra.iter_mut().zip(rb) {
+                    for (x, y) in ya.iter_mut().zip(yb) {
+                        *x += y;
+                    }
+                }
+            }
+        };
+        add(&mut self.supply, &other.supply);
+        add(&mut self.heads, &other.heads);
+        self.gap = match (self.gap.take(), &other.gap) {
+            (Some(mut a), Some(b)) => {
+                add(&mut a, b);
+                Some(a)
+            }
+            // demand known for only some of the areas: no gap for them together
+            _ => None,
+        };
+        Ok(())
+    }
+
+    pub fn bands(&self) -> Bands {
+        let (y, g) = (self.years.len(), self.groups.len());
+        let (supply, supply_total) = bands(&self.supply, y, g);
+        let (heads, _) = bands(&self.heads, y, g);
+        let (gap, gap_total) = match &self.gap {
+            Some(cube) => {
+                let (a, b) = bands(cube, y, g);
+                (Some(a), Some(b))
+            }
+            None => (None, None),
+        };
+        Bands {
+            groups: self.groups.clone(),
+            years: self.years.clone(),
+            supply,
+            supply_total,
+            heads,
+            gap,
+            gap_total,
+        }
+    }
+}
+
+/// Runs the model `options.runs` times with uncertainty, to `horizon`.
+pub fn simulate(
+    inputs: &Inputs,
+    levers: &Levers,
+    horizon: i32,
+    options: Options,
+) -> Result<Draws, ProjectError> {
+    let inputs = inputs.clone().checked()?;
+    let levers = levers.checked()?;
+    check_horizon(&inputs, horizon)?;
+    if options.runs == 0 || options.runs > MAX_RUNS {
+        return Err(ProjectError::input(
+            "runs",
+            format!("is {}: choose 1 to {MAX_RUNS}", options.runs),
+        ));
+    }
+    let means = Parameters::means(&inputs);
+    let runs: Vec<_> = (0..options.runs)
+        .into_par_iter()
+        .map(|i| {
+            let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+            rng.set_stream(i as u64);
+            let params = if options.parameters {
+                Parameters {
+                    leave: inputs
+                        .leave
+                        .iter()
+                        .map(|r| draw_rate(&mut rng, r.mean, r.evidence))
+                        .collect(),
+                    retire: inputs
+                        .retire
+                        .iter()
+                        .map(|r| draw_rate(&mut rng, r.mean, r.evidence))
+                        .collect(),
+                    joiners: inputs
+                        .joiners
+                        .iter()
+                        .map(|j| draw_joiners(&mut rng, j.mean, j.years))
+                        .collect(),
+                }
+            } else {
+                Parameters {
+                    leave: means.leave.clone(),
+                    retire: means.retire.clone(),
+                    joiners: means.joiners.clone(),
+                }
+            };
+            let years = run(&inputs, &levers, horizon, &params, &mut Drawn(&mut rng));
+            let g = inputs.group_count();
+            let supply: Vec<Vec<f64>> = years
+                .iter()
+                .map(|y| (0..g).map(|group| y.supply(group)).collect())
+                .collect();
+            let heads: Vec<Vec<f64>> = years
+                .iter()
+                .map(|y| (0..g).map(|group| y.group_heads(group)).collect())
+                .collect();
+            let gap: Option<Vec<Vec<f64>>> = years
+                .iter()
+                .map(|y| {
+                    (0..g)
+                        .map(|group| y.gap(group))
+                        .collect::<Option<Vec<f64>>>()
+                })
+                .collect();
+            (supply, heads, gap)
+        })
+        .collect();
+    let years: Vec<i32> = (inputs.base_year..=horizon).collect();
+    let mut supply = Vec::with_capacity(runs.len());
+    let mut heads = Vec::with_capacity(runs.len());
+    let mut gaps = Vec::with_capacity(runs.len());
+    for (s, h, g) in runs {
+        supply.push(s);
+        heads.push(h);
+        gaps.push(g);
+    }
+    Ok(Draws {
+        groups: inputs.groups.clone(),
+        years,
+        supply,
+        heads,
+        gap: gaps.into_iter().collect(),
+    })
+}
