@@ -14,6 +14,7 @@ pub mod live;
 pub mod load;
 pub mod measure;
 pub mod panels;
+pub mod projection;
 pub mod published;
 pub mod scoped;
 pub mod snapshot;

@@ -5,6 +5,7 @@ mod config;
 mod database;
 mod demo_strategy;
 mod figures_cmd;
+mod project_cmd;
 mod secret_cmd;
 mod user_cmd;
 
@@ -118,6 +119,9 @@ enum Command {
     Collection(collect_cmds::CollectionCommand),
     /// Workforce figures (docs/definitions.md §6) for England, a region or an area, cut by dimensions.
     Figures(figures_cmd::FiguresArgs),
+    /// The workforce projected from the latest census (docs/definitions.md §7): supply by
+    /// role group and year, expected and P10/P50/P90, under a scenario's levers.
+    Project(project_cmd::ProjectArgs),
     /// Accounts: invite the first administrator, reset a password, list accounts.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -338,6 +342,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Figures(args) => {
             let db = open(&config, WithoutSchema::Create).await?;
             figures_cmd::figures(&db, args, &config.figures).await?;
+            db.close().await;
+        }
+        Command::Project(args) => {
+            let db = open(&config, WithoutSchema::Create).await?;
+            project_cmd::project(&db, args).await?;
             db.close().await;
         }
         Command::BenchFigures { repeat } => {

@@ -1547,3 +1547,143 @@ fn the_secret_moves_out_of_the_database_and_rotates_with_every_key_kept() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let args = [
+        "project",
+        "--area",
+        "318",
+        "--horizon",
+        "2030",
+        "--runs",
+        "200",
+    ];
+    let table = cws(dir.path(), &args);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let out = stdout(&table);
+    assert!(out.starts_with("SYNTHETIC DATA"), "{out}");
+    assert!(
+        out.contains("Richmond upon Thames: the workforce projected from the census of 2025, scenario \"As now\", 200 runs (seed 1)"),
+        "{out}"
+    );
+    assert!(out.contains("Children and family social workers"));
+    assert!(out.contains("Note: Moves between role groups need two censuses"));
+    // the same seed gives the same figures; another seed other bands
+    assert_eq!(stdout(&cws(dir.path(), &args)), out);
+    let other = stdout(&cws(dir.path(), &[&args[..], &["--seed", "2"]].concat()));
+    assert_ne!(other, out);
+    // JSON: every year to the horizon, each band in order, the base year exact
+    let json = cws(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["synthetic"], true);
+    let lines = v["lines"].as_array().unwrap();
+    let years: std::collections::BTreeSet<i64> =
+        lines.iter().map(|l| l["year"].as_i64().unwrap()).collect();
+    assert_eq!(
+        years.into_iter().collect::<Vec<_>>(),
+        [2025, 2026, 2027, 2028, 2029, 2030]
+    );
+    for l in lines {
+        let (p10, p50, p90) = (
+            l["p10"].as_f64().unwrap(),
+            l["p50"].as_f64().unwrap(),
+            l["p90"].as_f64().unwrap(),
+        );
+        assert!(p10 <= p50 && p50 <= p90, "{l}");
+        if l["year"] == 2025 {
+            assert_eq!(p10, p90, "the census itself is not uncertain: {l}");
+        }
+    }
+    // a scenario: more recruitment gives more supply at the horizon
+    let total_2030 = |v: &serde_json::Value| {
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["year"] == 2030 && l["role_group"] == "All role groups")
+            .unwrap()["supply_fte"]
+            .as_f64()
+            .unwrap()
+    };
+    let scenario = dir.path().join("grow.toml");
+    std::fs::write(
+        &scenario,
+        "schema = 1\nname = \"Grow our own\"\n[levers]\nrecruitment_pct = 20\nturnover_pct = -10\n",
+    )
+    .unwrap();
+    let grown = cws(
+        dir.path(),
+        &[
+            &args[..],
+            &["--format", "json", "--scenario", scenario.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(grown.status.success(), "{}", stderr(&grown));
+    let g: serde_json::Value = serde_json::from_slice(&grown.stdout).unwrap();
+    assert_eq!(g["scenario"], "Grow our own");
+    assert!(
+        total_2030(&g) > total_2030(&v) * 1.05,
+        "{} against {}",
+        total_2030(&g),
+        total_2030(&v)
+    );
+    // a scenario's mistakes: an unknown lever, a value out of range, a schema not read
+    for (text, said) in [
+        (
+            "schema = 1\nname = \"x\"\n[levers]\nrecruitment = 20\n",
+            "unknown field `recruitment`",
+        ),
+        (
+            "schema = 1\nname = \"x\"\n[levers]\nturnover_pct = -150\n",
+            "the lever 'turnover_pct' is -150, outside its range -100 to 200%",
+        ),
+        (
+            "schema = 2\nname = \"x\"\n",
+            "schema 2 is not one this cws reads (it reads schema 1)",
+        ),
+    ] {
+        std::fs::write(&scenario, text).unwrap();
+        let bad = cws(
+            dir.path(),
+            &[&args[..], &["--scenario", scenario.to_str().unwrap()]].concat(),
+        );
+        assert!(!bad.status.success());
+        assert!(stderr(&bad).contains(said), "{said}: {}", stderr(&bad));
+        assert!(stderr(&bad).contains("grow.toml"), "{}", stderr(&bad));
+    }
+    // London: its areas' runs joined; only Richmond has returns, and the line says so
+    let london = cws(
+        dir.path(),
+        &[
+            "project",
+            "--region",
+            "E12000007",
+            "--runs",
+            "50",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(london.status.success(), "{}", stderr(&london));
+    let csv = stdout(&london);
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("year,role_group,supply_fte"),
+        "{csv}"
+    );
+    let bad = cws(
+        dir.path(),
+        &["project", "--area", "318", "--horizon", "2050"],
+    );
+    assert!(
+        stderr(&bad).contains("horizon: is 2050"),
+        "{}",
+        stderr(&bad)
+    );
+}

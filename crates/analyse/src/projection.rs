@@ -1,0 +1,319 @@
+//! What a projection starts from, measured from one census's worker-level returns
+//! (docs/definitions.md §7). For an area: its people in post by role group × age band ×
+//! qualification tier and their FTE; its leaving and retirement rates by role group × age
+//! band, each shrunk through England's and its region's (`cws_project::shrink`); its
+//! joiners in the census year and where they arrived; agency FTE as a share of employed FTE.
+//! Moves between role groups need two censuses and are left at none here.
+//!
+//! People are counted once, in their primary post (as headcounts are); agency workers are
+//! the agency share, not people in post. A person whose year of birth is not given is
+//! placed in the middle age band of their role group (by people whose age is known), and
+//! the notes say how many.
+
+use cws_domain::role::RoleGroup;
+use cws_domain::worker::{LeavingReason, QualLevel};
+use cws_project::cells::{cell, pair, AgeBand, Tier, BANDS, TIERS};
+use cws_project::model::{Inputs, Joiners, Rate};
+use cws_project::shrink::{self, Counts};
+
+use crate::snapshot::{flag, Snapshot, NO_DATE, UNKNOWN};
+
+const GROUPS: usize = RoleGroup::ALL.len();
+
+/// A projection's starting point for one area, and what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub inputs: Inputs,
+    /// People in post the stock counts.
+    pub people: f64,
+    /// Of them, people whose age was not given (placed in their group's middle band).
+    pub unknown_age: f64,
+    /// What the reader should know: what was assumed and why.
+    pub notes: Vec<String>,
+}
+
+/// The tier of a highest qualification level.
+fn tier(qual: u8) -> Tier {
+    match QualLevel::ALL.get(qual as usize) {
+        _ if qual == UNKNOWN => Tier::NotKnown,
+        Some(QualLevel::L3 | QualLevel::L4 | QualLevel::L5) => Tier::Level3To5,
+        Some(QualLevel::L6 | QualLevel::L7 | QualLevel::L8) => Tier::Graduate,
+        Some(_) => Tier::BelowLevel3,
+        None => Tier::NotKnown,
+    }
+}
+
+/// Counts by area, for one census.
+struct Tally {
+    /// People in post by area × cell.
+    stock: Vec<f64>,
+    /// People in post without an age, by area × group × tier.
+    no_age: Vec<f64>,
+    /// FTE given, and people it was given for, by area × pair.
+    fte: Vec<f64>,
+    fte_people: Vec<f64>,
+    /// Leavers other than retirement, and retirements, by area × pair.
+    leavers: Vec<f64>,
+    retired: Vec<f64>,
+    /// Starters by area × cell.
+    starters: Vec<f64>,
+    /// Employed and agency FTE by area × group.
+    employed_fte: Vec<f64>,
+    agency_fte: Vec<f64>,
+}
+
+fn tally(snap: &Snapshot) -> Option<Tally> {
+    let census = snap.census?;
+    let census_day = crate::snapshot::days(Some(census));
+    let year_start = crate::snapshot::days(census.checked_sub_months(chrono::Months::new(12)));
+    let census_year = chrono::Datelike::year(&census);
+    let a = snap.areas.len();
+    let mut t = Tally {
+        stock: vec![0.0; a * GROUPS * BANDS * TIERS],
+        no_age: vec![0.0; a * GROUPS * TIERS],
+        fte: vec![0.0; a * GROUPS * BANDS],
+        fte_people: vec![0.0; a * GROUPS * BANDS],
+        leavers: vec![0.0; a * GROUPS * BANDS],
+        retired: vec![0.0; a * GROUPS * BANDS],
+        starters: vec![0.0; a * GROUPS * BANDS * TIERS],
+        employed_fte: vec![0.0; a * GROUPS],
+        agency_fte: vec![0.0; a * GROUPS],
+    };
+    let cells = GROUPS * BANDS * TIERS;
+    let pairs = GROUPS * BANDS;
+    for i in 0..snap.len() {
+        if !snap.live[i] {
+            continue;
+        }
+        let Some(role) = snap.roles.get(snap.role[i] as usize) else {
+            continue;
+        };
+        let g = role.group as usize;
+        let org = &snap.orgs[snap.org[i] as usize];
+        let area = org.area as usize;
+        let (start, leave, flags) = (snap.start[i], snap.leave[i], snap.flags[i]);
+        let started = start == NO_DATE || start <= census_day;
+        let in_post = started && (leave == NO_DATE || leave > census_day);
+        let leaver = leave != NO_DATE && leave > year_start && leave <= census_day;
+        let starter = start != NO_DATE && start > year_start && start <= census_day;
+        let fte = snap.fte[i] as f64;
+        if flags & flag::AGENCY != 0 {
+            if in_post && !org.stated_agency_fte && !fte.is_nan() {
+                t.agency_fte[area * GROUPS + g] += fte;
+            }
+            continue;
+        }
+        if in_post && flags & flag::UNPAID == 0 && !fte.is_nan() {
+            t.employed_fte[area * GROUPS + g] += fte;
+        }
+        if flags & flag::PRIMARY == 0 || !(in_post || leaver || starter) {
+            continue;
+        }
+        let by = snap.birth_year[i] as i32;
+        let band = (by > 0).then(|| AgeBand::of_age((census_year - by).max(0) as u32).index());
+        let tr = tier(snap.qual[i]).index();
+        if in_post {
+            match band {
+                Some(b) => {
+                    t.stock[area * cells + cell(g, b, tr)] += 1.0;
+                    if !fte.is_nan() {
+                        t.fte[area * pairs + pair(g, b)] += fte;
+                        t.fte_people[area * pairs + pair(g, b)] += 1.0;
+                    }
+                }
+                None => t.no_age[(area * GROUPS + g) * TIERS + tr] += 1.0,
+            }
+        }
+        let Some(b) = band else { continue };
+        if leaver {
+            let retired = snap.leave_reason[i] == LeavingReason::Retired as u8;
+            let at = area * pairs + pair(g, b);
+            if retired {
+                t.retired[at] += 1.0;
+            } else {
+                t.leavers[at] += 1.0;
+            }
+        }
+        if starter {
+            t.starters[area * cells + cell(g, b, tr)] += 1.0;
+        }
+    }
+    // agency totals a return states, by the role's group
+    for v in 0..snap.vac_org.len() {
+        let stated = snap.vac_stated_agency_fte[v] as f64;
+        if !snap.vac_live[v] || stated.is_nan() {
+            continue;
+        }
+        let Some(role) = snap.roles.get(snap.vac_role[v] as usize) else {
+            continue;
+        };
+        let area = snap.orgs[snap.vac_org[v] as usize].area as usize;
+        t.agency_fte[area * GROUPS + role.group as usize] += stated;
+    }
+    Some(t)
+}
+
+/// The projection's starting point for area `area` (its index in the snapshot), from the
+/// snapshot's census. None when the snapshot has no census.
+pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
+    let t = tally(snap)?;
+    let census = snap.census?;
+    let areas = snap.areas.len();
+    if area >= areas {
+        return None;
+    }
+    let cells = GROUPS * BANDS * TIERS;
+    let pairs = GROUPS * BANDS;
+    let region = snap.area_region.get(area).copied().unwrap_or(0);
+    let in_region: Vec<usize> = (0..areas)
+        .filter(|&a| snap.area_region.get(a).copied() == Some(region))
+        .collect();
+
+    // the area's people, those without an age in their group's middle band
+    let mut stock = t.stock[area * cells..(area + 1) * cells].to_vec();
+    let mut unknown_age = 0.0;
+    for g in 0..GROUPS {
+        let known: Vec<f64> = (0..BANDS)
+            .map(|b| (0..TIERS).map(|tr| stock[cell(g, b, tr)]).sum())
+            .collect();
+        let total: f64 = known.iter().sum();
+        let middle = if total > 0.0 {
+            let mut seen = 0.0;
+            known
+                .iter()
+                .position(|k| {
+                    seen += k;
+                    seen >= total / 2.0
+                })
+                .unwrap_or(BANDS / 2)
+        } else {
+            AgeBand::A40.index()
+        };
+        for tr in 0..TIERS {
+            let n = t.no_age[(area * GROUPS + g) * TIERS + tr];
+            stock[cell(g, middle, tr)] += n;
+            unknown_age += n;
+        }
+    }
+    let people: f64 = stock.iter().sum();
+
+    // counts at each level, for the rates: England, the region, the area
+    let sum_over = |v: &Vec<f64>, list: &[usize], at: usize| -> f64 {
+        list.iter().map(|a| v[a * pairs + at]).sum()
+    };
+    let people_at = |list: &[usize], g: usize, b: usize| -> f64 {
+        list.iter()
+            .map(|a| {
+                (0..TIERS)
+                    .map(|tr| {
+                        t.stock[a * cells + cell(g, b, tr)] - t.starters[a * cells + cell(g, b, tr)]
+                    })
+                    .sum::<f64>()
+            })
+            .sum()
+    };
+    let everywhere: Vec<usize> = (0..areas).collect();
+    let only = [area];
+    let rate = |events: &Vec<f64>, g: usize, b: usize| -> Rate {
+        let at = pair(g, b);
+        let level = |list: &[usize]| {
+            let leavers = sum_over(&t.leavers, list, at) + sum_over(&t.retired, list, at);
+            Counts {
+                events: sum_over(events, list, at),
+                // the people at the year's start: in post now, less starters, plus leavers
+                exposure: (people_at(list, g, b) + leavers).max(0.0),
+            }
+        };
+        // a level no wider than the one below it (a region whose only returns are this
+        // area's) is the same people: counted once, not shrunk twice
+        let mut levels = vec![level(&everywhere), level(&in_region), level(&only)];
+        levels.dedup();
+        shrink::through(&levels, 0.0, shrink::STRENGTH)
+    };
+    let mut leave = Vec::with_capacity(pairs);
+    let mut retire = Vec::with_capacity(pairs);
+    let mut fte_per_head = Vec::with_capacity(pairs);
+    for g in 0..GROUPS {
+        let group_fte: f64 = (0..BANDS).map(|b| t.fte[area * pairs + pair(g, b)]).sum();
+        let group_people: f64 = (0..BANDS)
+            .map(|b| t.fte_people[area * pairs + pair(g, b)])
+            .sum();
+        for b in 0..BANDS {
+            leave.push(rate(&t.leavers, g, b));
+            retire.push(rate(&t.retired, g, b));
+            let (f, n) = (
+                t.fte[area * pairs + pair(g, b)],
+                t.fte_people[area * pairs + pair(g, b)],
+            );
+            fte_per_head.push(if n > 0.0 {
+                (f / n).min(1.5)
+            } else if group_people > 0.0 {
+                (group_fte / group_people).min(1.5)
+            } else {
+                1.0
+            });
+        }
+    }
+
+    // joiners: the census year's starters and where they arrived
+    let starters = &t.starters[area * cells..(area + 1) * cells];
+    let mut joiners = Vec::with_capacity(GROUPS);
+    let mut joiner_profile = vec![0.0; cells];
+    for g in 0..GROUPS {
+        let n: f64 = starters[cell(g, 0, 0)..cell(g + 1, 0, 0)].iter().sum();
+        joiners.push(Joiners {
+            mean: n,
+            years: 1.0,
+        });
+        if n > 0.0 {
+            for c in cell(g, 0, 0)..cell(g + 1, 0, 0) {
+                joiner_profile[c] = starters[c] / n;
+            }
+        }
+    }
+    let agency_share: Vec<f64> = (0..GROUPS)
+        .map(|g| {
+            let employed = t.employed_fte[area * GROUPS + g];
+            if employed > 0.0 {
+                (t.agency_fte[area * GROUPS + g] / employed).min(10.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+
+    let mut notes = vec![
+        "Moves between role groups need two censuses of the same people; with one, nobody moves between groups.".to_string(),
+        format!(
+            "Joiners a year are the {} starters of the census year; leaving and retirement rates are the census year's, each cell shrunk towards its region's and England's (as if 20 more people had been seen at the wider rate).",
+            joiners.iter().map(|j| j.mean).sum::<f64>()
+        ),
+    ];
+    if unknown_age > 0.0 {
+        notes.push(format!(
+            "{unknown_age} of {people} people have no year of birth in their return; each is counted in the middle age band of their role group."
+        ));
+    }
+    let inputs = Inputs {
+        groups: RoleGroup::ALL
+            .iter()
+            .map(|g| g.label().to_string())
+            .collect(),
+        base_year: chrono::Datelike::year(&census),
+        stock,
+        fte_per_head,
+        leave,
+        retire,
+        joiners,
+        joiner_profile,
+        moves: vec![0.0; GROUPS * GROUPS],
+        agency_share,
+        demand: None,
+    };
+    Some(Measured {
+        inputs,
+        people,
+        unknown_age,
+        notes,
+    })
+}

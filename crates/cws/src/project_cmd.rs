@@ -1,0 +1,324 @@
+//! `cws project`: the workforce projected from the latest census (docs/definitions.md §7)
+//! for an area, a region or England — supply by role group and year, expected and as
+//! P10/P50/P90 over seeded Monte Carlo runs, under a scenario's levers — as a table, CSV or
+//! JSON. A region's or England's runs are its areas' runs joined draw by draw.
+
+use std::io::Write;
+
+use anyhow::{bail, Context};
+use cws_analyse::projection::{measure, Measured};
+use cws_project::model::expected;
+use cws_project::monte_carlo::{simulate, Bands, Draws, Options};
+use cws_project::Levers;
+use cws_store::Db;
+use serde::{Deserialize, Serialize};
+
+#[derive(clap::Args, Debug)]
+pub struct ProjectArgs {
+    /// An area (DfE number or GSS code); without --area or --region, England.
+    #[arg(long)]
+    area: Option<String>,
+    /// A region's GSS code, e.g. E12000007.
+    #[arg(long)]
+    region: Option<String>,
+    /// The last year projected (default ten years after the census; at most 2040).
+    #[arg(long)]
+    horizon: Option<i32>,
+    /// Monte Carlo runs (1 to 100,000).
+    #[arg(long, default_value_t = 1000)]
+    runs: usize,
+    /// The seed: the same seed gives the same figures.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// A scenario file (TOML, see docs/definitions.md §7): the levers it pulls.
+    #[arg(long)]
+    scenario: Option<std::path::PathBuf>,
+    /// table, csv or json.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+/// The scenario file's schema version this cws reads.
+pub const SCENARIO_SCHEMA: u32 = 1;
+
+/// A scenario file: its schema version, a name, and the levers (any left out stay as they
+/// are).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    schema: u32,
+    name: String,
+    #[serde(default)]
+    levers: Levers,
+}
+
+fn scenario(path: &std::path::Path) -> anyhow::Result<(String, Levers)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the scenario {}", path.display()))?;
+    let file: ScenarioFile = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim()))?;
+    if file.schema != SCENARIO_SCHEMA {
+        bail!(
+            "{}: schema {} is not one this cws reads (it reads schema {SCENARIO_SCHEMA})",
+            path.display(),
+            file.schema
+        );
+    }
+    let levers = file
+        .levers
+        .checked()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok((file.name, levers))
+}
+
+/// One line of the result: a year and role group (or all of them).
+#[derive(Debug, Serialize)]
+struct Line {
+    year: i32,
+    role_group: String,
+    /// Employed and agency FTE on expected values; None where suppressed.
+    supply_fte: Option<f64>,
+    p10: Option<f64>,
+    p50: Option<f64>,
+    p90: Option<f64>,
+    people_p50: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct Output {
+    place: String,
+    census_year: i32,
+    scenario: String,
+    runs: usize,
+    seed: u64,
+    synthetic: bool,
+    /// Areas whose returns the projection rests on, of those in the place.
+    areas_with_returns: usize,
+    areas: usize,
+    notes: Vec<String>,
+    lines: Vec<Line>,
+}
+
+/// Counts of 1 to this many people at the census are not shown for a region or England.
+const SMALL: f64 = 5.0;
+
+pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
+    if !["table", "csv", "json"].contains(&args.format.as_str()) {
+        bail!("'{}' is not a format: use table, csv or json", args.format);
+    }
+    let (name, levers) = match &args.scenario {
+        Some(p) => scenario(p)?,
+        None => ("As now".to_string(), Levers::default()),
+    };
+    let snap = cws_analyse::load::load(db, None).await?;
+    let census = snap.census.context("the collection has no census date")?;
+    let base = chrono::Datelike::year(&census);
+    let horizon = args
+        .horizon
+        .unwrap_or((base + 10).min(cws_project::model::LAST_YEAR));
+    let (place, areas): (String, Vec<usize>) = match (&args.area, &args.region) {
+        (Some(_), Some(_)) => bail!("give --area or --region, not both"),
+        (Some(a), None) => {
+            let area = cws_store::geography::area(db, a)
+                .await?
+                .with_context(|| format!("there is no area with the code '{a}'"))?;
+            let i = snap
+                .areas
+                .iter()
+                .position(|x| x.code == area.code)
+                .with_context(|| format!("{} is not in the collection", area.name))?;
+            (area.name, vec![i])
+        }
+        (None, Some(r)) => {
+            let list: Vec<usize> = (0..snap.areas.len())
+                .filter(|&i| snap.areas[i].region_code == *r)
+                .collect();
+            let name = list
+                .first()
+                .map(|&i| snap.areas[i].region_name.clone())
+                .with_context(|| format!("there is no region with the code '{r}'"))?;
+            (name, list)
+        }
+        (None, None) => ("England".to_string(), (0..snap.areas.len()).collect()),
+    };
+    let with_returns = snap.areas_with_returns();
+    let measured: Vec<(usize, Measured)> = areas
+        .iter()
+        .filter(|&&i| with_returns.get(i).copied().unwrap_or(false))
+        .filter_map(|&i| measure(&snap, i).map(|m| (i, m)))
+        .collect();
+    if measured.is_empty() {
+        bail!("{place} has no workforce returns at {census} to project from");
+    }
+    let protect = args.area.is_none();
+    let mut total: Option<Draws> = None;
+    let mut expected_supply: Vec<Vec<f64>> = Vec::new();
+    let mut base_people: Vec<f64> = Vec::new();
+    for (i, m) in &measured {
+        let p = expected(&m.inputs, &levers, horizon)?;
+        // each area its own stream of seeds, so an area's runs are the same alone or in its region
+        let seed = args.seed ^ (*i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let d = simulate(
+            &m.inputs,
+            &levers,
+            horizon,
+            Options {
+                runs: args.runs,
+                seed,
+                parameters: true,
+            },
+        )?;
+        let groups = m.inputs.group_count();
+        if expected_supply.is_empty() {
+            expected_supply = vec![vec![0.0; groups]; p.years.len()];
+            base_people = vec![0.0; groups];
+        }
+        for (sums, year) in expected_supply.iter_mut().zip(&p.years) {
+            for (g, sum) in sums.iter_mut().enumerate() {
+                *sum += year.supply(g);
+            }
+        }
+        for (g, people) in base_people.iter_mut().enumerate() {
+            *people += p.years[0].group_heads(g);
+        }
+        match &mut total {
+            None => total = Some(d),
+            Some(t) => t.join(&d)?,
+        }
+    }
+    let Some(draws) = total else {
+        bail!("nothing to project");
+    };
+    let bands: Bands = draws.bands();
+    let mut lines = Vec::new();
+    for (y, year) in bands.years.iter().enumerate() {
+        for (g, group) in bands.groups.iter().enumerate() {
+            if base_people[g] == 0.0 {
+                continue;
+            }
+            let hidden = protect && base_people[g] <= SMALL;
+            let shown = |v: f64| (!hidden).then_some((v * 10.0).round() / 10.0);
+            let b = bands.supply[y][g];
+            lines.push(Line {
+                year: *year,
+                role_group: group.clone(),
+                supply_fte: shown(expected_supply[y][g]),
+                p10: shown(b.p10),
+                p50: shown(b.p50),
+                p90: shown(b.p90),
+                people_p50: shown(bands.heads[y][g].p50),
+            });
+        }
+        let b = bands.supply_total[y];
+        let round = |v: f64| Some((v * 10.0).round() / 10.0);
+        lines.push(Line {
+            year: *year,
+            role_group: "All role groups".into(),
+            supply_fte: round(expected_supply[y].iter().sum()),
+            p10: round(b.p10),
+            p50: round(b.p50),
+            p90: round(b.p90),
+            people_p50: round(bands.heads[y].iter().map(|b| b.p50).sum()),
+        });
+    }
+    let mut notes = measured
+        .first()
+        .map(|(_, m)| m.notes.clone())
+        .unwrap_or_default();
+    if measured.len() > 1 {
+        notes[1] = "Joiners a year are each area's starters of the census year; leaving and retirement rates are the census year's, each area's cells shrunk towards its region's and England's.".into();
+        notes.push("The bands are of the areas' runs summed run by run; the people P50 of all role groups is the sum of each group's.".into());
+    }
+    let unknown: f64 = measured.iter().map(|(_, m)| m.unknown_age).sum();
+    let people: f64 = measured.iter().map(|(_, m)| m.people).sum();
+    if measured.len() > 1 && unknown > 0.0 {
+        notes.retain(|n| !n.contains("no year of birth"));
+        notes.push(format!("{unknown} of {people} people have no year of birth in their return; each is counted in the middle age band of their role group."));
+    }
+    if protect {
+        notes.push(format!("Role groups of 1 to {SMALL} people at the census are not shown on their own (they are in the total)."));
+    }
+    notes.push("Demand and the gap need the demand drivers, still to come (issue 22).".into());
+    let out = Output {
+        place,
+        census_year: base,
+        scenario: name,
+        runs: args.runs,
+        seed: args.seed,
+        synthetic: cws_store::workforce::synthetic_run(db).await?.is_some(),
+        areas_with_returns: measured.len(),
+        areas: areas.len(),
+        notes,
+        lines,
+    };
+    let mut stdout = std::io::stdout().lock();
+    match args.format.as_str() {
+        "json" => {
+            serde_json::to_writer_pretty(&mut stdout, &out)?;
+            writeln!(stdout)?;
+        }
+        "csv" => {
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(&mut stdout);
+            if out.synthetic {
+                w.write_record([cws_documents::docx::SYNTHETIC_LABEL])?;
+            }
+            w.write_record([
+                "year",
+                "role_group",
+                "supply_fte",
+                "supply_fte_p10",
+                "supply_fte_p50",
+                "supply_fte_p90",
+                "people_p50",
+            ])?;
+            let cell = |v: Option<f64>| v.map_or("c".to_string(), |v| v.to_string());
+            for l in &out.lines {
+                w.write_record([
+                    l.year.to_string(),
+                    l.role_group.clone(),
+                    cell(l.supply_fte),
+                    cell(l.p10),
+                    cell(l.p50),
+                    cell(l.p90),
+                    cell(l.people_p50),
+                ])?;
+            }
+            w.flush()?;
+        }
+        _ => {
+            if out.synthetic {
+                writeln!(stdout, "{}", cws_documents::docx::SYNTHETIC_LABEL)?;
+            }
+            writeln!(
+                stdout,
+                "{}: the workforce projected from the census of {}, scenario \"{}\", {} runs (seed {}); rests on {} of {} areas' returns.",
+                out.place, out.census_year, out.scenario, out.runs, out.seed, out.areas_with_returns, out.areas
+            )?;
+            writeln!(
+                stdout,
+                "{:<6} {:<38} {:>12} {:>10} {:>10} {:>10} {:>10}",
+                "Year", "Role group", "Supply FTE", "P10", "P50", "P90", "People"
+            )?;
+            let cell = |v: Option<f64>| v.map_or("c".to_string(), |v| format!("{v:.1}"));
+            for l in &out.lines {
+                writeln!(
+                    stdout,
+                    "{:<6} {:<38} {:>12} {:>10} {:>10} {:>10} {:>10}",
+                    l.year,
+                    l.role_group,
+                    cell(l.supply_fte),
+                    cell(l.p10),
+                    cell(l.p50),
+                    cell(l.p90),
+                    l.people_p50.map_or("c".to_string(), |v| format!("{v:.0}"))
+                )?;
+            }
+            for n in &out.notes {
+                writeln!(stdout, "Note: {n}")?;
+            }
+        }
+    }
+    Ok(())
+}
