@@ -317,3 +317,93 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
         notes,
     })
 }
+
+/// Who reaches retirement age in each coming year (the seeds' "retirement wave"): people in
+/// post at the census, by role group, counted in the year they turn `age`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Wave {
+    pub groups: Vec<String>,
+    pub census_year: i32,
+    pub age: u32,
+    /// People in post at the census, by role group.
+    pub people: Vec<f64>,
+    /// Of them, already at or past the age at the census.
+    pub already: Vec<f64>,
+    /// Of them, without a year of birth (in no year's count).
+    pub unknown_age: Vec<f64>,
+    /// `(year, by role group)`: people turning the age that year.
+    pub reaching: Vec<(i32, Vec<f64>)>,
+}
+
+impl Wave {
+    /// The share of a group's people at the census (those whose age is known) at or past
+    /// the age by `year`, in per cent; None when none of the group's ages are known.
+    pub fn share_by(&self, group: usize, year: i32) -> Option<f64> {
+        let known = self.people[group] - self.unknown_age[group];
+        if known <= 0.0 {
+            return None;
+        }
+        let reached: f64 = self.already[group]
+            + self
+                .reaching
+                .iter()
+                .filter(|(y, _)| *y <= year)
+                .map(|(_, v)| v[group])
+                .sum::<f64>();
+        Some(100.0 * reached / known)
+    }
+}
+
+/// The retirement wave of the areas `areas` (indices in the snapshot) to `to_year`.
+pub fn retirement_wave(snap: &Snapshot, areas: &[usize], age: u32, to_year: i32) -> Option<Wave> {
+    let census = snap.census?;
+    let census_day = crate::snapshot::days(Some(census));
+    let census_year = chrono::Datelike::year(&census);
+    let mut in_scope = vec![false; snap.areas.len()];
+    for &a in areas {
+        if let Some(x) = in_scope.get_mut(a) {
+            *x = true;
+        }
+    }
+    let years: Vec<i32> = (census_year + 1..=to_year).collect();
+    let mut wave = Wave {
+        groups: RoleGroup::ALL
+            .iter()
+            .map(|g| g.label().to_string())
+            .collect(),
+        census_year,
+        age,
+        people: vec![0.0; GROUPS],
+        already: vec![0.0; GROUPS],
+        unknown_age: vec![0.0; GROUPS],
+        reaching: years.iter().map(|y| (*y, vec![0.0; GROUPS])).collect(),
+    };
+    for i in 0..snap.len() {
+        let (start, leave, flags) = (snap.start[i], snap.leave[i], snap.flags[i]);
+        let in_post =
+            (start == NO_DATE || start <= census_day) && (leave == NO_DATE || leave > census_day);
+        if !snap.live[i] || !in_post || flags & flag::PRIMARY == 0 || flags & flag::AGENCY != 0 {
+            continue;
+        }
+        if !in_scope[snap.orgs[snap.org[i] as usize].area as usize] {
+            continue;
+        }
+        let Some(role) = snap.roles.get(snap.role[i] as usize) else {
+            continue;
+        };
+        let g = role.group as usize;
+        wave.people[g] += 1.0;
+        let by = snap.birth_year[i] as i32;
+        if by <= 0 {
+            wave.unknown_age[g] += 1.0;
+            continue;
+        }
+        let turns = by + age as i32;
+        if turns <= census_year {
+            wave.already[g] += 1.0;
+        } else if let Some((_, v)) = wave.reaching.iter_mut().find(|(y, _)| *y == turns) {
+            v[g] += 1.0;
+        }
+    }
+    Some(wave)
+}

@@ -178,3 +178,32 @@ fn an_areas_starting_point_from_its_returns() {
     assert!(p.years[5].supply(sw) > 0.0);
     assert!(measure(&snapshot(), 3).is_none());
 }
+
+#[test]
+fn the_retirement_wave_counts_who_turns_the_age_each_year() {
+    let snap = snapshot();
+    let sw = RoleGroup::SocialWorkers as usize;
+    // Richmond in post: ten born 1985, two born 2000, one without a year of birth
+    let w = cws_analyse::projection::retirement_wave(&snap, &[0], 40, 2030).unwrap();
+    assert_eq!(w.people[sw], 13.0);
+    assert_eq!(w.unknown_age[sw], 1.0);
+    // born 1985: forty in 2025, the census year, so already there
+    assert_eq!(w.already[sw], 10.0);
+    assert_eq!(w.reaching.len(), 5);
+    assert!(w.reaching.iter().all(|(_, v)| v[sw] == 0.0));
+    assert_eq!(w.share_by(sw, 2030), Some(100.0 * 10.0 / 12.0));
+    // at 28, the two born in 2000 turn it in 2028
+    let w = cws_analyse::projection::retirement_wave(&snap, &[0], 28, 2030).unwrap();
+    assert_eq!(w.already[sw], 10.0);
+    assert_eq!(
+        w.reaching.iter().find(|(y, _)| *y == 2028).unwrap().1[sw],
+        2.0
+    );
+    assert_eq!(w.share_by(sw, 2027), Some(100.0 * 10.0 / 12.0));
+    assert_eq!(w.share_by(sw, 2028), Some(100.0));
+    // nobody of another group: no share to give
+    assert_eq!(w.share_by(RoleGroup::Teachers as usize, 2030), None);
+    // London together: Kingston's twenty in post, born 1985
+    let both = cws_analyse::projection::retirement_wave(&snap, &[0, 1], 40, 2030).unwrap();
+    assert_eq!(both.already[sw], 30.0);
+}

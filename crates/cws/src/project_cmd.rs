@@ -36,6 +36,13 @@ pub struct ProjectArgs {
     /// table, csv or json.
     #[arg(long, default_value = "table")]
     format: String,
+    /// Instead of the projection, the retirement wave: who in post at the census reaches
+    /// the retirement age in each coming year, and the share reached by each year.
+    #[arg(long)]
+    wave: bool,
+    /// The age the wave counts (50 to 75).
+    #[arg(long, default_value_t = 65)]
+    retirement_age: u32,
 }
 
 /// The scenario file's schema version this cws reads.
@@ -141,6 +148,9 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         }
         (None, None) => ("England".to_string(), (0..snap.areas.len()).collect()),
     };
+    if args.wave {
+        return wave(db, &args, &snap, &place, &areas, horizon).await;
+    }
     let with_returns = snap.areas_with_returns();
     let measured: Vec<(usize, Measured)> = areas
         .iter()
@@ -319,6 +329,120 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                 writeln!(stdout, "Note: {n}")?;
             }
         }
+    }
+    Ok(())
+}
+
+/// One line of the retirement wave.
+#[derive(Debug, Serialize)]
+struct WaveLine {
+    year: i32,
+    role_group: String,
+    /// People turning the age that year; None where suppressed.
+    reaching: Option<f64>,
+    /// The share of the census's people (whose age is known) at or past the age by then.
+    share_reached_pct: Option<f64>,
+}
+
+async fn wave(
+    db: &Db,
+    args: &ProjectArgs,
+    snap: &cws_analyse::Snapshot,
+    place: &str,
+    areas: &[usize],
+    horizon: i32,
+) -> anyhow::Result<()> {
+    if !(50..=75).contains(&args.retirement_age) {
+        bail!(
+            "--retirement-age is {}: choose an age from 50 to 75",
+            args.retirement_age
+        );
+    }
+    let w = cws_analyse::projection::retirement_wave(snap, areas, args.retirement_age, horizon)
+        .context("the collection has no census date")?;
+    let protect = args.area.is_none();
+    let small = |n: f64| protect && n > 0.0 && n <= SMALL;
+    let mut lines = Vec::new();
+    for (year, counts) in &w.reaching {
+        for (g, group) in w.groups.iter().enumerate() {
+            if w.people[g] == 0.0 {
+                continue;
+            }
+            let hidden = protect && w.people[g] <= SMALL;
+            let n = counts[g];
+            lines.push(WaveLine {
+                year: *year,
+                role_group: group.clone(),
+                // outside the area, 1 to 5 people turning the age are not shown either
+                reaching: (!hidden && !small(n)).then_some(n),
+                share_reached_pct: if hidden {
+                    None
+                } else {
+                    w.share_by(g, *year).map(|v| (v * 10.0).round() / 10.0)
+                },
+            });
+        }
+    }
+    let synthetic = cws_store::workforce::synthetic_run(db).await?.is_some();
+    let people: f64 = w.people.iter().sum();
+    let unknown: f64 = w.unknown_age.iter().sum();
+    let already: f64 = w.already.iter().sum();
+    let mut stdout = std::io::stdout().lock();
+    if args.format == "json" {
+        serde_json::to_writer_pretty(
+            &mut stdout,
+            &serde_json::json!({
+                "place": place, "census_year": w.census_year, "age": w.age,
+                "synthetic": synthetic, "people": people, "already": already,
+                "unknown_age": unknown, "lines": lines,
+            }),
+        )?;
+        writeln!(stdout)?;
+        return Ok(());
+    }
+    let cell = |v: Option<f64>| v.map_or("c".to_string(), |v| v.to_string());
+    if args.format == "csv" {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut stdout);
+        if synthetic {
+            w.write_record([cws_documents::docx::SYNTHETIC_LABEL])?;
+        }
+        w.write_record(["year", "role_group", "reaching_age", "share_reached_pct"])?;
+        for l in &lines {
+            w.write_record([
+                l.year.to_string(),
+                l.role_group.clone(),
+                cell(l.reaching),
+                cell(l.share_reached_pct),
+            ])?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    if synthetic {
+        writeln!(stdout, "{}", cws_documents::docx::SYNTHETIC_LABEL)?;
+    }
+    writeln!(
+        stdout,
+        "{place}: who of the {people} people in post at the census of {} reaches {} each year; {already} are {} or over already, {unknown} have no year of birth.",
+        w.census_year, w.age, w.age
+    )?;
+    writeln!(
+        stdout,
+        "{:<6} {:<38} {:>10} {:>16}",
+        "Year", "Role group", "Reaching", "Reached by then"
+    )?;
+    for l in &lines {
+        writeln!(
+            stdout,
+            "{:<6} {:<38} {:>10} {:>16}",
+            l.year,
+            l.role_group,
+            cell(l.reaching),
+            l.share_reached_pct
+                .map_or("c".to_string(), |v| format!("{v:.1}%"))
+        )?;
     }
     Ok(())
 }

@@ -1686,4 +1686,60 @@ fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
         "{}",
         stderr(&bad)
     );
+
+    // the retirement wave: everyone counted once, by the year they turn the age
+    let wave = cws(
+        dir.path(),
+        &[
+            "project",
+            "--area",
+            "318",
+            "--wave",
+            "--horizon",
+            "2035",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(wave.status.success(), "{}", stderr(&wave));
+    let w: serde_json::Value = serde_json::from_slice(&wave.stdout).unwrap();
+    assert_eq!(w["age"], 65);
+    let reaching: f64 = w["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["reaching"].as_f64().unwrap())
+        .sum();
+    let (people, already) = (
+        w["people"].as_f64().unwrap(),
+        w["already"].as_f64().unwrap(),
+    );
+    assert!(reaching > 0.0 && already + reaching < people, "{w}");
+    let shares: Vec<f64> = w["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["role_group"] == "Children and family social workers")
+        .map(|l| l["share_reached_pct"].as_f64().unwrap())
+        .collect();
+    assert_eq!(shares.len(), 10);
+    assert!(shares.windows(2).all(|p| p[0] <= p[1]), "{shares:?}");
+    let table = stdout(&cws(dir.path(), &["project", "--area", "318", "--wave"]));
+    assert!(table.contains("reaches 65 each year"), "{table}");
+    let bad = cws(
+        dir.path(),
+        &[
+            "project",
+            "--area",
+            "318",
+            "--wave",
+            "--retirement-age",
+            "90",
+        ],
+    );
+    assert!(
+        stderr(&bad).contains("choose an age from 50 to 75"),
+        "{}",
+        stderr(&bad)
+    );
 }
