@@ -28,6 +28,8 @@ pub struct Measured {
     pub people: f64,
     /// Of them, people whose age was not given (placed in their group's middle band).
     pub unknown_age: f64,
+    /// Vacant FTE at the census, by role group: with supply, the base year's need.
+    pub vacancy_fte: Vec<f64>,
     /// What the reader should know: what was assumed and why.
     pub notes: Vec<String>,
 }
@@ -310,10 +312,23 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
         agency_share,
         demand: None,
     };
+    let mut vacancy_fte = vec![0.0; GROUPS];
+    for v in 0..snap.vac_org.len() {
+        if !snap.vac_live[v] || snap.orgs[snap.vac_org[v] as usize].area as usize != area {
+            continue;
+        }
+        if let Some(role) = snap.roles.get(snap.vac_role[v] as usize) {
+            let fte = snap.vac_fte[v] as f64;
+            if fte.is_finite() && fte > 0.0 {
+                vacancy_fte[role.group as usize] += fte;
+            }
+        }
+    }
     Some(Measured {
         inputs,
         people,
         unknown_age,
+        vacancy_fte,
         notes,
     })
 }

@@ -117,6 +117,15 @@ fn snapshot() -> Snapshot {
     richmond.push(agency);
     let r = s.org_of(OrganisationId(10)).unwrap();
     s.push_posts(r, &richmond);
+    s.push_vacancies(
+        r,
+        &[cws_domain::collection::Vacancy {
+            role: RoleCode::parse("SC-SW").unwrap(),
+            fte: 2.5,
+            agency_covered_fte: 1.0,
+            stated_agency: Default::default(),
+        }],
+    );
     // Kingston: twenty aged 40 and four leavers of that age
     let mut kingston: Vec<WorkerRecord> = (0..20).map(|_| post(next(), Some(1985))).collect();
     kingston.extend((0..4).map(|_| left(post(next(), Some(1985)), LeavingReason::Resigned)));
@@ -177,6 +186,7 @@ fn an_areas_starting_point_from_its_returns() {
     assert_eq!(p.years.len(), 6);
     assert!(p.years[5].supply(sw) > 0.0);
     assert!(measure(&snapshot(), 3).is_none());
+    assert_eq!(m.vacancy_fte[sw], 2.5);
 }
 
 #[test]

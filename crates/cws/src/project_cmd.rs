@@ -89,6 +89,11 @@ struct Line {
     p50: Option<f64>,
     p90: Option<f64>,
     people_p50: Option<f64>,
+    /// Need on expected values, and the gap (need less supply) P10/P50/P90, where known.
+    demand_fte: Option<f64>,
+    gap_p10: Option<f64>,
+    gap_p50: Option<f64>,
+    gap_p90: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -161,15 +166,39 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         bail!("{place} has no workforce returns at {census} to project from");
     }
     let protect = args.area.is_none();
+    let children = cws_reference::child_population()?;
     let mut total: Option<Draws> = None;
     let mut expected_supply: Vec<Vec<f64>> = Vec::new();
+    let mut expected_demand: Option<Vec<Vec<f64>>> = None;
     let mut base_people: Vec<f64> = Vec::new();
+    let mut all_demand = true;
     for (i, m) in &measured {
-        let p = expected(&m.inputs, &levers, horizon)?;
+        // need: the census's supply and vacancies, carried with the area's children
+        let mut inputs = m.inputs.clone();
+        let code = &snap.areas[*i].code;
+        let history: Vec<(i32, f64)> = children
+            .iter()
+            .filter(|r| r.geo.code == *code)
+            .filter_map(|r| r.children.number().map(|n| (r.year, n)))
+            .collect();
+        let base_supply = expected(&inputs, &Levers::default(), base + 1)?;
+        match cws_project::demand::trend(&history, horizon) {
+            Ok(series) => {
+                let need: Vec<f64> = (0..inputs.group_count())
+                    .map(|g| base_supply.years[0].supply(g) + m.vacancy_fte[g])
+                    .collect();
+                let drivers: Vec<Option<&[(i32, f64)]>> = vec![Some(series.as_slice()); need.len()];
+                inputs.demand = Some(cws_project::demand::carried(
+                    &need, &drivers, base, horizon,
+                )?);
+            }
+            Err(_) => all_demand = false,
+        }
+        let p = expected(&inputs, &levers, horizon)?;
         // each area its own stream of seeds, so an area's runs are the same alone or in its region
         let seed = args.seed ^ (*i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let d = simulate(
-            &m.inputs,
+            &inputs,
             &levers,
             horizon,
             Options {
@@ -188,6 +217,14 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                 *sum += year.supply(g);
             }
         }
+        if let Some(d) = &inputs.demand {
+            let sums = expected_demand.get_or_insert_with(|| vec![vec![0.0; groups]; d.len()]);
+            for (s, year) in sums.iter_mut().zip(d) {
+                for (x, v) in s.iter_mut().zip(year) {
+                    *x += v;
+                }
+            }
+        }
         for (g, people) in base_people.iter_mut().enumerate() {
             *people += p.years[0].group_heads(g);
         }
@@ -200,6 +237,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         bail!("nothing to project");
     };
     let bands: Bands = draws.bands();
+    let expected_demand = expected_demand.filter(|_| all_demand);
     let mut lines = Vec::new();
     for (y, year) in bands.years.iter().enumerate() {
         for (g, group) in bands.groups.iter().enumerate() {
@@ -209,6 +247,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
             let hidden = protect && base_people[g] <= SMALL;
             let shown = |v: f64| (!hidden).then_some((v * 10.0).round() / 10.0);
             let b = bands.supply[y][g];
+            let gap = bands.gap.as_ref().map(|gap| gap[y][g]);
             lines.push(Line {
                 year: *year,
                 role_group: group.clone(),
@@ -217,6 +256,10 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                 p50: shown(b.p50),
                 p90: shown(b.p90),
                 people_p50: shown(bands.heads[y][g].p50),
+                demand_fte: expected_demand.as_ref().and_then(|d| shown(d[y][g])),
+                gap_p10: gap.and_then(|b| shown(b.p10)),
+                gap_p50: gap.and_then(|b| shown(b.p50)),
+                gap_p90: gap.and_then(|b| shown(b.p90)),
             });
         }
         let b = bands.supply_total[y];
@@ -229,6 +272,12 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
             p50: round(b.p50),
             p90: round(b.p90),
             people_p50: round(bands.heads[y].iter().map(|b| b.p50).sum()),
+            demand_fte: expected_demand
+                .as_ref()
+                .and_then(|d| round(d[y].iter().sum())),
+            gap_p10: bands.gap_total.as_ref().and_then(|g| round(g[y].p10)),
+            gap_p50: bands.gap_total.as_ref().and_then(|g| round(g[y].p50)),
+            gap_p90: bands.gap_total.as_ref().and_then(|g| round(g[y].p90)),
         });
     }
     let mut notes = measured
@@ -248,7 +297,11 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
     if protect {
         notes.push(format!("Role groups of 1 to {SMALL} people at the census are not shown on their own (they are in the total)."));
     }
-    notes.push("Demand and the gap need the demand drivers, still to come (issue 22).".into());
+    notes.push(if expected_demand.is_some() {
+        "Need is the census's supply and vacant FTE of each role group, carried forward with the area's children aged 0 to 17 (ONS mid-year estimates to 2024, then their trend over the last five years, its growth damped by 0.9 a year ahead); the gap is need less supply. Drivers of each role group's own (children in need, early education, EHC plans) are still to come.".to_string()
+    } else {
+        "Need and the gap are not shown: the children's population is not held for every area projected.".to_string()
+    });
     let out = Output {
         place,
         census_year: base,
@@ -282,8 +335,18 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                 "supply_fte_p50",
                 "supply_fte_p90",
                 "people_p50",
+                "demand_fte",
+                "gap_fte_p10",
+                "gap_fte_p50",
+                "gap_fte_p90",
             ])?;
             let cell = |v: Option<f64>| v.map_or("c".to_string(), |v| v.to_string());
+            // need not known is blank; suppressed is c, as the supply beside it
+            let blank = |v: Option<f64>, supply: &Option<f64>| match (v, supply) {
+                (Some(v), _) => v.to_string(),
+                (None, None) => "c".to_string(),
+                (None, Some(_)) => String::new(),
+            };
             for l in &out.lines {
                 w.write_record([
                     l.year.to_string(),
@@ -293,6 +356,10 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                     cell(l.p50),
                     cell(l.p90),
                     cell(l.people_p50),
+                    blank(l.demand_fte, &l.supply_fte),
+                    blank(l.gap_p10, &l.supply_fte),
+                    blank(l.gap_p50, &l.supply_fte),
+                    blank(l.gap_p90, &l.supply_fte),
                 ])?;
             }
             w.flush()?;
@@ -308,21 +375,36 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
             )?;
             writeln!(
                 stdout,
-                "{:<6} {:<38} {:>12} {:>10} {:>10} {:>10} {:>10}",
-                "Year", "Role group", "Supply FTE", "P10", "P50", "P90", "People"
+                "{:<6} {:<38} {:>12} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+                "Year",
+                "Role group",
+                "Supply FTE",
+                "P10",
+                "P50",
+                "P90",
+                "People",
+                "Need FTE",
+                "Gap P50"
             )?;
             let cell = |v: Option<f64>| v.map_or("c".to_string(), |v| format!("{v:.1}"));
             for l in &out.lines {
+                let need = |v: Option<f64>| match (v, l.supply_fte) {
+                    (Some(v), _) => format!("{v:.1}"),
+                    (None, None) => "c".to_string(),
+                    (None, Some(_)) => "–".to_string(),
+                };
                 writeln!(
                     stdout,
-                    "{:<6} {:<38} {:>12} {:>10} {:>10} {:>10} {:>10}",
+                    "{:<6} {:<38} {:>12} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
                     l.year,
                     l.role_group,
                     cell(l.supply_fte),
                     cell(l.p10),
                     cell(l.p50),
                     cell(l.p90),
-                    l.people_p50.map_or("c".to_string(), |v| format!("{v:.0}"))
+                    l.people_p50.map_or("c".to_string(), |v| format!("{v:.0}")),
+                    need(l.demand_fte),
+                    need(l.gap_p50)
                 )?;
             }
             for n in &out.notes {

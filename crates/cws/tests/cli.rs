@@ -1597,6 +1597,14 @@ fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
             assert_eq!(p10, p90, "the census itself is not uncertain: {l}");
         }
     }
+    // need at the census is supply and vacancies: the gap then is the vacant FTE (the
+    // recruitment dashboard's 262.6)
+    let all_2025 = lines
+        .iter()
+        .find(|l| l["year"] == 2025 && l["role_group"] == "All role groups")
+        .unwrap();
+    assert_eq!(all_2025["gap_p50"].as_f64(), Some(262.6), "{all_2025}");
+    assert!(all_2025["demand_fte"].as_f64().unwrap() > all_2025["supply_fte"].as_f64().unwrap());
     // a scenario: more recruitment gives more supply at the horizon
     let total_2030 = |v: &serde_json::Value| {
         v["lines"]

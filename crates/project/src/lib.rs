@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cells;
+pub mod demand;
 pub mod levers;
 pub mod model;
 pub mod monte_carlo;
