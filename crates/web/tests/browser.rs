@@ -153,6 +153,15 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
+/// Submits the form whose action ends with `action`, as `click` does.
+async fn submit(c: &Client, action: &str) {
+    click(
+        c,
+        Locator::Css(&format!("form[action$='{action}'] button[type=submit]")),
+    )
+    .await;
+}
+
 /// Clicks something that loads a new page, waits for it, and checks it is accessible.
 async fn click(c: &Client, locator: Locator<'_>) {
     c.execute("window.__cwsOld = true; return true", vec![])
@@ -997,11 +1006,7 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
         "Every child meets people who stay long enough to know them.",
     )
     .await;
-    click(
-        &c,
-        Locator::Css("form[action$='/sections/vision'] button[type=submit]"),
-    )
-    .await;
+    submit(&c, "/sections/vision").await;
     let page = text(&c).await;
     assert!(
         page.contains("The section is saved as a new version."),
@@ -1028,11 +1033,7 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
     fill(&c, "target", "4").await;
     set_value(&c, "target_date", "2028-09-30").await;
     fill(&c, "owner", "Head of workforce").await;
-    click(
-        &c,
-        Locator::Css("form[action$='/objectives'] button[type=submit]"),
-    )
-    .await;
+    submit(&c, "/objectives").await;
     let page = text(&c).await;
     assert!(
         page.contains("The objective is saved.") && page.contains("SMART"),
@@ -1052,11 +1053,7 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
         .click()
         .await
         .unwrap();
-    click(
-        &c,
-        Locator::Css("form[action$='/actions'] button[type=submit]"),
-    )
-    .await;
+    submit(&c, "/actions").await;
     let page = text(&c).await;
     assert!(
         page.contains("The action is saved.")
@@ -1068,11 +1065,7 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
 
     // the area's own checklist question: refused when empty (the summary focused), then added
     click(&c, Locator::LinkText("Checklist")).await;
-    click(
-        &c,
-        Locator::Css("form[action$='/checklist/questions'] button[type=submit]"),
-    )
-    .await;
+    submit(&c, "/checklist/questions").await;
     assert!(c.title().await.unwrap().starts_with("Error: "));
     assert!(text(&c).await.contains("Enter the question."));
     let focused = c
@@ -1086,11 +1079,7 @@ async fn a_lead_writes_the_strategy_and_exports_it_in_a_browser() {
         "Does the strategy cover the staff of the family hubs?",
     )
     .await;
-    click(
-        &c,
-        Locator::Css("form[action$='/checklist/questions'] button[type=submit]"),
-    )
-    .await;
+    submit(&c, "/checklist/questions").await;
     let page = text(&c).await;
     assert!(
         page.contains("Your question is added to the checklist.")
