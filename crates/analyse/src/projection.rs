@@ -30,6 +30,8 @@ pub struct Measured {
     pub unknown_age: f64,
     /// Vacant FTE at the census, by role group: with supply, the base year's need.
     pub vacancy_fte: Vec<f64>,
+    /// The census years the rates and joiners pool, oldest first.
+    pub census_years: Vec<i32>,
     /// What the reader should know: what was assumed and why.
     pub notes: Vec<String>,
 }
@@ -155,21 +157,106 @@ fn tally(snap: &Snapshot) -> Option<Tally> {
     Some(t)
 }
 
+/// How much a census counts in the pooled rates and joiners for each year it is older than
+/// the latest: 1 for the latest, 0.75 for the year before, 0.5625 before that.
+pub const EARLIER_WEIGHT: f64 = 0.75;
+
+/// What one census says about an area's rates and joiners: for each role group × age band,
+/// leavers, retirements and the people at the year's start in England, the region and the
+/// area; and the area's starters by cell.
+struct Evidence {
+    leave: Vec<[Counts; 3]>,
+    retire: Vec<[Counts; 3]>,
+    starters: Vec<f64>,
+}
+
+fn evidence(snap: &Snapshot, t: &Tally, code: &str, region_code: &str) -> Evidence {
+    let cells = GROUPS * BANDS * TIERS;
+    let pairs = GROUPS * BANDS;
+    let everywhere: Vec<usize> = (0..snap.areas.len()).collect();
+    let in_region: Vec<usize> = everywhere
+        .iter()
+        .copied()
+        .filter(|&a| snap.areas[a].region_code == region_code)
+        .collect();
+    let only: Vec<usize> = everywhere
+        .iter()
+        .copied()
+        .filter(|&a| snap.areas[a].code == code)
+        .collect();
+    let sum_over = |v: &Vec<f64>, list: &[usize], at: usize| -> f64 {
+        list.iter().map(|a| v[a * pairs + at]).sum()
+    };
+    let people_at = |list: &[usize], g: usize, b: usize| -> f64 {
+        list.iter()
+            .map(|a| {
+                (0..TIERS)
+                    .map(|tr| {
+                        t.stock[a * cells + cell(g, b, tr)] - t.starters[a * cells + cell(g, b, tr)]
+                    })
+                    .sum::<f64>()
+            })
+            .sum()
+    };
+    let level = |events: &Vec<f64>, list: &[usize], g: usize, b: usize| {
+        let at = pair(g, b);
+        let leavers = sum_over(&t.leavers, list, at) + sum_over(&t.retired, list, at);
+        Counts {
+            events: sum_over(events, list, at),
+            // the people at the year's start: in post now, less starters, plus leavers
+            exposure: (people_at(list, g, b) + leavers).max(0.0),
+        }
+    };
+    let mut leave = Vec::with_capacity(pairs);
+    let mut retire = Vec::with_capacity(pairs);
+    for g in 0..GROUPS {
+        for b in 0..BANDS {
+            leave.push([
+                level(&t.leavers, &everywhere, g, b),
+                level(&t.leavers, &in_region, g, b),
+                level(&t.leavers, &only, g, b),
+            ]);
+            retire.push([
+                level(&t.retired, &everywhere, g, b),
+                level(&t.retired, &in_region, g, b),
+                level(&t.retired, &only, g, b),
+            ]);
+        }
+    }
+    let mut starters = vec![0.0; cells];
+    for a in &only {
+        for (c, s) in starters.iter_mut().enumerate() {
+            *s += t.starters[a * cells + c];
+        }
+    }
+    Evidence {
+        leave,
+        retire,
+        starters,
+    }
+}
+
 /// The projection's starting point for area `area` (its index in the snapshot), from the
 /// snapshot's census. None when the snapshot has no census.
 pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
-    let t = tally(snap)?;
+    measure_over(&[snap], &snap.areas.get(area)?.code)
+}
+
+/// The projection's starting point for the area with GSS code `code`: its people, FTE,
+/// agency and vacancies at the latest of the censuses `snaps`, and its rates and joiners
+/// pooled over all of them, each earlier year weighing `EARLIER_WEIGHT` of the one after.
+/// None when no census holds the area.
+pub fn measure_over(snaps: &[&Snapshot], code: &str) -> Option<Measured> {
+    let snap = *snaps
+        .iter()
+        .filter(|s| s.census.is_some())
+        .max_by_key(|s| s.census)?;
     let census = snap.census?;
-    let areas = snap.areas.len();
-    if area >= areas {
-        return None;
-    }
+    let area = snap.areas.iter().position(|a| a.code == code)?;
+    let t = tally(snap)?;
     let cells = GROUPS * BANDS * TIERS;
     let pairs = GROUPS * BANDS;
-    let region = snap.area_region.get(area).copied().unwrap_or(0);
-    let in_region: Vec<usize> = (0..areas)
-        .filter(|&a| snap.area_region.get(a).copied() == Some(region))
-        .collect();
+    let region_code = snap.areas[area].region_code.clone();
 
     // the area's people, those without an age in their group's middle band
     let mut stock = t.stock[area * cells..(area + 1) * cells].to_vec();
@@ -199,36 +286,52 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
     }
     let people: f64 = stock.iter().sum();
 
-    // counts at each level, for the rates: England, the region, the area
-    let sum_over = |v: &Vec<f64>, list: &[usize], at: usize| -> f64 {
-        list.iter().map(|a| v[a * pairs + at]).sum()
-    };
-    let people_at = |list: &[usize], g: usize, b: usize| -> f64 {
-        list.iter()
-            .map(|a| {
-                (0..TIERS)
-                    .map(|tr| {
-                        t.stock[a * cells + cell(g, b, tr)] - t.starters[a * cells + cell(g, b, tr)]
-                    })
-                    .sum::<f64>()
-            })
-            .sum()
-    };
-    let everywhere: Vec<usize> = (0..areas).collect();
-    let only = [area];
-    let rate = |events: &Vec<f64>, g: usize, b: usize| -> Rate {
-        let at = pair(g, b);
-        let level = |list: &[usize]| {
-            let leavers = sum_over(&t.leavers, list, at) + sum_over(&t.retired, list, at);
-            Counts {
-                events: sum_over(events, list, at),
-                // the people at the year's start: in post now, less starters, plus leavers
-                exposure: (people_at(list, g, b) + leavers).max(0.0),
+    // each census's evidence, weighted by its age, pooled
+    let latest_year = chrono::Datelike::year(&census);
+    let mut census_years = Vec::new();
+    let mut weights = 0.0;
+    let zero = [Counts::default(); 3];
+    let mut pooled_leave = vec![zero; pairs];
+    let mut pooled_retire = vec![zero; pairs];
+    let mut starters = vec![0.0; cells];
+    for s in snaps {
+        let Some(c) = s.census else { continue };
+        let year = chrono::Datelike::year(&c);
+        if !s.areas.iter().any(|a| a.code == code) || census_years.contains(&year) {
+            continue;
+        }
+        // the latest census's counts are in hand; an earlier one's are counted here
+        let earlier;
+        let counts = if std::ptr::eq(*s, snap) {
+            &t
+        } else {
+            let Some(c) = tally(s) else { continue };
+            earlier = c;
+            &earlier
+        };
+        let w = EARLIER_WEIGHT.powi(latest_year - year);
+        let e = evidence(s, counts, code, &region_code);
+        let add = |into: &mut [Counts; 3], from: &[Counts; 3]| {
+            for (a, b) in into.iter_mut().zip(from) {
+                a.events += w * b.events;
+                a.exposure += w * b.exposure;
             }
         };
+        for (p, (l, r)) in e.leave.iter().zip(&e.retire).enumerate() {
+            add(&mut pooled_leave[p], l);
+            add(&mut pooled_retire[p], r);
+        }
+        for (x, y) in starters.iter_mut().zip(&e.starters) {
+            *x += w * y;
+        }
+        weights += w;
+        census_years.push(year);
+    }
+    census_years.sort_unstable();
+    let rate = |levels: &[Counts; 3]| -> Rate {
         // a level no wider than the one below it (a region whose only returns are this
         // area's) is the same people: counted once, not shrunk twice
-        let mut levels = vec![level(&everywhere), level(&in_region), level(&only)];
+        let mut levels = levels.to_vec();
         levels.dedup();
         shrink::through(&levels, 0.0, shrink::STRENGTH)
     };
@@ -241,8 +344,8 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
             .map(|b| t.fte_people[area * pairs + pair(g, b)])
             .sum();
         for b in 0..BANDS {
-            leave.push(rate(&t.leavers, g, b));
-            retire.push(rate(&t.retired, g, b));
+            leave.push(rate(&pooled_leave[pair(g, b)]));
+            retire.push(rate(&pooled_retire[pair(g, b)]));
             let (f, n) = (
                 t.fte[area * pairs + pair(g, b)],
                 t.fte_people[area * pairs + pair(g, b)],
@@ -257,15 +360,14 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
         }
     }
 
-    // joiners: the census year's starters and where they arrived
-    let starters = &t.starters[area * cells..(area + 1) * cells];
+    // joiners: the censuses' starters a year (weighted) and where they arrived
     let mut joiners = Vec::with_capacity(GROUPS);
     let mut joiner_profile = vec![0.0; cells];
     for g in 0..GROUPS {
         let n: f64 = starters[cell(g, 0, 0)..cell(g + 1, 0, 0)].iter().sum();
         joiners.push(Joiners {
-            mean: n,
-            years: 1.0,
+            mean: if weights > 0.0 { n / weights } else { 0.0 },
+            years: weights,
         });
         if n > 0.0 {
             for c in cell(g, 0, 0)..cell(g + 1, 0, 0) {
@@ -284,10 +386,20 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
         })
         .collect();
 
+    let years_said = match census_years.as_slice() {
+        [only] => format!("the census year {only}"),
+        many => format!(
+            "the census years {}, each earlier year weighing {EARLIER_WEIGHT} of the one after",
+            many.iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let mut notes = vec![
-        "Moves between role groups need two censuses of the same people; with one, nobody moves between groups.".to_string(),
+        "Nobody moves between role groups: moves need the same people followed from one census to the next, still to come.".to_string(),
         format!(
-            "Joiners a year are the {} starters of the census year; leaving and retirement rates are the census year's, each cell shrunk towards its region's and England's (as if 20 more people had been seen at the wider rate).",
+            "Joiners a year ({:.0}) and leaving and retirement rates are those of {years_said}; each cell's rates are shrunk towards its region's and England's (as if 20 more people had been seen at the wider rate).",
             joiners.iter().map(|j| j.mean).sum::<f64>()
         ),
     ];
@@ -329,6 +441,7 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
         people,
         unknown_age,
         vacancy_fte,
+        census_years,
         notes,
     })
 }

@@ -3,7 +3,7 @@
 //! shrunk from England through the region to the area.
 
 use chrono::NaiveDate;
-use cws_analyse::projection::measure;
+use cws_analyse::projection::{measure, measure_over};
 use cws_analyse::snapshot::{AreaInfo, Snapshot};
 use cws_domain::organisation::{Sector, Service, SettingType};
 use cws_domain::role::{RoleCode, RoleGroup};
@@ -82,6 +82,76 @@ fn org(area: i64, id: i64) -> (AreaId, OrganisationRow) {
             synthetic: false,
         },
     )
+}
+
+fn empty(census: NaiveDate) -> Snapshot {
+    Snapshot::new(
+        Some(census),
+        vec![
+            area(1, "E09000027", "E12000007"),
+            area(2, "E09000021", "E12000007"),
+            area(3, "E08000035", "E12000003"),
+        ],
+        &[org(1, 10), org(2, 20), org(3, 30)],
+        cws_reference::roles().unwrap(),
+    )
+}
+
+/// The census a year before: Richmond's ten at 40, three of whom left, and four starters
+/// aged 24 (Kingston and Leeds made no return).
+fn year_before() -> Snapshot {
+    let mut s = empty(d(2024, 9, 30));
+    let mut posts: Vec<WorkerRecord> = (0..10).map(|n| post(1000 + n, Some(1984))).collect();
+    posts.extend((0..3).map(|n| {
+        let mut w = left(post(2000 + n, Some(1984)), LeavingReason::Resigned);
+        w.leaving.as_mut().unwrap().date = d(2024, 3, 31);
+        w
+    }));
+    posts.extend((0..4).map(|n| {
+        let mut w = post(3000 + n, Some(2000));
+        w.start_date = Some(d(2024, 1, 8));
+        w
+    }));
+    let r = s.org_of(OrganisationId(10)).unwrap();
+    s.push_posts(r, &posts);
+    s
+}
+
+#[test]
+fn rates_and_joiners_pool_every_census_held_the_earlier_weighing_less() {
+    let (now, before) = (snapshot(), year_before());
+    let m = measure_over(&[&before, &now], "E09000027").unwrap();
+    let i = &m.inputs;
+    let sw = RoleGroup::SocialWorkers as usize;
+    let (a20, a25, a40) = (
+        AgeBand::A20.index(),
+        AgeBand::A25.index(),
+        AgeBand::A40.index(),
+    );
+    let grad = Tier::Graduate.index();
+    assert_eq!(m.census_years, [2024, 2025]);
+    // the people are the latest census's
+    assert_eq!(i.stock[cell(sw, a40, grad)], 11.0);
+    assert_eq!(i.base_year, 2025);
+    // leaving at 40–44: Richmond 1 of 11 now and 3 of 13 before (× 0.75); London adds
+    // Kingston's 4 of 24 now; England adds Leeds's 50 with none leaving
+    let england = 7.25 / 94.75;
+    let london = (7.25 + 20.0 * england) / 64.75;
+    let richmond = (3.25 + 20.0 * london) / 40.75;
+    let got = i.leave[pair(sw, a40)];
+    assert!(
+        (got.mean - richmond).abs() < 1e-12,
+        "{got:?} against {richmond}"
+    );
+    // joiners: 2 now and 4 before (× 0.75) over 1.75 weighted years
+    assert!((i.joiners[sw].mean - 5.0 / 1.75).abs() < 1e-12);
+    assert_eq!(i.joiners[sw].years, 1.75);
+    assert!((i.joiner_profile[cell(sw, a25, grad)] - 0.4).abs() < 1e-12);
+    assert!((i.joiner_profile[cell(sw, a20, grad)] - 0.6).abs() < 1e-12);
+    assert!(m.notes[1].contains("the census years 2024, 2025, each earlier year weighing 0.75"));
+    // the order the censuses come in does not matter; an area no census holds has none
+    assert_eq!(measure_over(&[&now, &before], "E09000027").unwrap(), m);
+    assert!(measure_over(&[&now], "E06000001").is_none());
 }
 
 /// Richmond and Kingston in London, Leeds elsewhere; social workers only.

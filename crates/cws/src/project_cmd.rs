@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use anyhow::{bail, Context};
-use cws_analyse::projection::{measure, Measured};
+use cws_analyse::projection::{measure_over, Measured};
 use cws_project::model::expected;
 use cws_project::monte_carlo::{simulate, Bands, Draws, Options};
 use cws_project::Levers;
@@ -156,11 +156,19 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
     if args.wave {
         return wave(db, &args, &snap, &place, &areas, horizon).await;
     }
+    // rates and joiners pool every census held
+    let mut earlier = Vec::new();
+    for c in cws_store::returns::collections(db).await? {
+        if Some(c.census_date) != snap.census {
+            earlier.push(cws_analyse::load::load(db, Some(c.census_date)).await?);
+        }
+    }
+    let held: Vec<&cws_analyse::Snapshot> = std::iter::once(&snap).chain(&earlier).collect();
     let with_returns = snap.areas_with_returns();
     let measured: Vec<(usize, Measured)> = areas
         .iter()
         .filter(|&&i| with_returns.get(i).copied().unwrap_or(false))
-        .filter_map(|&i| measure(&snap, i).map(|m| (i, m)))
+        .filter_map(|&i| measure_over(&held, &snap.areas[i].code).map(|m| (i, m)))
         .collect();
     if measured.is_empty() {
         bail!("{place} has no workforce returns at {census} to project from");
@@ -285,7 +293,17 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         .map(|(_, m)| m.notes.clone())
         .unwrap_or_default();
     if measured.len() > 1 {
-        notes[1] = "Joiners a year are each area's starters of the census year; leaving and retirement rates are the census year's, each area's cells shrunk towards its region's and England's.".into();
+        let years: Vec<String> = measured[0]
+            .1
+            .census_years
+            .iter()
+            .map(|y| y.to_string())
+            .collect();
+        notes[1] = format!(
+            "Joiners a year and leaving and retirement rates are each area's, pooled over the census years {} (each earlier year weighing {} of the one after); each area's cells are shrunk towards its region's and England's.",
+            years.join(", "),
+            cws_analyse::projection::EARLIER_WEIGHT
+        );
         notes.push("The bands are of the areas' runs summed run by run; the people P50 of all role groups is the sum of each group's.".into());
     }
     let unknown: f64 = measured.iter().map(|(_, m)| m.unknown_age).sum();

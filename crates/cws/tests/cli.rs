@@ -1570,7 +1570,12 @@ fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
         "{out}"
     );
     assert!(out.contains("Children and family social workers"));
-    assert!(out.contains("Note: Moves between role groups need two censuses"));
+    assert!(out.contains("Note: Nobody moves between role groups"));
+    // the demo holds two censuses: the rates pool both
+    assert!(
+        out.contains("those of the census years 2024, 2025, each earlier year weighing 0.75"),
+        "{out}"
+    );
     // the same seed gives the same figures; another seed other bands
     assert_eq!(stdout(&cws(dir.path(), &args)), out);
     let other = stdout(&cws(dir.path(), &[&args[..], &["--seed", "2"]].concat()));
