@@ -3,6 +3,7 @@
 //! dimension, compared over time and with neighbours, and protected by disclosure control
 //! before anything leaves its area.
 
+pub mod backcast;
 pub mod breakdown;
 pub mod compare;
 pub mod cube;

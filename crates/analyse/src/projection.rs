@@ -157,9 +157,7 @@ fn tally(snap: &Snapshot) -> Option<Tally> {
     Some(t)
 }
 
-/// How much a census counts in the pooled rates and joiners for each year it is older than
-/// the latest: 1 for the latest, 0.75 for the year before, 0.5625 before that.
-pub const EARLIER_WEIGHT: f64 = 0.75;
+pub use cws_project::model::EARLIER_WEIGHT;
 
 /// What one census says about an area's rates and joiners: for each role group × age band,
 /// leavers, retirements and the people at the year's start in England, the region and the
@@ -368,6 +366,7 @@ pub fn measure_over(snaps: &[&Snapshot], code: &str) -> Option<Measured> {
         joiners.push(Joiners {
             mean: if weights > 0.0 { n / weights } else { 0.0 },
             years: weights,
+            year_sd: 0.0,
         });
         if n > 0.0 {
             for c in cell(g, 0, 0)..cell(g + 1, 0, 0) {
@@ -423,6 +422,7 @@ pub fn measure_over(snaps: &[&Snapshot], code: &str) -> Option<Measured> {
         moves: vec![0.0; GROUPS * GROUPS],
         agency_share,
         demand: None,
+        aggregate: false,
     };
     let mut vacancy_fte = vec![0.0; GROUPS];
     for v in 0..snap.vac_org.len() {

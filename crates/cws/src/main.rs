@@ -1,5 +1,6 @@
 //! `cws`: the command line. A thin edge over the library crates.
 
+mod backcast_cmd;
 mod collect_cmds;
 mod config;
 mod database;
@@ -345,6 +346,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.close().await;
         }
         Command::Project(args) => {
+            if let Some(backcast) = args.backcast() {
+                return backcast_cmd::backcast(backcast);
+            }
             let db = open(&config, WithoutSchema::Create).await?;
             project_cmd::project(&db, args).await?;
             db.close().await;

@@ -43,6 +43,23 @@ pub struct ProjectArgs {
     /// The age the wave counts (50 to 75).
     #[arg(long, default_value_t = 65)]
     retirement_age: u32,
+    /// Instead of the projection, how good it is: every area, region and England in DfE's
+    /// published social-work indicators fitted on 2017–2021 and projected to 2025, against
+    /// what was published (with --area or --region, that place only).
+    #[arg(long, conflicts_with_all = ["wave", "scenario", "horizon"])]
+    backcast: bool,
+}
+
+impl ProjectArgs {
+    /// The backcast asked for, if it was: it needs no database.
+    pub fn backcast(&self) -> Option<crate::backcast_cmd::BackcastArgs<'_>> {
+        self.backcast.then(|| crate::backcast_cmd::BackcastArgs {
+            place: self.area.as_deref().or(self.region.as_deref()),
+            runs: self.runs,
+            seed: self.seed,
+            format: &self.format,
+        })
+    }
 }
 
 /// The scenario file's schema version this cws reads.

@@ -1548,6 +1548,100 @@ fn the_secret_moves_out_of_the_database_and_rotates_with_every_key_kept() {
     );
 }
 
+/// The backcast needs no database: DfE's published history, fitted to 2021 and checked
+/// against 2022–2025.
+#[test]
+fn the_backcast_says_how_good_the_projection_is_on_published_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = cws(dir.path(), &["project", "--backcast"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let out = stdout(&table);
+    assert!(out.contains("fitted on the years to 2021"), "{out}");
+    assert!(out.contains("Area         149 of 156      591         7.6%         8.0%          81.2%        72 of 149"), "{out}");
+    assert!(
+        out.contains("England: the median error 3.1% is below the naive forecast's"),
+        "{out}"
+    );
+    assert!(out.contains("Cumberland                               not backcast: no in-post FTE was published for 2021"), "{out}");
+    // nothing was written to a database
+    assert!(!dir.path().join("cws-data").exists());
+
+    // one area, by its DfE number, in a joint return; CSV one row a year
+    let csv = cws(
+        dir.path(),
+        &[
+            "project",
+            "--backcast",
+            "--area",
+            "318",
+            "--format",
+            "csv",
+            "--runs",
+            "200",
+        ],
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[0]
+        .starts_with("level,code,name,year,years_ahead,in_post_fte_published,p10,p50,p90,naive"));
+    assert_eq!(rows.len(), 5, "{text}");
+    for (row, (year, ahead)) in rows[1..]
+        .iter()
+        .zip([(2022, 1), (2023, 2), (2024, 3), (2025, 4)])
+    {
+        assert!(
+            row.starts_with(&format!("Area,E09000021 / E09000027,Kingston upon Thames / Richmond upon Thames,{year},{ahead},")),
+            "{row}"
+        );
+    }
+    // JSON: the report, seeded
+    let json = cws(
+        dir.path(),
+        &[
+            "project",
+            "--backcast",
+            "--region",
+            "E12000007",
+            "--format",
+            "json",
+            "--runs",
+            "100",
+            "--seed",
+            "5",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["seed"], 5);
+    assert_eq!(v["places"][0]["name"], "London");
+    assert_eq!(
+        v["places"][0]["backcast"]["checks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // a code with no published history, and options that mean nothing here, are refused
+    let bad = cws(
+        dir.path(),
+        &["project", "--backcast", "--area", "E09999999"],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("publish nothing for the code 'E09999999'"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = cws(dir.path(), &["project", "--backcast", "--wave"]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("cannot be used with"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
 #[test]
 fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
     let dir = tempfile::tempdir().unwrap();

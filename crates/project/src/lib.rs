@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod backcast;
 pub mod cells;
 pub mod demand;
 pub mod levers;

@@ -8,7 +8,8 @@
 //!    graduate places take people at Level 3–5 to a degree, each completed at the
 //!    completion rate and shared over the role groups and ages in proportion to who can take
 //!    them;
-//! 4. **ageing**: a band's people move to the next at one over the band's width a year;
+//! 4. **ageing**: a band's people move to the next at one over the band's width a year
+//!    (not in the aggregate variant, whose bands stand for no age);
 //! 5. **joiners**, at their profile's ages and tiers (they age from the next year);
 //! 6. **agency**: the agency-conversion lever turns a share of agency FTE into employed
 //!    posts (joining at the joiners' profile); agency FTE is then its share of employed FTE.
@@ -22,11 +23,20 @@ use serde::{Deserialize, Serialize};
 use crate::cells::{cell, pair, AgeBand, Tier, BANDS, TIERS};
 use crate::{Levers, ProjectError};
 
+/// How much a census counts in pooled rates and joiners for each year it is older than the
+/// latest: 1 for the latest, 0.75 for the year before, 0.5625 before that.
+pub const EARLIER_WEIGHT: f64 = 0.75;
+
 /// A yearly chance, with how much it rests on (people seen, prior included).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Rate {
     pub mean: f64,
     pub evidence: f64,
+    /// How far a year's rate strays from the mean beyond chance among the people (a
+    /// standard deviation, 0 when not known); the Monte Carlo runs draw each year's rate
+    /// about the run's mean with it. `evidence` already counts it against the mean.
+    #[serde(default)]
+    pub year_sd: f64,
 }
 
 /// Joiners a year to a role group, and how many years of starters the mean rests on.
@@ -34,6 +44,10 @@ pub struct Rate {
 pub struct Joiners {
     pub mean: f64,
     pub years: f64,
+    /// How far a year's joiners stray from the mean beyond a Poisson count's chance (a
+    /// standard deviation, 0 when not known).
+    #[serde(default)]
+    pub year_sd: f64,
 }
 
 /// Everything one area's projection starts from.
@@ -63,6 +77,10 @@ pub struct Inputs {
     /// Demand FTE by year from the base year and role group, `demand[offset][group]`, where
     /// it is known (None: the projection gives supply only).
     pub demand: Option<Vec<Vec<f64>>>,
+    /// The aggregate variant, for totals published without ages (the backcast on DfE's
+    /// social-work indicators): the cells' age bands stand for no age, so nobody ages.
+    #[serde(default)]
+    pub aggregate: bool,
 }
 
 fn finite_in(field: &str, values: &[f64], min: f64, max: f64) -> Result<(), ProjectError> {
@@ -123,10 +141,19 @@ impl Inputs {
             .map(|r| r.evidence)
             .collect();
         finite_in("evidence of a rate", &evidence, 0.0, 1e12)?;
+        let year_sd: Vec<f64> = self
+            .leave
+            .iter()
+            .chain(&self.retire)
+            .map(|r| r.year_sd)
+            .collect();
+        finite_in("year-to-year spread of a rate", &year_sd, 0.0, 1.0)?;
         let joiners: Vec<f64> = self.joiners.iter().map(|j| j.mean).collect();
         finite_in("joiners", &joiners, 0.0, 1e9)?;
         let years: Vec<f64> = self.joiners.iter().map(|j| j.years).collect();
         finite_in("joiners' years", &years, 0.0, 100.0)?;
+        let spread: Vec<f64> = self.joiners.iter().map(|j| j.year_sd).collect();
+        finite_in("year-to-year spread of joiners", &spread, 0.0, 1e9)?;
         finite_in("joiner_profile", &self.joiner_profile, 0.0, 1.0)?;
         for group in 0..g {
             let sum: f64 = self.joiner_profile[cell(group, 0, 0)..cell(group + 1, 0, 0)]
@@ -275,6 +302,11 @@ pub(crate) trait Flow {
     fn share(&mut self, n: f64, p: f64) -> f64;
     /// A count whose mean is `mean`.
     fn count(&mut self, mean: f64) -> f64;
+    /// This year's parameters about the run's, where years stray beyond chance (None: the
+    /// run's own).
+    fn year(&mut self, _inputs: &Inputs, _params: &Parameters) -> Option<Parameters> {
+        None
+    }
 }
 
 /// Expected values: `n × p`, and the mean itself.
@@ -449,7 +481,7 @@ pub(crate) fn step(
     let grad = flow.share(levers.graduate_places, levers.completion_rate);
     flows.to_graduate = upgrade(flow, &mut next, g, grad, Tier::Level3To5, Tier::Graduate);
     // 4. ageing, oldest first so nobody ages twice
-    for group in 0..g {
+    for group in (0..g).filter(|_| !inputs.aggregate) {
         for band in (0..BANDS - 1).rev() {
             let Some(width) = AgeBand::ALL[band].width() else {
                 continue;
@@ -529,6 +561,8 @@ pub(crate) fn run(
     )];
     for year in inputs.base_year + 1..=horizon {
         let Some(last) = years.last() else { break };
+        let this_year = flow.year(inputs, params);
+        let params = this_year.as_ref().unwrap_or(params);
         let (heads, agency, flows) = step(inputs, levers, params, flow, &last.heads, &mut share);
         years.push(census(inputs, year, heads, agency, flows));
     }

@@ -3,7 +3,9 @@
 //! Beta(rate × evidence, (1 − rate) × evidence), joiners a year from the gamma posterior of
 //! a Poisson count over the years seen — and then every flow as a count: leavers, moves,
 //! completions and ageing binomial on whole people, joiners and agency conversions Poisson.
-//! Run `i` uses its own ChaCha8 stream (`seed`, stream `i`), so a seed gives identical
+//! Where the years a rate or joiners rest on stray from each other beyond chance
+//! (`Rate::year_sd`, `Joiners::year_sd`), each year's rate and mean joiners are drawn about
+//! the run's with that spread before its counts are drawn. Run `i` uses its own ChaCha8 stream (`seed`, stream `i`), so a seed gives identical
 //! results however the runs are spread over threads. Areas' runs are kept draw by draw
 //! (`Draws`), so a region's bands are the bands of its areas' summed draws, never summed
 //! percentiles.
@@ -14,7 +16,7 @@ use rand_distr::{Beta, Binomial, Distribution, Gamma, Poisson};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{check_horizon, run, Flow, Inputs, Parameters};
+use crate::model::{check_horizon, run, Flow, Inputs, Parameters, Rate};
 use crate::{Levers, ProjectError};
 
 /// How the runs are made.
@@ -62,6 +64,59 @@ impl Flow for Drawn<'_> {
             0.0
         }
     }
+
+    fn year(&mut self, inputs: &Inputs, params: &Parameters) -> Option<Parameters> {
+        let strays = inputs
+            .leave
+            .iter()
+            .chain(&inputs.retire)
+            .any(|r| r.year_sd > 0.0)
+            || inputs.joiners.iter().any(|j| j.year_sd > 0.0);
+        if !strays {
+            return None;
+        }
+        let mut vary = |means: &[f64], rates: &[Rate]| -> Vec<f64> {
+            means
+                .iter()
+                .zip(rates)
+                .map(|(m, r)| year_rate(self.0, *m, r.year_sd))
+                .collect()
+        };
+        let leave = vary(&params.leave, &inputs.leave);
+        let retire = vary(&params.retire, &inputs.retire);
+        let joiners = params
+            .joiners
+            .iter()
+            .zip(&inputs.joiners)
+            .map(|(m, j)| year_joiners(self.0, *m, j.year_sd))
+            .collect();
+        Some(Parameters {
+            leave,
+            retire,
+            joiners,
+        })
+    }
+}
+
+/// A year's rate about `mean` with standard deviation `sd` (a beta with that mean and
+/// spread; the spread is capped where a beta cannot have it).
+fn year_rate(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
+    if sd <= 0.0 || mean <= 0.0 || mean >= 1.0 {
+        return mean;
+    }
+    let most = mean * (1.0 - mean);
+    let k = most / (sd * sd).min(0.5 * most) - 1.0;
+    Beta::new(mean * k, (1.0 - mean) * k).map_or(mean, |b| b.sample(rng))
+}
+
+/// A year's mean joiners about `mean` with standard deviation `sd` (a gamma with that mean
+/// and spread); the count itself is then drawn as Poisson on it.
+fn year_joiners(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
+    if sd <= 0.0 || mean <= 0.0 {
+        return mean.max(0.0);
+    }
+    let shape = (mean / sd).powi(2);
+    Gamma::new(shape, mean / shape).map_or(mean, |g| g.sample(rng))
 }
 
 /// A rate drawn from its beta posterior (its mean when it rests on nothing).
@@ -72,12 +127,19 @@ fn draw_rate(rng: &mut ChaCha8Rng, mean: f64, evidence: f64) -> f64 {
     Beta::new(mean * evidence, (1.0 - mean) * evidence).map_or(mean, |b| b.sample(rng))
 }
 
-/// Joiners a year drawn from the gamma posterior of `mean × years` starters over `years`.
-fn draw_joiners(rng: &mut ChaCha8Rng, mean: f64, years: f64) -> f64 {
+/// Joiners a year drawn from the gamma posterior of `mean × years` starters over `years`;
+/// where years stray beyond chance (`sd`), the mean's uncertainty is that of `years` draws
+/// of that spread: variance (mean + sd²) / years.
+fn draw_joiners(rng: &mut ChaCha8Rng, mean: f64, years: f64, sd: f64) -> f64 {
     if years <= 0.0 || mean <= 0.0 {
         return mean.max(0.0);
     }
-    Gamma::new(mean * years + 0.5, 1.0 / years).map_or(mean, |g| g.sample(rng))
+    if sd <= 0.0 {
+        return Gamma::new(mean * years + 0.5, 1.0 / years).map_or(mean, |g| g.sample(rng));
+    }
+    let variance = (mean + sd * sd) / years;
+    let shape = mean * mean / variance;
+    Gamma::new(shape, mean / shape).map_or(mean, |g| g.sample(rng))
 }
 
 /// Each run's supply, employed FTE, heads and gap, by year and role group:
@@ -254,7 +316,7 @@ pub fn simulate(
                     joiners: inputs
                         .joiners
                         .iter()
-                        .map(|j| draw_joiners(&mut rng, j.mean, j.years))
+                        .map(|j| draw_joiners(&mut rng, j.mean, j.years, j.year_sd))
                         .collect(),
                 }
             } else {

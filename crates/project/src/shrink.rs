@@ -38,6 +38,7 @@ pub fn shrunk(own: Counts, wider: f64, strength: f64) -> Rate {
     Rate {
         mean: mean.clamp(0.0, 1.0),
         evidence,
+        year_sd: 0.0,
     }
 }
 
@@ -48,6 +49,7 @@ pub fn through(levels: &[Counts], floor: f64, strength: f64) -> Rate {
     let mut rate = Rate {
         mean: floor.clamp(0.0, 1.0),
         evidence: 0.0,
+        year_sd: 0.0,
     };
     for (i, level) in levels.iter().enumerate() {
         rate = if i == 0 {

@@ -29,14 +29,16 @@ fn empty(groups: usize) -> Inputs {
         leave: vec![
             Rate {
                 mean: 0.0,
-                evidence: 1000.0
+                evidence: 1000.0,
+                year_sd: 0.0,
             };
             groups * BANDS
         ],
         retire: vec![
             Rate {
                 mean: 0.0,
-                evidence: 1000.0
+                evidence: 1000.0,
+                year_sd: 0.0,
             };
             groups * BANDS
         ],
@@ -45,6 +47,7 @@ fn empty(groups: usize) -> Inputs {
         moves: vec![0.0; groups * groups],
         agency_share: vec![0.0; groups],
         demand: None,
+        aggregate: false,
     }
 }
 
@@ -63,6 +66,7 @@ fn social_workers() -> Inputs {
     i.joiners[0] = Joiners {
         mean: 10.0,
         years: 3.0,
+        year_sd: 0.0,
     };
     i.joiner_profile[cell(0, A20, BELOW3)] = 1.0;
     i.agency_share[0] = 0.05;
@@ -318,6 +322,42 @@ fn bands_are_ordered_and_the_runs_average_to_the_expected_values() {
     }
 }
 
+/// Years that stray beyond chance widen the band about the same mean.
+#[test]
+fn a_spread_between_years_widens_the_band_and_keeps_the_mean() {
+    let calm = social_workers();
+    let mut strays = social_workers();
+    for r in &mut strays.leave {
+        r.year_sd = 0.04;
+    }
+    strays.joiners[0].year_sd = 4.0;
+    let exact = expected(&calm, &Levers::default(), 2030).unwrap();
+    // the expected values do not see the spread
+    assert_eq!(expected(&strays, &Levers::default(), 2030).unwrap(), exact);
+    let options = Options {
+        runs: 4000,
+        seed: 11,
+        parameters: true,
+    };
+    let run = |inputs: &Inputs| simulate(inputs, &Levers::default(), 2030, options).unwrap();
+    let (a, b) = (run(&calm), run(&strays));
+    let width = |d: &cws_project::monte_carlo::Draws| {
+        let band = d.bands().supply[5][0];
+        band.p90 - band.p10
+    };
+    assert!(width(&b) > 1.3 * width(&a), "{} {}", width(&b), width(&a));
+    let mean = b.supply.iter().map(|run| run[5][0]).sum::<f64>() / b.supply.len() as f64;
+    let want = exact.years[5].supply(0);
+    assert!((mean - want).abs() <= 0.02 * want, "{mean} against {want}");
+    // a spread out of range is named
+    strays.joiners[0].year_sd = f64::NAN;
+    let err = expected(&strays, &Levers::default(), 2030).unwrap_err();
+    assert!(
+        err.to_string().contains("year-to-year spread of joiners"),
+        "{err}"
+    );
+}
+
 #[test]
 fn areas_join_draw_by_draw() {
     let options = Options {
@@ -387,7 +427,7 @@ mod never_nan {
             i.fte_per_head = vec![fte; 2 * BANDS];
             for r in &mut i.leave { r.mean = leave; }
             for r in &mut i.retire { r.mean = retire; }
-            i.joiners = vec![Joiners { mean: joiners, years: 1.0 }; 2];
+            i.joiners = vec![Joiners { mean: joiners, years: 1.0, year_sd: 0.0 }; 2];
             i.joiner_profile[cell(0, A20, BELOW3)] = 1.0;
             i.joiner_profile[cell(1, A55, L35)] = 1.0;
             i.agency_share = vec![0.3, 0.0];
