@@ -15,6 +15,7 @@ pub mod live;
 pub mod load;
 pub mod measure;
 pub mod panels;
+pub mod projected;
 pub mod projection;
 pub mod published;
 pub mod scoped;

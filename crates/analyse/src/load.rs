@@ -64,3 +64,15 @@ pub async fn load(db: &Db, census: Option<chrono::NaiveDate>) -> Result<Snapshot
     }
     Ok(snap)
 }
+
+/// Every census held, the latest first: what a projection pools its rates over.
+pub async fn every_census(db: &Db) -> Result<Vec<Snapshot>, LoadError> {
+    let latest = load(db, None).await?;
+    let mut held = vec![latest];
+    for c in returns::collections(db).await? {
+        if Some(c.census_date) != held[0].census {
+            held.push(load(db, Some(c.census_date)).await?);
+        }
+    }
+    Ok(held)
+}

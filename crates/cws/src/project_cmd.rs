@@ -6,9 +6,7 @@
 use std::io::Write;
 
 use anyhow::{bail, Context};
-use cws_analyse::projection::{measure_over, Measured};
-use cws_project::model::expected;
-use cws_project::monte_carlo::{simulate, Bands, Draws, Options};
+use cws_analyse::projected::{project as project_place, Projected, ProjectedError, Request, SMALL};
 use cws_project::Levers;
 use cws_store::Db;
 use serde::{Deserialize, Serialize};
@@ -95,41 +93,16 @@ fn scenario(path: &std::path::Path) -> anyhow::Result<(String, Levers)> {
     Ok((file.name, levers))
 }
 
-/// One line of the result: a year and role group (or all of them).
-#[derive(Debug, Serialize)]
-struct Line {
-    year: i32,
-    role_group: String,
-    /// Employed and agency FTE on expected values; None where suppressed.
-    supply_fte: Option<f64>,
-    p10: Option<f64>,
-    p50: Option<f64>,
-    p90: Option<f64>,
-    people_p50: Option<f64>,
-    /// Need on expected values, and the gap (need less supply) P10/P50/P90, where known.
-    demand_fte: Option<f64>,
-    gap_p10: Option<f64>,
-    gap_p50: Option<f64>,
-    gap_p90: Option<f64>,
-}
-
 #[derive(Debug, Serialize)]
 struct Output {
     place: String,
-    census_year: i32,
     scenario: String,
     runs: usize,
     seed: u64,
     synthetic: bool,
-    /// Areas whose returns the projection rests on, of those in the place.
-    areas_with_returns: usize,
-    areas: usize,
-    notes: Vec<String>,
-    lines: Vec<Line>,
+    #[serde(flatten)]
+    projected: Projected,
 }
-
-/// Counts of 1 to this many people at the census are not shown for a region or England.
-const SMALL: f64 = 5.0;
 
 pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
     if !["table", "csv", "json"].contains(&args.format.as_str()) {
@@ -139,7 +112,8 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         Some(p) => scenario(p)?,
         None => ("As now".to_string(), Levers::default()),
     };
-    let snap = cws_analyse::load::load(db, None).await?;
+    let held = cws_analyse::load::every_census(db).await?;
+    let snap = &held[0];
     let census = snap.census.context("the collection has no census date")?;
     let base = chrono::Datelike::year(&census);
     let horizon = args
@@ -171,183 +145,33 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         (None, None) => ("England".to_string(), (0..snap.areas.len()).collect()),
     };
     if args.wave {
-        return wave(db, &args, &snap, &place, &areas, horizon).await;
+        return wave(db, &args, snap, &place, &areas, horizon).await;
     }
-    // rates and joiners pool every census held
-    let mut earlier = Vec::new();
-    for c in cws_store::returns::collections(db).await? {
-        if Some(c.census_date) != snap.census {
-            earlier.push(cws_analyse::load::load(db, Some(c.census_date)).await?);
-        }
-    }
-    let held: Vec<&cws_analyse::Snapshot> = std::iter::once(&snap).chain(&earlier).collect();
-    let with_returns = snap.areas_with_returns();
-    let measured: Vec<(usize, Measured)> = areas
-        .iter()
-        .filter(|&&i| with_returns.get(i).copied().unwrap_or(false))
-        .filter_map(|&i| measure_over(&held, &snap.areas[i].code).map(|m| (i, m)))
-        .collect();
-    if measured.is_empty() {
-        bail!("{place} has no workforce returns at {census} to project from");
-    }
-    let protect = args.area.is_none();
-    let children = cws_reference::child_population()?;
-    let mut total: Option<Draws> = None;
-    let mut expected_supply: Vec<Vec<f64>> = Vec::new();
-    let mut expected_demand: Option<Vec<Vec<f64>>> = None;
-    let mut base_people: Vec<f64> = Vec::new();
-    let mut all_demand = true;
-    for (i, m) in &measured {
-        // need: the census's supply and vacancies, carried with the area's children
-        let mut inputs = m.inputs.clone();
-        let code = &snap.areas[*i].code;
-        let history: Vec<(i32, f64)> = children
-            .iter()
-            .filter(|r| r.geo.code == *code)
-            .filter_map(|r| r.children.number().map(|n| (r.year, n)))
-            .collect();
-        let base_supply = expected(&inputs, &Levers::default(), base + 1)?;
-        match cws_project::demand::trend(&history, horizon) {
-            Ok(series) => {
-                let need: Vec<f64> = (0..inputs.group_count())
-                    .map(|g| base_supply.years[0].supply(g) + m.vacancy_fte[g])
-                    .collect();
-                let drivers: Vec<Option<&[(i32, f64)]>> = vec![Some(series.as_slice()); need.len()];
-                inputs.demand = Some(cws_project::demand::carried(
-                    &need, &drivers, base, horizon,
-                )?);
-            }
-            Err(_) => all_demand = false,
-        }
-        let p = expected(&inputs, &levers, horizon)?;
-        // each area its own stream of seeds, so an area's runs are the same alone or in its region
-        let seed = args.seed ^ (*i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let d = simulate(
-            &inputs,
-            &levers,
-            horizon,
-            Options {
-                runs: args.runs,
-                seed,
-                parameters: true,
-            },
-        )?;
-        let groups = m.inputs.group_count();
-        if expected_supply.is_empty() {
-            expected_supply = vec![vec![0.0; groups]; p.years.len()];
-            base_people = vec![0.0; groups];
-        }
-        for (sums, year) in expected_supply.iter_mut().zip(&p.years) {
-            for (g, sum) in sums.iter_mut().enumerate() {
-                *sum += year.supply(g);
-            }
-        }
-        if let Some(d) = &inputs.demand {
-            let sums = expected_demand.get_or_insert_with(|| vec![vec![0.0; groups]; d.len()]);
-            for (s, year) in sums.iter_mut().zip(d) {
-                for (x, v) in s.iter_mut().zip(year) {
-                    *x += v;
-                }
-            }
-        }
-        for (g, people) in base_people.iter_mut().enumerate() {
-            *people += p.years[0].group_heads(g);
-        }
-        match &mut total {
-            None => total = Some(d),
-            Some(t) => t.join(&d)?,
-        }
-    }
-    let Some(draws) = total else {
-        bail!("nothing to project");
+    let held_refs: Vec<&cws_analyse::Snapshot> = held.iter().collect();
+    let request = Request {
+        areas,
+        levers,
+        horizon,
+        runs: args.runs,
+        seed: args.seed,
+        protect: args.area.is_none(),
     };
-    let bands: Bands = draws.bands();
-    let expected_demand = expected_demand.filter(|_| all_demand);
-    let mut lines = Vec::new();
-    for (y, year) in bands.years.iter().enumerate() {
-        for (g, group) in bands.groups.iter().enumerate() {
-            if base_people[g] == 0.0 {
-                continue;
+    let projected = project_place(&held_refs, &request, &cws_reference::child_population()?)
+        .map_err(|e| match e {
+            ProjectedError::NoReturns(year) => {
+                anyhow::anyhow!(
+                    "{place} has no workforce returns at the census of {year} to project from"
+                )
             }
-            let hidden = protect && base_people[g] <= SMALL;
-            let shown = |v: f64| (!hidden).then_some((v * 10.0).round() / 10.0);
-            let b = bands.supply[y][g];
-            let gap = bands.gap.as_ref().map(|gap| gap[y][g]);
-            lines.push(Line {
-                year: *year,
-                role_group: group.clone(),
-                supply_fte: shown(expected_supply[y][g]),
-                p10: shown(b.p10),
-                p50: shown(b.p50),
-                p90: shown(b.p90),
-                people_p50: shown(bands.heads[y][g].p50),
-                demand_fte: expected_demand.as_ref().and_then(|d| shown(d[y][g])),
-                gap_p10: gap.and_then(|b| shown(b.p10)),
-                gap_p50: gap.and_then(|b| shown(b.p50)),
-                gap_p90: gap.and_then(|b| shown(b.p90)),
-            });
-        }
-        let b = bands.supply_total[y];
-        let round = |v: f64| Some((v * 10.0).round() / 10.0);
-        lines.push(Line {
-            year: *year,
-            role_group: "All role groups".into(),
-            supply_fte: round(expected_supply[y].iter().sum()),
-            p10: round(b.p10),
-            p50: round(b.p50),
-            p90: round(b.p90),
-            people_p50: round(bands.heads[y].iter().map(|b| b.p50).sum()),
-            demand_fte: expected_demand
-                .as_ref()
-                .and_then(|d| round(d[y].iter().sum())),
-            gap_p10: bands.gap_total.as_ref().and_then(|g| round(g[y].p10)),
-            gap_p50: bands.gap_total.as_ref().and_then(|g| round(g[y].p50)),
-            gap_p90: bands.gap_total.as_ref().and_then(|g| round(g[y].p90)),
-        });
-    }
-    let mut notes = measured
-        .first()
-        .map(|(_, m)| m.notes.clone())
-        .unwrap_or_default();
-    if measured.len() > 1 {
-        let years: Vec<String> = measured[0]
-            .1
-            .census_years
-            .iter()
-            .map(|y| y.to_string())
-            .collect();
-        notes[1] = format!(
-            "Joiners a year and leaving and retirement rates are each area's, pooled over the census years {} (each earlier year weighing {} of the one after); each area's cells are shrunk towards its region's and England's.",
-            years.join(", "),
-            cws_analyse::projection::EARLIER_WEIGHT
-        );
-        notes.push("The bands are of the areas' runs summed run by run; the people P50 of all role groups is the sum of each group's.".into());
-    }
-    let unknown: f64 = measured.iter().map(|(_, m)| m.unknown_age).sum();
-    let people: f64 = measured.iter().map(|(_, m)| m.people).sum();
-    if measured.len() > 1 && unknown > 0.0 {
-        notes.retain(|n| !n.contains("no year of birth"));
-        notes.push(format!("{unknown} of {people} people have no year of birth in their return; each is counted in the middle age band of their role group."));
-    }
-    if protect {
-        notes.push(format!("Role groups of 1 to {SMALL} people at the census are not shown on their own (they are in the total)."));
-    }
-    notes.push(if expected_demand.is_some() {
-        "Need is the census's supply and vacant FTE of each role group, carried forward with the area's children aged 0 to 17 (ONS mid-year estimates to 2024, then their trend over the last five years, its growth damped by 0.9 a year ahead); the gap is need less supply. Drivers of each role group's own (children in need, early education, EHC plans) are still to come.".to_string()
-    } else {
-        "Need and the gap are not shown: the children's population is not held for every area projected.".to_string()
-    });
+            e => e.into(),
+        })?;
     let out = Output {
         place,
-        census_year: base,
         scenario: name,
         runs: args.runs,
         seed: args.seed,
         synthetic: cws_store::workforce::synthetic_run(db).await?.is_some(),
-        areas_with_returns: measured.len(),
-        areas: areas.len(),
-        notes,
-        lines,
+        projected,
     };
     let mut stdout = std::io::stdout().lock();
     match args.format.as_str() {
@@ -382,7 +206,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                 (None, None) => "c".to_string(),
                 (None, Some(_)) => String::new(),
             };
-            for l in &out.lines {
+            for l in &out.projected.lines {
                 w.write_record([
                     l.year.to_string(),
                     l.role_group.clone(),
@@ -406,7 +230,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
             writeln!(
                 stdout,
                 "{}: the workforce projected from the census of {}, scenario \"{}\", {} runs (seed {}); rests on {} of {} areas' returns.",
-                out.place, out.census_year, out.scenario, out.runs, out.seed, out.areas_with_returns, out.areas
+                out.place, out.projected.census_year, out.scenario, out.runs, out.seed, out.projected.areas_with_returns, out.projected.areas
             )?;
             writeln!(
                 stdout,
@@ -422,7 +246,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                 "Gap P50"
             )?;
             let cell = |v: Option<f64>| v.map_or("c".to_string(), |v| format!("{v:.1}"));
-            for l in &out.lines {
+            for l in &out.projected.lines {
                 let need = |v: Option<f64>| match (v, l.supply_fte) {
                     (Some(v), _) => format!("{v:.1}"),
                     (None, None) => "c".to_string(),
@@ -442,7 +266,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                     need(l.gap_p50)
                 )?;
             }
-            for n in &out.notes {
+            for n in &out.projected.notes {
                 writeln!(stdout, "Note: {n}")?;
             }
         }
