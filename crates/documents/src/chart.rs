@@ -159,6 +159,147 @@ pub fn line_chart(id: &str, title: &str, desc: &str, series: &[Series]) -> Strin
     svg
 }
 
+/// A band between two values a year (P10 to P90, say), drawn shaded behind the lines.
+pub struct Fan {
+    pub label: String,
+    /// (year, low, high).
+    pub points: Vec<(i64, f64, f64)>,
+}
+
+/// A fan chart: shaded bands with lines over them (the first line in the first band's
+/// colour), on an axis that takes in negative values (a gap below zero: more than needed)
+/// with zero marked. Lines keep their own dash patterns, so the chart does not rest on
+/// colour alone; the table beside it holds every value.
+pub fn fan_chart(id: &str, title: &str, desc: &str, fans: &[Fan], series: &[Series]) -> String {
+    let mut years: Vec<i64> = fans
+        .iter()
+        .flat_map(|f| f.points.iter().map(|p| p.0))
+        .chain(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let values: Vec<f64> = fans
+        .iter()
+        .flat_map(|f| f.points.iter().flat_map(|p| [p.1, p.2]))
+        .chain(
+            series
+                .iter()
+                .flat_map(|s| s.points.iter().filter_map(|p| p.1)),
+        )
+        .filter(|v| v.is_finite())
+        .collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        esc(title),
+        esc(desc)
+    );
+    let (Some(first), Some(last)) = (years.first().copied(), years.last().copied()) else {
+        svg.push_str(r#"<text x="320" y="140" text-anchor="middle">Nothing to show</text></svg>"#);
+        return svg;
+    };
+    let max = values.iter().copied().fold(0.0, f64::max);
+    let min = values.iter().copied().fold(0.0, f64::min);
+    let step = nice_step((max - min).max(1.0));
+    let top = (max / step).ceil().max(if min < 0.0 { 0.0 } else { 1.0 }) * step;
+    let bottom = (min / step).floor() * step;
+    let top = if top <= bottom { bottom + step } else { top };
+    let x = |y: i64| {
+        LEFT + (W - LEFT - RIGHT)
+            * if last > first {
+                (y - first) as f64 / (last - first) as f64
+            } else {
+                0.5
+            }
+    };
+    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (top - v) / (top - bottom);
+    let mut t = bottom;
+    while t <= top + 1e-9 {
+        let zero = t.abs() < 1e-9;
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="{}"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
+            W - RIGHT,
+            if zero { "#505a5f" } else { "#d8d8d8" },
+            LEFT - 6.0,
+            y(t) + 4.0,
+            trim_number(t),
+            py = y(t)
+        );
+        t += step;
+    }
+    // a year label for every year up to eleven, else every other
+    let every = if years.len() > 11 { 2 } else { 1 };
+    for yr in years.iter().step_by(every) {
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle" font-size="12">{yr}</text>"#,
+            x(*yr),
+            H - BOTTOM + 18.0
+        );
+    }
+    for (i, f) in fans.iter().enumerate() {
+        let upper = f.points.iter().map(|(yr, _, high)| (x(*yr), y(*high)));
+        let lower = f.points.iter().rev().map(|(yr, low, _)| (x(*yr), y(*low)));
+        let d: Vec<String> = upper
+            .chain(lower)
+            .map(|(px, py)| format!("{px:.1},{py:.1}"))
+            .collect();
+        let _ = write!(
+            svg,
+            r#"<polygon points="{}" fill="{}" fill-opacity="0.18" stroke="none"><title>{}</title></polygon>"#,
+            d.join(" "),
+            COLOURS[i % COLOURS.len()],
+            esc(&f.label)
+        );
+    }
+    for (i, s) in series.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let dash = DASHES[i % DASHES.len()];
+        let width = if s.emphasis { 3.5 } else { 2.0 };
+        let mut d = String::new();
+        let mut pen_down = false;
+        for (yr, v) in &s.points {
+            match v {
+                Some(v) => {
+                    let _ = write!(
+                        d,
+                        "{}{:.1},{:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        x(*yr),
+                        y(*v)
+                    );
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        let _ = write!(
+            svg,
+            r#"<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash}"><title>{}</title></path>"#,
+            esc(&s.label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The legend of a fan chart: its bands as shaded swatches, then its lines.
+pub fn fan_legend(fans: &[Fan], series: &[Series]) -> String {
+    let mut out = String::from(r#"<ul class="legend">"#);
+    for (i, f) in fans.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<li><svg width="28" height="12" aria-hidden="true"><rect width="28" height="12" fill="{}" fill-opacity="0.18"/></svg> {}</li>"#,
+            COLOURS[i % COLOURS.len()],
+            esc(&f.label)
+        );
+    }
+    out.push_str(&legend(series)["<ul class=\"legend\">".len()..]);
+    out
+}
+
 /// A horizontal bar chart: one group of bars per category, one bar per series. Values that
 /// are symbols (suppressed `c`, not applicable `z`) are written as the symbol, never drawn as
 /// zero. The SVG stands alone (fonts and colours inline), so it can be downloaded as a file.

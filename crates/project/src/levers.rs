@@ -63,7 +63,35 @@ pub const RANGES: &[(&str, f64, f64, &str)] = &[
     ("retention_elasticity", 0.0, 5.0, ""),
 ];
 
+/// Each lever in words, in the order of `RANGES`, for forms and documents.
+pub const LABELS: [&str; 9] = [
+    "Recruitment: joiners a year, per cent up or down",
+    "Turnover: leaving other than retirement, per cent up or down",
+    "Retirement: years later (negative: earlier)",
+    "Training places a year to Level 3",
+    "Training places a year to a degree",
+    "Share of places completed in the year",
+    "Share of agency FTE made employed posts each year",
+    "Pay incentive for retention, per cent of pay",
+    "Retention elasticity: per cent less leaving for each 1% of pay",
+];
+
 impl Levers {
+    /// The levers from their values in the order of `RANGES` (unchecked).
+    pub fn from_values(v: [f64; 9]) -> Levers {
+        Levers {
+            recruitment_pct: v[0],
+            turnover_pct: v[1],
+            retirement_shift_years: v[2],
+            level3_places: v[3],
+            graduate_places: v[4],
+            completion_rate: v[5],
+            agency_conversion: v[6],
+            pay_incentive_pct: v[7],
+            retention_elasticity: v[8],
+        }
+    }
+
     /// Each lever by name, in the order of `RANGES`.
     pub fn values(&self) -> [f64; 9] {
         [
@@ -133,6 +161,12 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("'completion_rate' is NaN"), "{e}");
         assert_eq!(RANGES.len(), Levers::default().values().len());
+        let l = Levers {
+            recruitment_pct: 5.0,
+            pay_incentive_pct: 2.0,
+            ..Levers::default()
+        };
+        assert_eq!(Levers::from_values(l.values()), l);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod forms;
 pub mod headers;
 mod pages;
 mod place;
+mod projection;
 mod returns;
 pub(crate) mod strategy;
 mod uploads;
@@ -178,6 +179,13 @@ pub fn router(state: AppState) -> Router {
             "/regions/{code}/dashboard/{topic}/{file}",
             get(dashboards::download),
         )
+        .route("/areas/{code}/projection", get(projection::page))
+        .route("/areas/{code}/projection/{file}", get(projection::download))
+        .route("/regions/{code}/projection", get(projection::page))
+        .route("/regions/{code}/projection/{file}", get(projection::download))
+        .route("/england/projection", get(projection::page))
+        .route("/england/projection/{file}", get(projection::download))
+        .route("/projection/how-good", get(projection::how_good))
         .route("/england/dashboard/{topic}", get(dashboards::dashboard))
         .route("/england/dashboard/{topic}/{file}", get(dashboards::download))
         .route("/areas/{code}/returns", get(returns::coverage::returns_page))

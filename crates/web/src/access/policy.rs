@@ -125,6 +125,29 @@ pub const ROUTES: &[RouteRule] = &[
         NationalAggregates,
         Some("export"),
     ),
+    rule("GET", "/areas/{code}/projection", AreaAggregates, None),
+    rule(
+        "GET",
+        "/areas/{code}/projection/{file}",
+        AreaAggregates,
+        Some("export"),
+    ),
+    rule("GET", "/regions/{code}/projection", RegionAggregates, None),
+    rule(
+        "GET",
+        "/regions/{code}/projection/{file}",
+        RegionAggregates,
+        Some("export"),
+    ),
+    rule("GET", "/england/projection", NationalAggregates, None),
+    rule(
+        "GET",
+        "/england/projection/{file}",
+        NationalAggregates,
+        Some("export"),
+    ),
+    // published figures only: anyone signed in
+    rule("GET", "/projection/how-good", SignedIn, None),
     rule(
         "GET",
         "/areas/{code}/returns",

@@ -1,0 +1,321 @@
+//! A place's projection, as the command line and the web pages show it (docs/definitions.md
+//! §7): each of its areas with returns measured over every census held, its need carried
+//! with its children, its runs made on its own seed stream and joined draw by draw with the
+//! others', and the lines by year and role group, small groups hidden where protected.
+
+use cws_project::model::expected;
+use cws_project::monte_carlo::{simulate, Bands, Draws, Options};
+use cws_project::{Levers, ProjectError};
+use cws_reference::PopulationRow;
+use serde::Serialize;
+
+use crate::projection::{measure_over, Measured, EARLIER_WEIGHT};
+use crate::Snapshot;
+
+/// Counts of 1 to this many people at the census are not shown where protected.
+pub const SMALL: f64 = 5.0;
+
+/// What to project.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The areas of the place (indices in the latest snapshot).
+    pub areas: Vec<usize>,
+    pub levers: Levers,
+    pub horizon: i32,
+    pub runs: usize,
+    pub seed: u64,
+    /// Hide role groups of 1 to `SMALL` people (outside the area lead's own view).
+    pub protect: bool,
+}
+
+/// Why a place cannot be projected.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectedError {
+    #[error("the collection has no census date")]
+    NoCensus,
+    #[error("there are no workforce returns at the census of {0} to project from")]
+    NoReturns(i32),
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+}
+
+/// One line of the result: a year and role group (or all of them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub year: i32,
+    pub role_group: String,
+    /// Employed and agency FTE on expected values; None where suppressed.
+    pub supply_fte: Option<f64>,
+    pub p10: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub people_p50: Option<f64>,
+    /// Need on expected values, and the gap (need less supply) P10/P50/P90, where known.
+    pub demand_fte: Option<f64>,
+    pub gap_p10: Option<f64>,
+    pub gap_p50: Option<f64>,
+    pub gap_p90: Option<f64>,
+}
+
+impl Line {
+    pub const ALL_GROUPS: &'static str = "All role groups";
+
+    pub fn is_total(&self) -> bool {
+        self.role_group == Self::ALL_GROUPS
+    }
+}
+
+/// A place's projection.
+#[derive(Debug, Clone, Serialize)]
+pub struct Projected {
+    pub census_year: i32,
+    pub horizon: i32,
+    /// Areas whose returns the projection rests on, of those in the place.
+    pub areas_with_returns: usize,
+    pub areas: usize,
+    pub notes: Vec<String>,
+    pub lines: Vec<Line>,
+}
+
+impl Projected {
+    /// The lines as a table for download: a suppressed figure is `c`, need not known `x`.
+    pub fn table(&self, title: String) -> crate::export::Table {
+        use crate::disclosure::Shown;
+        use crate::export::{Column, Table, TableRow};
+        let rows = self
+            .lines
+            .iter()
+            .map(|l| {
+                let hidden = l.supply_fte.is_none();
+                let shown = |v: Option<f64>| match v {
+                    Some(v) => Shown::Value(v),
+                    None if hidden => Shown::Symbol("c"),
+                    None => Shown::Symbol("x"),
+                };
+                TableRow {
+                    labels: vec![l.year.to_string(), l.role_group.clone()],
+                    values: vec![
+                        shown(l.supply_fte),
+                        shown(l.p10),
+                        shown(l.p50),
+                        shown(l.p90),
+                        shown(l.people_p50),
+                        shown(l.demand_fte),
+                        shown(l.gap_p10),
+                        shown(l.gap_p50),
+                        shown(l.gap_p90),
+                    ],
+                }
+            })
+            .collect();
+        Table {
+            title,
+            label_columns: vec!["Year".into(), "Role group".into()],
+            columns: vec![
+                Column::new("supply_fte", "Supply FTE (expected)"),
+                Column::new("supply_fte_p10", "Supply FTE, P10"),
+                Column::new("supply_fte_p50", "Supply FTE, P50"),
+                Column::new("supply_fte_p90", "Supply FTE, P90"),
+                Column::new("people_p50", "People, P50"),
+                Column::new("demand_fte", "Need FTE"),
+                Column::new("gap_fte_p10", "Gap FTE, P10"),
+                Column::new("gap_fte_p50", "Gap FTE, P50"),
+                Column::new("gap_fte_p90", "Gap FTE, P90"),
+            ],
+            rows,
+            footnote: format!(
+                "Projected from the census of {} ({} of {} areas' returns). c: not shown, a role group of 1 to {SMALL} people; x: not known. {}",
+                self.census_year,
+                self.areas_with_returns,
+                self.areas,
+                self.notes.join(" ")
+            ),
+            // no bar chart of years × role groups in the workbook: the page draws the fan
+            chart: Some(crate::export::ChartSpec {
+                rows: 0..0,
+                columns: Vec::new(),
+            }),
+        }
+    }
+}
+
+fn round(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// Projects the place `request.areas` of `held[0]` (the latest census; the others are
+/// earlier ones) to the horizon.
+pub fn project(
+    held: &[&Snapshot],
+    request: &Request,
+    children: &[PopulationRow],
+) -> Result<Projected, ProjectedError> {
+    let snap = *held.first().ok_or(ProjectedError::NoCensus)?;
+    let census = snap.census.ok_or(ProjectedError::NoCensus)?;
+    let base = chrono::Datelike::year(&census);
+    let horizon = request.horizon;
+    let with_returns = snap.areas_with_returns();
+    let measured: Vec<(usize, Measured)> = request
+        .areas
+        .iter()
+        .filter(|&&i| with_returns.get(i).copied().unwrap_or(false))
+        .filter_map(|&i| measure_over(held, &snap.areas[i].code).map(|m| (i, m)))
+        .collect();
+    if measured.is_empty() {
+        return Err(ProjectedError::NoReturns(base));
+    }
+    let mut total: Option<Draws> = None;
+    let mut expected_supply: Vec<Vec<f64>> = Vec::new();
+    let mut expected_demand: Option<Vec<Vec<f64>>> = None;
+    let mut base_people: Vec<f64> = Vec::new();
+    let mut all_demand = true;
+    for (i, m) in &measured {
+        // need: the census's supply and vacancies, carried with the area's children
+        let mut inputs = m.inputs.clone();
+        let code = &snap.areas[*i].code;
+        let history: Vec<(i32, f64)> = children
+            .iter()
+            .filter(|r| r.geo.code == *code)
+            .filter_map(|r| r.children.number().map(|n| (r.year, n)))
+            .collect();
+        let base_supply = expected(&inputs, &Levers::default(), base + 1)?;
+        match cws_project::demand::trend(&history, horizon) {
+            Ok(series) => {
+                let need: Vec<f64> = (0..inputs.group_count())
+                    .map(|g| base_supply.years[0].supply(g) + m.vacancy_fte[g])
+                    .collect();
+                let drivers: Vec<Option<&[(i32, f64)]>> = vec![Some(series.as_slice()); need.len()];
+                inputs.demand = Some(cws_project::demand::carried(
+                    &need, &drivers, base, horizon,
+                )?);
+            }
+            Err(_) => all_demand = false,
+        }
+        let p = expected(&inputs, &request.levers, horizon)?;
+        // each area its own stream of seeds, so an area's runs are the same alone or in its region
+        let seed = request.seed ^ (*i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let d = simulate(
+            &inputs,
+            &request.levers,
+            horizon,
+            Options {
+                runs: request.runs,
+                seed,
+                parameters: true,
+            },
+        )?;
+        let groups = m.inputs.group_count();
+        if expected_supply.is_empty() {
+            expected_supply = vec![vec![0.0; groups]; p.years.len()];
+            base_people = vec![0.0; groups];
+        }
+        for (sums, year) in expected_supply.iter_mut().zip(&p.years) {
+            for (g, sum) in sums.iter_mut().enumerate() {
+                *sum += year.supply(g);
+            }
+        }
+        if let Some(d) = &inputs.demand {
+            let sums = expected_demand.get_or_insert_with(|| vec![vec![0.0; groups]; d.len()]);
+            for (s, year) in sums.iter_mut().zip(d) {
+                for (x, v) in s.iter_mut().zip(year) {
+                    *x += v;
+                }
+            }
+        }
+        for (g, people) in base_people.iter_mut().enumerate() {
+            *people += p.years[0].group_heads(g);
+        }
+        match &mut total {
+            None => total = Some(d),
+            Some(t) => t.join(&d)?,
+        }
+    }
+    let Some(draws) = total else {
+        return Err(ProjectedError::NoReturns(base));
+    };
+    let bands: Bands = draws.bands();
+    let expected_demand = expected_demand.filter(|_| all_demand);
+    let mut lines = Vec::new();
+    for (y, year) in bands.years.iter().enumerate() {
+        for (g, group) in bands.groups.iter().enumerate() {
+            if base_people[g] == 0.0 {
+                continue;
+            }
+            let hidden = request.protect && base_people[g] <= SMALL;
+            let shown = |v: f64| (!hidden).then_some(round(v));
+            let b = bands.supply[y][g];
+            let gap = bands.gap.as_ref().map(|gap| gap[y][g]);
+            lines.push(Line {
+                year: *year,
+                role_group: group.clone(),
+                supply_fte: shown(expected_supply[y][g]),
+                p10: shown(b.p10),
+                p50: shown(b.p50),
+                p90: shown(b.p90),
+                people_p50: shown(bands.heads[y][g].p50),
+                demand_fte: expected_demand.as_ref().and_then(|d| shown(d[y][g])),
+                gap_p10: gap.and_then(|b| shown(b.p10)),
+                gap_p50: gap.and_then(|b| shown(b.p50)),
+                gap_p90: gap.and_then(|b| shown(b.p90)),
+            });
+        }
+        let b = bands.supply_total[y];
+        lines.push(Line {
+            year: *year,
+            role_group: Line::ALL_GROUPS.into(),
+            supply_fte: Some(round(expected_supply[y].iter().sum())),
+            p10: Some(round(b.p10)),
+            p50: Some(round(b.p50)),
+            p90: Some(round(b.p90)),
+            people_p50: Some(round(bands.heads[y].iter().map(|b| b.p50).sum())),
+            demand_fte: expected_demand.as_ref().map(|d| round(d[y].iter().sum())),
+            gap_p10: bands.gap_total.as_ref().map(|g| round(g[y].p10)),
+            gap_p50: bands.gap_total.as_ref().map(|g| round(g[y].p50)),
+            gap_p90: bands.gap_total.as_ref().map(|g| round(g[y].p90)),
+        });
+    }
+    let notes = notes(&measured, request.protect, expected_demand.is_some());
+    Ok(Projected {
+        census_year: base,
+        horizon,
+        areas_with_returns: measured.len(),
+        areas: request.areas.len(),
+        notes,
+        lines,
+    })
+}
+
+fn notes(measured: &[(usize, Measured)], protect: bool, need_known: bool) -> Vec<String> {
+    let mut notes = measured
+        .first()
+        .map(|(_, m)| m.notes.clone())
+        .unwrap_or_default();
+    if measured.len() > 1 {
+        let years: Vec<String> = measured[0]
+            .1
+            .census_years
+            .iter()
+            .map(|y| y.to_string())
+            .collect();
+        notes[1] = format!(
+            "Joiners a year and leaving and retirement rates are each area's, pooled over the census years {} (each earlier year weighing {EARLIER_WEIGHT} of the one after); each area's cells are shrunk towards its region's and England's.",
+            years.join(", "),
+        );
+        notes.push("The bands are of the areas' runs summed run by run; the people P50 of all role groups is the sum of each group's.".into());
+    }
+    let unknown: f64 = measured.iter().map(|(_, m)| m.unknown_age).sum();
+    let people: f64 = measured.iter().map(|(_, m)| m.people).sum();
+    if measured.len() > 1 && unknown > 0.0 {
+        notes.retain(|n| !n.contains("no year of birth"));
+        notes.push(format!("{unknown} of {people} people have no year of birth in their return; each is counted in the middle age band of their role group."));
+    }
+    if protect {
+        notes.push(format!("Role groups of 1 to {SMALL} people at the census are not shown on their own (they are in the total)."));
+    }
+    notes.push(if need_known {
+        "Need is the census's supply and vacant FTE of each role group, carried forward with the area's children aged 0 to 17 (ONS mid-year estimates to 2024, then their trend over the last five years, its growth damped by 0.9 a year ahead); the gap is need less supply. Drivers of each role group's own (children in need, early education, EHC plans) are still to come.".to_string()
+    } else {
+        "Need and the gap are not shown: the children's population is not held for every area projected.".to_string()
+    });
+    notes
+}

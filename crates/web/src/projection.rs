@@ -1,0 +1,731 @@
+//! The projection of an area, a region or England (docs/definitions.md §7): a scenario's
+//! levers in a form (GET, so a scenario is a link that can be kept and shared), the supply
+//! and need fan chart, the gap chart, the table by year and role group, and the table as
+//! CSV or Excel. The model and its measurement live in `cws_project` and `cws_analyse`;
+//! here the form is read, the place's censuses loaded and the result drawn. Small role
+//! groups are hidden outside the area lead's own view, as on the dashboards.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Extension;
+use cws_analyse::panels::Place;
+use cws_analyse::projected::{project, Line, Projected, ProjectedError, Request};
+use cws_documents::chart::{fan_chart, fan_legend, Fan, Series};
+use cws_project::levers::{LABELS, RANGES};
+use cws_project::Levers;
+
+use crate::access::Viewer;
+use crate::dashboards::protected;
+use crate::forms::Problems;
+use crate::place::PlaceInPath;
+use crate::{AppState, WebError};
+
+/// The form as typed: each lever, the horizon, runs and seed (empty: the default).
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ScenarioQuery {
+    recruitment_pct: String,
+    turnover_pct: String,
+    retirement_shift_years: String,
+    level3_places: String,
+    graduate_places: String,
+    completion_rate: String,
+    agency_conversion: String,
+    pay_incentive_pct: String,
+    retention_elasticity: String,
+    horizon: String,
+    runs: String,
+    seed: String,
+}
+
+impl ScenarioQuery {
+    fn levers(&self) -> [&str; 9] {
+        [
+            &self.recruitment_pct,
+            &self.turnover_pct,
+            &self.retirement_shift_years,
+            &self.level3_places,
+            &self.graduate_places,
+            &self.completion_rate,
+            &self.agency_conversion,
+            &self.pay_incentive_pct,
+            &self.retention_elasticity,
+        ]
+    }
+
+    /// `?…` repeating what was typed (empty when nothing was).
+    fn query(&self) -> String {
+        let q = serde_urlencoded::to_string(self).unwrap_or_default();
+        // only the fields typed in, so a default link stays short
+        let kept: Vec<&str> = q.split('&').filter(|p| !p.ends_with('=')).collect();
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", kept.join("&"))
+        }
+    }
+}
+
+/// The most runs a page makes (the command line allows more).
+const MAX_RUNS: usize = 5000;
+
+/// What the form asks for, checked.
+#[derive(Debug, Clone, PartialEq)]
+struct Scenario {
+    levers: Levers,
+    horizon: Option<i32>,
+    runs: usize,
+    seed: u64,
+    /// Whether any lever differs from "as now".
+    changed: bool,
+}
+
+/// A field's problem: its id and the message.
+type FieldProblems = Vec<(String, String)>;
+
+impl TryFrom<&ScenarioQuery> for Scenario {
+    type Error = FieldProblems;
+
+    fn try_from(q: &ScenarioQuery) -> Result<Scenario, FieldProblems> {
+        let mut problems: FieldProblems = Vec::new();
+        let mut values = Levers::default().values();
+        for (i, typed) in q.levers().iter().enumerate() {
+            let (name, min, max, unit) = RANGES[i];
+            let mut p = Problems::default();
+            if let Some(v) = p.number(typed, LABELS[i]) {
+                if (min..=max).contains(&v) {
+                    values[i] = v;
+                } else {
+                    p.push(format!(
+                        "{} must be from {min} to {max}{unit} (you entered {v}).",
+                        LABELS[i]
+                    ));
+                }
+            }
+            problems.extend(p.0.into_iter().map(|m| (name.to_string(), m)));
+        }
+        let whole = |typed: &str, field: &str, label: &str, problems: &mut FieldProblems| {
+            let t = typed.trim().replace(',', "");
+            if t.is_empty() {
+                return None;
+            }
+            match t.parse::<u64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    problems.push((
+                        field.into(),
+                        format!(
+                            "{label} must be a whole number (you entered '{}').",
+                            typed.trim()
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
+        let horizon = whole(
+            &q.horizon,
+            "horizon",
+            "The last year projected",
+            &mut problems,
+        )
+        .map(|y| y.min(9999) as i32);
+        if let Some(y) = horizon {
+            if y > cws_project::model::LAST_YEAR {
+                problems.push((
+                    "horizon".into(),
+                    format!(
+                        "The last year projected must be {} or earlier (you entered {y}).",
+                        cws_project::model::LAST_YEAR
+                    ),
+                ));
+            }
+        }
+        let runs = whole(&q.runs, "runs", "Runs", &mut problems).unwrap_or(1000);
+        if !(1..=MAX_RUNS as u64).contains(&runs) {
+            problems.push((
+                "runs".into(),
+                format!("Runs must be from 1 to {MAX_RUNS} (you entered {runs})."),
+            ));
+        }
+        let seed = whole(&q.seed, "seed", "The seed", &mut problems).unwrap_or(1);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let levers = Levers::from_values(values);
+        Ok(Scenario {
+            changed: levers != Levers::default(),
+            levers,
+            horizon,
+            runs: runs as usize,
+            seed,
+        })
+    }
+}
+
+/// Where a place's projection lives.
+fn base(place: &Place) -> String {
+    match place {
+        Place::Area { code, .. } => format!("/areas/{code}/projection"),
+        Place::Region { code, .. } => format!("/regions/{code}/projection"),
+        Place::England => "/england/projection".into(),
+    }
+}
+
+/// A field of the form: its name, label, hint and value as typed.
+struct Field {
+    name: &'static str,
+    label: &'static str,
+    hint: String,
+    value: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "projection.html")]
+struct ProjectionPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    place_name: String,
+    base: String,
+    breadcrumbs: Vec<(String, String)>,
+    protected: bool,
+    errors: FieldProblems,
+    levers: Vec<Field>,
+    settings: Vec<Field>,
+    result: Option<ResultView>,
+    /// Why there is no result, when the form was right.
+    unavailable: Option<String>,
+    query: String,
+}
+
+/// What the page shows of a projection.
+struct ResultView {
+    census_year: i32,
+    horizon: i32,
+    runs: usize,
+    seed: u64,
+    changed: bool,
+    rests_on: String,
+    supply_svg: String,
+    supply_legend: String,
+    gap_svg: Option<String>,
+    gap_legend: String,
+    /// All role groups by year: year, supply, P10–P90, P50, need, gap P50, gap band.
+    years: Vec<[String; 7]>,
+    /// Each role group now and at the horizon.
+    groups: Vec<[String; 6]>,
+    notes: Vec<String>,
+}
+
+fn fte(v: Option<f64>) -> String {
+    v.map_or("c".into(), |v| format!("{v:.1}"))
+}
+
+fn band(low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(l), Some(h)) => format!("{l:.1} to {h:.1}"),
+        _ => "c".into(),
+    }
+}
+
+impl ResultView {
+    fn of(p: &Projected, s: &Scenario, place: &str) -> ResultView {
+        let totals: Vec<&Line> = p.lines.iter().filter(|l| l.is_total()).collect();
+        let year = |l: &Line| l.year as i64;
+        let need_known = totals.iter().all(|l| l.demand_fte.is_some());
+        let fan = Fan {
+            label: "Supply FTE, P10 to P90".into(),
+            points: totals
+                .iter()
+                .map(|l| (year(l), l.p10.unwrap_or(0.0), l.p90.unwrap_or(0.0)))
+                .collect(),
+        };
+        let mut lines = vec![Series {
+            label: "Supply FTE, P50".into(),
+            points: totals.iter().map(|l| (year(l), l.p50)).collect(),
+            emphasis: true,
+        }];
+        if need_known {
+            lines.push(Series {
+                label: "Need FTE".into(),
+                points: totals.iter().map(|l| (year(l), l.demand_fte)).collect(),
+                emphasis: false,
+            });
+        }
+        let first = totals.first().map_or(p.census_year, |l| l.year);
+        let last = totals.last().map_or(p.horizon, |l| l.year);
+        let supply_svg = fan_chart(
+            "supply",
+            &format!("{place}: supply and need, FTE of all role groups, {first} to {last}"),
+            "Supply's P10 to P90 shaded, its P50 a solid line, need a dashed line. The table below holds every value.",
+            std::slice::from_ref(&fan),
+            &lines,
+        );
+        let supply_legend = fan_legend(std::slice::from_ref(&fan), &lines);
+        let (gap_svg, gap_legend) = if need_known {
+            let fan = Fan {
+                label: "Gap FTE, P10 to P90".into(),
+                points: totals
+                    .iter()
+                    .map(|l| (year(l), l.gap_p10.unwrap_or(0.0), l.gap_p90.unwrap_or(0.0)))
+                    .collect(),
+            };
+            let line = [Series {
+                label: "Gap FTE, P50 (above zero: short of need)".into(),
+                points: totals.iter().map(|l| (year(l), l.gap_p50)).collect(),
+                emphasis: true,
+            }];
+            (
+                Some(fan_chart(
+                    "gap",
+                    &format!("{place}: the gap, need less supply, FTE of all role groups"),
+                    "P10 to P90 shaded, P50 a solid line; above zero the area is short of the FTE it needs, below it has more.",
+                    std::slice::from_ref(&fan),
+                    &line,
+                )),
+                fan_legend(std::slice::from_ref(&fan), &line),
+            )
+        } else {
+            (None, String::new())
+        };
+        let years = totals
+            .iter()
+            .map(|l| {
+                [
+                    l.year.to_string(),
+                    fte(l.supply_fte),
+                    fte(l.p50),
+                    band(l.p10, l.p90),
+                    l.demand_fte
+                        .map_or("not known".into(), |v| format!("{v:.1}")),
+                    l.gap_p50.map_or("not known".into(), |v| format!("{v:.1}")),
+                    if l.gap_p10.is_some() {
+                        band(l.gap_p10, l.gap_p90)
+                    } else {
+                        "not known".into()
+                    },
+                ]
+            })
+            .collect();
+        let groups = p
+            .lines
+            .iter()
+            .filter(|l| l.year == p.census_year && !l.is_total())
+            .map(|now| {
+                let then = p
+                    .lines
+                    .iter()
+                    .find(|l| l.year == last && l.role_group == now.role_group);
+                [
+                    now.role_group.clone(),
+                    fte(now.supply_fte),
+                    fte(then.and_then(|t| t.p50)),
+                    then.map_or("c".into(), |t| band(t.p10, t.p90)),
+                    then.and_then(|t| t.demand_fte).map_or(
+                        if now.supply_fte.is_none() {
+                            "c"
+                        } else {
+                            "not known"
+                        }
+                        .into(),
+                        |v| format!("{v:.1}"),
+                    ),
+                    then.and_then(|t| t.gap_p50).map_or(
+                        if now.supply_fte.is_none() {
+                            "c"
+                        } else {
+                            "not known"
+                        }
+                        .into(),
+                        |v| format!("{v:.1}"),
+                    ),
+                ]
+            })
+            .collect();
+        ResultView {
+            census_year: p.census_year,
+            horizon: p.horizon,
+            runs: s.runs,
+            seed: s.seed,
+            changed: s.changed,
+            rests_on: format!(
+                "Rests on the returns of {} of the {} areas in {place}.",
+                p.areas_with_returns, p.areas
+            ),
+            supply_svg,
+            supply_legend,
+            gap_svg,
+            gap_legend,
+            years,
+            groups,
+            notes: p.notes.clone(),
+        }
+    }
+}
+
+/// The form's fields, with what was typed and each field's problem.
+fn fields(q: &ScenarioQuery, errors: &FieldProblems) -> (Vec<Field>, Vec<Field>) {
+    let error_for = |name: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.clone())
+    };
+    let defaults = Levers::default().values();
+    let levers = q
+        .levers()
+        .iter()
+        .enumerate()
+        .map(|(i, typed)| {
+            let (name, min, max, unit) = RANGES[i];
+            Field {
+                name,
+                label: LABELS[i],
+                hint: format!(
+                    "From {min} to {max}{unit}; as now: {}.",
+                    cws_documents::chart::trim_number(defaults[i])
+                ),
+                value: typed.to_string(),
+                error: error_for(name),
+            }
+        })
+        .collect();
+    let settings = vec![
+        Field {
+            name: "horizon",
+            label: "The last year projected",
+            hint: format!(
+                "A year after the census, up to {}; empty: ten years on.",
+                cws_project::model::LAST_YEAR
+            ),
+            value: q.horizon.clone(),
+            error: error_for("horizon"),
+        },
+        Field {
+            name: "runs",
+            label: "Runs",
+            hint: format!("Monte Carlo runs, 1 to {MAX_RUNS}; empty: 1,000."),
+            value: q.runs.clone(),
+            error: error_for("runs"),
+        },
+        Field {
+            name: "seed",
+            label: "Seed",
+            hint: "The same seed gives the same figures; empty: 1.".into(),
+            value: q.seed.clone(),
+            error: error_for("seed"),
+        },
+    ];
+    (levers, settings)
+}
+
+/// The place's projection under the scenario, or why there is none.
+async fn compute(
+    state: &AppState,
+    place: &Place,
+    s: &Scenario,
+    protect: bool,
+) -> Result<Result<Projected, String>, WebError> {
+    let held = match cws_analyse::load::every_census(&state.db).await {
+        Ok(h) => h,
+        Err(cws_analyse::load::LoadError::NoCollections) => {
+            return Ok(Err(
+                "There is no collection yet, so there are no returns to project from.".into(),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let snap = &held[0];
+    let Some(census) = snap.census else {
+        return Ok(Err("The collection has no census date.".into()));
+    };
+    let base_year = chrono::Datelike::year(&census);
+    let areas: Vec<usize> = match place {
+        Place::Area { code, .. } => snap
+            .areas
+            .iter()
+            .position(|a| a.code == *code)
+            .into_iter()
+            .collect(),
+        Place::Region { code, .. } => (0..snap.areas.len())
+            .filter(|&i| snap.areas[i].region_code == *code)
+            .collect(),
+        Place::England => (0..snap.areas.len()).collect(),
+    };
+    let horizon = s
+        .horizon
+        .unwrap_or((base_year + 10).min(cws_project::model::LAST_YEAR));
+    if horizon <= base_year {
+        return Ok(Err(format!(
+            "The last year projected must be after the census ({base_year}): you entered {horizon}."
+        )));
+    }
+    let request = Request {
+        areas,
+        levers: s.levers,
+        horizon,
+        runs: s.runs,
+        seed: s.seed,
+        protect,
+    };
+    let children = cws_reference::child_population()?;
+    let name = place.name().to_string();
+    tokio::task::spawn_blocking(move || {
+        let refs: Vec<&cws_analyse::Snapshot> = held.iter().collect();
+        match project(&refs, &request, &children) {
+            Ok(p) => Ok(Ok(p)),
+            Err(ProjectedError::NoReturns(year)) => Ok(Err(format!(
+                "{name} has no workforce returns at the census of {year}, so there is nothing to project from."
+            ))),
+            Err(e) => Ok(Err(e.to_string())),
+        }
+    })
+    .await?
+}
+
+fn breadcrumbs(place: &Place) -> Vec<(String, String)> {
+    match place {
+        Place::Area { code, name, .. } => vec![
+            ("/".to_string(), "Areas".to_string()),
+            (format!("/areas/{code}"), name.clone()),
+        ],
+        Place::Region { .. } | Place::England => vec![("/".into(), "Areas".into())],
+    }
+}
+
+/// The projection page of an area, a region or England.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    PlaceInPath(place): PlaceInPath,
+    Query(q): Query<ScenarioQuery>,
+) -> Result<Response, WebError> {
+    let protect = protected(viewer.as_ref(), &place);
+    let (scenario, errors) = match Scenario::try_from(&q) {
+        Ok(s) => (Some(s), Vec::new()),
+        Err(e) => (None, e),
+    };
+    let (result, unavailable) = match &scenario {
+        Some(s) => match compute(&state, &place, s, protect).await? {
+            Ok(p) => (Some(ResultView::of(&p, s, place.name())), None),
+            Err(why) => (None, Some(why)),
+        },
+        None => (None, None),
+    };
+    let (levers, settings) = fields(&q, &errors);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let html = ProjectionPage {
+        attribution: cws_reference::ATTRIBUTION,
+        synthetic_banner: state.holds_synthetic().await?,
+        place_name: place.name().to_string(),
+        base: base(&place),
+        breadcrumbs: breadcrumbs(&place),
+        protected: protect,
+        errors,
+        levers,
+        settings,
+        result,
+        unavailable,
+        query: q.query(),
+    }
+    .render()?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// The file in a projection download's path.
+#[derive(serde::Deserialize)]
+pub struct FilePath {
+    file: String,
+}
+
+/// The projection's table as `projection.csv` or `projection.xlsx`.
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Option<Viewer>>,
+    PlaceInPath(place): PlaceInPath,
+    Path(FilePath { file }): Path<FilePath>,
+    Query(q): Query<ScenarioQuery>,
+) -> Result<Response, WebError> {
+    let ext = match file.as_str() {
+        "projection.csv" => "csv",
+        "projection.xlsx" => "xlsx",
+        _ => {
+            return Err(WebError::NotFound(
+                "Ask for projection.csv or projection.xlsx.".into(),
+            ))
+        }
+    };
+    let scenario = Scenario::try_from(&q).map_err(|e| {
+        WebError::Unprocessable(e.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "))
+    })?;
+    let protect = protected(viewer.as_ref(), &place);
+    let projected = compute(&state, &place, &scenario, protect)
+        .await?
+        .map_err(WebError::NotFound)?;
+    let synthetic = state.holds_synthetic().await?;
+    let title = format!(
+        "{}: the workforce projected from the census of {} to {}{} ({} runs, seed {})",
+        place.name(),
+        projected.census_year,
+        projected.horizon,
+        if scenario.changed {
+            ", the scenario's levers"
+        } else {
+            ", as now"
+        },
+        scenario.runs,
+        scenario.seed
+    );
+    let table = projected.table(title);
+    let (bytes, content_type) = match ext {
+        "csv" => (table.csv(synthetic)?, "text/csv; charset=utf-8"),
+        _ => (
+            cws_documents::xlsx::table(&table, synthetic)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    };
+    let name = format!("{}-{file}", place.name().to_lowercase().replace(' ', "-"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The backcast, made once (it rests only on the published figures shipped with cws).
+fn backcast() -> &'static cws_analyse::backcast::Report {
+    static REPORT: std::sync::OnceLock<cws_analyse::backcast::Report> = std::sync::OnceLock::new();
+    REPORT.get_or_init(|| {
+        let rows = cws_reference::social_work_indicators().unwrap_or_default();
+        cws_analyse::backcast::report(
+            &cws_analyse::backcast::places(&rows),
+            cws_project::monte_carlo::Options::default(),
+        )
+    })
+}
+
+fn pct(v: f64) -> String {
+    format!("{v:.1}%")
+}
+
+#[derive(Template)]
+#[template(path = "projection_how_good.html")]
+struct HowGoodPage {
+    attribution: &'static str,
+    synthetic_banner: bool,
+    fit_last: i32,
+    runs: usize,
+    seed: u64,
+    /// Level, places scored, checks, median error, naive error, inside the band, beat naive.
+    levels: Vec<[String; 7]>,
+    /// Level, year, years ahead, checks, median error, naive error, inside.
+    ahead: Vec<[String; 6]>,
+    verdicts: Vec<String>,
+    /// Code, place, median error, naive error, years inside the band, verdict.
+    places: Vec<(&'static str, [String; 6])>,
+    unfit: Vec<(String, String)>,
+}
+
+/// How good is the projection? The backcast on DfE's published social-work figures.
+pub async fn how_good(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let r = tokio::task::spawn_blocking(backcast).await?;
+    let mut levels = Vec::new();
+    let mut ahead = Vec::new();
+    let mut verdicts = Vec::new();
+    for l in &r.levels {
+        let Some(s) = l.all else { continue };
+        levels.push([
+            l.level.to_string(),
+            format!("{} of {}", l.places, l.published),
+            s.checks.to_string(),
+            pct(s.median_error),
+            pct(s.median_naive_error),
+            pct(s.inside_band),
+            format!("{} of {}", l.beating_naive, l.places),
+        ]);
+        for (years, s) in &l.by_years_ahead {
+            ahead.push([
+                l.level.to_string(),
+                format!(
+                    "{} ({} ahead)",
+                    r.fit_last + years,
+                    if *years == 1 {
+                        "1 year".to_string()
+                    } else {
+                        format!("{years} years")
+                    }
+                ),
+                s.checks.to_string(),
+                pct(s.median_error),
+                pct(s.median_naive_error),
+                pct(s.inside_band),
+            ]);
+        }
+        verdicts.push(format!(
+            "{}: the median error, {}, is {} the naive forecast's ({}); the P10 to P90 bands hold {} of what was published, against about 80% for an honest band.",
+            l.level,
+            pct(s.median_error),
+            if s.beats_naive() { "below" } else { "not below" },
+            pct(s.median_naive_error),
+            pct(s.inside_band)
+        ));
+    }
+    let mut places = Vec::new();
+    let mut unfit = Vec::new();
+    for p in &r.places {
+        match (&p.score, &p.backcast) {
+            (Some(s), Some(b)) => places.push((
+                p.level,
+                [
+                    p.code.clone(),
+                    p.name.clone(),
+                    pct(s.median_error),
+                    pct(s.median_naive_error),
+                    format!(
+                        "{} of {}",
+                        b.checks.iter().filter(|c| c.inside()).count(),
+                        b.checks.len()
+                    ),
+                    if s.beats_naive() {
+                        "Better than the naive"
+                    } else {
+                        "Not better than the naive"
+                    }
+                    .to_string(),
+                ],
+            )),
+            _ => unfit.push((
+                p.name.clone(),
+                p.unfit.clone().unwrap_or_else(|| "not scored".into()),
+            )),
+        }
+    }
+    Ok(Html(
+        HowGoodPage {
+            attribution: cws_reference::ATTRIBUTION,
+            synthetic_banner: state.holds_synthetic().await?,
+            fit_last: r.fit_last,
+            runs: r.runs,
+            seed: r.seed,
+            levels,
+            ahead,
+            verdicts,
+            places,
+            unfit,
+        }
+        .render()?,
+    ))
+}

@@ -1,0 +1,200 @@
+//! The projection pages: an area's projection under a scenario typed in the form, its table
+//! downloaded, bad levers answered field by field, small groups hidden outside the lead's own
+//! view, and the backcast page.
+
+mod support;
+use cws_domain::user::{Scope, UserRole};
+use support::*;
+
+#[tokio::test]
+async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
+    for app in TestApp::each_with_workforce().await {
+        let lead = app.richmond_lead().await;
+        let page = lead.page("/areas/318/projection?runs=100").await;
+        assert!(
+            page.contains("<title>Projection – Richmond upon Thames"),
+            "{page}"
+        );
+        assert!(page.contains("from the census of 2025 to 2035"), "{page}");
+        assert!(page.contains("Rests on the returns of 1 of the 1 areas in Richmond upon Thames."));
+        assert!(page.contains("100 runs, seed 1"));
+        // the fan chart: a shaded band and two lines, titled for screen readers
+        assert!(page.contains(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 280" role="img" aria-labelledby="supply-title supply-desc""#));
+        assert!(page.contains("<polygon points="));
+        assert!(page.contains("Need FTE"));
+        assert!(page.contains("The gap: need less supply"));
+        // every year to the horizon in the table, and each role group
+        for year in 2025..=2035 {
+            assert!(
+                page.contains(&format!("<th scope=\"row\">{year}</th>")),
+                "{year}"
+            );
+        }
+        assert!(page.contains("<th scope=\"row\">Children and family social workers</th>"));
+        // the lead's own view: nothing protected
+        assert!(!page.contains("Small numbers are protected"));
+        assert!(page.contains("Nobody moves between role groups"));
+
+        // a scenario: more recruitment raises supply at the horizon
+        let supply_at = |page: &str, year: i32| -> f64 {
+            let at = page
+                .find(&format!("<th scope=\"row\">{year}</th>"))
+                .unwrap();
+            let cells: Vec<&str> = page[at..]
+                .split("<td class=\"num\"")
+                .skip(1)
+                .take(2)
+                .collect();
+            let p50 = cells[1];
+            p50[p50.find('>').unwrap() + 1..p50.find("</td>").unwrap()]
+                .parse()
+                .unwrap()
+        };
+        let more = lead
+            .page("/areas/318/projection?recruitment_pct=50&runs=100&horizon=2030")
+            .await;
+        assert!(more.contains("Supply and need, under this scenario"));
+        assert!(more.contains("to 2030"));
+        let as_now = lead
+            .page("/areas/318/projection?runs=100&horizon=2030")
+            .await;
+        assert!(supply_at(&more, 2030) > supply_at(&as_now, 2030) + 10.0);
+        // the typed value is kept, and the download carries the scenario
+        assert!(more.contains(r#"id="recruitment_pct" name="recruitment_pct" type="text" inputmode="decimal" value="50""#));
+        assert!(more.contains("/areas/E09000027/projection/projection.csv?recruitment_pct=50&#38;horizon=2030&#38;runs=100"), "{more}");
+
+        let csv = lead
+            .get("/areas/318/projection/projection.csv?recruitment_pct=50&horizon=2030&runs=100")
+            .await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.content_type.starts_with("text/csv"));
+        let text = String::from_utf8(csv.body.clone()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "Year,Role group,supply_fte,supply_fte_p10,supply_fte_p50,supply_fte_p90,people_p50,demand_fte,gap_fte_p10,gap_fte_p50,gap_fte_p90,synthetic"
+        );
+        let rows: Vec<&str> = lines.collect();
+        assert!(
+            rows.iter().all(|r| r.ends_with(",yes")),
+            "synthetic on every row"
+        );
+        assert!(rows.iter().any(|r| r.starts_with("2030,All role groups,")));
+        // the same seed gives the same file
+        let again = lead
+            .get("/areas/318/projection/projection.csv?recruitment_pct=50&horizon=2030&runs=100")
+            .await;
+        assert_eq!(again.body, csv.body);
+        let xlsx = lead
+            .get("/areas/318/projection/projection.xlsx?runs=50")
+            .await;
+        assert_eq!(xlsx.status, 200);
+        assert!(xlsx.body.starts_with(b"PK"));
+        assert_eq!(
+            lead.get("/areas/318/projection/other.pdf").await.status,
+            404
+        );
+        app.close().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_levers_are_answered_field_by_field_and_nothing_is_projected() {
+    for app in TestApp::each_with_workforce().await {
+        let lead = app.richmond_lead().await;
+        let r = lead
+            .get("/areas/318/projection?turnover_pct=-150&runs=lots&horizon=2050&completion_rate=0.5")
+            .await;
+        assert_eq!(r.status, 422);
+        let page = r.text();
+        assert!(page.contains("<title>Error: Projection"), "{page}");
+        assert!(
+            page.contains(r#"<div class="error-summary" role="alert" tabindex="-1" autofocus>"#)
+        );
+        assert!(page.contains(r##"<a href="#turnover_pct">Turnover: leaving other than retirement, per cent up or down must be from -100 to 200% (you entered -150).</a>"##), "{page}");
+        assert!(
+            page.contains("Runs must be a whole number (you entered &#39;lots&#39;)."),
+            "{page}"
+        );
+        assert!(
+            page.contains("The last year projected must be 2040 or earlier (you entered 2050).")
+        );
+        // every field keeps what was typed; no chart is drawn
+        assert!(page.contains(r#"value="-150""#) && page.contains(r#"value="0.5""#));
+        assert!(!page.contains("<polygon"));
+        // a horizon before the census is said in words
+        let page = lead
+            .page("/areas/318/projection?horizon=2024&runs=10")
+            .await;
+        assert!(
+            page.contains(
+                "The last year projected must be after the census (2025): you entered 2024."
+            ),
+            "{page}"
+        );
+        // the download refuses the same
+        let r = lead
+            .get("/areas/318/projection/projection.csv?turnover_pct=-150")
+            .await;
+        assert_eq!(r.status, 422);
+        app.close().await;
+    }
+}
+
+#[tokio::test]
+async fn outside_the_lead_s_own_view_small_groups_are_hidden_and_other_areas_are_refused() {
+    for app in TestApp::each_with_workforce().await {
+        let analyst = app
+            .signed_in(
+                UserRole::RegionalAnalyst,
+                Scope::Region {
+                    region: "E12000007".into(),
+                },
+            )
+            .await;
+        let page = analyst.page("/regions/E12000007/projection?runs=50").await;
+        assert!(
+            page.contains("Small numbers are protected on this page"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Rests on the returns of 1 of the 33 areas in London."),
+            "{page}"
+        );
+        // the region's analyst sees an area of the region, protected too
+        let area_page = analyst.page("/areas/318/projection?runs=50").await;
+        assert!(area_page.contains("Small numbers are protected"));
+        // a board member of another area, and England for a regional analyst, are refused
+        let board = app
+            .signed_in(UserRole::BoardViewer, area("E09000001"))
+            .await;
+        assert_eq!(board.get("/areas/318/projection").await.status, 403);
+        assert_eq!(analyst.get("/england/projection").await.status, 403);
+        // an area without returns says so instead of projecting nothing
+        let camden = analyst.page("/areas/E09000007/projection?runs=10").await;
+        assert!(camden.contains("Camden has no workforce returns at the census of 2025, so there is nothing to project from."), "{camden}");
+        app.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_backcast_page_says_how_good_the_projection_is() {
+    let apps = TestApp::each().await;
+    let app = &apps[0];
+    let user = app.signed_in(UserRole::BoardViewer, area(RICHMOND)).await;
+    let page = user.page("/projection/how-good").await;
+    assert!(page.contains("How good is the projection?"));
+    assert!(
+        page.contains("Area: the median error, 7.6%, is below the naive forecast&#39;s (8.0%)"),
+        "{page}"
+    );
+    assert!(page.contains("<th scope=\"row\">Kingston upon Thames / Richmond upon Thames</th>"));
+    assert!(page.contains("Cumberland: no in-post FTE was published for 2021"));
+    assert_eq!(
+        app.anonymous().get("/projection/how-good").await.status,
+        303
+    );
+    for app in apps {
+        app.close().await;
+    }
+}
