@@ -111,3 +111,8 @@ id!(
     /// A question an area adds to its strategy's checklist.
     ChecklistQuestionId
 );
+
+id!(
+    /// A named projection scenario an area keeps.
+    ScenarioId
+);

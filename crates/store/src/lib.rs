@@ -27,6 +27,7 @@ pub mod community;
 pub mod geography;
 pub mod ids;
 pub mod people;
+pub mod projection;
 pub mod reference;
 pub mod returns;
 #[allow(unsafe_code)]
@@ -40,7 +41,8 @@ pub mod workforce;
 pub use bulk::Cell;
 pub use ids::{
     ActionId, AnalysisEntryId, AreaId, BudgetId, ChecklistQuestionId, CollectionId,
-    FundingStreamId, ObjectiveId, OrganisationId, PlanLineId, ReturnId, RiskId, StrategyId,
+    FundingStreamId, ObjectiveId, OrganisationId, PlanLineId, ReturnId, RiskId, ScenarioId,
+    StrategyId,
 };
 
 #[derive(Debug, Error)]

@@ -1,0 +1,120 @@
+//! Keeping an area's named projection scenarios (docs/definitions.md §7): the levers as
+//! the scenario file writes them (JSON of `cws_project::Levers`, with the schema version),
+//! read back into checked levers at this edge.
+
+use cws_project::Levers;
+
+use crate::{now_text, on_pool, on_tx, AreaId, Db, Result, ScenarioId, StoreError};
+
+/// The scenario schema the levers are kept in (that of the scenario file).
+pub const SCENARIO_SCHEMA: i64 = 1;
+
+/// The longest name a scenario may have.
+pub const NAME_MAX: usize = 80;
+
+/// A scenario as kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioRow {
+    pub id: ScenarioId,
+    pub name: String,
+    pub levers: Levers,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: ScenarioId,
+    name: String,
+    schema_version: i64,
+    levers: String,
+    saved_by: String,
+    saved_at: String,
+}
+
+impl TryFrom<Stored> for ScenarioRow {
+    type Error = StoreError;
+
+    fn try_from(s: Stored) -> Result<ScenarioRow> {
+        if s.schema_version != SCENARIO_SCHEMA {
+            return Err(StoreError::Corrupt(format!(
+                "scenario {} is in schema {}, not {SCENARIO_SCHEMA}",
+                s.id.0, s.schema_version
+            )));
+        }
+        let levers: Levers = serde_json::from_str(&s.levers)
+            .map_err(|e| StoreError::Corrupt(format!("scenario {}: {e}", s.id.0)))?;
+        let levers = levers
+            .checked()
+            .map_err(|e| StoreError::Corrupt(format!("scenario {}: {e}", s.id.0)))?;
+        Ok(ScenarioRow {
+            id: s.id,
+            name: s.name,
+            levers,
+            saved_by: s.saved_by,
+            saved_at: s.saved_at,
+        })
+    }
+}
+
+/// Keeps `levers` as the area's scenario `name`, replacing the levers of a scenario of that
+/// name (compared without case or spacing at the ends); refuses an empty or long name or
+/// levers out of range.
+pub async fn save_scenario(
+    db: &Db,
+    area: AreaId,
+    name: &str,
+    levers: &Levers,
+    by: &str,
+) -> Result<ScenarioId> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        return Err(StoreError::Refused(format!(
+            "A scenario's name must be 1 to {NAME_MAX} characters."
+        )));
+    }
+    let levers = levers
+        .checked()
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
+    let json = serde_json::to_string(&levers)
+        .map_err(|e| StoreError::Refused(format!("the levers cannot be kept: {e}")))?;
+    let mut tx = db.begin_write().await?;
+    let existing: Option<ScenarioId> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT id FROM projection_scenario WHERE area_id = $1 AND lower(name) = lower($2)")
+        .bind(area).bind(name).fetch_optional(&mut *c).await?);
+    let id = match existing {
+        Some(id) => {
+            on_tx!(&mut tx, c => sqlx::query(
+                "UPDATE projection_scenario SET name = $1, schema_version = $2, levers = $3, saved_by = $4, saved_at = $5 WHERE id = $6")
+                .bind(name).bind(SCENARIO_SCHEMA).bind(&json).bind(by).bind(now_text()).bind(id)
+                .execute(&mut *c).await?.rows_affected());
+            id
+        }
+        None => on_tx!(&mut tx, c => sqlx::query_scalar(
+            "INSERT INTO projection_scenario (area_id, name, schema_version, levers, saved_by, saved_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(area).bind(name).bind(SCENARIO_SCHEMA).bind(&json).bind(by).bind(now_text())
+            .fetch_one(&mut *c).await?),
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The area's scenarios, by name.
+pub async fn scenarios(db: &Db, area: AreaId) -> Result<Vec<ScenarioRow>> {
+    let rows: Vec<Stored> = on_pool!(db, p => sqlx::query_as(
+        "SELECT id, name, schema_version, levers, saved_by, saved_at FROM projection_scenario
+         WHERE area_id = $1 ORDER BY lower(name), id")
+        .bind(area).fetch_all(p).await?);
+    rows.into_iter().map(ScenarioRow::try_from).collect()
+}
+
+/// Removes one of the area's scenarios; false when the area has no such scenario.
+pub async fn remove_scenario(db: &Db, area: AreaId, id: ScenarioId) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query(
+        "DELETE FROM projection_scenario WHERE id = $1 AND area_id = $2")
+        .bind(id).bind(area).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
