@@ -180,6 +180,12 @@ pub fn router(state: AppState) -> Router {
             get(dashboards::download),
         )
         .route("/areas/{code}/projection", get(projection::page))
+        .route("/areas/{code}/projection/compare", get(projection::compare))
+        .route("/areas/{code}/projection/scenarios", post(projection::save_scenario))
+        .route(
+            "/areas/{code}/projection/scenarios/{scenario}/remove",
+            post(projection::remove_scenario),
+        )
         .route("/areas/{code}/projection/{file}", get(projection::download))
         .route("/regions/{code}/projection", get(projection::page))
         .route("/regions/{code}/projection/{file}", get(projection::download))

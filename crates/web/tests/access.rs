@@ -194,6 +194,8 @@ fn fill(path: &str, place: Place) -> String {
             "{file}",
             if path.contains("/dashboard/") {
                 "key-figures.csv"
+            } else if path.contains("/projection/") {
+                "projection.csv"
             } else {
                 "template.csv"
             },
@@ -212,6 +214,7 @@ fn fill(path: &str, place: Place) -> String {
         .replace("{line}", "1")
         .replace("{entry}", "1")
         .replace("{question}", "1")
+        .replace("{scenario}", "1")
         .replace("{part}", "budgets")
 }
 

@@ -198,3 +198,143 @@ async fn the_backcast_page_says_how_good_the_projection_is() {
         app.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_lead_keeps_scenarios_and_compares_two_side_by_side() {
+    for app in TestApp::each_with_workforce().await {
+        let lead = app.richmond_lead().await;
+        let base = "/areas/E09000027/projection";
+        let page = lead.page(&format!("{base}?runs=20")).await;
+        assert!(page.contains("No scenarios are kept for Richmond upon Thames yet."));
+        assert!(page.contains("Keep this scenario"));
+        // keep one: the levers typed on the page and a name
+        let at = lead
+            .post_ok(
+                &format!("{base}/scenarios"),
+                &[
+                    ("name", "Grow our own"),
+                    ("recruitment_pct", "30"),
+                    ("level3_places", "20"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            at,
+            format!("{base}?recruitment_pct=30&level3_places=20&saved=kept#saved-scenarios")
+        );
+        let page = lead
+            .page(&format!(
+                "{base}?recruitment_pct=30&level3_places=20&runs=20&saved=kept"
+            ))
+            .await;
+        assert!(page.contains("The scenario is kept: it is listed below."));
+        assert!(page.contains("Recruitment: joiners a year, per cent up or down: 30%; Training places a year to Level 3: 20 places"), "{page}");
+        // the notice is said once: links do not carry it
+        assert!(!page.contains(
+            "projection.csv?recruitment_pct=30&#38;level3_places=20&#38;runs=20&#38;saved"
+        ));
+        lead.post_ok(
+            &format!("{base}/scenarios"),
+            &[("name", "Agency to employed"), ("agency_conversion", "0.5")],
+        )
+        .await;
+        // refused: no name, or a lever out of range; nothing is kept
+        let refused = lead
+            .post_refused(
+                &format!("{base}/scenarios"),
+                &[("name", " "), ("recruitment_pct", "10")],
+            )
+            .await;
+        assert!(
+            refused.contains("Enter a name for the scenario"),
+            "{refused}"
+        );
+        assert!(refused.contains(r#"value="10""#));
+        let refused = lead
+            .post_refused(
+                &format!("{base}/scenarios"),
+                &[("name", "Too far"), ("turnover_pct", "900")],
+            )
+            .await;
+        assert!(refused.contains("must be from -100 to 200%"));
+        let kept = cws_store::projection::scenarios(
+            &app.db,
+            cws_store::geography::area(&app.db, "318")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            kept.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["Agency to employed", "Grow our own"]
+        );
+        let grow = kept[1].id.0;
+
+        // compared with as now, over the same runs: the lever that differs is marked
+        let page = lead
+            .page(&format!(
+                "{base}/compare?a=now&b={grow}&runs=50&horizon=2030"
+            ))
+            .await;
+        assert!(page.contains("Scenarios compared"), "{page}");
+        assert!(page.contains("As now and Grow our own"));
+        assert!(page.contains("over the same 50 runs and seed 1"));
+        assert!(page.contains("<tr class=\"emphasis\"><th scope=\"row\">Recruitment: joiners a year, per cent up or down</th><td class=\"num\">0%</td><td class=\"num\">30%</td><td>Differs</td>"));
+        assert!(page.contains("<th scope=\"row\">The year the gap closes (P50)</th>"));
+        assert!(page.contains("cws does not hold pay bands or course costs yet"));
+        let value = |page: &str, label: &str| -> (f64, f64) {
+            let at = page
+                .find(&format!("<th scope=\"row\">{label}</th>"))
+                .unwrap();
+            let cells: Vec<f64> = page[at..]
+                .split("<td class=\"num\">")
+                .skip(1)
+                .take(2)
+                .map(|c| c[..c.find("</td>").unwrap()].parse().unwrap())
+                .collect();
+            (cells[0], cells[1])
+        };
+        let (now, grown) = value(&page, "Supply FTE in 2030, P50");
+        assert!(grown > now, "{now} {grown}");
+        assert_eq!(
+            lead.get(&format!("{base}/compare?a=now&b=999"))
+                .await
+                .status,
+            404
+        );
+
+        // a board member sees the kept scenarios but cannot keep or remove one
+        let board = app.signed_in(UserRole::BoardViewer, area(RICHMOND)).await;
+        let page = board.page(&format!("{base}?runs=10")).await;
+        assert!(page.contains("Grow our own") && !page.contains("Keep this scenario"));
+        assert_eq!(
+            board
+                .post_form(&format!("{base}/scenarios"), &[("name", "Mine")])
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            board
+                .post_form(&format!("{base}/scenarios/{grow}/remove"), &[])
+                .await
+                .status,
+            403
+        );
+        // the lead removes it
+        let at = lead
+            .post_ok(&format!("{base}/scenarios/{grow}/remove"), &[])
+            .await;
+        assert_eq!(at, format!("{base}?saved=removed#saved-scenarios"));
+        assert_eq!(
+            lead.post_form(&format!("{base}/scenarios/{grow}/remove"), &[])
+                .await
+                .status,
+            404
+        );
+        app.close().await;
+    }
+}

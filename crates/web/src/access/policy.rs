@@ -132,6 +132,25 @@ pub const ROUTES: &[RouteRule] = &[
         AreaAggregates,
         Some("export"),
     ),
+    rule(
+        "GET",
+        "/areas/{code}/projection/compare",
+        AreaAggregates,
+        None,
+    ),
+    // an area's kept scenarios: read by those who see its aggregates, kept by its lead
+    rule(
+        "POST",
+        "/areas/{code}/projection/scenarios",
+        AreaWorkers,
+        Some("scenario_change"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/projection/scenarios/{scenario}/remove",
+        AreaWorkers,
+        Some("scenario_change"),
+    ),
     rule("GET", "/regions/{code}/projection", RegionAggregates, None),
     rule(
         "GET",

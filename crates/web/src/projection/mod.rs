@@ -6,8 +6,8 @@
 //! groups are hidden outside the area lead's own view, as on the dashboards.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use cws_analyse::panels::Place;
@@ -21,6 +21,16 @@ use crate::dashboards::protected;
 use crate::forms::Problems;
 use crate::place::PlaceInPath;
 use crate::{AppState, WebError};
+
+mod compare;
+mod download;
+mod how_good;
+mod scenarios;
+
+pub use compare::compare;
+pub use download::download;
+pub use how_good::how_good;
+pub use scenarios::{remove_scenario, save_scenario};
 
 /// The form as typed: each lever, the horizon, runs and seed (empty: the default).
 #[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
@@ -38,6 +48,9 @@ pub struct ScenarioQuery {
     horizon: String,
     runs: String,
     seed: String,
+    /// What was just done ("kept", "removed"): said once, not carried in links.
+    #[serde(skip_serializing)]
+    saved: String,
 }
 
 impl ScenarioQuery {
@@ -65,6 +78,62 @@ impl ScenarioQuery {
         } else {
             format!("?{}", kept.join("&"))
         }
+    }
+}
+
+impl ScenarioQuery {
+    /// The query of a kept scenario's levers: only those that differ from as now.
+    fn of_levers(levers: &Levers) -> ScenarioQuery {
+        let defaults = Levers::default().values();
+        let typed: Vec<String> = levers
+            .values()
+            .iter()
+            .zip(defaults)
+            .map(|(v, d)| {
+                if *v == d {
+                    String::new()
+                } else {
+                    cws_documents::chart::trim_number(*v)
+                }
+            })
+            .collect();
+        ScenarioQuery {
+            recruitment_pct: typed[0].clone(),
+            turnover_pct: typed[1].clone(),
+            retirement_shift_years: typed[2].clone(),
+            level3_places: typed[3].clone(),
+            graduate_places: typed[4].clone(),
+            completion_rate: typed[5].clone(),
+            agency_conversion: typed[6].clone(),
+            pay_incentive_pct: typed[7].clone(),
+            retention_elasticity: typed[8].clone(),
+            ..ScenarioQuery::default()
+        }
+    }
+}
+
+/// The levers that differ from as now, in words ("as now" when none do).
+pub(crate) fn changes(levers: &Levers) -> String {
+    let defaults = Levers::default().values();
+    let changed: Vec<String> = levers
+        .values()
+        .iter()
+        .zip(defaults)
+        .enumerate()
+        .filter(|(_, (v, d))| *v != d)
+        .map(|(i, (v, _))| {
+            format!(
+                "{}: {}{}",
+                LABELS[i],
+                cws_documents::chart::trim_number(*v),
+                RANGES[i].3
+            )
+        })
+        .collect();
+    if changed.is_empty() {
+        "As now".into()
+    } else {
+        changed.join("; ")
     }
 }
 
@@ -199,6 +268,25 @@ struct ProjectionPage {
     /// Why there is no result, when the form was right.
     unavailable: Option<String>,
     query: String,
+    /// An area's kept scenarios (none for a region or England).
+    saved: Vec<Saved>,
+    /// Whether this viewer may keep and remove the area's scenarios (its lead).
+    can_save: bool,
+    /// The name typed to keep this scenario under.
+    name: String,
+    /// Whether scenarios can be kept here at all (an area's page).
+    is_area: bool,
+    /// What was just done to the kept scenarios, in words.
+    notice: Option<&'static str>,
+}
+
+/// A kept scenario as listed.
+pub(crate) struct Saved {
+    id: i64,
+    name: String,
+    changes: String,
+    query: String,
+    saved: String,
 }
 
 /// What the page shows of a projection.
@@ -496,26 +584,79 @@ fn breadcrumbs(place: &Place) -> Vec<(String, String)> {
     }
 }
 
-/// The projection page of an area, a region or England.
-pub async fn page(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Option<Viewer>>,
-    PlaceInPath(place): PlaceInPath,
-    Query(q): Query<ScenarioQuery>,
+/// What a page shows beside the scenario: a name typed to keep it, and its problems.
+#[derive(Default)]
+pub(crate) struct Keeping {
+    name: String,
+    errors: FieldProblems,
+}
+
+/// The area a place is, as the store keeps it (None for a region or England).
+async fn area_of(
+    state: &AppState,
+    place: &Place,
+) -> Result<Option<cws_store::geography::AreaRow>, WebError> {
+    match place {
+        Place::Area { code, .. } => Ok(cws_store::geography::area(&state.db, code).await?),
+        _ => Ok(None),
+    }
+}
+
+/// Whether the viewer may keep and remove the area's scenarios: its lead.
+fn may_keep(viewer: Option<&Viewer>, area: &cws_store::geography::AreaRow) -> bool {
+    use crate::access::policy::{decide, Need, Target};
+    let target = Target {
+        area: Some((area.code.clone(), area.old_la_code.clone())),
+        region: Some(area.region_code.clone()),
+        organisation_id: None,
+    };
+    decide(viewer.map(|v| &v.access), Need::AreaWorkers, &target)
+}
+
+/// The projection page: the scenario in `q`, and what `keeping` adds.
+pub(crate) async fn render(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    place: &Place,
+    q: &ScenarioQuery,
+    keeping: Keeping,
 ) -> Result<Response, WebError> {
-    let protect = protected(viewer.as_ref(), &place);
-    let (scenario, errors) = match Scenario::try_from(&q) {
+    let protect = protected(viewer, place);
+    let (scenario, mut errors) = match Scenario::try_from(q) {
         Ok(s) => (Some(s), Vec::new()),
         Err(e) => (None, e),
     };
+    errors.extend(keeping.errors);
     let (result, unavailable) = match &scenario {
-        Some(s) => match compute(&state, &place, s, protect).await? {
+        Some(s) => match compute(state, place, s, protect).await? {
             Ok(p) => (Some(ResultView::of(&p, s, place.name())), None),
             Err(why) => (None, Some(why)),
         },
         None => (None, None),
     };
-    let (levers, settings) = fields(&q, &errors);
+    let area = area_of(state, place).await?;
+    let (saved, can_save) = match &area {
+        Some(a) => (
+            cws_store::projection::scenarios(&state.db, a.id)
+                .await?
+                .into_iter()
+                .map(|s| Saved {
+                    id: s.id.0,
+                    changes: changes(&s.levers),
+                    query: ScenarioQuery::of_levers(&s.levers).query(),
+                    saved: format!(
+                        "{} by {}",
+                        crate::returns::own::when(&s.saved_at),
+                        s.saved_by
+                    ),
+                    name: s.name,
+                })
+                .collect(),
+            may_keep(viewer, a),
+        ),
+        None => (Vec::new(), false),
+    };
+    let (levers, settings) = fields(q, &errors);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -525,8 +666,8 @@ pub async fn page(
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: state.holds_synthetic().await?,
         place_name: place.name().to_string(),
-        base: base(&place),
-        breadcrumbs: breadcrumbs(&place),
+        base: base(place),
+        breadcrumbs: breadcrumbs(place),
         protected: protect,
         errors,
         levers,
@@ -534,198 +675,26 @@ pub async fn page(
         result,
         unavailable,
         query: q.query(),
+        saved,
+        can_save,
+        name: keeping.name,
+        is_area: area.is_some(),
+        notice: match q.saved.as_str() {
+            "kept" => Some("The scenario is kept: it is listed below."),
+            "removed" => Some("The scenario is removed."),
+            _ => None,
+        },
     }
     .render()?;
     Ok((status, Html(html)).into_response())
 }
 
-/// The file in a projection download's path.
-#[derive(serde::Deserialize)]
-pub struct FilePath {
-    file: String,
-}
-
-/// The projection's table as `projection.csv` or `projection.xlsx`.
-pub async fn download(
+/// The projection page of an area, a region or England.
+pub async fn page(
     State(state): State<AppState>,
     Extension(viewer): Extension<Option<Viewer>>,
     PlaceInPath(place): PlaceInPath,
-    Path(FilePath { file }): Path<FilePath>,
     Query(q): Query<ScenarioQuery>,
 ) -> Result<Response, WebError> {
-    let ext = match file.as_str() {
-        "projection.csv" => "csv",
-        "projection.xlsx" => "xlsx",
-        _ => {
-            return Err(WebError::NotFound(
-                "Ask for projection.csv or projection.xlsx.".into(),
-            ))
-        }
-    };
-    let scenario = Scenario::try_from(&q).map_err(|e| {
-        WebError::Unprocessable(e.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "))
-    })?;
-    let protect = protected(viewer.as_ref(), &place);
-    let projected = compute(&state, &place, &scenario, protect)
-        .await?
-        .map_err(WebError::NotFound)?;
-    let synthetic = state.holds_synthetic().await?;
-    let title = format!(
-        "{}: the workforce projected from the census of {} to {}{} ({} runs, seed {})",
-        place.name(),
-        projected.census_year,
-        projected.horizon,
-        if scenario.changed {
-            ", the scenario's levers"
-        } else {
-            ", as now"
-        },
-        scenario.runs,
-        scenario.seed
-    );
-    let table = projected.table(title);
-    let (bytes, content_type) = match ext {
-        "csv" => (table.csv(synthetic)?, "text/csv; charset=utf-8"),
-        _ => (
-            cws_documents::xlsx::table(&table, synthetic)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    };
-    let name = format!("{}-{file}", place.name().to_lowercase().replace(' ', "-"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// The backcast, made once (it rests only on the published figures shipped with cws).
-fn backcast() -> &'static cws_analyse::backcast::Report {
-    static REPORT: std::sync::OnceLock<cws_analyse::backcast::Report> = std::sync::OnceLock::new();
-    REPORT.get_or_init(|| {
-        let rows = cws_reference::social_work_indicators().unwrap_or_default();
-        cws_analyse::backcast::report(
-            &cws_analyse::backcast::places(&rows),
-            cws_project::monte_carlo::Options::default(),
-        )
-    })
-}
-
-fn pct(v: f64) -> String {
-    format!("{v:.1}%")
-}
-
-#[derive(Template)]
-#[template(path = "projection_how_good.html")]
-struct HowGoodPage {
-    attribution: &'static str,
-    synthetic_banner: bool,
-    fit_last: i32,
-    runs: usize,
-    seed: u64,
-    /// Level, places scored, checks, median error, naive error, inside the band, beat naive.
-    levels: Vec<[String; 7]>,
-    /// Level, year, years ahead, checks, median error, naive error, inside.
-    ahead: Vec<[String; 6]>,
-    verdicts: Vec<String>,
-    /// Code, place, median error, naive error, years inside the band, verdict.
-    places: Vec<(&'static str, [String; 6])>,
-    unfit: Vec<(String, String)>,
-}
-
-/// How good is the projection? The backcast on DfE's published social-work figures.
-pub async fn how_good(State(state): State<AppState>) -> Result<Html<String>, WebError> {
-    let r = tokio::task::spawn_blocking(backcast).await?;
-    let mut levels = Vec::new();
-    let mut ahead = Vec::new();
-    let mut verdicts = Vec::new();
-    for l in &r.levels {
-        let Some(s) = l.all else { continue };
-        levels.push([
-            l.level.to_string(),
-            format!("{} of {}", l.places, l.published),
-            s.checks.to_string(),
-            pct(s.median_error),
-            pct(s.median_naive_error),
-            pct(s.inside_band),
-            format!("{} of {}", l.beating_naive, l.places),
-        ]);
-        for (years, s) in &l.by_years_ahead {
-            ahead.push([
-                l.level.to_string(),
-                format!(
-                    "{} ({} ahead)",
-                    r.fit_last + years,
-                    if *years == 1 {
-                        "1 year".to_string()
-                    } else {
-                        format!("{years} years")
-                    }
-                ),
-                s.checks.to_string(),
-                pct(s.median_error),
-                pct(s.median_naive_error),
-                pct(s.inside_band),
-            ]);
-        }
-        verdicts.push(format!(
-            "{}: the median error, {}, is {} the naive forecast's ({}); the P10 to P90 bands hold {} of what was published, against about 80% for an honest band.",
-            l.level,
-            pct(s.median_error),
-            if s.beats_naive() { "below" } else { "not below" },
-            pct(s.median_naive_error),
-            pct(s.inside_band)
-        ));
-    }
-    let mut places = Vec::new();
-    let mut unfit = Vec::new();
-    for p in &r.places {
-        match (&p.score, &p.backcast) {
-            (Some(s), Some(b)) => places.push((
-                p.level,
-                [
-                    p.code.clone(),
-                    p.name.clone(),
-                    pct(s.median_error),
-                    pct(s.median_naive_error),
-                    format!(
-                        "{} of {}",
-                        b.checks.iter().filter(|c| c.inside()).count(),
-                        b.checks.len()
-                    ),
-                    if s.beats_naive() {
-                        "Better than the naive"
-                    } else {
-                        "Not better than the naive"
-                    }
-                    .to_string(),
-                ],
-            )),
-            _ => unfit.push((
-                p.name.clone(),
-                p.unfit.clone().unwrap_or_else(|| "not scored".into()),
-            )),
-        }
-    }
-    Ok(Html(
-        HowGoodPage {
-            attribution: cws_reference::ATTRIBUTION,
-            synthetic_banner: state.holds_synthetic().await?,
-            fit_last: r.fit_last,
-            runs: r.runs,
-            seed: r.seed,
-            levels,
-            ahead,
-            verdicts,
-            places,
-            unfit,
-        }
-        .render()?,
-    ))
+    render(&state, viewer.as_ref(), &place, &q, Keeping::default()).await
 }
