@@ -168,9 +168,18 @@ pub struct Fan {
 
 /// A fan chart: shaded bands with lines over them (the first line in the first band's
 /// colour), on an axis that takes in negative values (a gap below zero: more than needed)
-/// with zero marked. Lines keep their own dash patterns, so the chart does not rest on
-/// colour alone; the table beside it holds every value.
-pub fn fan_chart(id: &str, title: &str, desc: &str, fans: &[Fan], series: &[Series]) -> String {
+/// with zero marked. With `from_zero` false the axis spans the values alone (a level that
+/// changes by a few per cent would be a flat line over an axis from zero); the description
+/// should say so. Lines keep their own dash patterns, so the chart does not rest on colour
+/// alone; the table beside it holds every value.
+pub fn fan_chart(
+    id: &str,
+    title: &str,
+    desc: &str,
+    fans: &[Fan],
+    series: &[Series],
+    from_zero: bool,
+) -> String {
     let mut years: Vec<i64> = fans
         .iter()
         .flat_map(|f| f.points.iter().map(|p| p.0))
@@ -199,10 +208,19 @@ pub fn fan_chart(id: &str, title: &str, desc: &str, fans: &[Fan], series: &[Seri
         svg.push_str(r#"<text x="320" y="140" text-anchor="middle">Nothing to show</text></svg>"#);
         return svg;
     };
-    let max = values.iter().copied().fold(0.0, f64::max);
-    let min = values.iter().copied().fold(0.0, f64::min);
+    let start = if from_zero {
+        0.0
+    } else {
+        values.first().copied().unwrap_or(0.0)
+    };
+    let max = values.iter().copied().fold(start, f64::max);
+    let min = values.iter().copied().fold(start, f64::min);
     let step = nice_step((max - min).max(1.0));
-    let top = (max / step).ceil().max(if min < 0.0 { 0.0 } else { 1.0 }) * step;
+    let top = if from_zero {
+        (max / step).ceil().max(if min < 0.0 { 0.0 } else { 1.0 }) * step
+    } else {
+        (max / step).ceil() * step
+    };
     let bottom = (min / step).floor() * step;
     let top = if top <= bottom { bottom + step } else { top };
     let x = |y: i64| {

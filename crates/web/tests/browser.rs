@@ -1400,6 +1400,122 @@ async fn an_employer_sends_its_own_return_in_a_browser() {
     db.close().await;
 }
 
+/// A lead opens the area's projection, changes a lever, keeps two scenarios, compares them,
+/// downloads the table, and meets the error states; then reads how good the projection is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_projects_the_workforce_and_compares_scenarios_in_a_browser() {
+    let Some((_driver, driver_port)) = start_driver() else {
+        return;
+    };
+    let (db, _keep) = with_workforce(cws_synth::Scale::Area("318".into())).await;
+    add_user(
+        &db,
+        "lead@example.org",
+        "Sam Lead",
+        UserRole::AreaLead,
+        Scope::Area {
+            area: "E09000027".into(),
+        },
+    )
+    .await;
+    let site = serve(&db).await;
+    let c = browser(driver_port).await;
+    sign_in(&c, &site, "lead@example.org").await;
+    c.goto(&format!("{site}/areas/318")).await.unwrap();
+    click(&c, Locator::LinkText("Projection")).await;
+    let page = text(&c).await;
+    assert!(page.contains("Supply and need"), "{page}");
+    assert!(page.contains("No scenarios are kept for Richmond upon Thames yet."));
+    shot(&c, "40-projection").await;
+
+    // a lever changed: more joiners, over fewer runs (the form opens from its summary)
+    c.find(Locator::Css(".scenario-panel summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&c, "recruitment_pct", "40").await;
+    fill(&c, "runs", "200").await;
+    click(&c, Locator::Css("form.scenario button[type=submit]")).await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Supply and need, under this scenario"),
+        "{page}"
+    );
+    assert!(page.contains("200 runs, seed 1"));
+    // kept under a name; then a second, with agency converted
+    fill(&c, "name", "Grow our own").await;
+    submit(&c, "/scenarios").await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("The scenario is kept: it is listed below."),
+        "{page}"
+    );
+    assert!(page.contains("Grow our own"));
+    shot(&c, "41-projection-scenario-kept").await;
+    // no name: refused, the error summary focused and the title marked
+    submit(&c, "/scenarios").await;
+    let title = c.title().await.unwrap();
+    assert!(title.starts_with("Error: "), "{title}");
+    let focused = c
+        .execute("return document.activeElement.className", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused.as_str(), Some("error-summary"));
+    shot(&c, "42-projection-scenario-no-name").await;
+
+    // compared with as now
+    c.goto(&format!("{site}/areas/318/projection?runs=200"))
+        .await
+        .unwrap();
+    submit(&c, "/compare").await;
+    let page = text(&c).await;
+    assert!(page.contains("Scenarios compared"), "{page}");
+    assert!(page.contains("As now and Grow our own"));
+    assert!(page.contains("The year the gap closes (P50)"));
+    shot(&c, "43-projection-compared").await;
+
+    // the table downloaded with the browser's session, the scenario in its link
+    c.goto(&format!(
+        "{site}/areas/318/projection?recruitment_pct=40&runs=100"
+    ))
+    .await
+    .unwrap();
+    let csv = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = [...document.querySelectorAll('a')].find(a => a.href.includes('projection.csv')); fetch(a.href).then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap_or_default().to_string();
+    assert!(
+        csv.starts_with("Year,Role group,supply_fte,supply_fte_p10"),
+        "{csv}"
+    );
+    assert!(csv.contains("\n2035,All role groups,"), "{csv}");
+
+    // a lever out of range: the page says which and keeps what was typed
+    c.goto(&format!(
+        "{site}/areas/318/projection?turnover_pct=-500&runs=100"
+    ))
+    .await
+    .unwrap();
+    accessible(&c, "projection with a bad lever").await;
+    let page = text(&c).await;
+    assert!(page.contains("There is a problem"), "{page}");
+    assert!(page.contains("must be from -100 to 200%"));
+    shot(&c, "44-projection-bad-lever").await;
+
+    c.goto(&format!("{site}/projection/how-good"))
+        .await
+        .unwrap();
+    let page = text(&c).await;
+    assert!(page.contains("How good is the projection?"), "{page}");
+    shot(&c, "45-projection-how-good").await;
+}
+
 /// A page's address with its codes and ids as placeholders, so that one page of each kind
 /// is visited (one area's page stands for all 153).
 fn kind_of_page(href: &str) -> String {

@@ -278,6 +278,8 @@ struct ProjectionPage {
     is_area: bool,
     /// What was just done to the kept scenarios, in words.
     notice: Option<&'static str>,
+    /// Whether the scenario form starts open: something was typed in it, or is wrong.
+    open_form: bool,
 }
 
 /// A kept scenario as listed.
@@ -348,9 +350,10 @@ impl ResultView {
         let supply_svg = fan_chart(
             "supply",
             &format!("{place}: supply and need, FTE of all role groups, {first} to {last}"),
-            "Supply's P10 to P90 shaded, its P50 a solid line, need a dashed line. The table below holds every value.",
+            "Supply's P10 to P90 shaded, its P50 a solid line, need a dashed line; the axis spans the values, not from zero. The table below holds every value.",
             std::slice::from_ref(&fan),
             &lines,
+            false,
         );
         let supply_legend = fan_legend(std::slice::from_ref(&fan), &lines);
         let (gap_svg, gap_legend) = if need_known {
@@ -373,6 +376,7 @@ impl ResultView {
                     "P10 to P90 shaded, P50 a solid line; above zero the area is short of the FTE it needs, below it has more.",
                     std::slice::from_ref(&fan),
                     &line,
+                    true,
                 )),
                 fan_legend(std::slice::from_ref(&fan), &line),
             )
@@ -439,10 +443,14 @@ impl ResultView {
             runs: s.runs,
             seed: s.seed,
             changed: s.changed,
-            rests_on: format!(
-                "Rests on the returns of {} of the {} areas in {place}.",
-                p.areas_with_returns, p.areas
-            ),
+            rests_on: if p.areas == 1 {
+                format!("Rests on {place}'s returns.")
+            } else {
+                format!(
+                    "Rests on the returns of {} of the {} areas in {place}.",
+                    p.areas_with_returns, p.areas
+                )
+            },
             supply_svg,
             supply_legend,
             gap_svg,
@@ -679,6 +687,7 @@ pub(crate) async fn render(
         can_save,
         name: keeping.name,
         is_area: area.is_some(),
+        open_form: !q.query().is_empty(),
         notice: match q.saved.as_str() {
             "kept" => Some("The scenario is kept: it is listed below."),
             "removed" => Some("The scenario is removed."),
