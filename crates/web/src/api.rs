@@ -25,6 +25,12 @@ use cws_analyse::panels::cut;
 /// An API error: a status and a JSON body saying what is wrong.
 pub struct ApiError(StatusCode, String);
 
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError(status, message.into())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.0, Json(json!({ "error": self.1 }))).into_response()
@@ -334,6 +340,41 @@ pub fn openapi_document() -> Value {
         false,
     );
     let table = json!({ "$ref": "#/components/schemas/Table" });
+    let projection = json!({ "$ref": "#/components/schemas/Projection" });
+    // the levers (docs/definitions.md §7), then the horizon, runs and seed
+    let projection_params = |place: Option<&Value>| -> Value {
+        let mut out: Vec<Value> = place.into_iter().cloned().collect();
+        for (i, (name, min, max, unit)) in cws_project::levers::RANGES.iter().enumerate() {
+            out.push(param(
+                name,
+                "query",
+                &format!(
+                    "{}: {min} to {max}{unit}; empty: as now",
+                    cws_project::levers::LABELS[i]
+                ),
+                false,
+            ));
+        }
+        out.push(param(
+            "horizon",
+            "query",
+            "The last year projected (default ten years after the census; at most 2040)",
+            false,
+        ));
+        out.push(param(
+            "runs",
+            "query",
+            "Monte Carlo runs, 1 to 5000 (default 1000)",
+            false,
+        ));
+        out.push(param(
+            "seed",
+            "query",
+            "The seed: the same seed gives the same figures (default 1)",
+            false,
+        ));
+        Value::Array(out)
+    };
     let ok = |description: &str, schema: Value| json!({ "description": description, "content": { "application/json": { "schema": schema } } });
     let errors = json!({
         "401": { "description": "Not signed in and no valid token" },
@@ -372,6 +413,12 @@ pub fn openapi_document() -> Value {
                 "responses": with_errors(json!({ "200": ok("A table of figures", table.clone()), "400": { "description": "An unknown dimension or measure" } })) } },
             "/api/england/figures": { "get": { "summary": "England's figures (always protected)", "parameters": [by, measures],
                 "responses": with_errors(json!({ "200": ok("A table of figures", table), "400": { "description": "An unknown dimension or measure" } })) } },
+            "/api/areas/{code}/projection": { "get": { "summary": "The area's workforce projected from the latest census: supply, need and the gap by year and role group, expected and P10/P50/P90 over seeded Monte Carlo runs, under the levers given", "parameters": projection_params(Some(&code)),
+                "responses": with_errors(json!({ "200": ok("The projection", projection.clone()), "422": { "description": "A lever, the horizon, runs or seed out of range (each named with its range)" } })) } },
+            "/api/regions/{code}/projection": { "get": { "summary": "A region's projection: its areas' runs joined draw by draw (always protected)", "parameters": projection_params(Some(&region)),
+                "responses": with_errors(json!({ "200": ok("The projection", projection.clone()), "422": { "description": "A lever or setting out of range" } })) } },
+            "/api/england/projection": { "get": { "summary": "England's projection (always protected)", "parameters": projection_params(None),
+                "responses": with_errors(json!({ "200": ok("The projection", projection), "422": { "description": "A lever or setting out of range" } })) } },
             "/api/areas/{code}/returns": {
                 "get": { "summary": "Each organisation's return status (area leads)", "parameters": [code, param("census", "query", "A census date (YYYY-MM-DD); the latest when not given", false)],
                     "responses": with_errors(json!({ "200": ok("Return status by organisation", json!({ "type": "object" })) })) },
@@ -391,6 +438,15 @@ pub fn openapi_document() -> Value {
         "components": {
             "securitySchemes": { "token": { "type": "http", "scheme": "bearer", "description": "A personal API token (cws_…)" } },
             "schemas": {
+                "Projection": { "type": "object", "properties": {
+                    "place": { "type": "string" }, "levers": { "type": "object" },
+                    "runs": { "type": "integer" }, "seed": { "type": "integer" },
+                    "protected": { "type": "boolean" }, "synthetic": { "type": "boolean" },
+                    "projection": { "type": "object", "properties": {
+                        "census_year": { "type": "integer" }, "horizon": { "type": "integer" },
+                        "areas_with_returns": { "type": "integer" }, "areas": { "type": "integer" },
+                        "notes": { "type": "array", "items": { "type": "string" } },
+                        "lines": { "type": "array", "items": { "type": "object", "description": "A year and role group (or All role groups): supply_fte, p10, p50, p90, people_p50, demand_fte, gap_p10, gap_p50, gap_p90; null where suppressed or not known" } } } } } },
                 "Table": { "type": "object", "properties": {
                     "title": { "type": "string" }, "census_date": { "type": "string", "format": "date" },
                     "protected": { "type": "boolean" }, "columns": { "type": "array", "items": { "type": "string" } },

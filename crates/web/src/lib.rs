@@ -350,6 +350,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas/{code}/figures", get(api::figures))
         .route("/api/regions/{code}/figures", get(api::figures))
         .route("/api/england/figures", get(api::figures))
+        .route("/api/areas/{code}/projection", get(projection::api_projection))
+        .route("/api/regions/{code}/projection", get(projection::api_projection))
+        .route("/api/england/projection", get(projection::api_projection))
         .route(
             "/api/areas/{code}/returns",
             get(api::returns_status).post(api::upload_return),

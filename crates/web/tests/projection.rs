@@ -341,3 +341,77 @@ async fn the_lead_keeps_scenarios_and_compares_two_side_by_side() {
         app.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_api_gives_the_projection_as_json_under_the_same_rules() {
+    for app in TestApp::each_with_workforce().await {
+        let lead = app
+            .api_client(UserRole::AreaLead, area(RICHMOND), "lead-api@example.org")
+            .await;
+        let (status, v) = lead
+            .json("/api/areas/318/projection?runs=50&horizon=2030&recruitment_pct=10")
+            .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["place"], "Richmond upon Thames");
+        assert_eq!(v["levers"]["recruitment_pct"], 10.0);
+        assert_eq!(
+            (v["runs"].as_u64(), v["seed"].as_u64()),
+            (Some(50), Some(1))
+        );
+        assert_eq!(v["protected"], false);
+        assert_eq!(v["synthetic"], true);
+        let p = &v["projection"];
+        assert_eq!(
+            (p["census_year"].as_i64(), p["horizon"].as_i64()),
+            (Some(2025), Some(2030))
+        );
+        let lines = p["lines"].as_array().unwrap();
+        let totals: Vec<&serde_json::Value> = lines
+            .iter()
+            .filter(|l| l["role_group"] == "All role groups")
+            .collect();
+        assert_eq!(totals.len(), 6);
+        for l in &totals {
+            let (a, b, c) = (
+                l["p10"].as_f64().unwrap(),
+                l["p50"].as_f64().unwrap(),
+                l["p90"].as_f64().unwrap(),
+            );
+            assert!(a <= b && b <= c, "{l}");
+        }
+        // the same query, the same answer
+        assert_eq!(
+            lead.json("/api/areas/318/projection?runs=50&horizon=2030&recruitment_pct=10")
+                .await
+                .1,
+            v
+        );
+        let (status, v) = lead
+            .json("/api/areas/318/projection?completion_rate=2")
+            .await;
+        assert_eq!(status, 422);
+        assert!(
+            v["error"].as_str().unwrap().starts_with(
+                "completion_rate: Share of places completed in the year must be from 0 to 1"
+            ),
+            "{v}"
+        );
+        // a regional analyst: the region's, protected; not England's
+        let analyst = app
+            .api_client(
+                UserRole::RegionalAnalyst,
+                Scope::Region {
+                    region: "E12000007".into(),
+                },
+                "analyst-api@example.org",
+            )
+            .await;
+        let (status, v) = analyst
+            .json("/api/regions/E12000007/projection?runs=20")
+            .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["protected"], true);
+        assert_eq!(analyst.json("/api/england/projection?runs=20").await.0, 403);
+        app.close().await;
+    }
+}

@@ -259,6 +259,14 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/api/areas/{code}/figures", AreaAggregates, None),
     rule("GET", "/api/regions/{code}/figures", RegionAggregates, None),
     rule("GET", "/api/england/figures", NationalAggregates, None),
+    rule("GET", "/api/areas/{code}/projection", AreaAggregates, None),
+    rule(
+        "GET",
+        "/api/regions/{code}/projection",
+        RegionAggregates,
+        None,
+    ),
+    rule("GET", "/api/england/projection", NationalAggregates, None),
     rule(
         "GET",
         "/api/areas/{code}/returns",

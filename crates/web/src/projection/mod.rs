@@ -22,11 +22,13 @@ use crate::forms::Problems;
 use crate::place::PlaceInPath;
 use crate::{AppState, WebError};
 
+mod api;
 mod compare;
 mod download;
 mod how_good;
 mod scenarios;
 
+pub use api::projection as api_projection;
 pub use compare::compare;
 pub use download::download;
 pub use how_good::how_good;
