@@ -482,6 +482,25 @@ impl Wave {
     }
 }
 
+impl Wave {
+    /// The share of all the census's people (those whose age is known) at or past the age by
+    /// `year`, in per cent; None when no ages are known.
+    pub fn total_share_by(&self, year: i32) -> Option<f64> {
+        let known: f64 = self.people.iter().sum::<f64>() - self.unknown_age.iter().sum::<f64>();
+        if known <= 0.0 {
+            return None;
+        }
+        let reached: f64 = self.already.iter().sum::<f64>()
+            + self
+                .reaching
+                .iter()
+                .filter(|(y, _)| *y <= year)
+                .map(|(_, v)| v.iter().sum::<f64>())
+                .sum::<f64>();
+        Some(100.0 * reached / known)
+    }
+}
+
 /// The retirement wave of the areas `areas` (indices in the snapshot) to `to_year`.
 pub fn retirement_wave(snap: &Snapshot, areas: &[usize], age: u32, to_year: i32) -> Option<Wave> {
     let census = snap.census?;

@@ -136,6 +136,17 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         repeat: usize,
     },
+    /// Benchmark: every area projected and joined into England's bands; see bench/project.sh.
+    #[command(hide = true)]
+    BenchProject {
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
+        #[arg(long, default_value_t = 2040)]
+        horizon: i32,
+        /// Write the measured inputs and England's P50 as JSON, for the peer.
+        #[arg(long)]
+        inputs_out: Option<std::path::PathBuf>,
+    },
     /// Write a consistent copy of the embedded database to FILE, safe while the server runs
     /// (PostgreSQL: use pg_dump).
     Backup { file: std::path::PathBuf },
@@ -351,6 +362,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             let db = open(&config, WithoutSchema::Create).await?;
             project_cmd::project(&db, args).await?;
+            db.close().await;
+        }
+        Command::BenchProject {
+            runs,
+            horizon,
+            inputs_out,
+        } => {
+            let db = open(&config, WithoutSchema::Create).await?;
+            project_cmd::bench_project(&db, runs, horizon, inputs_out.as_deref()).await?;
             db.close().await;
         }
         Command::BenchFigures { repeat } => {

@@ -387,3 +387,85 @@ async fn wave(
     }
     Ok(())
 }
+
+/// Benchmark (bench/project.sh): every area with returns measured over every census held,
+/// then projected `runs` times to `horizon` and joined draw by draw into England's bands;
+/// the two steps timed apart. With `inputs_out`, the measured inputs and England's P50 are
+/// written as JSON for the NumPy peer (bench/project_peer.py) to run the same model on.
+pub async fn bench_project(
+    db: &Db,
+    runs: usize,
+    horizon: i32,
+    inputs_out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let t0 = std::time::Instant::now();
+    let held = cws_analyse::load::every_census(db).await?;
+    let refs: Vec<&cws_analyse::Snapshot> = held.iter().collect();
+    let loaded = t0.elapsed().as_secs_f64();
+    let t1 = std::time::Instant::now();
+    let with_returns = held[0].areas_with_returns();
+    let inputs: Vec<cws_project::Inputs> = held[0]
+        .areas
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| with_returns.get(*i).copied().unwrap_or(false))
+        .filter_map(|(_, a)| cws_analyse::projection::measure_over(&refs, &a.code))
+        .map(|m| m.inputs)
+        .collect();
+    let measured = t1.elapsed().as_secs_f64();
+    let t2 = std::time::Instant::now();
+    let mut total: Option<cws_project::monte_carlo::Draws> = None;
+    for (i, input) in inputs.iter().enumerate() {
+        let d = cws_project::monte_carlo::simulate(
+            input,
+            &Levers::default(),
+            horizon,
+            cws_project::monte_carlo::Options {
+                runs,
+                seed: 1 ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                parameters: true,
+            },
+        )?;
+        match &mut total {
+            None => total = Some(d),
+            Some(t) => t.join(&d)?,
+        }
+    }
+    let bands = total.context("no area has returns")?.bands();
+    let modelled = t2.elapsed().as_secs_f64();
+    let p50: Vec<f64> = bands.supply_total.iter().map(|b| b.p50).collect();
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .unwrap_or(0);
+    let cells = inputs.iter().map(|i| i.stock.len()).sum::<usize>();
+    let occupied = inputs
+        .iter()
+        .flat_map(|i| &i.stock)
+        .filter(|n| **n > 0.0)
+        .count();
+    if let Some(path) = inputs_out {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
+        serde_json::to_writer(
+            std::io::BufWriter::new(file),
+            &serde_json::json!({
+                "runs": runs, "horizon": horizon, "areas": inputs,
+                "years": bands.years, "p50": p50,
+            }),
+        )?;
+    }
+    println!(
+        "areas {} · cells {cells} ({occupied} with people) · runs {runs} · years {}–{horizon} · load {loaded:.2} s · measure {measured:.2} s · model {modelled:.2} s · peak RSS {} MB · England P50 {} → {}",
+        inputs.len(),
+        bands.years.first().copied().unwrap_or(horizon),
+        peak / 1024,
+        p50.first().map_or(0.0, |v| v.round()),
+        p50.last().map_or(0.0, |v| v.round()),
+    );
+    Ok(())
+}

@@ -37,6 +37,25 @@ async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
         // the lead's own view: nothing protected
         assert!(!page.contains("Small numbers are protected"));
         assert!(page.contains("Nobody moves between role groups"));
+        // the retirement wave: who of the census's people reaches 65, year by year
+        assert!(page.contains("Who reaches 65: the retirement wave"));
+        assert!(page.contains("are 65 or over already"), "{page}");
+        assert!(
+            page.contains("<caption>People in post at the census reaching 65, by year</caption>")
+        );
+        let wave = &page[page.find("reaching 65, by year").unwrap()..];
+        let shares: Vec<f64> = wave
+            .split("<td class=\"num\">")
+            .skip(1)
+            .filter_map(|c| c[..c.find("</td>").unwrap()].strip_suffix('%'))
+            .map(|v| v.parse().unwrap())
+            .take(10)
+            .collect();
+        assert_eq!(shares.len(), 10, "2026 to 2035");
+        assert!(
+            shares.windows(2).all(|w| w[0] <= w[1]),
+            "the share reached only grows: {shares:?}"
+        );
 
         // a scenario: more recruitment raises supply at the horizon
         let supply_at = |page: &str, year: i32| -> f64 {

@@ -267,6 +267,7 @@ struct ProjectionPage {
     levers: Vec<Field>,
     settings: Vec<Field>,
     result: Option<ResultView>,
+    wave: Option<WaveView>,
     /// Why there is no result, when the form was right.
     unavailable: Option<String>,
     query: String,
@@ -520,6 +521,112 @@ fn fields(q: &ScenarioQuery, errors: &FieldProblems) -> (Vec<Field>, Vec<Field>)
     (levers, settings)
 }
 
+/// The areas of a place, as indices in a snapshot.
+fn areas_of(snap: &cws_analyse::Snapshot, place: &Place) -> Vec<usize> {
+    match place {
+        Place::Area { code, .. } => snap
+            .areas
+            .iter()
+            .position(|a| a.code == *code)
+            .into_iter()
+            .collect(),
+        Place::Region { code, .. } => (0..snap.areas.len())
+            .filter(|&i| snap.areas[i].region_code == *code)
+            .collect(),
+        Place::England => (0..snap.areas.len()).collect(),
+    }
+}
+
+/// The age the page's retirement wave counts.
+const RETIREMENT_AGE: u32 = 65;
+
+/// The seeds' question: who of the census's workforce reaches 65 each year to `horizon`.
+async fn wave(
+    state: &AppState,
+    place: &Place,
+    horizon: i32,
+    protect: bool,
+) -> Result<Option<WaveView>, WebError> {
+    let snap = match state.figures.snapshot(&state.db, None).await {
+        Ok(s) => s,
+        Err(cws_analyse::load::LoadError::NoCollections) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let w = {
+        let snap = snap.read()?;
+        let areas = areas_of(&snap, place);
+        cws_analyse::projection::retirement_wave(&snap, &areas, RETIREMENT_AGE, horizon)
+    };
+    let Some(w) = w else {
+        return Ok(None);
+    };
+    let people: f64 = w.people.iter().sum();
+    if people == 0.0 {
+        return Ok(None);
+    }
+    let already: f64 = w.already.iter().sum();
+    let unknown: f64 = w.unknown_age.iter().sum();
+    let shown = |n: f64| {
+        if protect && n > 0.0 && n <= cws_analyse::projected::SMALL {
+            "c".to_string()
+        } else {
+            format!("{n:.0}")
+        }
+    };
+    let rows: Vec<[String; 3]> = w
+        .reaching
+        .iter()
+        .map(|(year, by_group)| {
+            [
+                year.to_string(),
+                shown(by_group.iter().sum()),
+                w.total_share_by(*year)
+                    .map_or("not known".into(), |v| format!("{v:.1}%")),
+            ]
+        })
+        .collect();
+    let series = [Series {
+        label: format!("Share of the census's workforce aged {RETIREMENT_AGE} or over"),
+        points: std::iter::once((w.census_year as i64, w.total_share_by(w.census_year)))
+            .chain(
+                w.reaching
+                    .iter()
+                    .map(|(y, _)| (*y as i64, w.total_share_by(*y))),
+            )
+            .collect(),
+        emphasis: true,
+    }];
+    let svg = cws_documents::chart::line_chart(
+        "wave",
+        &format!("{}: the census's workforce reaching {RETIREMENT_AGE}, per cent by year", place.name()),
+        "The share of the people in post at the census (whose age is known) who are at or past 65 by each year, were they all to stay. The table below holds every value.",
+        &series,
+    );
+    Ok(Some(WaveView {
+        svg,
+        legend: cws_documents::chart::legend(&series),
+        intro: format!(
+            "Of the {people:.0} people in post at the census of {}, {already:.0} are {RETIREMENT_AGE} or over already{}. Those who reach {RETIREMENT_AGE} each year, were they all to stay:",
+            w.census_year,
+            if unknown > 0.0 {
+                format!(" and {unknown:.0} have no year of birth in their return")
+            } else {
+                String::new()
+            }
+        ),
+        rows,
+    }))
+}
+
+/// The retirement wave as the page shows it.
+struct WaveView {
+    svg: String,
+    legend: String,
+    intro: String,
+    /// Year, people reaching the age, share reached by then.
+    rows: Vec<[String; 3]>,
+}
+
 /// The place's projection under the scenario, or why there is none.
 async fn compute(
     state: &AppState,
@@ -541,18 +648,7 @@ async fn compute(
         return Ok(Err("The collection has no census date.".into()));
     };
     let base_year = chrono::Datelike::year(&census);
-    let areas: Vec<usize> = match place {
-        Place::Area { code, .. } => snap
-            .areas
-            .iter()
-            .position(|a| a.code == *code)
-            .into_iter()
-            .collect(),
-        Place::Region { code, .. } => (0..snap.areas.len())
-            .filter(|&i| snap.areas[i].region_code == *code)
-            .collect(),
-        Place::England => (0..snap.areas.len()).collect(),
-    };
+    let areas = areas_of(snap, place);
     let horizon = s
         .horizon
         .unwrap_or((base_year + 10).min(cws_project::model::LAST_YEAR));
@@ -644,6 +740,10 @@ pub(crate) async fn render(
         },
         None => (None, None),
     };
+    let wave = match &result {
+        Some(r) => wave(state, place, r.horizon, protect).await?,
+        None => None,
+    };
     let area = area_of(state, place).await?;
     let (saved, can_save) = match &area {
         Some(a) => (
@@ -683,6 +783,7 @@ pub(crate) async fn render(
         levers,
         settings,
         result,
+        wave,
         unavailable,
         query: q.query(),
         saved,
