@@ -8,6 +8,7 @@ use cws_project::monte_carlo::{simulate, Bands, Draws, Options};
 use cws_project::{Levers, ProjectError};
 use cws_reference::PopulationRow;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::projection::{measure_over, Measured, EARLIER_WEIGHT};
 use crate::Snapshot;
@@ -65,9 +66,22 @@ impl Line {
     }
 }
 
+/// What a projection needs to be made again: the digest of everything that went in, and the
+/// versions of what made it. The same digest, model and seed give byte-identical figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Replay {
+    /// SHA-256 of the areas' measured inputs (people, rates, joiners, need), the levers,
+    /// the horizon, the runs and the seed.
+    pub inputs_digest: String,
+    pub model_version: u32,
+    pub cws_version: &'static str,
+    pub census_years: Vec<i32>,
+}
+
 /// A place's projection.
 #[derive(Debug, Clone, Serialize)]
 pub struct Projected {
+    pub replay: Replay,
     pub census_year: i32,
     pub horizon: i32,
     /// Areas whose returns the projection rests on, of those in the place.
@@ -124,11 +138,14 @@ impl Projected {
             ],
             rows,
             footnote: format!(
-                "Projected from the census of {} ({} of {} areas' returns). c: not shown, a role group of 1 to {SMALL} people; x: not known. {}",
+                "Projected from the census of {} ({} of {} areas' returns). c: not shown, a role group of 1 to {SMALL} people; x: not known. {} Inputs digest {}, model {}, cws {}.",
                 self.census_year,
                 self.areas_with_returns,
                 self.areas,
-                self.notes.join(" ")
+                self.notes.join(" "),
+                self.replay.inputs_digest,
+                self.replay.model_version,
+                self.replay.cws_version
             ),
             // no bar chart of years × role groups in the workbook: the page draws the fan
             chart: Some(crate::export::ChartSpec {
@@ -164,6 +181,7 @@ pub fn project(
     if measured.is_empty() {
         return Err(ProjectedError::NoReturns(base));
     }
+    let mut digest = Sha256::new();
     let mut total: Option<Draws> = None;
     let mut expected_supply: Vec<Vec<f64>> = Vec::new();
     let mut expected_demand: Option<Vec<Vec<f64>>> = None;
@@ -191,6 +209,7 @@ pub fn project(
             }
             Err(_) => all_demand = false,
         }
+        digest.update(serde_json::to_vec(&inputs).unwrap_or_default());
         let p = expected(&inputs, &request.levers, horizon)?;
         // each area its own stream of seeds, so an area's runs are the same alone or in its region
         let seed = request.seed ^ (*i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -275,7 +294,17 @@ pub fn project(
         });
     }
     let notes = notes(&measured, request.protect, expected_demand.is_some());
+    digest.update(
+        serde_json::to_vec(&(&request.levers, horizon, request.runs, request.seed))
+            .unwrap_or_default(),
+    );
     Ok(Projected {
+        replay: Replay {
+            inputs_digest: hex::encode(digest.finalize()),
+            model_version: cws_project::MODEL_VERSION,
+            cws_version: env!("CARGO_PKG_VERSION"),
+            census_years: measured[0].1.census_years.clone(),
+        },
         census_year: base,
         horizon,
         areas_with_returns: measured.len(),

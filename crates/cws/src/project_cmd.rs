@@ -269,6 +269,12 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
             for n in &out.projected.notes {
                 writeln!(stdout, "Note: {n}")?;
             }
+            let r = &out.projected.replay;
+            writeln!(
+                stdout,
+                "Replay: inputs digest {} (SHA-256 of the areas' inputs, the levers, horizon, runs and seed), model {}, cws {}.",
+                r.inputs_digest, r.model_version, r.cws_version
+            )?;
         }
     }
     Ok(())

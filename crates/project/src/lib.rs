@@ -17,6 +17,10 @@ pub mod monte_carlo;
 pub mod shrink;
 
 pub use cells::{AgeBand, Tier};
+
+/// The model's version: raised whenever a flow, a draw or their order changes, so a run
+/// kept with it says which model made it (`docs/definitions.md` §7).
+pub const MODEL_VERSION: u32 = 1;
 pub use levers::Levers;
 pub use model::{Inputs, Projection, Rate, Year};
 

@@ -102,6 +102,19 @@ async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
             "synthetic on every row"
         );
         assert!(rows.iter().any(|r| r.starts_with("2030,All role groups,")));
+        // what went in, to make it again: the digest is that of the inputs and the scenario
+        assert!(more.contains("Making this run again"));
+        let digest = |page: &str| -> String {
+            let at = page.find("their digest is ").unwrap() + "their digest is ".len();
+            page[at..at + 64].to_string()
+        };
+        assert!(digest(&more).bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(digest(&more), digest(&as_now));
+        let again = lead
+            .page("/areas/318/projection?recruitment_pct=50&runs=100&horizon=2030")
+            .await;
+        assert_eq!(digest(&again), digest(&more));
+        assert_eq!(again, more, "the same address, the same page");
         // the same seed gives the same file
         let again = lead
             .get("/areas/318/projection/projection.csv?recruitment_pct=50&horizon=2030&runs=100")

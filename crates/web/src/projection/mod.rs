@@ -311,6 +311,8 @@ struct ResultView {
     /// Each role group now and at the horizon.
     groups: Vec<[String; 6]>,
     notes: Vec<String>,
+    /// What went in, to make the run again.
+    replay: String,
 }
 
 fn fte(v: Option<f64>) -> String {
@@ -461,6 +463,20 @@ impl ResultView {
             years,
             groups,
             notes: p.notes.clone(),
+            replay: format!(
+                "The returns of the census years {}, the need, the levers, {} runs and seed {} went in; their digest is {} (SHA-256), made by model {} of cws {}. The same address gives the same figures, to the last digit, while the returns held are unchanged: the digest tells.",
+                p.replay
+                    .census_years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                s.runs,
+                s.seed,
+                p.replay.inputs_digest,
+                p.replay.model_version,
+                p.replay.cws_version
+            ),
         }
     }
 }
