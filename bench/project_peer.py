@@ -82,10 +82,15 @@ def main() -> None:
         joiners = np.where(ok, rng.gamma(shape, scale, size=(r,) + join_mean.shape), np.maximum(join_mean, 0))
         both = leave + retire
         over = both > 1
-        leave = np.where(over, leave / both, leave)
-        retire = np.where(over, retire / both, retire)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            leave = np.where(over, leave / both, leave)
+            retire = np.where(over, retire / both, retire)
         # the chance of retiring among those who did not leave
-        retire_left = np.where(leave < 1, retire / np.where(leave < 1, 1 - leave, 1), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            retire_left = np.where(leave < 1, retire / np.where(leave < 1, 1 - leave, 1), 0.0)
+        # rounding can leave a chance a hair outside [0, 1]
+        leave = np.clip(np.nan_to_num(leave), 0.0, 1.0)
+        retire_left = np.clip(np.nan_to_num(retire_left), 0.0, 1.0)
         heads = np.broadcast_to(stock, (r,) + stock.shape).astype(np.int64)
 
         def supply(h):
@@ -108,7 +113,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worst = max(abs(a - b) / b for a, b in zip(p50, data["p50"]))
-    print(f"NumPy {np.__version__}: {a_n} areas, {runs} runs, {years} years in {seconds:.2f} s (model only, after reading the inputs), peak RSS {peak:.0f} MB")
+    print(f"NumPy {np.__version__}: {a_n} areas, {runs} runs, {years - 1} years ahead in {seconds:.2f} s (model only, after reading the inputs), peak RSS {peak:.0f} MB")
     print("year  cws P50  NumPy P50  difference")
     for year, ours, theirs in zip(range(base, horizon + 1), data["p50"], p50):
         print(f"{year}  {ours:9.1f}  {theirs:9.1f}  {100 * (theirs - ours) / ours:+.2f}%")

@@ -10,7 +10,7 @@ use cws_reference::PopulationRow;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::projection::{measure_over, Measured, EARLIER_WEIGHT};
+use crate::projection::{Held, Measured, EARLIER_WEIGHT};
 use crate::Snapshot;
 
 /// Counts of 1 to this many people at the census are not shown where protected.
@@ -172,11 +172,12 @@ pub fn project(
     let base = chrono::Datelike::year(&census);
     let horizon = request.horizon;
     let with_returns = snap.areas_with_returns();
+    let counted = Held::new(held);
     let measured: Vec<(usize, Measured)> = request
         .areas
         .iter()
         .filter(|&&i| with_returns.get(i).copied().unwrap_or(false))
-        .filter_map(|&i| measure_over(held, &snap.areas[i].code).map(|m| (i, m)))
+        .filter_map(|&i| counted.measure(&snap.areas[i].code).map(|m| (i, m)))
         .collect();
     if measured.is_empty() {
         return Err(ProjectedError::NoReturns(base));

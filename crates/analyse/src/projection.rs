@@ -245,13 +245,38 @@ pub fn measure(snap: &Snapshot, area: usize) -> Option<Measured> {
 /// pooled over all of them, each earlier year weighing `EARLIER_WEIGHT` of the one after.
 /// None when no census holds the area.
 pub fn measure_over(snaps: &[&Snapshot], code: &str) -> Option<Measured> {
-    let snap = *snaps
-        .iter()
-        .filter(|s| s.census.is_some())
-        .max_by_key(|s| s.census)?;
+    Held::new(snaps).measure(code)
+}
+
+/// The censuses held, each with its counts made once, for measuring many areas (a region,
+/// England) without counting every census again for each.
+pub struct Held<'a> {
+    censuses: Vec<(&'a Snapshot, Tally)>,
+}
+
+impl<'a> Held<'a> {
+    /// The censuses among `snaps` that have a census date, with their counts.
+    pub fn new(snaps: &[&'a Snapshot]) -> Held<'a> {
+        Held {
+            censuses: snaps
+                .iter()
+                .filter(|s| s.census.is_some())
+                .filter_map(|s| tally(s).map(|t| (*s, t)))
+                .collect(),
+        }
+    }
+
+    /// `measure_over` for the area with GSS code `code`.
+    pub fn measure(&self, code: &str) -> Option<Measured> {
+        measure_held(&self.censuses, code)
+    }
+}
+
+fn measure_held(censuses: &[(&Snapshot, Tally)], code: &str) -> Option<Measured> {
+    let (snap, t) = censuses.iter().max_by_key(|(s, _)| s.census)?;
+    let snap = *snap;
     let census = snap.census?;
     let area = snap.areas.iter().position(|a| a.code == code)?;
-    let t = tally(snap)?;
     let cells = GROUPS * BANDS * TIERS;
     let pairs = GROUPS * BANDS;
     let region_code = snap.areas[area].region_code.clone();
@@ -292,21 +317,12 @@ pub fn measure_over(snaps: &[&Snapshot], code: &str) -> Option<Measured> {
     let mut pooled_leave = vec![zero; pairs];
     let mut pooled_retire = vec![zero; pairs];
     let mut starters = vec![0.0; cells];
-    for s in snaps {
+    for (s, counts) in censuses {
         let Some(c) = s.census else { continue };
         let year = chrono::Datelike::year(&c);
         if !s.areas.iter().any(|a| a.code == code) || census_years.contains(&year) {
             continue;
         }
-        // the latest census's counts are in hand; an earlier one's are counted here
-        let earlier;
-        let counts = if std::ptr::eq(*s, snap) {
-            &t
-        } else {
-            let Some(c) = tally(s) else { continue };
-            earlier = c;
-            &earlier
-        };
         let w = EARLIER_WEIGHT.powi(latest_year - year);
         let e = evidence(s, counts, code, &region_code);
         let add = |into: &mut [Counts; 3], from: &[Counts; 3]| {

@@ -410,12 +410,13 @@ pub async fn bench_project(
     let loaded = t0.elapsed().as_secs_f64();
     let t1 = std::time::Instant::now();
     let with_returns = held[0].areas_with_returns();
+    let counted = cws_analyse::projection::Held::new(&refs);
     let inputs: Vec<cws_project::Inputs> = held[0]
         .areas
         .iter()
         .enumerate()
         .filter(|(i, _)| with_returns.get(*i).copied().unwrap_or(false))
-        .filter_map(|(_, a)| cws_analyse::projection::measure_over(&refs, &a.code))
+        .filter_map(|(_, a)| counted.measure(&a.code))
         .map(|m| m.inputs)
         .collect();
     let measured = t1.elapsed().as_secs_f64();

@@ -194,6 +194,26 @@ impl Inputs {
         Ok(self)
     }
 
+    /// The same inputs with each role group and age band's people and joiners all in the
+    /// first tier. Leaving, retirement, moves and ageing do not depend on the tier, and a sum
+    /// of binomials with one chance is a binomial of the sum, so where no training places
+    /// move people between tiers the supply and heads of each group are drawn from exactly
+    /// the same distribution, with a quarter of the cells to draw.
+    pub(crate) fn tiers_merged(&self) -> Inputs {
+        let merge = |v: &[f64]| -> Vec<f64> {
+            let mut out = vec![0.0; v.len()];
+            for (at, chunk) in v.chunks(TIERS).enumerate() {
+                out[at * TIERS] = chunk.iter().sum();
+            }
+            out
+        };
+        Inputs {
+            stock: merge(&self.stock),
+            joiner_profile: merge(&self.joiner_profile),
+            ..self.clone()
+        }
+    }
+
     /// A cell's chances of leaving and of retiring this year under the levers: competing,
     /// so together never more than 1.
     pub(crate) fn exits(

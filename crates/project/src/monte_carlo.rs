@@ -295,6 +295,12 @@ pub fn simulate(
             format!("is {}: choose 1 to {MAX_RUNS}", options.runs),
         ));
     }
+    // without training places nobody changes tier: draw each group and band's people at once
+    let inputs = if levers.level3_places == 0.0 && levers.graduate_places == 0.0 {
+        inputs.tiers_merged()
+    } else {
+        inputs
+    };
     let means = Parameters::means(&inputs);
     let runs: Vec<_> = (0..options.runs)
         .into_par_iter()
