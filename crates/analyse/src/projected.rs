@@ -78,10 +78,34 @@ pub struct Replay {
     pub census_years: Vec<i32>,
 }
 
+/// What moved in a year, all role groups, on expected values (people).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct YearFlows {
+    pub year: i32,
+    /// People in post at the year's start.
+    pub start: f64,
+    pub leavers: f64,
+    pub retirements: f64,
+    pub joiners: f64,
+    pub from_agency: f64,
+    /// People in post at the year's end.
+    pub end: f64,
+}
+
+/// People in post by age band at the census and at the horizon, on expected values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pyramid {
+    /// (band's label, at the census, at the horizon); None where protected.
+    pub bands: Vec<(&'static str, Option<f64>, Option<f64>)>,
+}
+
 /// A place's projection.
 #[derive(Debug, Clone, Serialize)]
 pub struct Projected {
     pub replay: Replay,
+    /// Each year's flows, all role groups, on expected values.
+    pub flows: Vec<YearFlows>,
+    pub pyramid: Pyramid,
     pub census_year: i32,
     pub horizon: i32,
     /// Areas whose returns the projection rests on, of those in the place.
@@ -183,6 +207,8 @@ pub fn project(
         return Err(ProjectedError::NoReturns(base));
     }
     let mut digest = Sha256::new();
+    let mut flows: Vec<YearFlows> = Vec::new();
+    let mut by_band = vec![[0.0f64; 2]; cws_project::cells::BANDS];
     let mut total: Option<Draws> = None;
     let mut expected_supply: Vec<Vec<f64>> = Vec::new();
     let mut expected_demand: Option<Vec<Vec<f64>>> = None;
@@ -245,6 +271,38 @@ pub fn project(
         for (g, people) in base_people.iter_mut().enumerate() {
             *people += p.years[0].group_heads(g);
         }
+        if flows.is_empty() {
+            flows = p
+                .years
+                .iter()
+                .skip(1)
+                .map(|y| YearFlows {
+                    year: y.year,
+                    ..YearFlows::default()
+                })
+                .collect();
+        }
+        for (f, (before, year)) in flows
+            .iter_mut()
+            .zip(p.years.iter().zip(p.years.iter().skip(1)))
+        {
+            let heads = |y: &cws_project::Year| y.heads.iter().sum::<f64>();
+            f.start += heads(before);
+            f.end += heads(year);
+            f.leavers += year.flows.leavers.iter().sum::<f64>();
+            f.retirements += year.flows.retirements.iter().sum::<f64>();
+            f.joiners += year.flows.joiners.iter().sum::<f64>();
+            f.from_agency += year.flows.from_agency.iter().sum::<f64>();
+        }
+        let band_of = |c: usize| (c / cws_project::cells::TIERS) % cws_project::cells::BANDS;
+        if let (Some(first), Some(last)) = (p.years.first(), p.years.last()) {
+            for (c, n) in first.heads.iter().enumerate() {
+                by_band[band_of(c)][0] += n;
+            }
+            for (c, n) in last.heads.iter().enumerate() {
+                by_band[band_of(c)][1] += n;
+            }
+        }
         match &mut total {
             None => total = Some(d),
             Some(t) => t.join(&d)?,
@@ -299,7 +357,32 @@ pub fn project(
         serde_json::to_vec(&(&request.levers, horizon, request.runs, request.seed))
             .unwrap_or_default(),
     );
+    let hide = |n: f64| {
+        let n = round(n);
+        (!(request.protect && n > 0.0 && n <= SMALL)).then_some(n)
+    };
+    let pyramid = Pyramid {
+        bands: cws_project::AgeBand::ALL
+            .iter()
+            .zip(&by_band)
+            .map(|(b, [now, then])| (b.label(), hide(*now), hide(*then)))
+            .collect(),
+    };
+    for f in &mut flows {
+        for v in [
+            &mut f.start,
+            &mut f.leavers,
+            &mut f.retirements,
+            &mut f.joiners,
+            &mut f.from_agency,
+            &mut f.end,
+        ] {
+            *v = round(*v);
+        }
+    }
     Ok(Projected {
+        flows,
+        pyramid,
         replay: Replay {
             inputs_digest: hex::encode(digest.finalize()),
             model_version: cws_project::MODEL_VERSION,

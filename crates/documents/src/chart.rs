@@ -318,6 +318,86 @@ pub fn fan_legend(fans: &[Fan], series: &[Series]) -> String {
     out
 }
 
+/// A waterfall: a starting total, the steps that add to or take from it, and the total
+/// they come to, as bars left to right — totals from zero, each step floating from where the
+/// last left off, its value written on it (so nothing rests on colour: falls are also
+/// marked −, rises +).
+pub fn waterfall(
+    id: &str,
+    title: &str,
+    desc: &str,
+    start: (&str, f64),
+    steps: &[(&str, f64)],
+    end: &str,
+) -> String {
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        esc(title),
+        esc(desc)
+    );
+    let mut level = start.1;
+    let mut bars = vec![(start.0.to_string(), 0.0, start.1, None)];
+    for (label, v) in steps {
+        let from = level;
+        level += v;
+        bars.push((label.to_string(), from, level, Some(*v)));
+    }
+    bars.push((end.to_string(), 0.0, level, None));
+    let max = bars.iter().flat_map(|b| [b.1, b.2]).fold(1.0, f64::max);
+    let step = nice_step(max);
+    let top = (max / step).ceil() * step;
+    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / top);
+    let mut t = 0.0;
+    while t <= top + 1e-9 {
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="#d8d8d8"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
+            W - RIGHT,
+            LEFT - 6.0,
+            y(t) + 4.0,
+            trim_number(t),
+            py = y(t)
+        );
+        t += step;
+    }
+    let slot = (W - LEFT - RIGHT) / bars.len() as f64;
+    for (i, (label, from, to, change)) in bars.iter().enumerate() {
+        let x = LEFT + slot * i as f64 + slot * 0.15;
+        let (low, high) = if from <= to {
+            (*from, *to)
+        } else {
+            (*to, *from)
+        };
+        let colour = match change {
+            None => COLOURS[0],
+            Some(v) if *v < 0.0 => COLOURS[1],
+            Some(_) => COLOURS[2],
+        };
+        let text = match change {
+            None => trim_number(*to),
+            Some(v) if *v < 0.0 => format!("−{}", trim_number(-v)),
+            Some(v) => format!("+{}", trim_number(*v)),
+        };
+        let _ = write!(
+            svg,
+            r#"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}"><title>{}: {text}</title></rect><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12">{text}</text><text x="{:.1}" y="{}" text-anchor="middle" font-size="12">{}</text>"#,
+            y(high),
+            slot * 0.7,
+            (y(low) - y(high)).max(1.0),
+            esc(label),
+            x + slot * 0.35,
+            y(high) - 4.0,
+            x + slot * 0.35,
+            H - BOTTOM + 18.0,
+            esc(label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// A horizontal bar chart: one group of bars per category, one bar per series. Values that
 /// are symbols (suppressed `c`, not applicable `z`) are written as the symbol, never drawn as
 /// zero. The SVG stands alone (fonts and colours inline), so it can be downloaded as a file.

@@ -37,6 +37,42 @@ async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
         // the lead's own view: nothing protected
         assert!(!page.contains("Small numbers are protected"));
         assert!(page.contains("Nobody moves between role groups"));
+        // a year's flows add up: in post at the start, less leavers and retirements, plus
+        // joiners and those from agency, is in post at the end (each rounded to a tenth)
+        assert!(page.contains("What moves each year"));
+        let flows = &page[page.find("what each year takes away and adds").unwrap()..];
+        let first: Vec<f64> = flows[flows.find("<th scope=\"row\">2026</th>").unwrap()..]
+            .split("<td class=\"num\">")
+            .skip(1)
+            .take(6)
+            .map(|c| c[..c.find("</td>").unwrap()].parse().unwrap())
+            .collect();
+        let [start, leavers, retired, joiners, agency, end] = first[..] else {
+            panic!()
+        };
+        assert!(
+            (start - leavers - retired + joiners + agency - end).abs() < 0.35,
+            "{first:?}"
+        );
+        assert!(leavers > 0.0 && joiners > 0.0);
+        // the ages at the census add up to the people in post at the census
+        assert!(page.contains("Ages now and at 2035"));
+        let ages = &page[page
+            .find("People in post by age band, at the census")
+            .unwrap()..];
+        let ages = &ages[..ages.find("</table>").unwrap()];
+        let at_census: f64 = ages
+            .split("<tr><th scope=\"row\">")
+            .skip(1)
+            .map(|row| {
+                let cell = row.split("<td class=\"num\">").nth(1).unwrap();
+                cell[..cell.find("</td>").unwrap()].parse::<f64>().unwrap()
+            })
+            .sum();
+        assert!(
+            (at_census - start).abs() < 6.0,
+            "{at_census} against {start}"
+        );
         // the retirement wave: who of the census's people reaches 65, year by year
         assert!(page.contains("Who reaches 65: the retirement wave"));
         assert!(page.contains("are 65 or over already"), "{page}");

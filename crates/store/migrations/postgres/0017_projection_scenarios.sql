@@ -4,7 +4,7 @@ CREATE TABLE projection_scenario (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     area_id BIGINT NOT NULL REFERENCES area (id),
     name TEXT NOT NULL,
-    schema_version INTEGER NOT NULL,
+    schema_version BIGINT NOT NULL,
     levers TEXT NOT NULL,
     saved_by TEXT NOT NULL,
     saved_at TEXT NOT NULL,

@@ -313,6 +313,14 @@ struct ResultView {
     notes: Vec<String>,
     /// What went in, to make the run again.
     replay: String,
+    /// The first projected year's flows as a waterfall, and every year's in a table: year,
+    /// in post at the start, leavers, retirements, joiners, from agency, at the end.
+    waterfall_svg: String,
+    flows: Vec<[String; 7]>,
+    /// People by age band at the census and the horizon: the chart and rows.
+    pyramid_svg: String,
+    pyramid_legend: String,
+    pyramid: Vec<[String; 3]>,
 }
 
 fn fte(v: Option<f64>) -> String {
@@ -442,7 +450,73 @@ impl ResultView {
                 ]
             })
             .collect();
+        let waterfall_svg = match p.flows.first() {
+            Some(f) => cws_documents::chart::waterfall(
+                "flows",
+                &format!("{place}: what moves in {}, people in post of all role groups (expected)", f.year),
+                "From the people in post at the census, leavers and retirements taken away and joiners added, to the people in post a year on. The table below holds every year.",
+                (&(f.year - 1).to_string(), f.start),
+                &[
+                    ("Leavers", -f.leavers),
+                    ("Retirements", -f.retirements),
+                    ("Joiners", f.joiners),
+                    ("From agency", f.from_agency),
+                ],
+                &f.year.to_string(),
+            ),
+            None => String::new(),
+        };
+        let flows = p
+            .flows
+            .iter()
+            .map(|f| {
+                [
+                    f.year.to_string(),
+                    format!("{:.1}", f.start),
+                    format!("{:.1}", f.leavers),
+                    format!("{:.1}", f.retirements),
+                    format!("{:.1}", f.joiners),
+                    format!("{:.1}", f.from_agency),
+                    format!("{:.1}", f.end),
+                ]
+            })
+            .collect();
+        let shown = |v: Option<f64>| match v {
+            Some(v) => cws_analyse::disclosure::Shown::Value(v),
+            None => cws_analyse::disclosure::Shown::Symbol("c"),
+        };
+        let pyramid_svg = cws_documents::chart::bar_chart(
+            "pyramid",
+            &format!("{place}: people in post by age band, {} and {last} (expected)", p.census_year),
+            "For each age band, the people in post at the census and at the horizon, on expected values; c where a count of 1 to 5 is protected. The table below holds every value.",
+            &p.pyramid.bands.iter().map(|b| b.0.to_string()).collect::<Vec<_>>(),
+            &[
+                (
+                    p.census_year.to_string(),
+                    p.pyramid.bands.iter().map(|b| shown(b.1)).collect(),
+                ),
+                (
+                    last.to_string(),
+                    p.pyramid.bands.iter().map(|b| shown(b.2)).collect(),
+                ),
+            ],
+        );
+        let count = |v: Option<f64>| v.map_or("c".to_string(), |v| format!("{v:.0}"));
+        let pyramid = p
+            .pyramid
+            .bands
+            .iter()
+            .map(|b| [b.0.to_string(), count(b.1), count(b.2)])
+            .collect();
         ResultView {
+            waterfall_svg,
+            flows,
+            pyramid_svg,
+            pyramid_legend: cws_documents::chart::bar_legend(&[
+                p.census_year.to_string(),
+                last.to_string(),
+            ]),
+            pyramid,
             census_year: p.census_year,
             horizon: p.horizon,
             runs: s.runs,
