@@ -51,6 +51,53 @@ fn nice_step(span: f64) -> f64 {
     nice * mag
 }
 
+/// A horizontal gridline at `py` labelled `value` on the left axis.
+fn gridline(svg: &mut String, value: f64, py: f64, colour: &str) {
+    let _ = write!(
+        svg,
+        r#"<line x1="{LEFT}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="{colour}"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"#,
+        W - RIGHT,
+        LEFT - 6.0,
+        py + 4.0,
+        trim_number(value),
+    );
+}
+
+/// Series `i` as a path in its colour and dash pattern, lifting the pen over missing years.
+fn line_path(
+    svg: &mut String,
+    s: &Series,
+    i: usize,
+    x: &impl Fn(i64) -> f64,
+    y: &impl Fn(f64) -> f64,
+) {
+    let colour = COLOURS[i % COLOURS.len()];
+    let dash = DASHES[i % DASHES.len()];
+    let width = if s.emphasis { 3.5 } else { 2.0 };
+    let mut d = String::new();
+    let mut pen_down = false;
+    for (yr, v) in &s.points {
+        match v {
+            Some(v) => {
+                let _ = write!(
+                    d,
+                    "{}{:.1},{:.1} ",
+                    if pen_down { "L" } else { "M" },
+                    x(*yr),
+                    y(*v)
+                );
+                pen_down = true;
+            }
+            None => pen_down = false,
+        }
+    }
+    let _ = write!(
+        svg,
+        r#"<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash}"><title>{}</title></path>"#,
+        esc(&s.label)
+    );
+}
+
 pub fn line_chart(id: &str, title: &str, desc: &str, series: &[Series]) -> String {
     let years: Vec<i64> = {
         let mut y: Vec<i64> = series
@@ -96,15 +143,7 @@ pub fn line_chart(id: &str, title: &str, desc: &str, series: &[Series]) -> Strin
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / top);
     let mut t = 0.0;
     while t <= top + 1e-9 {
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="#d8d8d8"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
-            W - RIGHT,
-            LEFT - 6.0,
-            y(t) + 4.0,
-            trim_number(t),
-            py = y(t)
-        );
+        gridline(&mut svg, t, y(t), "#d8d8d8");
         t += step;
     }
     for yr in &years {
@@ -117,30 +156,7 @@ pub fn line_chart(id: &str, title: &str, desc: &str, series: &[Series]) -> Strin
     }
     for (i, s) in series.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
-        let dash = DASHES[i % DASHES.len()];
-        let width = if s.emphasis { 3.5 } else { 2.0 };
-        let mut d = String::new();
-        let mut pen_down = false;
-        for (yr, v) in &s.points {
-            match v {
-                Some(v) => {
-                    let _ = write!(
-                        d,
-                        "{}{:.1},{:.1} ",
-                        if pen_down { "L" } else { "M" },
-                        x(*yr),
-                        y(*v)
-                    );
-                    pen_down = true;
-                }
-                None => pen_down = false,
-            }
-        }
-        let _ = write!(
-            svg,
-            r#"<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash}"><title>{}</title></path>"#,
-            esc(&s.label)
-        );
+        line_path(&mut svg, s, i, &x, &y);
         for (yr, v) in &s.points {
             if let Some(v) = v {
                 let _ = write!(
@@ -235,16 +251,7 @@ pub fn fan_chart(
     let mut t = bottom;
     while t <= top + 1e-9 {
         let zero = t.abs() < 1e-9;
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="{}"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
-            W - RIGHT,
-            if zero { "#505a5f" } else { "#d8d8d8" },
-            LEFT - 6.0,
-            y(t) + 4.0,
-            trim_number(t),
-            py = y(t)
-        );
+        gridline(&mut svg, t, y(t), if zero { "#505a5f" } else { "#d8d8d8" });
         t += step;
     }
     // a year label for every year up to eleven, else every other
@@ -273,31 +280,7 @@ pub fn fan_chart(
         );
     }
     for (i, s) in series.iter().enumerate() {
-        let colour = COLOURS[i % COLOURS.len()];
-        let dash = DASHES[i % DASHES.len()];
-        let width = if s.emphasis { 3.5 } else { 2.0 };
-        let mut d = String::new();
-        let mut pen_down = false;
-        for (yr, v) in &s.points {
-            match v {
-                Some(v) => {
-                    let _ = write!(
-                        d,
-                        "{}{:.1},{:.1} ",
-                        if pen_down { "L" } else { "M" },
-                        x(*yr),
-                        y(*v)
-                    );
-                    pen_down = true;
-                }
-                None => pen_down = false,
-            }
-        }
-        let _ = write!(
-            svg,
-            r#"<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash}"><title>{}</title></path>"#,
-            esc(&s.label)
-        );
+        line_path(&mut svg, s, i, &x, &y);
     }
     svg.push_str("</svg>");
     svg
@@ -351,15 +334,7 @@ pub fn waterfall(
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / top);
     let mut t = 0.0;
     while t <= top + 1e-9 {
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" x2="{}" y1="{py:.1}" y2="{py:.1}" stroke="#d8d8d8"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
-            W - RIGHT,
-            LEFT - 6.0,
-            y(t) + 4.0,
-            trim_number(t),
-            py = y(t)
-        );
+        gridline(&mut svg, t, y(t), "#d8d8d8");
         t += step;
     }
     let slot = (W - LEFT - RIGHT) / bars.len() as f64;

@@ -2,8 +2,7 @@
 //! scenario in the query.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 
 use super::{compute, Scenario, ScenarioQuery};
@@ -61,19 +60,9 @@ pub async fn download(
         "csv" => (table.csv(synthetic)?, "text/csv; charset=utf-8"),
         _ => (
             cws_documents::xlsx::table(&table, synthetic)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            crate::returns::XLSX,
         ),
     };
     let name = format!("{}-{file}", place.name().to_lowercase().replace(' ', "-"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::returns::download(bytes, content_type, &name))
 }

@@ -420,6 +420,12 @@ impl ResultView {
             .iter()
             .filter(|l| l.year == p.census_year && !l.is_total())
             .map(|now| {
+                // need not known is said; a hidden group's need is hidden with it
+                let need = |v: Option<f64>| match (v, now.supply_fte) {
+                    (Some(v), _) => format!("{v:.1}"),
+                    (None, None) => "c".to_string(),
+                    (None, Some(_)) => "not known".to_string(),
+                };
                 let then = p
                     .lines
                     .iter()
@@ -429,24 +435,8 @@ impl ResultView {
                     fte(now.supply_fte),
                     fte(then.and_then(|t| t.p50)),
                     then.map_or("c".into(), |t| band(t.p10, t.p90)),
-                    then.and_then(|t| t.demand_fte).map_or(
-                        if now.supply_fte.is_none() {
-                            "c"
-                        } else {
-                            "not known"
-                        }
-                        .into(),
-                        |v| format!("{v:.1}"),
-                    ),
-                    then.and_then(|t| t.gap_p50).map_or(
-                        if now.supply_fte.is_none() {
-                            "c"
-                        } else {
-                            "not known"
-                        }
-                        .into(),
-                        |v| format!("{v:.1}"),
-                    ),
+                    need(then.and_then(|t| t.demand_fte)),
+                    need(then.and_then(|t| t.gap_p50)),
                 ]
             })
             .collect();
