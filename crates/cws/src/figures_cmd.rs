@@ -485,6 +485,19 @@ pub fn profile_every_area(snap: &Snapshot, opts: &Options) -> anyhow::Result<usi
 
 /// Times the profile cold (snapshot loaded from the store first) and warm (snapshot held),
 /// and reports the peak resident memory.
+/// The process's peak resident memory in KB, for the benchmarks (0 where Linux's
+/// `/proc/self/status` is not there to say).
+pub(crate) fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .unwrap_or(0)
+}
+
 pub async fn bench_profile(db: &Db, repeat: usize) -> anyhow::Result<()> {
     let t0 = std::time::Instant::now();
     let snap = cws_analyse::load::load(db, None).await?;
@@ -501,14 +514,7 @@ pub async fn bench_profile(db: &Db, repeat: usize) -> anyhow::Result<()> {
         warm.push(t.elapsed().as_secs_f64());
     }
     warm.sort_by(f64::total_cmp);
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0);
+    let peak = peak_rss_kb();
     println!(
         "posts {} · areas {} · values {values} · cold {:.2} s (snapshot {:.2} s) · warm median {:.3} s (best {:.3}, worst {:.3}) · peak RSS {} MB",
         snap.len(),

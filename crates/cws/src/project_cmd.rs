@@ -441,14 +441,7 @@ pub async fn bench_project(
     let bands = total.context("no area has returns")?.bands();
     let modelled = t2.elapsed().as_secs_f64();
     let p50: Vec<f64> = bands.supply_total.iter().map(|b| b.p50).collect();
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0);
+    let peak = crate::figures_cmd::peak_rss_kb();
     let cells = inputs.iter().map(|i| i.stock.len()).sum::<usize>();
     let occupied = inputs
         .iter()
