@@ -8,6 +8,7 @@
 pub mod code_enum;
 pub mod cells;
 pub mod collection;
+pub mod demand;
 pub mod geography;
 pub mod organisation;
 pub mod role;

@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 
 /// The attribution that must accompany anything built from the public files.
 pub const ATTRIBUTION: &str = "Contains public sector information licensed under the Open Government Licence v3.0: \
-Department for Education (children's social work workforce, children looked after, statistical neighbours, \
+Department for Education (children's social work workforce, children in need, children looked after, child protection plans, EHC plans, early education (LAIT), statistical neighbours, \
 geography lookups) and Office for National Statistics (Census 2021 ethnic group, mid-year population estimates, \
 local authority lookups; Crown copyright).";
 
@@ -45,6 +45,9 @@ embed! {
     INDICATORS_FILE => "public/csww_indicators_2017_to_2025.csv",
     SW_ETHNICITY => "public/csww_workforce_role_by_ethnicity_2019_to_2022.csv",
     CLA_SW => "public/la_cla_swcount.csv",
+    CHILDREN_IN_NEED => "public/b1_children_in_need_2013_to_2025.csv",
+    LAIT => "public/lait_demand_drivers_2016_to_2025.csv",
     SOURCES => "public/SOURCES.md",
+    DRIVER_MAP => "cws/demand_drivers.csv",
     ROLES => "cws/roles.csv",
 }

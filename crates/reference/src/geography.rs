@@ -19,11 +19,11 @@ pub fn regions() -> Result<Vec<Region>, ReferenceError> {
     t.rows()
         .map(|(row, r)| {
             let code = GssCode::parse(field(r, c))
-                .map_err(|e| bad(t.file, row, "region_code", e.to_string()))?;
+                .map_err(|e| bad(&t.file, row, "region_code", e.to_string()))?;
             let parent = (code.entity() == "E13")
                 .then(|| GssCode::parse(LONDON))
                 .transpose()
-                .map_err(|e| bad(t.file, row, "region_code", e.to_string()))?;
+                .map_err(|e| bad(&t.file, row, "region_code", e.to_string()))?;
             Ok(Region {
                 code,
                 name: field(r, n).to_string(),
@@ -56,7 +56,7 @@ pub fn london_subregions() -> Result<BTreeMap<String, String>, ReferenceError> {
 }
 
 fn date(
-    file: &'static str,
+    file: &str,
     row: usize,
     column: &str,
     s: &str,
@@ -92,7 +92,7 @@ pub fn areas() -> Result<Vec<Area>, ReferenceError> {
             continue;
         }
         let code = AreaCode::parse(raw_code)
-            .map_err(|e| bad(t.file, row, "new_la_code", e.to_string()))?;
+            .map_err(|e| bad(&t.file, row, "new_la_code", e.to_string()))?;
         // 'x' marks counties that ended in 2009 without a DfE number.
         let old_raw = field(r, old_c);
         let old_la_codes = if old_raw == "x" {
@@ -101,14 +101,14 @@ pub fn areas() -> Result<Vec<Area>, ReferenceError> {
             old_raw
                 .split('/')
                 .map(|p| {
-                    OldLaCode::parse(p).map_err(|e| bad(t.file, row, "old_la_code", e.to_string()))
+                    OldLaCode::parse(p).map_err(|e| bad(&t.file, row, "old_la_code", e.to_string()))
                 })
                 .collect::<Result<Vec<_>, _>>()?
         };
         let kind = AreaKind::parse(field(r, entity_c))
-            .map_err(|e| bad(t.file, row, "entity_code", e.to_string()))?;
+            .map_err(|e| bad(&t.file, row, "entity_code", e.to_string()))?;
         let region = GssCode::parse(field(r, parent_c))
-            .map_err(|e| bad(t.file, row, "parent_geography_code", e.to_string()))?;
+            .map_err(|e| bad(&t.file, row, "parent_geography_code", e.to_string()))?;
         let london_subregion = code
             .members()
             .first()
@@ -116,7 +116,7 @@ pub fn areas() -> Result<Vec<Area>, ReferenceError> {
             .or_else(|| subregions.get(code.as_str()))
             .map(|s| GssCode::parse(s))
             .transpose()
-            .map_err(|e| bad(t.file, row, "new_la_code", e.to_string()))?;
+            .map_err(|e| bad(&t.file, row, "new_la_code", e.to_string()))?;
         let area = Area::new(
             code,
             old_la_codes,
@@ -124,10 +124,10 @@ pub fn areas() -> Result<Vec<Area>, ReferenceError> {
             kind,
             region,
             london_subregion,
-            date(t.file, row, "date_of_operation", field(r, open_c))?,
-            date(t.file, row, "date_of_termination", field(r, close_c))?,
+            date(&t.file, row, "date_of_operation", field(r, open_c))?,
+            date(&t.file, row, "date_of_termination", field(r, close_c))?,
         )
-        .map_err(|e| bad(t.file, row, "new_la_code", e.to_string()))?;
+        .map_err(|e| bad(&t.file, row, "new_la_code", e.to_string()))?;
         out.push(area);
     }
     Ok(out)
@@ -300,13 +300,13 @@ pub fn neighbours() -> Result<Vec<Neighbour>, ReferenceError> {
     let mut out = Vec::new();
     for (row, r) in t.rows() {
         let area = OldLaCode::parse(field(r, area_c))
-            .map_err(|e| bad(t.file, row, "old_la_code", e.to_string()))?;
+            .map_err(|e| bad(&t.file, row, "old_la_code", e.to_string()))?;
         for rank in 1..=10u8 {
             let (nc, pc) = (format!("SN_{rank}"), format!("SN_{rank}P"));
             let neighbour = OldLaCode::parse(field(r, t.column(&nc)?))
-                .map_err(|e| bad(t.file, row, &nc, e.to_string()))?;
+                .map_err(|e| bad(&t.file, row, &nc, e.to_string()))?;
             let closeness = Closeness::parse(field(r, t.column(&pc)?))
-                .map_err(|e| bad(t.file, row, &pc, e.to_string()))?;
+                .map_err(|e| bad(&t.file, row, &pc, e.to_string()))?;
             out.push(Neighbour {
                 area,
                 rank,

@@ -4,11 +4,16 @@
 //!
 //! Everything here is parsed from the embedded text; nothing is read from disk at run time.
 
+mod demand;
 mod files;
 mod geography;
 mod published;
 mod roles;
 
+pub use demand::{
+    demand_drivers, driver_map, driver_source, population_projection, shipped_driver_map,
+    DriverRow, PopulationProjection,
+};
 pub use files::{EmbeddedFile, ATTRIBUTION, EMBEDDED_FILES};
 pub use geography::{
     areas, london_subregions, ltla_lookup, neighbours, region_hierarchy, regions, successions,
@@ -29,27 +34,27 @@ use thiserror::Error;
 pub enum ReferenceError {
     #[error("{file}, row {row}, column {column}: {message}")]
     Bad {
-        file: &'static str,
+        file: String,
         row: usize,
         column: String,
         message: String,
     },
     #[error("{file}: {source}")]
     Csv {
-        file: &'static str,
+        file: String,
         #[source]
         source: csv::Error,
     },
 }
 
 pub(crate) fn bad(
-    file: &'static str,
+    file: &str,
     row: usize,
     column: &str,
     message: impl Into<String>,
 ) -> ReferenceError {
     ReferenceError::Bad {
-        file,
+        file: file.to_string(),
         row,
         column: column.to_string(),
         message: message.into(),
@@ -58,28 +63,34 @@ pub(crate) fn bad(
 
 /// Rows of an embedded CSV file with a header-name lookup. Row numbers count the header as 1.
 pub(crate) struct Table {
-    pub file: &'static str,
+    pub file: String,
     headers: Vec<String>,
     rows: Vec<csv::StringRecord>,
 }
 
 impl Table {
-    pub fn read(file: &'static str, text: &'static str) -> Result<Table, ReferenceError> {
+    pub fn read(file: &str, text: &str) -> Result<Table, ReferenceError> {
         // Some DfE files start with a UTF-8 byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let headers = rdr
             .headers()
-            .map_err(|source| ReferenceError::Csv { file, source })?
+            .map_err(|source| ReferenceError::Csv {
+                file: file.to_string(),
+                source,
+            })?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
         let rows = rdr
             .records()
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|source| ReferenceError::Csv { file, source })?;
+            .map_err(|source| ReferenceError::Csv {
+                file: file.to_string(),
+                source,
+            })?;
         Ok(Table {
-            file,
+            file: file.to_string(),
             headers,
             rows,
         })
@@ -89,7 +100,7 @@ impl Table {
         self.headers
             .iter()
             .position(|h| h == name)
-            .ok_or_else(|| bad(self.file, 1, name, "column is missing"))
+            .ok_or_else(|| bad(&self.file, 1, name, "column is missing"))
     }
 
     pub fn headers(&self) -> &[String] {

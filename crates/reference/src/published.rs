@@ -104,7 +104,7 @@ impl GeoColumns {
 
     fn geo(&self, t: &Table, row: usize, r: &csv::StringRecord) -> Result<GeoRef, ReferenceError> {
         let level = GeoLevel::parse(field(r, self.level))
-            .map_err(|e| bad(t.file, row, "geographic_level", e.to_string()))?;
+            .map_err(|e| bad(&t.file, row, "geographic_level", e.to_string()))?;
         let opt = |i: usize| Some(field(r, i).to_string()).filter(|s| !s.is_empty());
         let (code, name) = match level {
             GeoLevel::National => (field(r, self.country), field(r, self.country_name)),
@@ -113,7 +113,7 @@ impl GeoColumns {
         };
         if code.is_empty() {
             return Err(bad(
-                t.file,
+                &t.file,
                 row,
                 "geography",
                 "the row's geography code is empty",
@@ -133,7 +133,7 @@ fn year(t: &Table, row: usize, r: &csv::StringRecord, i: usize) -> Result<i32, R
     let s = field(r, i);
     s.get(..4)
         .and_then(|y| y.parse().ok())
-        .ok_or_else(|| bad(t.file, row, "time_period", format!("'{s}' is not a year")))
+        .ok_or_else(|| bad(&t.file, row, "time_period", format!("'{s}' is not a year")))
 }
 
 /// The indicators of the social-work workforce file, in file order (DfE's names).
@@ -186,7 +186,7 @@ pub fn social_work_indicators() -> Result<Vec<IndicatorRow>, ReferenceError> {
         let year = year(&t, row, r, yc)?;
         for (c, name) in &cols {
             let value =
-                PublishedValue::parse(field(r, *c)).map_err(|m| bad(t.file, row, name, m))?;
+                PublishedValue::parse(field(r, *c)).map_err(|m| bad(&t.file, row, name, m))?;
             out.push(IndicatorRow {
                 year,
                 geo: geo.clone(),
@@ -223,7 +223,7 @@ pub fn social_work_ethnicity() -> Result<Vec<SocialWorkEthnicityRow>, ReferenceE
         let geo = g.geo(&t, row, r)?;
         let year = year(&t, row, r, yc)?;
         for (c, m) in &measures {
-            let value = PublishedValue::parse(field(r, *c)).map_err(|e| bad(t.file, row, m, e))?;
+            let value = PublishedValue::parse(field(r, *c)).map_err(|e| bad(&t.file, row, m, e))?;
             out.push(SocialWorkEthnicityRow {
                 year,
                 geo: geo.clone(),
@@ -262,9 +262,9 @@ pub fn cla_social_worker_stability() -> Result<Vec<StabilityRow>, ReferenceError
                 geo: g.geo(&t, row, r)?,
                 measure: field(r, mc).to_string(),
                 number: PublishedValue::parse(field(r, nc))
-                    .map_err(|e| bad(t.file, row, "number", e))?,
+                    .map_err(|e| bad(&t.file, row, "number", e))?,
                 percentage: PublishedValue::parse(field(r, pc))
-                    .map_err(|e| bad(t.file, row, "percentage", e))?,
+                    .map_err(|e| bad(&t.file, row, "percentage", e))?,
             })
         })
         .collect()
@@ -288,7 +288,7 @@ pub fn child_population() -> Result<Vec<PopulationRow>, ReferenceError> {
                 year: year(&t, row, r, yc)?,
                 geo: g.geo(&t, row, r)?,
                 children: PublishedValue::parse(field(r, vc))
-                    .map_err(|e| bad(t.file, row, "population_estimate", e))?,
+                    .map_err(|e| bad(&t.file, row, "population_estimate", e))?,
             })
         })
         .collect()
@@ -325,7 +325,7 @@ pub fn community_ethnicity() -> Result<Vec<CommunityEthnicity>, ReferenceError> 
             }
             let category = cat.parse::<u8>().map_err(|_| {
                 bad(
-                    t.file,
+                    &t.file,
                     row,
                     "Ethnic group (20 categories) Code",
                     format!("'{cat}' is not a category code"),
@@ -333,7 +333,7 @@ pub fn community_ethnicity() -> Result<Vec<CommunityEthnicity>, ReferenceError> 
             })?;
             let persons = field(r, 4).parse::<u64>().map_err(|_| {
                 bad(
-                    t.file,
+                    &t.file,
                     row,
                     "Observation",
                     format!("'{}' is not a count", field(r, 4)),

@@ -24,7 +24,7 @@ pub fn roles() -> Result<Vec<Role>, ReferenceError> {
     t.rows()
         .map(|(row, r)| {
             let f = |i: usize| field(r, cols[i]);
-            let e = |col: &str, m: String| bad(t.file, row, col, m);
+            let e = |col: &str, m: String| bad(&t.file, row, col, m);
             Ok(Role {
                 code: RoleCode::parse(f(0)).map_err(|m| e("code", m))?,
                 title: f(1).to_string(),

@@ -192,3 +192,110 @@ fn every_embedded_file_has_a_stable_digest() {
     }
     assert!(ATTRIBUTION.contains("Open Government Licence"));
 }
+
+#[test]
+fn demand_drivers_are_read_for_each_area_by_gss_code() {
+    use cws_domain::demand::Driver;
+    let rows = cws_reference::demand_drivers().unwrap();
+    let at = |d: Driver, area: &str, year: i32| {
+        rows.iter()
+            .find(|r| r.driver == d && r.area == area && r.year == year)
+            .map(|r| r.value)
+    };
+    // Richmond upon Thames (318), as published
+    assert_eq!(at(Driver::ChildrenInNeed, "E09000027", 2025), Some(964.0));
+    assert_eq!(at(Driver::EhcPlans, "E09000027", 2025), Some(2018.0));
+    assert_eq!(at(Driver::FundedTwos, "E09000027", 2025), Some(139.0));
+    assert_eq!(
+        at(Driver::FundedEarlyEducation, "E09000027", 2025),
+        Some(139.0 + 4297.0)
+    );
+    // published as "-": missing, never zero
+    assert_eq!(at(Driver::ProtectionPlans, "E09000001", 2016), None);
+    // foster placements: those looked after times the share fostered
+    let (lac, fostered) = (
+        at(Driver::LookedAfter, "E09000027", 2022).unwrap(),
+        at(Driver::FosterPlacements, "E09000027", 2022).unwrap(),
+    );
+    assert!(fostered > 0.0 && fostered < lac, "{fostered} of {lac}");
+    assert!(rows.iter().all(|r| r.value.is_finite() && r.value >= 0.0));
+    // every driver is held for most areas in its last year
+    for d in Driver::ALL {
+        let last = rows.iter().filter(|r| r.driver == *d).map(|r| r.year).max();
+        let areas: BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| r.driver == *d && Some(r.year) == last)
+            .map(|r| r.area.as_str())
+            .collect();
+        assert!(areas.len() > 120, "{d:?}: {} areas", areas.len());
+    }
+}
+
+const SNPP_SAMPLE: &str = include_str!("data/ons_snpp2022_sample_E06000047_age0-17.csv");
+
+#[test]
+fn ons_population_projections_sum_ages_and_districts_to_upper_tier_areas() {
+    let p = cws_reference::population_projection("snpp.csv", SNPP_SAMPLE).unwrap();
+    let at = |code: &str, year: i32| {
+        p.rows
+            .iter()
+            .find(|(c, y, _)| c == code && *y == year)
+            .map(|r| r.2)
+    };
+    // County Durham is unitary: its own upper tier; ages 0-17 summed (by hand: 99,390 in 2022)
+    assert!((at("E06000047", 2022).unwrap() - 99_390.0).abs() < 1e-6);
+    assert!((at("E06000047", 2040).unwrap() - 90_247.115).abs() < 1e-6);
+    assert_eq!(p.rows.len(), 26, "one row a year 2022-2047");
+    assert_eq!(p.districts, 1);
+    // two Kent districts (Ashford, Canterbury) add up to Kent; a Welsh area is left out
+    let kent = format!(
+        "{}\n{}\n{}",
+        SNPP_SAMPLE.trim_end().replace("E06000047", "E07000105"),
+        SNPP_SAMPLE
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("E06000047", "E07000106"),
+        SNPP_SAMPLE
+            .lines()
+            .nth(1)
+            .unwrap()
+            .replace("E06000047", "W06000001")
+    );
+    let p = cws_reference::population_projection("snpp.csv", &kent).unwrap();
+    let kent_2022 = p
+        .rows
+        .iter()
+        .find(|(c, y, _)| c == "E10000016" && *y == 2022);
+    assert!((kent_2022.unwrap().2 - 2.0 * 99_390.0).abs() < 1e-6);
+    assert_eq!((p.districts, p.left_out), (2, 1));
+    // ages over 17, other sexes and "All ages" are not children
+    let extra = format!(
+        "{}\nE06000047,County Durham,Population,persons,18,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9\nE06000047,County Durham,Population,persons,All ages,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9\nE06000047,County Durham,Population,female,3,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9",
+        SNPP_SAMPLE.trim_end()
+    );
+    let p = cws_reference::population_projection("snpp.csv", &extra).unwrap();
+    assert!((p.rows[0].2 - 99_390.0).abs() < 1e-6);
+}
+
+#[test]
+fn a_bad_population_projection_names_row_column_and_value() {
+    let unknown = SNPP_SAMPLE.replacen("E06000047", "E99999999", 1);
+    let e = cws_reference::population_projection("snpp.csv", &unknown)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("snpp.csv, row 2, column AREA_CODE:") && e.contains("'E99999999'"),
+        "{e}"
+    );
+    let bad_value = SNPP_SAMPLE.replacen("4642.000", "lots", 1);
+    let e = cws_reference::population_projection("snpp.csv", &bad_value)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("row 2, column 2022: 'lots'"), "{e}");
+    let e = cws_reference::population_projection("other.csv", "a,b\n1,2\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("other.csv") && e.contains("AREA_CODE"), "{e}");
+}
