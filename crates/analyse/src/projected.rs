@@ -248,6 +248,7 @@ pub fn project(
                 runs: request.runs,
                 seed,
                 parameters: true,
+                demand_seed: None,
             },
         )?;
         let groups = m.inputs.group_count();

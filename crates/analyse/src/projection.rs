@@ -438,6 +438,7 @@ fn measure_held(censuses: &[(&Snapshot, Tally)], code: &str) -> Option<Measured>
         moves: vec![0.0; GROUPS * GROUPS],
         agency_share,
         demand: None,
+        demand_variants: Vec::new(),
         aggregate: false,
     };
     let mut vacancy_fte = vec![0.0; GROUPS];

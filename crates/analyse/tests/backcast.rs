@@ -29,6 +29,7 @@ fn every_published_place_is_backcast_or_says_why_and_the_readme_figures_hold() {
             runs: 1000,
             seed: 1,
             parameters: true,
+            demand_seed: None,
         },
     );
     assert_eq!(r.fit_last, FIT_LAST);

@@ -51,6 +51,7 @@ pub fn backcast(args: BackcastArgs) -> anyhow::Result<()> {
             runs: args.runs,
             seed: args.seed,
             parameters: true,
+            demand_seed: None,
         },
     );
     let mut out = std::io::stdout().lock();

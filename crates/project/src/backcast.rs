@@ -190,6 +190,7 @@ pub fn fit(history: &History, last: i32) -> Result<Fitted, Unfit> {
             // the published in-post FTE is employed staff: agency is left out
             agency_share: vec![0.0],
             demand: None,
+            demand_variants: Vec::new(),
             aggregate: true,
         },
         fit_years,

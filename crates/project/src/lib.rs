@@ -22,7 +22,7 @@ pub use cells::{AgeBand, Tier};
 /// kept with it says which model made it (`docs/definitions.md` §7).
 pub const MODEL_VERSION: u32 = 1;
 pub use levers::Levers;
-pub use model::{Inputs, Projection, Rate, Year};
+pub use model::{DemandVariant, Inputs, Projection, Rate, Year};
 
 /// Why a projection cannot be run: the field at fault and what it must be.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -77,10 +77,22 @@ pub struct Inputs {
     /// Demand FTE by year from the base year and role group, `demand[offset][group]`, where
     /// it is known (None: the projection gives supply only).
     pub demand: Option<Vec<Vec<f64>>>,
+    /// Demand's other futures (its drivers' variants), each with its weight; the runs draw
+    /// one a run, the expected values use `demand`. Empty: every run has `demand`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demand_variants: Vec<DemandVariant>,
     /// The aggregate variant, for totals published without ages (the backcast on DfE's
     /// social-work indicators): the cells' age bands stand for no age, so nobody ages.
     #[serde(default)]
     pub aggregate: bool,
+}
+
+/// One future of demand and how likely it is, `demand[offset][group]` as `Inputs::demand`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandVariant {
+    pub name: String,
+    pub weight: f64,
+    pub demand: Vec<Vec<f64>>,
 }
 
 fn finite_in(field: &str, values: &[f64], min: f64, max: f64) -> Result<(), ProjectError> {
@@ -180,15 +192,35 @@ impl Inputs {
             }
         }
         finite_in("agency_share", &self.agency_share, 0.0, 10.0)?;
-        if let Some(demand) = &self.demand {
+        let futures = self
+            .demand
+            .iter()
+            .map(|d| ("demand".to_string(), d))
+            .chain(
+                self.demand_variants
+                    .iter()
+                    .map(|v| (format!("demand variant {}", v.name), &v.demand)),
+            );
+        for (name, demand) in futures {
             for (offset, year) in demand.iter().enumerate() {
                 if year.len() != g {
                     return Err(ProjectError::input(
-                        format!("demand[{offset}]"),
+                        format!("{name}[{offset}]"),
                         format!("has {} values, not {g}", year.len()),
                     ));
                 }
-                finite_in(&format!("demand[{offset}]"), year, 0.0, 1e9)?;
+                finite_in(&format!("{name}[{offset}]"), year, 0.0, 1e9)?;
+            }
+        }
+        if !self.demand_variants.is_empty() {
+            let weights: Vec<f64> = self.demand_variants.iter().map(|v| v.weight).collect();
+            finite_in("demand variant weights", &weights, 0.0, 1.0)?;
+            let sum: f64 = weights.iter().sum();
+            if (sum - 1.0).abs() > 1e-6 || self.demand.is_none() {
+                return Err(ProjectError::input(
+                    "demand variants",
+                    format!("weigh {sum} in all: they must add up to 1, beside a central demand"),
+                ));
             }
         }
         Ok(self)

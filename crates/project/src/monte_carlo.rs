@@ -26,6 +26,11 @@ pub struct Options {
     pub seed: u64,
     /// Draw the parameters from their uncertainty (off: only the flows are drawn).
     pub parameters: bool,
+    /// The seed that picks each run's future of demand (None: `seed`). The areas of a
+    /// region share it, so run `i` of every area has the same variant of its drivers:
+    /// their futures move together, as a national trend would.
+    #[serde(default)]
+    pub demand_seed: Option<u64>,
 }
 
 impl Default for Options {
@@ -34,6 +39,7 @@ impl Default for Options {
             runs: 1000,
             seed: 1,
             parameters: true,
+            demand_seed: None,
         }
     }
 }
@@ -140,6 +146,25 @@ fn draw_joiners(rng: &mut ChaCha8Rng, mean: f64, years: f64, sd: f64) -> f64 {
     let variance = (mean + sd * sd) / years;
     let shape = mean * mean / variance;
     Gamma::new(shape, mean / shape).map_or(mean, |g| g.sample(rng))
+}
+
+/// Run `run`'s demand: one of the inputs' variants by weight, on its own stream of
+/// `seed` (kept apart from the flows' streams), or the central demand where there are none.
+fn pick(inputs: &Inputs, seed: u64, run: usize) -> Option<&Vec<Vec<f64>>> {
+    if inputs.demand_variants.is_empty() {
+        return inputs.demand.as_ref();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xD3A4_11D5_0000_0000);
+    rng.set_stream(run as u64);
+    let u: f64 = rand::Rng::random(&mut rng);
+    let mut sum = 0.0;
+    for v in &inputs.demand_variants {
+        sum += v.weight;
+        if u < sum {
+            return Some(&v.demand);
+        }
+    }
+    inputs.demand_variants.last().map(|v| &v.demand)
 }
 
 /// Each run's supply, employed FTE, heads and gap, by year and role group:
@@ -333,6 +358,11 @@ pub fn simulate(
                 }
             };
             let years = run(&inputs, &levers, horizon, &params, &mut Drawn(&mut rng));
+            let demand = if options.parameters {
+                pick(&inputs, options.demand_seed.unwrap_or(options.seed), i)
+            } else {
+                inputs.demand.as_ref()
+            };
             let g = inputs.group_count();
             let supply: Vec<Vec<f64>> = years
                 .iter()
@@ -342,14 +372,21 @@ pub fn simulate(
                 .iter()
                 .map(|y| (0..g).map(|group| y.group_heads(group)).collect())
                 .collect();
-            let gap: Option<Vec<Vec<f64>>> = years
-                .iter()
-                .map(|y| {
-                    (0..g)
-                        .map(|group| y.gap(group))
-                        .collect::<Option<Vec<f64>>>()
-                })
-                .collect();
+            let gap: Option<Vec<Vec<f64>>> = demand.map(|d| {
+                supply
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, year)| {
+                        let need = d.get(offset).or(d.last());
+                        year.iter()
+                            .enumerate()
+                            .map(|(group, s)| {
+                                need.and_then(|n| n.get(group)).copied().unwrap_or(0.0) - s
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
             (supply, heads, gap)
         })
         .collect();

@@ -47,6 +47,7 @@ fn empty(groups: usize) -> Inputs {
         moves: vec![0.0; groups * groups],
         agency_share: vec![0.0; groups],
         demand: None,
+        demand_variants: Vec::new(),
         aggregate: false,
     }
 }
@@ -260,6 +261,7 @@ fn the_same_seed_gives_the_same_runs() {
         runs: 200,
         seed: 42,
         parameters: true,
+        demand_seed: None,
     };
     let a = simulate(&social_workers(), &Levers::default(), 2035, options).unwrap();
     let b = simulate(&social_workers(), &Levers::default(), 2035, options).unwrap();
@@ -297,6 +299,7 @@ fn bands_are_ordered_and_the_runs_average_to_the_expected_values() {
                 runs: 4000,
                 seed: 7,
                 parameters,
+                demand_seed: None,
             },
         )
         .unwrap();
@@ -338,6 +341,7 @@ fn a_spread_between_years_widens_the_band_and_keeps_the_mean() {
         runs: 4000,
         seed: 11,
         parameters: true,
+        demand_seed: None,
     };
     let run = |inputs: &Inputs| simulate(inputs, &Levers::default(), 2030, options).unwrap();
     let (a, b) = (run(&calm), run(&strays));
@@ -364,6 +368,7 @@ fn areas_join_draw_by_draw() {
         runs: 300,
         seed: 3,
         parameters: true,
+        demand_seed: None,
     };
     let a = simulate(&social_workers(), &Levers::default(), 2030, options).unwrap();
     let mut other = social_workers();
@@ -448,9 +453,67 @@ mod never_nan {
                     prop_assert!(y.gap(g).is_some_and(f64::is_finite));
                 }
             }
-            let d = simulate(&i, &levers, 2030, Options { runs: 20, seed: 1, parameters: true }).unwrap();
+            let d = simulate(&i, &levers, 2030, Options { runs: 20, seed: 1, parameters: true, demand_seed: None }).unwrap();
             let b = d.bands();
             prop_assert!(b.supply_total.iter().all(|x| x.p10.is_finite() && x.p90.is_finite()));
         }
     }
+}
+
+#[test]
+fn each_run_takes_a_future_of_demand_by_its_weight_and_areas_share_it() {
+    use cws_project::DemandVariant;
+    let flat = |v: f64| vec![vec![v]; 6];
+    let mut i = social_workers();
+    i.demand = Some(flat(100.0));
+    i.demand_variants = vec![
+        DemandVariant {
+            name: "lower".into(),
+            weight: 0.25,
+            demand: flat(50.0),
+        },
+        DemandVariant {
+            name: "higher".into(),
+            weight: 0.75,
+            demand: flat(150.0),
+        },
+    ];
+    let options = |seed: u64| Options {
+        runs: 4000,
+        seed,
+        parameters: true,
+        demand_seed: Some(9),
+    };
+    let d = simulate(&i, &Levers::default(), 2030, options(1)).unwrap();
+    let gap = d.gap.as_ref().unwrap();
+    // the gap less supply is the run's demand: 50 or 150, about a quarter and three quarters
+    let demands: Vec<f64> = (0..4000)
+        .map(|r| (gap[r][5][0] + d.supply[r][5][0]).round())
+        .collect();
+    assert!(demands.iter().all(|v| *v == 50.0 || *v == 150.0));
+    let low = demands.iter().filter(|v| **v == 50.0).count() as f64 / 4000.0;
+    assert!((low - 0.25).abs() < 0.03, "{low}");
+    // another area with its own seed but the same demand seed has the same future in each run
+    let other = simulate(&i, &Levers::default(), 2030, options(2)).unwrap();
+    let other_gap = other.gap.as_ref().unwrap();
+    assert!((0..4000).all(|r| {
+        ((other_gap[r][5][0] + other.supply[r][5][0]).round() == 50.0) == (demands[r] == 50.0)
+    }));
+    // without parameter uncertainty every run has the central demand
+    let fixed = simulate(
+        &i,
+        &Levers::default(),
+        2030,
+        Options {
+            parameters: false,
+            ..options(1)
+        },
+    )
+    .unwrap();
+    let g = fixed.gap.as_ref().unwrap();
+    assert!((0..4000).all(|r| (g[r][5][0] + fixed.supply[r][5][0] - 100.0).abs() < 1e-9));
+    // weights must add up to one
+    i.demand_variants[1].weight = 0.5;
+    let e = simulate(&i, &Levers::default(), 2030, options(1)).unwrap_err();
+    assert!(e.to_string().contains("add up to 1"), "{e}");
 }
