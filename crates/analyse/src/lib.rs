@@ -14,6 +14,7 @@ pub mod figures;
 pub mod live;
 pub mod load;
 pub mod measure;
+pub mod need;
 pub mod panels;
 pub mod projected;
 pub mod projection;

@@ -6,10 +6,10 @@
 use cws_project::model::expected;
 use cws_project::monte_carlo::{simulate, Bands, Draws, Options};
 use cws_project::{Levers, ProjectError};
-use cws_reference::PopulationRow;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::need::{area_need, bases, Drivers, NeedBasis};
 use crate::projection::{Held, Measured, EARLIER_WEIGHT};
 use crate::Snapshot;
 
@@ -112,6 +112,8 @@ pub struct Projected {
     pub areas_with_returns: usize,
     pub areas: usize,
     pub notes: Vec<String>,
+    /// What each role group's need follows, where need is known.
+    pub need_basis: Vec<NeedBasis>,
     pub lines: Vec<Line>,
 }
 
@@ -189,7 +191,7 @@ fn round(v: f64) -> f64 {
 pub fn project(
     held: &[&Snapshot],
     request: &Request,
-    children: &[PopulationRow],
+    drivers: &Drivers,
 ) -> Result<Projected, ProjectedError> {
     let snap = *held.first().ok_or(ProjectedError::NoCensus)?;
     let census = snap.census.ok_or(ProjectedError::NoCensus)?;
@@ -214,27 +216,22 @@ pub fn project(
     let mut expected_demand: Option<Vec<Vec<f64>>> = None;
     let mut base_people: Vec<f64> = Vec::new();
     let mut all_demand = true;
+    let mut uses = Vec::new();
     for (i, m) in &measured {
-        // need: the census's supply and vacancies, carried with the area's children
+        // need: the census's supply and vacancies, carried with each group's drivers
         let mut inputs = m.inputs.clone();
         let code = &snap.areas[*i].code;
-        let history: Vec<(i32, f64)> = children
-            .iter()
-            .filter(|r| r.geo.code == *code)
-            .filter_map(|r| r.children.number().map(|n| (r.year, n)))
-            .collect();
         let base_supply = expected(&inputs, &Levers::default(), base + 1)?;
-        match cws_project::demand::trend(&history, horizon) {
-            Ok(series) => {
-                let need: Vec<f64> = (0..inputs.group_count())
-                    .map(|g| base_supply.years[0].supply(g) + m.vacancy_fte[g])
-                    .collect();
-                let drivers: Vec<Option<&[(i32, f64)]>> = vec![Some(series.as_slice()); need.len()];
-                inputs.demand = Some(cws_project::demand::carried(
-                    &need, &drivers, base, horizon,
-                )?);
+        let need: Vec<f64> = (0..inputs.group_count())
+            .map(|g| base_supply.years[0].supply(g) + m.vacancy_fte[g])
+            .collect();
+        match area_need(drivers, code, &need, base, horizon)? {
+            Some(n) => {
+                inputs.demand = Some(n.central);
+                inputs.demand_variants = n.variants;
+                uses.push(n.uses);
             }
-            Err(_) => all_demand = false,
+            None => all_demand = false,
         }
         digest.update(serde_json::to_vec(&inputs).unwrap_or_default());
         let p = expected(&inputs, &request.levers, horizon)?;
@@ -248,7 +245,7 @@ pub fn project(
                 runs: request.runs,
                 seed,
                 parameters: true,
-                demand_seed: None,
+                demand_seed: Some(request.seed),
             },
         )?;
         let groups = m.inputs.group_count();
@@ -354,6 +351,11 @@ pub fn project(
         });
     }
     let notes = notes(&measured, request.protect, expected_demand.is_some());
+    let need_basis = if expected_demand.is_some() {
+        bases(&uses, &bands.groups)
+    } else {
+        Vec::new()
+    };
     digest.update(
         serde_json::to_vec(&(&request.levers, horizon, request.runs, request.seed))
             .unwrap_or_default(),
@@ -395,6 +397,7 @@ pub fn project(
         areas_with_returns: measured.len(),
         areas: request.areas.len(),
         notes,
+        need_basis,
         lines,
     })
 }
@@ -427,9 +430,9 @@ fn notes(measured: &[(usize, Measured)], protect: bool, need_known: bool) -> Vec
         notes.push(format!("Role groups of 1 to {SMALL} people at the census are not shown on their own (they are in the total)."));
     }
     notes.push(if need_known {
-        "Need is the census's supply and vacant FTE of each role group, carried forward with the area's children aged 0 to 17 (ONS mid-year estimates to 2024, then their trend over the last five years, its growth damped by 0.9 a year ahead); the gap is need less supply. Drivers of each role group's own (children in need, early education, EHC plans) are still to come.".to_string()
+        "Need is each role group's supply and vacant FTE at the census, carried forward with the driver the mapping gives it (children aged 0 to 17, children in need, children looked after, EHC plans, funded early education, …) at the base year's ratio, or a standard where one is set; a driver's future is ONS's projection where loaded, else its log-linear trend over the last five years held, its growth damped by 0.9 a year ahead. Where an area's driver is not published the children stand in. The runs draw each driver's growth lower, as fitted, or higher (by √3 standard errors of the fit; weights 1/6, 2/3, 1/6), the same in every area; the gap is need less supply.".to_string()
     } else {
-        "Need and the gap are not shown: the children's population is not held for every area projected.".to_string()
+        "Need and the gap are not shown: not even the children aged 0 to 17 are held for every area projected.".to_string()
     });
     notes
 }

@@ -123,6 +123,10 @@ enum Command {
     /// The workforce projected from the latest census (docs/definitions.md §7): supply by
     /// role group and year, expected and P10/P50/P90, under a scenario's levers.
     Project(project_cmd::ProjectArgs),
+    /// Load ONS's subnational population projections (the "persons by single year of age"
+    /// CSV, 2022-based, April 2023 boundaries) as the children's future in projections;
+    /// districts are summed to upper-tier areas. Replaces any loaded before.
+    LoadPopulation { file: std::path::PathBuf },
     /// Accounts: invite the first administrator, reset a password, list accounts.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -362,6 +366,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             let db = open(&config, WithoutSchema::Create).await?;
             project_cmd::project(&db, args).await?;
+            db.close().await;
+        }
+        Command::LoadPopulation { file } => {
+            let db = open(&config, WithoutSchema::Create).await?;
+            project_cmd::load_population(&db, &file).await?;
             db.close().await;
         }
         Command::BenchProject {

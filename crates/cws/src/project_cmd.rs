@@ -34,6 +34,10 @@ pub struct ProjectArgs {
     /// table, csv or json.
     #[arg(long, default_value = "table")]
     format: String,
+    /// A mapping of role groups to the drivers of their need (CSV: role_group, driver, ratio;
+    /// see data/cws/demand_drivers.csv, the one cws ships and uses by default).
+    #[arg(long)]
+    drivers: Option<std::path::PathBuf>,
     /// Instead of the projection, the retirement wave: who in post at the census reaches
     /// the retirement age in each coming year, and the share reached by each year.
     #[arg(long)]
@@ -91,6 +95,56 @@ fn scenario(path: &std::path::Path) -> anyhow::Result<(String, Levers)> {
         .checked()
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok((file.name, levers))
+}
+
+/// The published drivers, the children's projection loaded (if any) and the mapping: the
+/// shipped one, or the file given.
+async fn drivers(
+    db: &Db,
+    mapping: Option<&std::path::Path>,
+) -> anyhow::Result<cws_analyse::need::Drivers> {
+    let map = match mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the drivers mapping {}", path.display()))?;
+            cws_reference::driver_map(&path.display().to_string(), &text)?
+        }
+        None => cws_reference::shipped_driver_map()?,
+    };
+    let projected = cws_store::projection::population_projection(db).await?;
+    Ok(cws_analyse::need::Drivers::new(
+        &cws_reference::demand_drivers()?,
+        &projected,
+        map,
+    ))
+}
+
+/// `cws load-population FILE`: ONS's subnational population projections as the children's
+/// future, replacing any loaded before.
+pub async fn load_population(db: &Db, path: &std::path::Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let projection = cws_reference::population_projection(&name, &text)?;
+    let load =
+        cws_store::projection::save_population_projection(db, &projection, &name, "command line")
+            .await?;
+    println!(
+        "Loaded children aged 0 to 17 for {} ({} summed), {} to {}, from {name}{}.",
+        cws_domain::words::count(load.areas.unsigned_abs(), "area"),
+        cws_domain::words::count(load.districts.unsigned_abs(), "district"),
+        load.first_year,
+        load.last_year,
+        if projection.left_out > 0 {
+            format!("; {} areas outside England left out", projection.left_out)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
 }
 
 #[derive(Debug, Serialize)]
@@ -156,15 +210,15 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         seed: args.seed,
         protect: args.area.is_none(),
     };
-    let projected = project_place(&held_refs, &request, &cws_reference::child_population()?)
-        .map_err(|e| match e {
-            ProjectedError::NoReturns(year) => {
-                anyhow::anyhow!(
-                    "{place} has no workforce returns at the census of {year} to project from"
-                )
-            }
-            e => e.into(),
-        })?;
+    let drivers = drivers(db, args.drivers.as_deref()).await?;
+    let projected = project_place(&held_refs, &request, &drivers).map_err(|e| match e {
+        ProjectedError::NoReturns(year) => {
+            anyhow::anyhow!(
+                "{place} has no workforce returns at the census of {year} to project from"
+            )
+        }
+        e => e.into(),
+    })?;
     let out = Output {
         place,
         scenario: name,
@@ -265,6 +319,34 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                     need(l.demand_fte),
                     need(l.gap_p50)
                 )?;
+            }
+            if !out.projected.need_basis.is_empty() {
+                writeln!(stdout, "What need follows:")?;
+            }
+            for b in &out.projected.need_basis {
+                for d in &b.drivers {
+                    let stood_in = if d.stood_in > 0 {
+                        format!(
+                            "; standing in for the mapping's driver in {} of {} areas",
+                            d.stood_in, d.areas
+                        )
+                    } else {
+                        String::new()
+                    };
+                    writeln!(
+                        stdout,
+                        "  {}: {} ({}), ratio {}, future {}, {:.0} in {} to {:.0} in {}{stood_in}",
+                        b.role_group,
+                        d.driver,
+                        d.source,
+                        d.ratio,
+                        d.future,
+                        d.at_base,
+                        out.projected.census_year,
+                        d.at_horizon,
+                        out.projected.horizon,
+                    )?;
+                }
             }
             for n in &out.projected.notes {
                 writeln!(stdout, "Note: {n}")?;

@@ -1850,3 +1850,100 @@ fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
         stderr(&bad)
     );
 }
+
+/// Need follows each role group's driver: the shipped mapping, an area's own, and ONS's
+/// projection of the children once loaded.
+#[test]
+fn need_follows_the_mapped_drivers_and_a_loaded_population_projection() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let args = [
+        "project",
+        "--area",
+        "318",
+        "--horizon",
+        "2030",
+        "--runs",
+        "50",
+    ];
+    let table = stdout(&cws(dir.path(), &args));
+    assert!(table.contains("What need follows:"), "{table}");
+    assert!(
+        table.contains("  Children and family social workers: Children in need (DfE children in need, 31 March 2013 to 2025), ratio the base year's, future its trend, damped, 964 in 2025"),
+        "{table}"
+    );
+    assert!(table.contains("  Health: Children aged 0 to 17 (ONS mid-year estimates, 2012 to 2024), ratio the base year's, future its trend, damped"), "{table}");
+
+    // an area's own mapping: social workers on a caseload of 16 children in need
+    let mapping = dir.path().join("drivers.csv");
+    std::fs::write(
+        &mapping,
+        "role_group,driver,ratio\nsocial_workers,children_in_need,16\n",
+    )
+    .unwrap();
+    let json = cws(
+        dir.path(),
+        &[
+            &args[..],
+            &["--format", "json", "--drivers", mapping.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(json.status.success(), "{}", stderr(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let social_workers_2025 = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["year"] == 2025 && l["role_group"] == "Children and family social workers")
+        .unwrap();
+    // 964 children in need at 31 March 2025 over 16 a worker
+    assert_eq!(social_workers_2025["demand_fte"].as_f64(), Some(60.3));
+    // a mistake in the mapping names the file, row, column and value
+    std::fs::write(
+        &mapping,
+        "role_group,driver,ratio\nsocial_workers,cases,16\n",
+    )
+    .unwrap();
+    let bad = cws(
+        dir.path(),
+        &[&args[..], &["--drivers", mapping.to_str().unwrap()]].concat(),
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("drivers.csv, row 2, column driver: ")
+            && stderr(&bad).contains("cases"),
+        "{}",
+        stderr(&bad)
+    );
+
+    // ONS's projection (the sample's layout, for Richmond): the children's future is it
+    let sample =
+        include_str!("../../reference/tests/data/ons_snpp2022_sample_E06000047_age0-17.csv")
+            .replace("E06000047", "E09000027")
+            .replace("County Durham", "Richmond upon Thames");
+    let snpp = dir.path().join("snpp.csv");
+    std::fs::write(&snpp, sample).unwrap();
+    let load = cws(dir.path(), &["load-population", snpp.to_str().unwrap()]);
+    assert!(load.status.success(), "{}", stderr(&load));
+    assert!(
+        stdout(&load).contains("Loaded children aged 0 to 17 for 1 area (1 district summed), 2022 to 2047, from snpp.csv."),
+        "{}",
+        stdout(&load)
+    );
+    let table = stdout(&cws(dir.path(), &args));
+    assert!(
+        table.contains("  Health: Children aged 0 to 17 (ONS mid-year estimates, 2012 to 2024), ratio the base year's, future ONS projection"),
+        "{table}"
+    );
+    // a file that is not ONS's layout is refused and the loaded one stays
+    std::fs::write(&snpp, "area,year\nE09000027,2030\n").unwrap();
+    let bad = cws(dir.path(), &["load-population", snpp.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("snpp.csv, row 1, column AREA_CODE: column is missing"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(stdout(&cws(dir.path(), &args)).contains("future ONS projection"));
+}

@@ -192,15 +192,11 @@ impl Inputs {
             }
         }
         finite_in("agency_share", &self.agency_share, 0.0, 10.0)?;
-        let futures = self
-            .demand
-            .iter()
-            .map(|d| ("demand".to_string(), d))
-            .chain(
-                self.demand_variants
-                    .iter()
-                    .map(|v| (format!("demand variant {}", v.name), &v.demand)),
-            );
+        let futures = self.demand.iter().map(|d| ("demand".to_string(), d)).chain(
+            self.demand_variants
+                .iter()
+                .map(|v| (format!("demand variant {}", v.name), &v.demand)),
+        );
         for (name, demand) in futures {
             for (offset, year) in demand.iter().enumerate() {
                 if year.len() != g {

@@ -31,43 +31,79 @@ pub struct DriverRow {
 /// Where each driver comes from, for the page and the documents.
 pub fn driver_source(driver: Driver) -> &'static str {
     match driver {
-        Driver::Children => "ONS mid-year population estimates, 2012 to 2024",
-        Driver::ChildrenInNeed => "DfE, children in need at 31 March, 2013 to 2025",
-        Driver::ProtectionPlans => "DfE (LAIT), child protection plans at 31 March, 2016 to 2025",
-        Driver::LookedAfter => "DfE (LAIT), children looked after at 31 March, 2016 to 2025",
+        Driver::Children => "ONS mid-year estimates, 2012 to 2024",
+        Driver::ChildrenInNeed => "DfE children in need, 31 March 2013 to 2025",
+        Driver::ProtectionPlans | Driver::LookedAfter => "DfE via LAIT, 31 March 2016 to 2025",
         Driver::FosterPlacements => {
-            "DfE (LAIT), children looked after × the share in foster placements, 2020 to 2025"
+            "DfE via LAIT: those looked after × the share fostered, 2020 to 2025"
         }
-        Driver::EhcPlans => "DfE (LAIT), EHC plans in January, 2019 to 2025",
-        Driver::FundedTwos => "DfE (LAIT), 2-year-olds in funded early education, 2018 to 2025",
-        Driver::FundedThreeFours => {
-            "DfE (LAIT), 3- and 4-year-olds in funded early education, 2018 to 2025"
-        }
-        Driver::FundedEarlyEducation => {
-            "DfE (LAIT), 2-, 3- and 4-year-olds in funded early education, 2018 to 2025"
+        Driver::EhcPlans => "DfE via LAIT, January 2019 to 2025",
+        Driver::FundedTwos | Driver::FundedThreeFours | Driver::FundedEarlyEducation => {
+            "DfE via LAIT, January 2018 to 2025"
         }
     }
 }
 
-/// Every driver's values for every area that has them.
+/// Every driver's values for every area that has them. A council whose GSS code changed
+/// (Barnsley and Sheffield in 2025) has its whole series under each of its codes: rows are
+/// joined by DfE number.
 pub fn demand_drivers() -> Result<Vec<DriverRow>, ReferenceError> {
+    let codes = codes_by_number()?;
     let mut out = Vec::new();
+    let mut push =
+        |driver: Driver, number: Option<&str>, code: &str, year: i32, value: f64| match number
+            .and_then(|n| codes.get(n))
+        {
+            Some(all) => out.extend(all.iter().map(|area| DriverRow {
+                driver,
+                area: area.clone(),
+                year,
+                value,
+            })),
+            None => out.push(DriverRow {
+                driver,
+                area: code.to_string(),
+                year,
+                value,
+            }),
+        };
     for p in child_population()? {
         if let (GeoLevel::LocalAuthority, Some(v)) = (p.geo.level, p.children.number()) {
-            out.push(DriverRow {
-                driver: Driver::Children,
-                area: p.geo.code,
-                year: p.year,
-                value: v,
-            });
+            push(
+                Driver::Children,
+                p.geo.old_la_code.as_deref(),
+                &p.geo.code,
+                p.year,
+                v,
+            );
         }
     }
-    out.extend(children_in_need()?);
-    out.extend(lait()?);
+    for (number, code, year, v) in children_in_need()? {
+        push(Driver::ChildrenInNeed, Some(&number), &code, year, v);
+    }
+    for (driver, number, year, v) in lait()? {
+        push(driver, Some(&number), "", year, v);
+    }
+    out.retain(|r| !r.area.is_empty());
     Ok(out)
 }
 
-fn number(file: &str, row: usize, column: &str, s: &str) -> Result<Option<f64>, ReferenceError> {
+/// DfE number → the GSS codes of the areas that carry it alone (a recoded council under
+/// both its codes; joint returns left out).
+fn codes_by_number() -> Result<BTreeMap<String, Vec<String>>, ReferenceError> {
+    let mut codes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in areas()? {
+        if let [one] = a.old_la_codes.as_slice() {
+            codes
+                .entry(one.get().to_string())
+                .or_default()
+                .push(a.code.as_str().to_string());
+        }
+    }
+    Ok(codes)
+}
+
+fn count(file: &str, row: usize, column: &str, s: &str) -> Result<Option<f64>, ReferenceError> {
     let t = s.trim();
     if t.is_empty() || t == "-" || crate::published::Symbol::parse(t).is_ok() {
         return Ok(None);
@@ -79,10 +115,12 @@ fn number(file: &str, row: usize, column: &str, s: &str) -> Result<Option<f64>, 
         .ok_or_else(|| bad(file, row, column, format!("'{s}' is not a count")))
 }
 
-fn children_in_need() -> Result<Vec<DriverRow>, ReferenceError> {
+/// (DfE number, GSS code, year, children in need at 31 March) of each area row.
+fn children_in_need() -> Result<Vec<(String, String, i32, f64)>, ReferenceError> {
     let t = Table::read(CHILDREN_IN_NEED.name, CHILDREN_IN_NEED.text)?;
-    let (level, code, year, at31) = (
+    let (level, number, code, year, at31) = (
         t.column("geographic_level")?,
+        t.column("old_la_code")?,
         t.column("new_la_code")?,
         t.column("time_period")?,
         t.column("At31_episodes")?,
@@ -95,19 +133,20 @@ fn children_in_need() -> Result<Vec<DriverRow>, ReferenceError> {
         let y = field(r, year)
             .parse::<i32>()
             .map_err(|_| bad(&t.file, row, "time_period", "is not a year"))?;
-        if let Some(v) = number(&t.file, row, "At31_episodes", field(r, at31))? {
-            out.push(DriverRow {
-                driver: Driver::ChildrenInNeed,
-                area: field(r, code).to_string(),
-                year: y,
-                value: v,
-            });
+        if let Some(v) = count(&t.file, row, "At31_episodes", field(r, at31))? {
+            out.push((
+                field(r, number).to_string(),
+                field(r, code).to_string(),
+                y,
+                v,
+            ));
         }
     }
     Ok(out)
 }
 
-fn lait() -> Result<Vec<DriverRow>, ReferenceError> {
+/// (driver, DfE number, year, value) of each LAIT count cws uses.
+fn lait() -> Result<Vec<(Driver, String, i32, f64)>, ReferenceError> {
     let t = Table::read(LAIT.name, LAIT.text)?;
     let (measure, years, number_c, value) = (
         t.column("measure_code")?,
@@ -115,16 +154,6 @@ fn lait() -> Result<Vec<DriverRow>, ReferenceError> {
         t.column("la_number")?,
         t.column("value")?,
     );
-    // DfE number → the areas that carry it (a recoded council under both its codes)
-    let mut codes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for a in areas()? {
-        if let [one] = a.old_la_codes.as_slice() {
-            codes
-                .entry(one.get().to_string())
-                .or_default()
-                .push(a.code.as_str().to_string());
-        }
-    }
     // (measure, number, year) → value
     let mut held: BTreeMap<(&str, String, i32), f64> = BTreeMap::new();
     for (row, r) in t.rows() {
@@ -146,20 +175,13 @@ fn lait() -> Result<Vec<DriverRow>, ReferenceError> {
                 format!("'{label}' is not a year"),
             ));
         };
-        if let Some(v) = number(&t.file, row, "value", field(r, value))? {
+        if let Some(v) = count(&t.file, row, "value", field(r, value))? {
             held.insert((m, field(r, number_c).to_string(), y), v);
         }
     }
     let mut out = Vec::new();
     let mut push = |driver: Driver, number: &str, year: i32, value: f64| {
-        for area in codes.get(number).into_iter().flatten() {
-            out.push(DriverRow {
-                driver,
-                area: area.clone(),
-                year,
-                value,
-            });
-        }
+        out.push((driver, number.to_string(), year, value));
     };
     for ((m, number, year), v) in &held {
         let other = |name: &str| held.get(&(name, number.clone(), *year)).copied();

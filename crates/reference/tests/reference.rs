@@ -219,6 +219,11 @@ fn demand_drivers_are_read_for_each_area_by_gss_code() {
     );
     assert!(fostered > 0.0 && fostered < lac, "{fostered} of {lac}");
     assert!(rows.iter().all(|r| r.value.is_finite() && r.value >= 0.0));
+    // Barnsley's series is under its old and its 2025 code
+    for code in ["E08000016", "E08000038"] {
+        assert!(at(Driver::Children, code, 2020).is_some(), "{code}");
+        assert!(at(Driver::ChildrenInNeed, code, 2025).is_some(), "{code}");
+    }
     // every driver is held for most areas in its last year
     for d in Driver::ALL {
         let last = rows.iter().filter(|r| r.driver == *d).map(|r| r.year).max();

@@ -118,3 +118,101 @@ pub async fn remove_scenario(db: &Db, area: AreaId, id: ScenarioId) -> Result<bo
     tx.commit().await?;
     Ok(n == 1)
 }
+
+/// What the children's projection held was loaded from.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PopulationLoad {
+    pub source: String,
+    pub areas: i64,
+    pub districts: i64,
+    pub first_year: i64,
+    pub last_year: i64,
+    pub loaded_by: String,
+    pub loaded_at: String,
+}
+
+/// Rows written in one statement.
+const CHUNK: usize = 300;
+
+/// Replaces the children's projection held with `projection` (from `source`, a file name),
+/// in one transaction: a load that fails leaves the one before in place.
+pub async fn save_population_projection(
+    db: &Db,
+    projection: &cws_reference::PopulationProjection,
+    source: &str,
+    by: &str,
+) -> Result<PopulationLoad> {
+    let rows = &projection.rows;
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|r| r.1).min(),
+        rows.iter().map(|r| r.1).max(),
+    ) else {
+        return Err(StoreError::Refused(
+            "the projection holds no children to load".into(),
+        ));
+    };
+    let areas = rows
+        .iter()
+        .map(|r| r.0.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM population_projection")
+        .execute(&mut *c).await?.rows_affected());
+    for chunk in rows.chunks(CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO population_projection (area_code, year, children) VALUES {}",
+            values.join(", ")
+        );
+        on_tx!(&mut tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (code, year, children) in chunk {
+                q = q.bind(code).bind(i64::from(*year)).bind(*children);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+    }
+    let load = PopulationLoad {
+        source: source.to_string(),
+        areas: areas as i64,
+        districts: projection.districts as i64,
+        first_year: i64::from(first),
+        last_year: i64::from(last),
+        loaded_by: by.to_string(),
+        loaded_at: now_text(),
+    };
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO population_projection_load (source, areas, districts, first_year, last_year, loaded_by, loaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&load.source).bind(load.areas).bind(load.districts).bind(load.first_year)
+        .bind(load.last_year).bind(&load.loaded_by).bind(&load.loaded_at)
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(load)
+}
+
+/// The children's projection held: (area code, year, children aged 0 to 17); empty when
+/// none has been loaded.
+pub async fn population_projection(db: &Db) -> Result<Vec<(String, i32, f64)>> {
+    let rows: Vec<(String, i64, f64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT area_code, year, children FROM population_projection ORDER BY area_code, year")
+        .fetch_all(p).await?);
+    rows.into_iter()
+        .map(|(c, y, v)| {
+            let year = i32::try_from(y)
+                .map_err(|_| StoreError::Corrupt(format!("population projection year {y}")))?;
+            Ok((c, year, v))
+        })
+        .collect()
+}
+
+/// The latest load of the children's projection, if any.
+pub async fn population_projection_load(db: &Db) -> Result<Option<PopulationLoad>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT source, areas, districts, first_year, last_year, loaded_by, loaded_at
+         FROM population_projection_load ORDER BY id DESC LIMIT 1")
+        .fetch_optional(p).await?))
+}

@@ -84,3 +84,58 @@ async fn scenarios_are_kept_by_name_per_area_replaced_and_removed() {
         assert_eq!(projection::scenarios(&db, richmond).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn a_children_projection_load_replaces_the_last_whole() {
+    let rows = |n: usize, v: f64| cws_reference::PopulationProjection {
+        rows: (0..n)
+            .flat_map(|a| (2022..2048).map(move |y| (format!("E0600{a:04}"), y, v + y as f64)))
+            .collect(),
+        districts: n,
+        left_out: 0,
+    };
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        assert!(projection::population_projection(&db)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(projection::population_projection_load(&db)
+            .await
+            .unwrap()
+            .is_none());
+        // more rows than one statement writes
+        let load = projection::save_population_projection(&db, &rows(20, 0.5), "snpp.csv", "admin")
+            .await
+            .unwrap();
+        assert_eq!(
+            (load.areas, load.first_year, load.last_year),
+            (20, 2022, 2047)
+        );
+        let held = projection::population_projection(&db).await.unwrap();
+        assert_eq!(held.len(), 20 * 26);
+        assert_eq!(held[0], ("E06000000".to_string(), 2022, 2022.5));
+        // a second load replaces the first entirely
+        projection::save_population_projection(&db, &rows(2, 1.0), "snpp2.csv", "admin")
+            .await
+            .unwrap();
+        let held = projection::population_projection(&db).await.unwrap();
+        assert_eq!(held.len(), 2 * 26);
+        assert_eq!(
+            projection::population_projection_load(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .source,
+            "snpp2.csv"
+        );
+        // an empty one is refused and the held one stays
+        let e = projection::save_population_projection(&db, &rows(0, 0.0), "empty.csv", "admin")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Refused(_)), "{e}");
+        assert_eq!(
+            projection::population_projection(&db).await.unwrap().len(),
+            52
+        );
+    }
+}

@@ -311,6 +311,9 @@ struct ResultView {
     /// Each role group now and at the horizon.
     groups: Vec<[String; 6]>,
     notes: Vec<String>,
+    /// What each role group's need follows: role group, driver, where it comes from, ratio,
+    /// future, its value at the census and the horizon, and where the children stood in.
+    drivers: Vec<[String; 7]>,
     /// What went in, to make the run again.
     replay: String,
     /// The first projected year's flows as a waterfall, and every year's in a table: year,
@@ -527,6 +530,29 @@ impl ResultView {
             years,
             groups,
             notes: p.notes.clone(),
+            drivers: p
+                .need_basis
+                .iter()
+                .flat_map(|b| {
+                    b.drivers.iter().map(move |d| {
+                        [
+                            b.role_group.clone(),
+                            d.driver.clone(),
+                            d.source.to_string(),
+                            d.ratio.clone(),
+                            d.future.clone(),
+                            format!("{:.0} → {:.0}", d.at_base, d.at_horizon),
+                            if d.stood_in == 0 {
+                                "–".to_string()
+                            } else if d.areas == 1 {
+                                "The mapping's driver is not published for this area".to_string()
+                            } else {
+                                format!("{} of {} areas", d.stood_in, d.areas)
+                            },
+                        ]
+                    })
+                })
+                .collect(),
             replay: format!(
                 "The returns of the census years {}, the need, the levers, {} runs and seed {} went in; their digest is {} (SHA-256), made by model {} of cws {}. The same address gives the same figures, to the last digit, while the returns held are unchanged: the digest tells.",
                 p.replay
@@ -745,11 +771,12 @@ async fn compute(
         seed: s.seed,
         protect,
     };
-    let children = cws_reference::child_population()?;
+    let children = cws_store::projection::population_projection(&state.db).await?;
+    let drivers = cws_analyse::need::Drivers::shipped(&children)?;
     let name = place.name().to_string();
     tokio::task::spawn_blocking(move || {
         let refs: Vec<&cws_analyse::Snapshot> = held.iter().collect();
-        match project(&refs, &request, &children) {
+        match project(&refs, &request, &drivers) {
             Ok(p) => Ok(Ok(p)),
             Err(ProjectedError::NoReturns(year)) => Ok(Err(format!(
                 "{name} has no workforce returns at the census of {year}, so there is nothing to project from."
