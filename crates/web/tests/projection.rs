@@ -37,6 +37,13 @@ async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
         // the lead's own view: nothing protected
         assert!(!page.contains("Small numbers are protected"));
         assert!(page.contains("Nobody moves between role groups"));
+        // what each role group's need follows, from the shipped mapping
+        assert!(page.contains("What need follows"));
+        assert!(
+            page.contains("<th scope=\"row\">Education support services</th><td>Education, health and care plans</td>"),
+            "{page}"
+        );
+        assert!(page.contains("<td>DfE children in need, 31 March 2013 to 2025</td>"));
         // a year's flows add up: in post at the start, less leavers and retirements, plus
         // joiners and those from agency, is in post at the end (each rounded to a tenth)
         assert!(page.contains("What moves each year"));
