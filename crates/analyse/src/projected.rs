@@ -418,6 +418,7 @@ fn notes(measured: &[(usize, Measured)], protect: bool, need_known: bool) -> Vec
             "Joiners a year and leaving and retirement rates are each area's, pooled over the census years {} (each earlier year weighing {EARLIER_WEIGHT} of the one after); each area's cells are shrunk towards its region's and England's.",
             years.join(", "),
         );
+        notes[0] = "Moves between role groups are each area's own, from its people in post at consecutive censuses (none where nobody is followed), shrunk towards the region's and England's.".to_string();
         notes.push("The bands are of the areas' runs summed run by run; the people P50 of all role groups is the sum of each group's.".into());
     }
     let unknown: f64 = measured.iter().map(|(_, m)| m.unknown_age).sum();

@@ -3,7 +3,8 @@
 //! qualification tier and their FTE; its leaving and retirement rates by role group × age
 //! band, each shrunk through England's and its region's (`cws_project::shrink`); its
 //! joiners in the census year and where they arrived; agency FTE as a share of employed FTE.
-//! Moves between role groups need two censuses and are left at none here.
+//! Moves between role groups are measured from people in post at two censuses a year apart
+//! (matched by their pseudonymous key within their organisation).
 //!
 //! People are counted once, in their primary post (as headcounts are); agency workers are
 //! the agency share, not people in post. A person whose year of birth is not given is
@@ -157,6 +158,78 @@ fn tally(snap: &Snapshot) -> Option<Tally> {
     Some(t)
 }
 
+/// Each person in post at a census, counted once in their primary post: person → (area
+/// index in the snapshot, role group). A key is made with the organisation's reference, so
+/// someone who moves employer is a leaver and a joiner, not a move.
+fn people_in_post(snap: &Snapshot) -> rustc_hash::FxHashMap<u64, (usize, usize)> {
+    let mut out = rustc_hash::FxHashMap::default();
+    let Some(census) = snap.census else {
+        return out;
+    };
+    let census_day = crate::snapshot::days(Some(census));
+    for i in 0..snap.len() {
+        let (start, leave, flags) = (snap.start[i], snap.leave[i], snap.flags[i]);
+        let in_post =
+            (start == NO_DATE || start <= census_day) && (leave == NO_DATE || leave > census_day);
+        if !snap.live[i]
+            || !in_post
+            || flags & flag::PRIMARY == 0
+            || flags & flag::AGENCY != 0
+            || snap.person[i] == 0
+        {
+            continue;
+        }
+        let Some(role) = snap.roles.get(snap.role[i] as usize) else {
+            continue;
+        };
+        let org = &snap.orgs[snap.org[i] as usize];
+        out.insert(snap.person[i], (org.area as usize, role.group as usize));
+    }
+    out
+}
+
+/// Moves between role groups from one census to the next, by area code: for each area,
+/// people in post at both by role group at the first (`stayed[g]`) and of them those in
+/// group `to` at the second (`moved[from * GROUPS + to]`).
+#[derive(Debug, Default)]
+struct Moves {
+    later_year: i32,
+    by_area: rustc_hash::FxHashMap<String, (Vec<f64>, Vec<f64>)>,
+}
+
+fn moves(earlier: &Snapshot, later: &Snapshot) -> Option<Moves> {
+    let (e, l) = (earlier.census?, later.census?);
+    let gap = chrono::Datelike::year(&l) - chrono::Datelike::year(&e);
+    if gap != 1 {
+        return None;
+    }
+    let before = people_in_post(earlier);
+    let after = people_in_post(later);
+    let mut out = Moves {
+        later_year: chrono::Datelike::year(&l),
+        by_area: Default::default(),
+    };
+    for (person, (area, from)) in &before {
+        let code = &earlier.areas[*area].code;
+        // the same person in the same area a year on
+        let Some(&(a, to)) = after.get(person) else {
+            continue;
+        };
+        if later.areas.get(a).is_none_or(|x| x.code != *code) {
+            continue;
+        }
+        let entry = out
+            .by_area
+            .entry(code.clone())
+            .or_insert_with(|| (vec![0.0; GROUPS * GROUPS], vec![0.0; GROUPS]));
+        entry.1[*from] += 1.0;
+        if to != *from {
+            entry.0[from * GROUPS + to] += 1.0;
+        }
+    }
+    Some(out)
+}
+
 pub use cws_project::model::EARLIER_WEIGHT;
 
 /// What one census says about an area's rates and joiners: for each role group × age band,
@@ -252,27 +325,37 @@ pub fn measure_over(snaps: &[&Snapshot], code: &str) -> Option<Measured> {
 /// England) without counting every census again for each.
 pub struct Held<'a> {
     censuses: Vec<(&'a Snapshot, Tally)>,
+    moves: Vec<Moves>,
 }
 
 impl<'a> Held<'a> {
     /// The censuses among `snaps` that have a census date, with their counts.
     pub fn new(snaps: &[&'a Snapshot]) -> Held<'a> {
+        let mut dated: Vec<&'a Snapshot> = snaps
+            .iter()
+            .copied()
+            .filter(|s| s.census.is_some())
+            .collect();
+        dated.sort_by_key(|s| s.census);
+        dated.dedup_by_key(|s| s.census.map(|c| chrono::Datelike::year(&c)));
+        let moves = dated.windows(2).filter_map(|w| moves(w[0], w[1])).collect();
         Held {
             censuses: snaps
                 .iter()
                 .filter(|s| s.census.is_some())
                 .filter_map(|s| tally(s).map(|t| (*s, t)))
                 .collect(),
+            moves,
         }
     }
 
     /// `measure_over` for the area with GSS code `code`.
     pub fn measure(&self, code: &str) -> Option<Measured> {
-        measure_held(&self.censuses, code)
+        measure_held(&self.censuses, &self.moves, code)
     }
 }
 
-fn measure_held(censuses: &[(&Snapshot, Tally)], code: &str) -> Option<Measured> {
+fn measure_held(censuses: &[(&Snapshot, Tally)], moved: &[Moves], code: &str) -> Option<Measured> {
     let (snap, t) = censuses.iter().max_by_key(|(s, _)| s.census)?;
     let snap = *snap;
     let census = snap.census?;
@@ -411,8 +494,9 @@ fn measure_held(censuses: &[(&Snapshot, Tally)], code: &str) -> Option<Measured>
                 .join(", ")
         ),
     };
+    let (moves, moves_note) = move_rates(moved, code, &region_code, snap, latest_year);
     let mut notes = vec![
-        "Nobody moves between role groups: moves need the same people followed from one census to the next, still to come.".to_string(),
+        moves_note,
         format!(
             "Joiners a year ({:.0}) and leaving and retirement rates are those of {years_said}; each cell's rates are shrunk towards its region's and England's (as if 20 more people had been seen at the wider rate).",
             joiners.iter().map(|j| j.mean).sum::<f64>()
@@ -435,7 +519,7 @@ fn measure_held(censuses: &[(&Snapshot, Tally)], code: &str) -> Option<Measured>
         retire,
         joiners,
         joiner_profile,
-        moves: vec![0.0; GROUPS * GROUPS],
+        moves,
         agency_share,
         demand: None,
         demand_variants: Vec::new(),
@@ -461,6 +545,79 @@ fn measure_held(censuses: &[(&Snapshot, Tally)], code: &str) -> Option<Measured>
         census_years,
         notes,
     })
+}
+
+/// Yearly chances of moving between role groups for the area `code`: each pair of censuses
+/// a year apart weighted as the rates are (`EARLIER_WEIGHT` a year back), England's as
+/// measured, the region's shrunk towards England's and the area's towards the region's (as
+/// leaving rates are); and the note that says what they rest on.
+fn move_rates(
+    moved: &[Moves],
+    code: &str,
+    region_code: &str,
+    snap: &Snapshot,
+    latest_year: i32,
+) -> (Vec<f64>, String) {
+    let in_region = |c: &str| {
+        snap.areas
+            .iter()
+            .any(|a| a.code == c && a.region_code == region_code)
+    };
+    // (England, region, area) × (moved, stayed)
+    let mut levels = [(); 3].map(|_| (vec![0.0; GROUPS * GROUPS], vec![0.0; GROUPS]));
+    for m in moved {
+        let w = EARLIER_WEIGHT.powi(latest_year - m.later_year);
+        for (c, (mv, st)) in &m.by_area {
+            let mut add = |l: usize| {
+                for (x, y) in levels[l].0.iter_mut().zip(mv) {
+                    *x += w * y;
+                }
+                for (x, y) in levels[l].1.iter_mut().zip(st) {
+                    *x += w * y;
+                }
+            };
+            add(0);
+            if in_region(c) {
+                add(1);
+            }
+            if c == code {
+                add(2);
+            }
+        }
+    }
+    let followed: f64 = levels[2].1.iter().sum();
+    if moved.is_empty() || followed == 0.0 {
+        return (
+            vec![0.0; GROUPS * GROUPS],
+            "Nobody moves between role groups: moves are measured from the same people in post at two censuses a year apart, and the returns held do not follow anyone in this area from one to the next.".to_string(),
+        );
+    }
+    let mut rates = vec![0.0; GROUPS * GROUPS];
+    for from in 0..GROUPS {
+        for to in (0..GROUPS).filter(|t| *t != from) {
+            let mut counts: Vec<Counts> = levels
+                .iter()
+                .map(|(mv, st)| Counts {
+                    events: mv[from * GROUPS + to],
+                    exposure: st[from],
+                })
+                .collect();
+            counts.dedup();
+            rates[from * GROUPS + to] = shrink::through(&counts, 0.0, shrink::STRENGTH).mean;
+        }
+    }
+    let moves_seen: f64 = levels[2].0.iter().sum();
+    let years: Vec<String> = moved
+        .iter()
+        .map(|m| format!("{} to {}", m.later_year - 1, m.later_year))
+        .collect();
+    (
+        rates,
+        format!(
+            "Moves between role groups are those of the {followed:.0} people in post at consecutive censuses ({}), {moves_seen:.0} of whom changed role group, shrunk towards the region's and England's as the rates are; someone who changes employer counts as a leaver and a joiner (their key is made with their employer's).",
+            years.join(", ")
+        ),
+    )
 }
 
 /// Who reaches retirement age in each coming year (the seeds' "retirement wave"): people in

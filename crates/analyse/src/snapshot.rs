@@ -91,6 +91,9 @@ pub struct Snapshot {
     pub start: Vec<i32>,
     pub leave: Vec<i32>,
     pub leave_reason: Vec<u8>,
+    /// The first 64 bits of the person's pseudonymous key: the same person in the same
+    /// organisation at another census has the same value (moves between role groups).
+    pub person: Vec<u64>,
     /// Year of birth, 0 when not given.
     pub birth_year: Vec<i16>,
     pub sex: Vec<u8>,
@@ -419,6 +422,13 @@ impl Snapshot {
         self.leave.push(days(w.leaving.map(|l| l.date)));
         self.leave_reason
             .push(w.leaving.map_or(UNKNOWN, |l| l.reason as u8));
+        self.person.push(
+            w.person
+                .as_str()
+                .get(..16)
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+                .unwrap_or(0),
+        );
         self.birth_year.push(
             w.birth_year
                 .map_or(0, |y| y.clamp(0, i16::MAX as i32) as i16),
@@ -487,6 +497,7 @@ impl Snapshot {
         keep(&mut self.start, &live);
         keep(&mut self.leave, &live);
         keep(&mut self.leave_reason, &live);
+        keep(&mut self.person, &live);
         keep(&mut self.birth_year, &live);
         keep(&mut self.sex, &live);
         keep(&mut self.ethnic_group, &live);

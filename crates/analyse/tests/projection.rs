@@ -287,3 +287,52 @@ fn the_retirement_wave_counts_who_turns_the_age_each_year() {
     let both = cws_analyse::projection::retirement_wave(&snap, &[0, 1], 40, 2030).unwrap();
     assert_eq!(both.already[sw], 30.0);
 }
+
+/// Richmond's people followed from one census to the next: of the 20 family support workers
+/// in post at both, 4 had become social workers a year on (20%); two others left, and a
+/// census two years back follows nobody.
+#[test]
+fn moves_between_role_groups_from_people_followed_between_censuses() {
+    let role = |mut w: WorkerRecord, code: &str| {
+        w.role = RoleCode::parse(code).unwrap();
+        w
+    };
+    let mut before = empty(d(2024, 9, 30));
+    let mut then: Vec<WorkerRecord> = (0..22)
+        .map(|n| role(post(n, Some(1985)), "SC-FAMSUPPORT"))
+        .collect();
+    then.extend((100..110).map(|n| post(n, Some(1985))));
+    let r = before.org_of(OrganisationId(10)).unwrap();
+    before.push_posts(r, &then);
+    let mut now = empty(d(2025, 9, 30));
+    let mut later: Vec<WorkerRecord> = (1..5).map(|n| post(n, Some(1985))).collect();
+    later.extend((5..21).map(|n| role(post(n, Some(1985)), "SC-FAMSUPPORT")));
+    later.extend((100..110).map(|n| post(n, Some(1985))));
+    let r = now.org_of(OrganisationId(10)).unwrap();
+    now.push_posts(r, &later);
+    let m = measure_over(&[&before, &now], "E09000027").unwrap();
+    let groups = RoleGroup::ALL.len();
+    let (care, sw) = (
+        RoleGroup::SocialCare as usize,
+        RoleGroup::SocialWorkers as usize,
+    );
+    let moves = &m.inputs.moves;
+    assert!(
+        (moves[care * groups + sw] - 0.2).abs() < 1e-12,
+        "{} {:?}",
+        moves[care * groups + sw],
+        m.notes
+    );
+    assert_eq!(moves[sw * groups + care], 0.0);
+    assert_eq!(moves.iter().filter(|v| **v > 0.0).count(), 1);
+    assert!(m.notes[0].contains("the 30 people in post at consecutive censuses (2024 to 2025), 4 of whom changed role group"), "{}", m.notes[0]);
+    // one census, or two not a year apart: nobody is followed
+    let alone = measure_over(&[&now], "E09000027").unwrap();
+    assert!(alone.inputs.moves.iter().all(|v| *v == 0.0));
+    assert!(alone.notes[0].starts_with("Nobody moves between role groups"));
+    let mut long_ago = empty(d(2023, 9, 30));
+    let r = long_ago.org_of(OrganisationId(10)).unwrap();
+    long_ago.push_posts(r, &then);
+    let gap = measure_over(&[&long_ago, &now], "E09000027").unwrap();
+    assert!(gap.inputs.moves.iter().all(|v| *v == 0.0));
+}

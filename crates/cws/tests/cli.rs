@@ -1664,7 +1664,10 @@ fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
         "{out}"
     );
     assert!(out.contains("Children and family social workers"));
-    assert!(out.contains("Note: Nobody moves between role groups"));
+    assert!(
+        out.contains("Note: Moves between role groups are those of the "),
+        "{out}"
+    );
     // the demo holds two censuses: the rates pool both
     assert!(
         out.contains("those of the census years 2024, 2025, each earlier year weighing 0.75"),

@@ -36,7 +36,10 @@ async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
         assert!(page.contains("<th scope=\"row\">Children and family social workers</th>"));
         // the lead's own view: nothing protected
         assert!(!page.contains("Small numbers are protected"));
-        assert!(page.contains("Nobody moves between role groups"));
+        assert!(
+            page.contains("Moves between role groups are those of the "),
+            "{page}"
+        );
         // what each role group's need follows, from the shipped mapping
         assert!(page.contains("What need follows"));
         assert!(
