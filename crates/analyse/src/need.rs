@@ -79,6 +79,9 @@ impl Drivers {
     }
 }
 
+/// A driver's values by year.
+type Series = Vec<(i32, f64)>;
+
 /// One driver of a role group as used for an area.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DriverUse {
@@ -138,7 +141,8 @@ pub fn area_need(
         };
         chosen.push(group_drivers);
     }
-    let futures: Vec<Vec<Vec<Vec<(i32, f64)>>>> = chosen
+    // by group, driver and variant: the driver's series
+    let futures: Vec<Vec<Vec<Series>>> = chosen
         .iter()
         .map(|group| {
             group
@@ -350,7 +354,7 @@ mod tests {
             .unwrap()
             .is_none());
         let b = bases(
-            &[need.uses.clone()],
+            std::slice::from_ref(&need.uses),
             &RoleGroup::ALL
                 .iter()
                 .map(|g| g.label().to_string())
