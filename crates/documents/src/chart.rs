@@ -476,9 +476,75 @@ pub fn bar_chart(
     svg
 }
 
+/// What a legend entry shows of its series: a bar's colour, a band's shading or a line's
+/// colour, width and dash — each drawn as in the chart, by the series' index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Bar(usize),
+    Band(usize),
+    Line { index: usize, emphasis: bool },
+}
+
+impl Key {
+    /// The key's swatch as SVG, its top left at (`x`, `y`), 28 × 12.
+    fn swatch(self, x: f64, y: f64) -> String {
+        match self {
+            Key::Bar(i) => format!(
+                r#"<rect x="{x}" y="{y:.1}" width="14" height="12" fill="{}"/>"#,
+                COLOURS[i % COLOURS.len()]
+            ),
+            Key::Band(i) => format!(
+                r#"<rect x="{x}" y="{y:.1}" width="28" height="12" fill="{}" fill-opacity="0.18"/>"#,
+                COLOURS[i % COLOURS.len()]
+            ),
+            Key::Line { index, emphasis } => format!(
+                r#"<line x1="{x}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>"#,
+                y + 6.0,
+                x + 28.0,
+                y + 6.0,
+                COLOURS[index % COLOURS.len()],
+                if emphasis { 3.5 } else { 2.0 },
+                DASHES[index % DASHES.len()]
+            ),
+        }
+    }
+}
+
+/// A fan chart's legend entries: its bands, then its lines.
+pub fn fan_keys(fans: &[Fan], series: &[Series]) -> Vec<(Key, String)> {
+    fans.iter()
+        .enumerate()
+        .map(|(i, f)| (Key::Band(i), f.label.clone()))
+        .chain(series.iter().enumerate().map(|(i, s)| {
+            (
+                Key::Line {
+                    index: i,
+                    emphasis: s.emphasis,
+                },
+                s.label.clone(),
+            )
+        }))
+        .collect()
+}
+
 /// A chart made to stand alone as a file: its title above it and its legend below, in the
-/// same SVG (on a page these are HTML around the chart).
+/// same SVG (on a page these are HTML around the chart); the legend's entries are bars.
 pub fn standalone(chart_svg: &str, title: &str, subtitle: &str, legend: &[String]) -> String {
+    let keys: Vec<(Key, String)> = legend
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (Key::Bar(i), l.clone()))
+        .collect();
+    standalone_keyed(chart_svg, title, subtitle, &keys)
+}
+
+/// A chart made to stand alone as a file, its legend's entries drawn as `keys` say.
+pub fn standalone_keyed(
+    chart_svg: &str,
+    title: &str,
+    subtitle: &str,
+    keys: &[(Key, String)],
+) -> String {
     // the chart's height, from its view box ("0 0 W H")
     let height = chart_svg
         .split("viewBox=\"0 0 ")
@@ -487,7 +553,7 @@ pub fn standalone(chart_svg: &str, title: &str, subtitle: &str, legend: &[String
         .and_then(|v| v.split(' ').nth(1))
         .and_then(|h| h.parse::<f64>().ok())
         .unwrap_or(H);
-    let (head, foot) = (52.0, 12.0 + 22.0 * legend.len() as f64);
+    let (head, foot) = (52.0, 12.0 + 22.0 * keys.len() as f64);
     let total = head + height + foot;
     let mut svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {total}" width="{W}" height="{total}" font-family="Arial, Helvetica, sans-serif"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="22" font-size="17" font-weight="bold">{}</text><text x="8" y="42" font-size="12" fill="#505a5f">{}</text>"##,
@@ -500,14 +566,19 @@ pub fn standalone(chart_svg: &str, title: &str, subtitle: &str, legend: &[String
         &format!(r#"<svg y="{head}" width="{W}" height="{height}" "#),
         1,
     ));
-    for (i, l) in legend.iter().enumerate() {
+    for (i, (key, label)) in keys.iter().enumerate() {
         let y = head + height + 4.0 + 22.0 * i as f64;
+        let text_x = if matches!(key, Key::Bar(_)) {
+            28.0
+        } else {
+            42.0
+        };
         let _ = write!(
             svg,
-            r#"<rect x="8" y="{y:.1}" width="14" height="12" fill="{}"/><text x="28" y="{:.1}" font-size="13">{}</text>"#,
-            COLOURS[i % COLOURS.len()],
+            r#"{}<text x="{text_x}" y="{:.1}" font-size="13">{}</text>"#,
+            key.swatch(8.0, y),
             y + 11.0,
-            esc(l)
+            esc(label)
         );
     }
     svg.push_str("</svg>");
@@ -653,6 +724,44 @@ mod tests {
         // width from the PNG header: the 640-unit view box at twice the size
         let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
         assert_eq!(width, 1280);
+    }
+
+    #[test]
+    fn a_fan_chart_standing_alone_keys_its_band_and_lines_as_drawn() {
+        let fan = Fan {
+            label: "P10 to P90".into(),
+            points: vec![(2025, 9.0, 11.0), (2026, 8.0, 13.0)],
+        };
+        let lines = [
+            Series {
+                label: "P50".into(),
+                points: vec![(2025, Some(10.0)), (2026, Some(10.5))],
+                emphasis: true,
+            },
+            Series {
+                label: "Need & more".into(),
+                points: vec![(2025, Some(12.0)), (2026, Some(12.0))],
+                emphasis: false,
+            },
+        ];
+        let chart = fan_chart("f", "Fan", "d", std::slice::from_ref(&fan), &lines, false);
+        let keys = fan_keys(std::slice::from_ref(&fan), &lines);
+        assert_eq!(keys[0].0, Key::Band(0));
+        assert_eq!(
+            keys[2].0,
+            Key::Line {
+                index: 1,
+                emphasis: false
+            }
+        );
+        let svg = standalone_keyed(&chart, "Fan", "Area · SYNTHETIC DATA", &keys);
+        // the band shaded, the need line dashed as in the chart, the label escaped
+        assert!(svg.contains(r##"width="28" height="12" fill="#0072b2" fill-opacity="0.18""##));
+        assert!(svg.contains(r##"stroke="#d55e00" stroke-width="2" stroke-dasharray="6 4""##));
+        assert!(svg.contains(">Need &amp; more</text>"));
+        // three legend rows below the chart: 52 + 280 + 12 + 3 × 22
+        assert!(svg.contains(r#"height="410""#));
+        assert!(png(&svg, 1.0).unwrap().starts_with(b"\x89PNG"));
     }
 
     #[test]

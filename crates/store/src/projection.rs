@@ -4,7 +4,7 @@
 
 use cws_project::Levers;
 
-use crate::{now_text, on_pool, on_tx, AreaId, Db, Result, ScenarioId, StoreError};
+use crate::{now_text, on_pool, on_tx, AreaId, Db, Result, ScenarioId, StoreError, StrategyId};
 
 /// The scenario schema the levers are kept in (that of the scenario file).
 pub const SCENARIO_SCHEMA: i64 = 1;
@@ -117,6 +117,76 @@ pub async fn remove_scenario(db: &Db, area: AreaId, id: ScenarioId) -> Result<bo
         .bind(id).bind(area).execute(&mut *c).await?.rows_affected());
     tx.commit().await?;
     Ok(n == 1)
+}
+
+/// The projection a strategy shows: the scenario as chosen ("As now" or a kept one's name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyProjection {
+    pub name: String,
+    pub levers: Levers,
+    pub chosen_by: String,
+    pub chosen_at: String,
+}
+
+/// Shows the projection under `levers` (called `name`) in the strategy, replacing its last
+/// choice; refuses an empty or long name or levers out of range.
+pub async fn show_projection_in_strategy(
+    db: &Db,
+    strategy: StrategyId,
+    name: &str,
+    levers: &Levers,
+    by: &str,
+) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        return Err(StoreError::Refused(format!(
+            "A scenario's name must be 1 to {NAME_MAX} characters."
+        )));
+    }
+    let levers = levers
+        .checked()
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
+    let json = serde_json::to_string(&levers)
+        .map_err(|e| StoreError::Refused(format!("the levers cannot be kept: {e}")))?;
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM strategy_projection WHERE strategy_id = $1")
+        .bind(strategy).execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO strategy_projection (strategy_id, name, schema_version, levers, chosen_by, chosen_at)
+         VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(strategy).bind(name).bind(SCENARIO_SCHEMA).bind(&json).bind(by).bind(now_text())
+        .execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stops showing a projection in the strategy (nothing to stop is not an error).
+pub async fn hide_projection_in_strategy(db: &Db, strategy: StrategyId) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM strategy_projection WHERE strategy_id = $1")
+        .bind(strategy).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The projection the strategy shows, if any.
+pub async fn strategy_projection(
+    db: &Db,
+    strategy: StrategyId,
+) -> Result<Option<StrategyProjection>> {
+    let row: Option<Stored> = on_pool!(db, p => sqlx::query_as(
+        "SELECT strategy_id AS id, name, schema_version, levers, chosen_by AS saved_by, chosen_at AS saved_at
+         FROM strategy_projection WHERE strategy_id = $1")
+        .bind(strategy).fetch_optional(p).await?);
+    row.map(|r| {
+        ScenarioRow::try_from(r).map(|r| StrategyProjection {
+            name: r.name,
+            levers: r.levers,
+            chosen_by: r.saved_by,
+            chosen_at: r.saved_at,
+        })
+    })
+    .transpose()
 }
 
 /// What the children's projection held was loaded from.

@@ -139,3 +139,81 @@ async fn a_children_projection_load_replaces_the_last_whole() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_strategy_shows_the_projection_chosen_a_copy_of_the_scenario_s_levers() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        let richmond = geography::area(&db, "318").await.unwrap().unwrap().id;
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let end = chrono::NaiveDate::from_ymd_opt(2029, 3, 31).unwrap();
+        let strategy =
+            cws_store::strategy::create_strategy(&db, richmond, "Our workforce", start, end)
+                .await
+                .unwrap();
+        assert_eq!(
+            projection::strategy_projection(&db, strategy)
+                .await
+                .unwrap(),
+            None
+        );
+        let grow = Levers {
+            level3_places: 40.0,
+            ..Levers::default()
+        };
+        let kept = projection::save_scenario(&db, richmond, "Grow our own", &grow, "lead")
+            .await
+            .unwrap();
+        projection::show_projection_in_strategy(&db, strategy, "Grow our own", &grow, "lead")
+            .await
+            .unwrap();
+        // removing the kept scenario leaves the strategy's copy as chosen
+        assert!(projection::remove_scenario(&db, richmond, kept)
+            .await
+            .unwrap());
+        let shown = projection::strategy_projection(&db, strategy)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((shown.name.as_str(), shown.levers), ("Grow our own", grow));
+        assert_eq!(shown.chosen_by, "lead");
+        // a new choice replaces it; a bad one is refused and the last stays
+        projection::show_projection_in_strategy(
+            &db,
+            strategy,
+            "As now",
+            &Levers::default(),
+            "lead",
+        )
+        .await
+        .unwrap();
+        let bad = Levers {
+            completion_rate: 7.0,
+            ..Levers::default()
+        };
+        let e = projection::show_projection_in_strategy(&db, strategy, "Bad", &bad, "lead")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Refused(_)), "{e}");
+        let shown = projection::strategy_projection(&db, strategy)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (shown.name.as_str(), shown.levers),
+            ("As now", Levers::default())
+        );
+        projection::hide_projection_in_strategy(&db, strategy)
+            .await
+            .unwrap();
+        assert_eq!(
+            projection::strategy_projection(&db, strategy)
+                .await
+                .unwrap(),
+            None
+        );
+        projection::hide_projection_in_strategy(&db, strategy)
+            .await
+            .unwrap();
+    }
+}

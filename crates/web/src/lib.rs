@@ -280,6 +280,10 @@ pub fn router(state: AppState) -> Router {
             post(strategy::objectives::update),
         )
         .route(
+            "/areas/{code}/strategy/{id}/projection",
+            post(strategy::projection::choose),
+        )
+        .route(
             "/areas/{code}/strategy/{id}/actions",
             get(strategy::actions::page).post(strategy::actions::add),
         )

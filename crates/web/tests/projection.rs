@@ -175,6 +175,32 @@ async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
             lead.get("/areas/318/projection/other.pdf").await.status,
             404
         );
+        // each chart as a picture, under the same scenario, its legend and labels in it
+        assert!(more.contains("/areas/E09000027/projection/supply.png?recruitment_pct=50&#38;horizon=2030&#38;runs=100"));
+        for chart in ["supply", "gap", "flows", "pyramid"] {
+            let png = lead
+                .get(&format!(
+                    "/areas/318/projection/{chart}.png?runs=20&horizon=2030"
+                ))
+                .await;
+            assert_eq!(png.status, 200, "{chart}");
+            assert_eq!(png.content_type, "image/png");
+            assert!(png.body.starts_with(b"\x89PNG"), "{chart}");
+        }
+        let svg = lead
+            .get("/areas/318/projection/supply.svg?runs=20&horizon=2030")
+            .await;
+        let svg = String::from_utf8(svg.body).unwrap();
+        assert!(svg.contains("Richmond upon Thames: supply and need"));
+        assert!(svg.contains("SYNTHETIC DATA, no real person"));
+        assert!(svg.contains(">Supply FTE, P10 to P90</text>"));
+        assert!(svg.contains(">Need FTE</text>"));
+        assert!(svg.contains("20 runs, seed 1"));
+        let unknown = lead.get("/areas/318/projection/wave.png").await;
+        assert_eq!(unknown.status, 404);
+        assert!(String::from_utf8(unknown.body)
+            .unwrap()
+            .contains("supply.png, gap.png"));
         app.close().await;
     }
 }

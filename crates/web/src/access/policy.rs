@@ -398,6 +398,12 @@ pub const ROUTES: &[RouteRule] = &[
     ),
     rule(
         "POST",
+        "/areas/{code}/strategy/{id}/projection",
+        AreaWorkers,
+        Some("strategy_change"),
+    ),
+    rule(
+        "POST",
         "/areas/{code}/strategy/{id}/actions",
         AreaWorkers,
         Some("strategy_change"),

@@ -1,11 +1,12 @@
-//! A projection's table as a file: `projection.csv` or `projection.xlsx`, under the
-//! scenario in the query.
+//! A projection as a file, under the scenario in the query: its table as `projection.csv`
+//! or `projection.xlsx`, or one of its charts as `supply.png`, `gap.svg`, … (title, the
+//! projection it shows and its legend in the picture).
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Extension;
 
-use super::{compute, Scenario, ScenarioQuery};
+use super::{charts, compute, Scenario, ScenarioQuery};
 use crate::access::Viewer;
 use crate::dashboards::protected;
 use crate::place::PlaceInPath;
@@ -25,14 +26,17 @@ pub async fn download(
     Path(FilePath { file }): Path<FilePath>,
     Query(q): Query<ScenarioQuery>,
 ) -> Result<Response, WebError> {
-    let ext = match file.as_str() {
-        "projection.csv" => "csv",
-        "projection.xlsx" => "xlsx",
-        _ => {
-            return Err(WebError::NotFound(
-                "Ask for projection.csv or projection.xlsx.".into(),
-            ))
-        }
+    let ask = || {
+        WebError::NotFound(format!(
+            "Ask for projection.csv, projection.xlsx or a chart as PNG or SVG: {}.",
+            charts::NAMES.map(|n| format!("{n}.png")).join(", ")
+        ))
+    };
+    let (stem, ext) = file.rsplit_once('.').ok_or_else(ask)?;
+    let wanted = match (stem, ext) {
+        ("projection", "csv" | "xlsx") => None,
+        (name, "png" | "svg") if charts::NAMES.contains(&name) => Some(name),
+        _ => return Err(ask()),
     };
     let scenario = Scenario::try_from(&q).map_err(|e| {
         WebError::Unprocessable(e.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "))
@@ -55,6 +59,25 @@ pub async fn download(
         scenario.runs,
         scenario.seed
     );
+    let name = format!("{}-{file}", place.name().to_lowercase().replace(' ', "-"));
+    if let Some(wanted) = wanted {
+        let chart = charts::named(&projected, place.name(), wanted).ok_or_else(|| {
+            WebError::NotFound(format!(
+                "This projection has no {wanted} chart: need is not known every year."
+            ))
+        })?;
+        let subtitle = if synthetic {
+            format!("{title} · SYNTHETIC DATA, no real person")
+        } else {
+            title
+        };
+        let svg = chart.standalone(&subtitle);
+        let (bytes, content_type) = match ext {
+            "png" => (cws_documents::chart::png(&svg, 2.0)?, "image/png"),
+            _ => (svg.into_bytes(), "image/svg+xml"),
+        };
+        return Ok(crate::returns::download(bytes, content_type, &name));
+    }
     let table = projected.table(title);
     let (bytes, content_type) = match ext {
         "csv" => (table.csv(synthetic)?, "text/csv; charset=utf-8"),
@@ -63,6 +86,5 @@ pub async fn download(
             crate::returns::XLSX,
         ),
     };
-    let name = format!("{}-{file}", place.name().to_lowercase().replace(' ', "-"));
     Ok(crate::returns::download(bytes, content_type, &name))
 }

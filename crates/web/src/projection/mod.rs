@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use cws_analyse::panels::Place;
 use cws_analyse::projected::{project, Line, Projected, ProjectedError, Request};
-use cws_documents::chart::{fan_chart, fan_legend, Fan, Series};
+use cws_documents::chart::Series;
 use cws_project::levers::{LABELS, RANGES};
 use cws_project::Levers;
 
@@ -23,6 +23,7 @@ use crate::place::PlaceInPath;
 use crate::{AppState, WebError};
 
 mod api;
+pub(crate) mod charts;
 mod compare;
 mod download;
 mod how_good;
@@ -340,65 +341,9 @@ fn band(low: Option<f64>, high: Option<f64>) -> String {
 impl ResultView {
     fn of(p: &Projected, s: &Scenario, place: &str) -> ResultView {
         let totals: Vec<&Line> = p.lines.iter().filter(|l| l.is_total()).collect();
-        let year = |l: &Line| l.year as i64;
-        let need_known = totals.iter().all(|l| l.demand_fte.is_some());
-        let fan = Fan {
-            label: "Supply FTE, P10 to P90".into(),
-            points: totals
-                .iter()
-                .map(|l| (year(l), l.p10.unwrap_or(0.0), l.p90.unwrap_or(0.0)))
-                .collect(),
-        };
-        let mut lines = vec![Series {
-            label: "Supply FTE, P50".into(),
-            points: totals.iter().map(|l| (year(l), l.p50)).collect(),
-            emphasis: true,
-        }];
-        if need_known {
-            lines.push(Series {
-                label: "Need FTE".into(),
-                points: totals.iter().map(|l| (year(l), l.demand_fte)).collect(),
-                emphasis: false,
-            });
-        }
-        let first = totals.first().map_or(p.census_year, |l| l.year);
         let last = totals.last().map_or(p.horizon, |l| l.year);
-        let supply_svg = fan_chart(
-            "supply",
-            &format!("{place}: supply and need, FTE of all role groups, {first} to {last}"),
-            "Supply's P10 to P90 shaded, its P50 a solid line, need a dashed line; the axis spans the values, not from zero. The table below holds every value.",
-            std::slice::from_ref(&fan),
-            &lines,
-            false,
-        );
-        let supply_legend = fan_legend(std::slice::from_ref(&fan), &lines);
-        let (gap_svg, gap_legend) = if need_known {
-            let fan = Fan {
-                label: "Gap FTE, P10 to P90".into(),
-                points: totals
-                    .iter()
-                    .map(|l| (year(l), l.gap_p10.unwrap_or(0.0), l.gap_p90.unwrap_or(0.0)))
-                    .collect(),
-            };
-            let line = [Series {
-                label: "Gap FTE, P50 (above zero: short of need)".into(),
-                points: totals.iter().map(|l| (year(l), l.gap_p50)).collect(),
-                emphasis: true,
-            }];
-            (
-                Some(fan_chart(
-                    "gap",
-                    &format!("{place}: the gap, need less supply, FTE of all role groups"),
-                    "P10 to P90 shaded, P50 a solid line; above zero the area is short of the FTE it needs, below it has more.",
-                    std::slice::from_ref(&fan),
-                    &line,
-                    true,
-                )),
-                fan_legend(std::slice::from_ref(&fan), &line),
-            )
-        } else {
-            (None, String::new())
-        };
+        let supply = charts::supply(p, place);
+        let gap = charts::gap(p, place);
         let years = totals
             .iter()
             .map(|l| {
@@ -443,22 +388,7 @@ impl ResultView {
                 ]
             })
             .collect();
-        let waterfall_svg = match p.flows.first() {
-            Some(f) => cws_documents::chart::waterfall(
-                "flows",
-                &format!("{place}: what moves in {}, people in post of all role groups (expected)", f.year),
-                "From the people in post at the census, leavers and retirements taken away and joiners added, to the people in post a year on. The table below holds every year.",
-                (&(f.year - 1).to_string(), f.start),
-                &[
-                    ("Leavers", -f.leavers),
-                    ("Retirements", -f.retirements),
-                    ("Joiners", f.joiners),
-                    ("From agency", f.from_agency),
-                ],
-                &f.year.to_string(),
-            ),
-            None => String::new(),
-        };
+        let waterfall_svg = charts::flows(p, place).map(|c| c.svg).unwrap_or_default();
         let flows = p
             .flows
             .iter()
@@ -474,26 +404,7 @@ impl ResultView {
                 ]
             })
             .collect();
-        let shown = |v: Option<f64>| match v {
-            Some(v) => cws_analyse::disclosure::Shown::Value(v),
-            None => cws_analyse::disclosure::Shown::Symbol("c"),
-        };
-        let pyramid_svg = cws_documents::chart::bar_chart(
-            "pyramid",
-            &format!("{place}: people in post by age band, {} and {last} (expected)", p.census_year),
-            "For each age band, the people in post at the census and at the horizon, on expected values; c where a count of 1 to 5 is protected. The table below holds every value.",
-            &p.pyramid.bands.iter().map(|b| b.0.to_string()).collect::<Vec<_>>(),
-            &[
-                (
-                    p.census_year.to_string(),
-                    p.pyramid.bands.iter().map(|b| shown(b.1)).collect(),
-                ),
-                (
-                    last.to_string(),
-                    p.pyramid.bands.iter().map(|b| shown(b.2)).collect(),
-                ),
-            ],
-        );
+        let pyramid_chart = charts::pyramid(p, place);
         let count = |v: Option<f64>| v.map_or("c".to_string(), |v| format!("{v:.0}"));
         let pyramid = p
             .pyramid
@@ -504,11 +415,8 @@ impl ResultView {
         ResultView {
             waterfall_svg,
             flows,
-            pyramid_svg,
-            pyramid_legend: cws_documents::chart::bar_legend(&[
-                p.census_year.to_string(),
-                last.to_string(),
-            ]),
+            pyramid_svg: pyramid_chart.svg,
+            pyramid_legend: pyramid_chart.legend,
             pyramid,
             census_year: p.census_year,
             horizon: p.horizon,
@@ -523,10 +431,10 @@ impl ResultView {
                     p.areas_with_returns, p.areas
                 )
             },
-            supply_svg,
-            supply_legend,
-            gap_svg,
-            gap_legend,
+            supply_svg: supply.svg,
+            supply_legend: supply.legend,
+            gap_legend: gap.as_ref().map(|g| g.legend.clone()).unwrap_or_default(),
+            gap_svg: gap.map(|g| g.svg),
             years,
             groups,
             notes: p.notes.clone(),
@@ -734,6 +642,30 @@ struct WaveView {
 }
 
 /// The place's projection under the scenario, or why there is none.
+/// The projection under `levers` as the projection page makes it by default (ten years,
+/// 1,000 runs, seed 1), and the address of that page: for a strategy, whose figures are the
+/// same as the page it links to.
+pub(crate) async fn under(
+    state: &AppState,
+    place: &Place,
+    levers: &Levers,
+    protect: bool,
+) -> Result<(Result<Projected, String>, String), WebError> {
+    let s = Scenario {
+        levers: *levers,
+        horizon: None,
+        runs: 1000,
+        seed: 1,
+        changed: *levers != Levers::default(),
+    };
+    let link = format!(
+        "{}{}",
+        base(place),
+        ScenarioQuery::of_levers(levers).query()
+    );
+    Ok((compute(state, place, &s, protect).await?, link))
+}
+
 async fn compute(
     state: &AppState,
     place: &Place,

@@ -51,6 +51,62 @@ fn chart(p: &Panel, out: &mut Vec<Block>) {
     }
 }
 
+/// The strategy's projection: supply and need in the current position (`gap` false), the
+/// gap the objectives must close in the objectives, each with the table by year.
+fn projection_blocks(shown: &super::projection::Shown, gap: bool, out: &mut Vec<Block>) {
+    let shape = match &shown.projected {
+        Ok(s) => s,
+        Err(why) => {
+            out.push(Block::Note(format!(
+                "The projection under “{}” cannot be made: {why}",
+                shown.name
+            )));
+            return;
+        }
+    };
+    out.push(Block::Heading(
+        2,
+        if gap {
+            "The gap the objectives must close".into()
+        } else {
+            "Where the workforce is heading".into()
+        },
+    ));
+    out.push(Block::Note(format!(
+        "{}. {} The band holds the middle 80% of the runs (P10 to P90).",
+        shown.subtitle(),
+        shape.rests_on
+    )));
+    let chart = if gap {
+        shape.gap.as_ref()
+    } else {
+        Some(&shape.supply)
+    };
+    match chart {
+        Some(c) => out.push(Block::Chart {
+            title: c.title.clone(),
+            svg: c.svg.clone(),
+            standalone: c.standalone(&shown.subtitle()),
+        }),
+        None => out.push(Block::Note(
+            "Need is not known for every year, so the gap is not drawn.".into(),
+        )),
+    }
+    out.push(Block::Table {
+        caption: "All role groups by year: FTE (full-time equivalent)".into(),
+        header: [
+            "Year",
+            "Supply, P50",
+            "Supply, P10 to P90",
+            "Need",
+            "Gap, P50",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: shape.years.iter().map(|r| r.to_vec()).collect(),
+    });
+}
+
 /// The objectives table with SMART status and tracking.
 pub(crate) fn objectives_table(l: &Loaded, tracking: &[Tracking]) -> Block {
     Block::Table {
@@ -367,6 +423,7 @@ pub(crate) fn strategy_blocks(
     l: &Loaded,
     area_name: &str,
     live: &[(Section, super::evidence::LivePanels)],
+    projection: Option<&super::projection::Shown>,
     tracking: &[Tracking],
     today: NaiveDate,
 ) -> Vec<Block> {
@@ -401,6 +458,13 @@ pub(crate) fn strategy_blocks(
             }
             for p in panels.iter() {
                 chart(p, &mut out);
+            }
+        }
+        if let Some(shown) = projection {
+            match section {
+                Section::CurrentPosition => projection_blocks(shown, false, &mut out),
+                Section::Objectives => projection_blocks(shown, true, &mut out),
+                _ => {}
             }
         }
         match section {

@@ -32,10 +32,12 @@ async fn strategy_document(state: &AppState, h: &Here, l: &Loaded) -> Result<Vec
         live.push((s, evidence::live(state, &h.place, h.protect, s).await?));
     }
     let t = tracking(state, h, l).await?;
+    let projection = super::projection::shown(state, h, l).await?;
     Ok(document::strategy_blocks(
         l,
         &h.area.name,
         &live,
+        projection.as_ref(),
         &t,
         today(),
     ))

@@ -17,6 +17,7 @@ pub mod list;
 pub mod objectives;
 pub mod overview;
 pub mod progress;
+pub mod projection;
 pub mod resources;
 pub mod risks;
 pub mod sections;
@@ -214,6 +215,7 @@ fn saved_message(code: Option<&str>) -> Option<&'static str> {
         "question" => "Your question is added to the checklist.",
         "question-removed" => "The question and its answer are removed.",
         "analysis" => "The analysis is updated.",
+        "projection" => "The projection the strategy shows is saved.",
         "created" => {
             "The strategy is created. Start with the vision, or work through the sections in order."
         }

@@ -179,6 +179,9 @@ struct ObjectivesPage {
     editing: Option<ObjectiveRow>,
     /// The objective form's values (the one being changed, or blank).
     e: cws_plan::smart::Objective,
+    /// The projection the strategy shows, and what can be chosen.
+    projection: Option<super::projection::Shown>,
+    projection_choices: Vec<(String, String, bool)>,
 }
 
 impl Formats for ObjectivesPage {}
@@ -204,7 +207,7 @@ impl ObjectivesPage {
     }
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     h: &Here,
     l: &Loaded,
@@ -240,7 +243,11 @@ async fn render(
             .find(|o| o.id == ObjectiveId(id))
             .cloned()
     });
+    let projection = super::projection::shown(state, h, l).await?;
+    let projection_choices = super::projection::choices(state, h, l).await?;
     Ok(ObjectivesPage {
+        projection,
+        projection_choices,
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: h.synthetic,
         f,

@@ -45,6 +45,8 @@ struct SectionPage {
     rejected: Vec<AnalysisRow>,
     kinds: Vec<(&'static str, &'static str)>,
     structured: Option<(&'static str, &'static str)>,
+    /// For the current position: the projection the strategy shows.
+    projection: Option<super::projection::Shown>,
 }
 
 pub(crate) async fn render_section(
@@ -119,7 +121,13 @@ pub(crate) async fn render_section(
         Section::Resources => Some(("resources", "the resources and the three-year plan")),
         _ => None,
     };
+    let projection = if section == Section::CurrentPosition {
+        super::projection::shown(state, h, l).await?
+    } else {
+        None
+    };
     Ok(SectionPage {
+        projection,
         attribution: cws_reference::ATTRIBUTION,
         synthetic_banner: h.synthetic,
         f,

@@ -12,6 +12,7 @@ mod checklist;
 mod export;
 mod list;
 mod objectives;
+mod projection;
 mod resources;
 mod risks;
 mod sections;
