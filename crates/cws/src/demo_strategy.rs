@@ -1,6 +1,7 @@
 //! The demo's example workforce strategy for Richmond upon Thames (`demo/richmond-strategy.toml`),
 //! loaded once so a newcomer sees every part of a strategy filled in — sections, analysis,
-//! objectives, actions and risks with dated progress, resources and the checklist.
+//! objectives, actions and risks with dated progress, resources, the checklist and the
+//! projection under its kept scenario.
 
 use std::collections::BTreeMap;
 
@@ -33,6 +34,15 @@ struct Demo {
     partners: Partners,
     initiatives: Initiatives,
     own_questions: Vec<OwnQuestion>,
+    /// The area's kept projection scenario the strategy shows.
+    projection: Scenario,
+}
+
+/// A kept projection scenario: its name and the levers it pulls (the rest as now).
+#[derive(Deserialize)]
+struct Scenario {
+    name: String,
+    levers: cws_project::Levers,
 }
 
 /// One of the area's own checklist questions, answered.
@@ -358,6 +368,10 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
         strategy::answer_checklist(db, id, &key, answer, &q.evidence, by).await?;
         asked.push(new.question);
     }
+    let p = &demo.projection;
+    let levers = p.levers.checked()?;
+    cws_store::projection::save_scenario(db, area.id, &p.name, &levers, by).await?;
+    cws_store::projection::show_projection_in_strategy(db, id, &p.name, &levers, by).await?;
     Ok(Some(id))
 }
 

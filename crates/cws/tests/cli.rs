@@ -139,6 +139,19 @@ fn the_demo_serves_the_web_application_over_http() {
         "{report}"
     );
     assert!(report.contains("Private nurseries do not send returns: score 9 → 12"));
+    // its objectives show the gap under the plan's kept scenario
+    let (_, objectives) = http(
+        port,
+        "GET",
+        "/areas/E09000027/strategy/1/objectives",
+        &session,
+        None,
+    );
+    assert!(
+        objectives.contains("The gap the objectives must close")
+            && objectives.contains("under “The strategy&#39;s plan”"),
+        "{objectives}"
+    );
     // a state change without the form's token is refused
     let (head, _) = http(port, "POST", "/sign-out", &session, Some(""));
     assert!(head.starts_with("HTTP/1.1 403"), "{head}");

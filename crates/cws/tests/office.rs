@@ -152,6 +152,16 @@ fn the_demo_s_documents_open_cleanly_in_office_software() {
     let strategy = pages(&pdf);
     let all = strategy.join("\n");
     no_field_faults("the strategy", &all);
+    // the projection the demo's strategy shows, in the current position and the objectives
+    for heading in [
+        "Where the workforce is heading",
+        "The gap the objectives must close",
+    ] {
+        assert!(all.contains(heading), "the strategy has no '{heading}'");
+    }
+    assert!(
+        all.contains("under “The strategy’s plan”") || all.contains("under “The strategy's plan”")
+    );
     let n = strategy.len();
     assert!((8..=45).contains(&n), "the strategy runs to {n} pages");
     for (i, page) in strategy.iter().enumerate() {

@@ -553,12 +553,35 @@ pub fn standalone_keyed(
         .and_then(|v| v.split(' ').nth(1))
         .and_then(|h| h.parse::<f64>().ok())
         .unwrap_or(H);
-    let (head, foot) = (52.0, 12.0 + 22.0 * keys.len() as f64);
+    // the title and subtitle wrapped to the picture's width (Arial's characters average
+    // about 0.55 of their size), so a long area name or scenario is never cut off
+    let title_lines = wrap(title, ((W - 16.0) / (17.0 * 0.58)) as usize);
+    let subtitle_lines = wrap(subtitle, ((W - 16.0) / (12.0 * 0.54)) as usize);
+    let mut lines = String::new();
+    let mut y = 22.0;
+    for (i, l) in title_lines.iter().enumerate() {
+        if i > 0 {
+            y += 21.0;
+        }
+        let _ = write!(
+            lines,
+            r#"<text x="8" y="{y}" font-size="17" font-weight="bold">{}</text>"#,
+            esc(l)
+        );
+    }
+    y += 4.0;
+    for l in &subtitle_lines {
+        y += 16.0;
+        let _ = write!(
+            lines,
+            r##"<text x="8" y="{y}" font-size="12" fill="#505a5f">{}</text>"##,
+            esc(l)
+        );
+    }
+    let (head, foot) = (y + 10.0, 12.0 + 22.0 * keys.len() as f64);
     let total = head + height + foot;
     let mut svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {total}" width="{W}" height="{total}" font-family="Arial, Helvetica, sans-serif"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="22" font-size="17" font-weight="bold">{}</text><text x="8" y="42" font-size="12" fill="#505a5f">{}</text>"##,
-        esc(title),
-        esc(subtitle)
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {total}" width="{W}" height="{total}" font-family="Arial, Helvetica, sans-serif"><rect width="100%" height="100%" fill="#fff"/>{lines}"##
     );
     // the chart nested at its own size below the title
     svg.push_str(&chart_svg.replacen(
@@ -583,6 +606,26 @@ pub fn standalone_keyed(
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// `text` in lines of at most `width` characters, broken between words (a longer word
+/// stands on its own line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Renders a chart's SVG as a PNG (white background, `scale` times its size), with the
@@ -762,6 +805,34 @@ mod tests {
         // three legend rows below the chart: 52 + 280 + 12 + 3 × 22
         assert!(svg.contains(r#"height="410""#));
         assert!(png(&svg, 1.0).unwrap().starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn a_long_title_wraps_between_words_and_the_picture_grows_to_hold_it() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("", 7), vec![""]);
+        assert_eq!(wrap("unbreakable", 4), vec!["unbreakable"]);
+        let chart = bar_chart("b", "t", "d", &["A".into()], &[]);
+        let short = standalone(&chart, "Title", "Sub", &[]);
+        let long = standalone(
+            &chart,
+            &"Richmond upon Thames ".repeat(8),
+            &"word ".repeat(50),
+            &[],
+        );
+        let height = |svg: &str| -> f64 {
+            svg.split("height=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        // three title lines and three subtitle lines: two more of each
+        assert_eq!(height(&long), height(&short) + 2.0 * 21.0 + 2.0 * 16.0);
+        assert_eq!(long.matches(r#"font-size="17""#).count(), 3);
     }
 
     #[test]

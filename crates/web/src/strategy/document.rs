@@ -72,11 +72,6 @@ fn projection_blocks(shown: &super::projection::Shown, gap: bool, out: &mut Vec<
             "Where the workforce is heading".into()
         },
     ));
-    out.push(Block::Note(format!(
-        "{}. {} The band holds the middle 80% of the runs (P10 to P90).",
-        shown.subtitle(),
-        shape.rests_on
-    )));
     let chart = if gap {
         shape.gap.as_ref()
     } else {
@@ -105,6 +100,12 @@ fn projection_blocks(shown: &super::projection::Shown, gap: bool, out: &mut Vec<
         .to_vec(),
         rows: shape.years.iter().map(|r| r.to_vec()).collect(),
     });
+    // after the chart and table, so the heading stays with the chart it introduces
+    out.push(Block::Note(format!(
+        "{}. {} The band holds the middle 80% of the runs (P10 to P90).",
+        shown.subtitle(),
+        shape.rests_on
+    )));
 }
 
 /// The objectives table with SMART status and tracking.
