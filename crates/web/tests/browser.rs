@@ -1514,6 +1514,62 @@ async fn a_lead_projects_the_workforce_and_compares_scenarios_in_a_browser() {
     let page = text(&c).await;
     assert!(page.contains("How good is the projection?"), "{page}");
     shot(&c, "45-projection-how-good").await;
+
+    // a chart as a picture, with the browser's session
+    c.goto(&format!("{site}/areas/318/projection?runs=100"))
+        .await
+        .unwrap();
+    let kind = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const a = [...document.querySelectorAll('a')].find(a => a.href.includes('supply.png')); fetch(a.href).then(r => done(r.headers.get('content-type')));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kind.as_str(), Some("image/png"));
+
+    // the kept scenario shown in a strategy: the gap on its objectives page
+    let richmond = cws_store::geography::area(&db, "318")
+        .await
+        .unwrap()
+        .unwrap();
+    let today = chrono::Local::now().date_naive();
+    let sid = cws_store::strategy::create_strategy(
+        &db,
+        richmond.id,
+        "Our workforce",
+        today,
+        today + chrono::Days::new(1000),
+    )
+    .await
+    .unwrap();
+    c.goto(&format!("{site}/areas/318/strategy/{}/objectives", sid.0))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#show"))
+        .await
+        .unwrap()
+        .select_by_label("Grow our own")
+        .await
+        .unwrap();
+    submit(&c, "/projection").await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("The projection the strategy shows is saved."),
+        "{page}"
+    );
+    assert!(page.contains("The gap the objectives must close"));
+    assert!(page.contains("under “Grow our own”"));
+    shot(&c, "46-strategy-objectives-projection").await;
+    c.goto(&format!(
+        "{site}/areas/318/strategy/{}/sections/current_position",
+        sid.0
+    ))
+    .await
+    .unwrap();
+    accessible(&c, "the current position with its projection").await;
+    assert!(text(&c).await.contains("Where the workforce is heading"));
+    shot(&c, "47-strategy-current-position-projection").await;
 }
 
 /// A page's address with its codes and ids as placeholders, so that one page of each kind
