@@ -93,6 +93,20 @@ impl LiveFigures {
         Ok(out)
     }
 
+    /// Every census's snapshot, the latest first (`crate::load::every_census`'s order), each
+    /// built on first use and then kept, so a projection reads no post from the store twice.
+    pub async fn every_census(&self, db: &Db) -> Result<Vec<Arc<RwLock<Snapshot>>>, LoadError> {
+        let latest = self.snapshot(db, None).await?;
+        let latest_census = latest.read().map_err(|_| LoadError::Poisoned)?.census;
+        let mut held = vec![latest];
+        for c in returns::collections(db).await? {
+            if Some(c.census_date) != latest_census {
+                held.push(self.snapshot(db, Some(c.census_date)).await?);
+            }
+        }
+        Ok(held)
+    }
+
     /// Brings every built snapshot up to date (after an import).
     pub async fn refresh_all(&self, db: &Db) -> Result<usize, LoadError> {
         let held: Vec<NaiveDate> = self.held.lock().await.keys().copied().collect();

@@ -556,7 +556,12 @@ pub fn standalone_keyed(
     // the title and subtitle wrapped to the picture's width (Arial's characters average
     // about 0.55 of their size), so a long area name or scenario is never cut off
     let title_lines = wrap(title, ((W - 16.0) / (17.0 * 0.58)) as usize);
-    let subtitle_lines = wrap(subtitle, ((W - 16.0) / (12.0 * 0.54)) as usize);
+    // each " · " part of the subtitle starts its own line, so a label such as "SYNTHETIC
+    // DATA" is never broken
+    let subtitle_lines: Vec<String> = subtitle
+        .split(" · ")
+        .flat_map(|part| wrap(part, ((W - 16.0) / (12.0 * 0.54)) as usize))
+        .collect();
     let mut lines = String::new();
     let mut y = 22.0;
     for (i, l) in title_lines.iter().enumerate() {

@@ -672,7 +672,7 @@ async fn compute(
     s: &Scenario,
     protect: bool,
 ) -> Result<Result<Projected, String>, WebError> {
-    let held = match cws_analyse::load::every_census(&state.db).await {
+    let held = match state.figures.every_census(&state.db).await {
         Ok(h) => h,
         Err(cws_analyse::load::LoadError::NoCollections) => {
             return Ok(Err(
@@ -681,12 +681,14 @@ async fn compute(
         }
         Err(e) => return Err(e.into()),
     };
-    let snap = &held[0];
-    let Some(census) = snap.census else {
+    let (census, areas) = {
+        let snap = held[0].read()?;
+        (snap.census, areas_of(&snap, place))
+    };
+    let Some(census) = census else {
         return Ok(Err("The collection has no census date.".into()));
     };
     let base_year = chrono::Datelike::year(&census);
-    let areas = areas_of(snap, place);
     let horizon = s
         .horizon
         .unwrap_or((base_year + 10).min(cws_project::model::LAST_YEAR));
@@ -707,7 +709,12 @@ async fn compute(
     let drivers = cws_analyse::need::Drivers::shipped(&children)?;
     let name = place.name().to_string();
     tokio::task::spawn_blocking(move || {
-        let refs: Vec<&cws_analyse::Snapshot> = held.iter().collect();
+        // the warm snapshots are read, not copied: an import's refresh waits for the run
+        let guards = held
+            .iter()
+            .map(|h| h.read())
+            .collect::<Result<Vec<_>, _>>()?;
+        let refs: Vec<&cws_analyse::Snapshot> = guards.iter().map(|g| &**g).collect();
         match project(&refs, &request, &drivers) {
             Ok(p) => Ok(Ok(p)),
             Err(ProjectedError::NoReturns(year)) => Ok(Err(format!(
