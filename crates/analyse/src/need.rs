@@ -20,6 +20,8 @@ pub struct Drivers {
     /// Area → (year, children aged 0 to 17) from ONS's subnational projections, where loaded.
     children_projected: BTreeMap<String, Vec<(i32, f64)>>,
     pub map: DriverMap,
+    /// Areas' own mappings, by area code, in place of `map`.
+    own: BTreeMap<String, DriverMap>,
 }
 
 impl Drivers {
@@ -46,6 +48,28 @@ impl Drivers {
             series,
             children_projected: projected,
             map,
+            own: BTreeMap::new(),
+        }
+    }
+
+    /// The same, with `area`'s own mapping in place of the common one for that area.
+    pub fn with_own_map(mut self, area: &str, map: DriverMap) -> Drivers {
+        self.own.insert(area.to_string(), map);
+        self
+    }
+
+    /// The same, with the areas' own mappings as saved.
+    pub fn with_saved_maps(self, saved: Vec<cws_store::projection::AreaDriverMap>) -> Drivers {
+        saved
+            .into_iter()
+            .fold(self, |d, m| d.with_own_map(&m.area_code, m.map))
+    }
+
+    /// The mapping `area`'s need follows, and whether it is the area's own.
+    pub fn map_for(&self, area: &str) -> (&DriverMap, bool) {
+        match self.own.get(area) {
+            Some(m) => (m, true),
+            None => (&self.map, false),
         }
     }
 
@@ -119,7 +143,7 @@ pub fn area_need(
     // each group's (driver, ratio, fit, stood in)
     let mut chosen: Vec<Vec<(Driver, Ratio, Fit, bool)>> = Vec::new();
     for group in RoleGroup::ALL.iter().take(base_need.len()) {
-        let links = drivers.map.of(*group);
+        let links = drivers.map_for(area).0.of(*group);
         let held: Option<Vec<(Driver, Ratio, Fit, bool)>> = links
             .iter()
             .map(|l| {
@@ -363,5 +387,19 @@ mod tests {
         assert_eq!(b[sw].drivers[0].driver, "Children in need");
         assert_eq!(b[es].drivers[0].stood_in, 1);
         assert_eq!(b[sw].drivers[0].future, "its trend, damped");
+
+        // an area's own mapping takes the place of the common one for that area alone
+        let own = DriverMap::new(vec![DriverLink {
+            group: RoleGroup::SocialWorkers,
+            driver: Driver::ChildrenInNeed,
+            ratio: Ratio::Standard(22.0),
+        }])
+        .unwrap();
+        let d = d.with_own_map("E09000027", own);
+        assert!(d.map_for("E09000027").1 && !d.map_for("E06000001").1);
+        let need = area_need(&d, "E09000027", &vec![20.0; n], 2025, 2026)
+            .unwrap()
+            .unwrap();
+        assert!((need.central[0][sw] - 5.0).abs() < 1e-9, "110 / 22");
     }
 }

@@ -98,25 +98,27 @@ fn scenario(path: &std::path::Path) -> anyhow::Result<(String, Levers)> {
 }
 
 /// The published drivers, the children's projection loaded (if any) and the mapping: the
-/// shipped one, or the file given.
+/// file given, for every area; else the shipped one, with each area's own as its lead saved it.
 async fn drivers(
     db: &Db,
     mapping: Option<&std::path::Path>,
 ) -> anyhow::Result<cws_analyse::need::Drivers> {
-    let map = match mapping {
+    let projected = cws_store::projection::population_projection(db).await?;
+    let published = cws_reference::demand_drivers()?;
+    Ok(match mapping {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading the drivers mapping {}", path.display()))?;
-            cws_reference::driver_map(&path.display().to_string(), &text)?
+            let map = cws_reference::driver_map(&path.display().to_string(), &text)?;
+            cws_analyse::need::Drivers::new(&published, &projected, map)
         }
-        None => cws_reference::shipped_driver_map()?,
-    };
-    let projected = cws_store::projection::population_projection(db).await?;
-    Ok(cws_analyse::need::Drivers::new(
-        &cws_reference::demand_drivers()?,
-        &projected,
-        map,
-    ))
+        None => cws_analyse::need::Drivers::new(
+            &published,
+            &projected,
+            cws_reference::shipped_driver_map()?,
+        )
+        .with_saved_maps(cws_store::projection::driver_maps(db).await?),
+    })
 }
 
 /// `cws load-population FILE`: ONS's subnational population projections as the children's

@@ -207,6 +207,11 @@ fn lait() -> Result<Vec<(Driver, String, i32, f64)>, ReferenceError> {
     Ok(out)
 }
 
+/// The shipped mapping as written (CSV), for an area to start its own from.
+pub fn shipped_driver_map_text() -> &'static str {
+    DRIVER_MAP.text
+}
+
 /// The shipped mapping of role groups to drivers.
 pub fn shipped_driver_map() -> Result<DriverMap, ReferenceError> {
     driver_map(DRIVER_MAP.name, DRIVER_MAP.text)

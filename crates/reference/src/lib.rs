@@ -12,7 +12,7 @@ mod roles;
 
 pub use demand::{
     demand_drivers, driver_map, driver_source, population_projection, shipped_driver_map,
-    DriverRow, PopulationProjection,
+    shipped_driver_map_text, DriverRow, PopulationProjection,
 };
 pub use files::{EmbeddedFile, ATTRIBUTION, EMBEDDED_FILES};
 pub use geography::{

@@ -286,3 +286,65 @@ pub async fn population_projection_load(db: &Db) -> Result<Option<PopulationLoad
          FROM population_projection_load ORDER BY id DESC LIMIT 1")
         .fetch_optional(p).await?))
 }
+
+/// An area's own mapping of role groups to the drivers of their need, as saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaDriverMap {
+    /// The area's GSS code.
+    pub area_code: String,
+    pub map: cws_domain::demand::DriverMap,
+    /// The CSV as saved, to edit again.
+    pub text: String,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+/// What a saved mapping is called in its messages.
+const MAPPING: &str = "the mapping";
+
+/// Saves `text` (CSV: role_group, driver, ratio[, why]) as the area's own mapping,
+/// replacing the last; refuses a mapping that cannot be used, naming its row, column and
+/// value, and keeps the last.
+pub async fn save_driver_map(db: &Db, area: AreaId, text: &str, by: &str) -> Result<()> {
+    let text = text.replace("\r\n", "\n");
+    cws_reference::driver_map(MAPPING, &text).map_err(|e| StoreError::Refused(e.to_string()))?;
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM area_driver_map WHERE area_id = $1")
+        .bind(area).execute(&mut *c).await?.rows_affected());
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO area_driver_map (area_id, mapping, saved_by, saved_at) VALUES ($1, $2, $3, $4)")
+        .bind(area).bind(&text).bind(by).bind(now_text()).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Goes back to the shipped mapping for the area; false when it had none of its own.
+pub async fn remove_driver_map(db: &Db, area: AreaId) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query("DELETE FROM area_driver_map WHERE area_id = $1")
+        .bind(area).execute(&mut *c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// Every area's own mapping, by area code.
+pub async fn driver_maps(db: &Db) -> Result<Vec<AreaDriverMap>> {
+    let rows: Vec<(String, String, String, String)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT a.code, m.mapping, m.saved_by, m.saved_at FROM area_driver_map m
+         JOIN area a ON a.id = m.area_id ORDER BY a.code")
+        .fetch_all(p).await?);
+    rows.into_iter()
+        .map(|(area_code, text, saved_by, saved_at)| {
+            let map = cws_reference::driver_map(MAPPING, &text).map_err(|e| {
+                StoreError::Corrupt(format!("the driver mapping of {area_code}: {e}"))
+            })?;
+            Ok(AreaDriverMap {
+                area_code,
+                map,
+                text,
+                saved_by,
+                saved_at,
+            })
+        })
+        .collect()
+}

@@ -217,3 +217,42 @@ async fn a_strategy_shows_the_projection_chosen_a_copy_of_the_scenario_s_levers(
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn an_area_s_own_driver_mapping_is_checked_kept_read_back_and_removed() {
+    for (db, _keep) in cws_store::testing::fresh_databases().await {
+        reference::load_reference(&db).await.unwrap();
+        let richmond = geography::area(&db, "318").await.unwrap().unwrap().id;
+        assert!(projection::driver_maps(&db).await.unwrap().is_empty());
+        let own = "role_group,driver,ratio\r\nsocial_workers,children_in_need,16\r\n";
+        projection::save_driver_map(&db, richmond, own, "lead")
+            .await
+            .unwrap();
+        let e = projection::save_driver_map(
+            &db,
+            richmond,
+            "role_group,driver,ratio\nplay,toys,base\n",
+            "lead",
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("the mapping, row 2, column driver"),
+            "{e}"
+        );
+        let held = projection::driver_maps(&db).await.unwrap();
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].area_code, "E09000027");
+        assert_eq!(
+            held[0].text,
+            "role_group,driver,ratio\nsocial_workers,children_in_need,16\n"
+        );
+        assert_eq!(
+            held[0].map.links()[0].ratio,
+            cws_domain::demand::Ratio::Standard(16.0)
+        );
+        assert!(projection::remove_driver_map(&db, richmond).await.unwrap());
+        assert!(!projection::remove_driver_map(&db, richmond).await.unwrap());
+        assert!(projection::driver_maps(&db).await.unwrap().is_empty());
+    }
+}

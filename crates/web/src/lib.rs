@@ -181,6 +181,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/areas/{code}/projection", get(projection::page))
         .route("/areas/{code}/projection/compare", get(projection::compare))
+        .route(
+            "/areas/{code}/projection/drivers",
+            get(projection::drivers_page).post(projection::save_drivers),
+        )
+        .route(
+            "/areas/{code}/projection/drivers/reset",
+            post(projection::reset_drivers),
+        )
         .route("/areas/{code}/projection/scenarios", post(projection::save_scenario))
         .route(
             "/areas/{code}/projection/scenarios/{scenario}/remove",

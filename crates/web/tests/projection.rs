@@ -525,3 +525,72 @@ async fn the_api_gives_the_projection_as_json_under_the_same_rules() {
         app.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_lead_sets_what_the_area_s_need_follows_and_the_projection_follows_it() {
+    for app in TestApp::each_with_workforce().await {
+        let lead = app.richmond_lead().await;
+        let drivers = "/areas/E09000027/projection/drivers";
+        let page = lead.page(drivers).await;
+        assert!(page.contains("The mapping cws ships"), "{page}");
+        assert!(page.contains("social_workers,children_in_need,base"));
+        let before = lead.page("/areas/318/projection?runs=20").await;
+        assert!(before.contains("or change what Richmond upon Thames's need follows"));
+        assert!(!before.contains("16 to one FTE (a standard)"));
+
+        // a ratio that is not one: refused naming the row, column and value; nothing changes
+        let bad = "role_group,driver,ratio\nsocial_workers,children_in_need,zero\n";
+        let refused = lead.post_refused(drivers, &[("mapping", bad)]).await;
+        assert!(refused.contains("<title>Error: What need follows"));
+        assert!(
+            refused.contains("The mapping, row 2, column ratio: &#39;zero&#39; is neither"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains("social_workers,children_in_need,zero"),
+            "what was typed is kept"
+        );
+        let dup = "role_group,driver,ratio\nplay,children,base\nplay,children,4\n";
+        let refused = lead.post_refused(drivers, &[("mapping", dup)]).await;
+        assert!(refused.contains("row 3, column role_group: play already follows children"));
+        assert!(lead.page(drivers).await.contains("The mapping cws ships"));
+
+        // a caseload of 16: the page and the projection follow it
+        let own =
+            "role_group,driver,ratio,why\nsocial_workers,children_in_need,16,Our caseload target\n";
+        let to = lead.post_ok(drivers, &[("mapping", own)]).await;
+        assert_eq!(to, format!("{drivers}?saved=saved"));
+        let page = lead.page(&to).await;
+        assert!(page.contains("The area&#39;s mapping is saved"));
+        assert!(
+            page.contains("Richmond upon Thames&#39;s own mapping, saved by lead@richmond.example")
+        );
+        assert!(page.contains("16 to one FTE (a standard)"));
+        let after = lead.page("/areas/318/projection?runs=20").await;
+        assert!(after.contains("16 to one FTE (a standard)"));
+        let digest = |page: &str| -> String {
+            let at = page.find("their digest is ").unwrap() + "their digest is ".len();
+            page[at..at + 64].to_string()
+        };
+        assert_ne!(
+            digest(&after),
+            digest(&before),
+            "need changed, so did the inputs"
+        );
+
+        // the board sees it and cannot change it
+        let board = app.signed_in(UserRole::BoardViewer, area(RICHMOND)).await;
+        let page = board.page(drivers).await;
+        assert!(page.contains("16 to one FTE (a standard)") && !page.contains("<textarea"));
+        assert_eq!(
+            board.post_form(drivers, &[("mapping", own)]).await.status,
+            403
+        );
+        // back to the shipped one
+        let to = lead.post_ok(&format!("{drivers}/reset"), &[]).await;
+        let page = lead.page(&to).await;
+        assert!(page.contains("The area follows the mapping cws ships again."));
+        assert!(page.contains("The mapping cws ships (data/cws/demand_drivers.csv)"));
+        app.close().await;
+    }
+}

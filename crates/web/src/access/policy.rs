@@ -138,6 +138,25 @@ pub const ROUTES: &[RouteRule] = &[
         AreaAggregates,
         None,
     ),
+    // what an area's need follows: seen by those who see its aggregates, set by its lead
+    rule(
+        "GET",
+        "/areas/{code}/projection/drivers",
+        AreaAggregates,
+        None,
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/projection/drivers",
+        AreaWorkers,
+        Some("driver_map_change"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/projection/drivers/reset",
+        AreaWorkers,
+        Some("driver_map_change"),
+    ),
     // an area's kept scenarios: read by those who see its aggregates, kept by its lead
     rule(
         "POST",

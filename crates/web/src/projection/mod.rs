@@ -26,12 +26,14 @@ mod api;
 pub(crate) mod charts;
 mod compare;
 mod download;
+mod drivers;
 mod how_good;
 mod scenarios;
 
 pub use api::projection as api_projection;
 pub use compare::compare;
 pub use download::download;
+pub use drivers::{page as drivers_page, reset as reset_drivers, save as save_drivers};
 pub use how_good::how_good;
 pub use scenarios::{remove_scenario, save_scenario};
 
@@ -706,7 +708,8 @@ async fn compute(
         protect,
     };
     let children = cws_store::projection::population_projection(&state.db).await?;
-    let drivers = cws_analyse::need::Drivers::shipped(&children)?;
+    let drivers = cws_analyse::need::Drivers::shipped(&children)?
+        .with_saved_maps(cws_store::projection::driver_maps(&state.db).await?);
     let name = place.name().to_string();
     tokio::task::spawn_blocking(move || {
         // the warm snapshots are read, not copied: an import's refresh waits for the run
