@@ -56,6 +56,18 @@ pub struct Line {
     pub gap_p10: Option<f64>,
     pub gap_p50: Option<f64>,
     pub gap_p90: Option<f64>,
+    /// The gap P50 as a percentage of need: a vacancy-rate equivalent (at the census, vacant
+    /// FTE over supply and vacant FTE); below zero, more than is needed. None where need is
+    /// not known or is zero.
+    pub gap_pct_p50: Option<f64>,
+}
+
+/// The gap as a percentage of need, to one decimal place.
+fn gap_pct(gap: Option<f64>, need: Option<f64>) -> Option<f64> {
+    match (gap, need) {
+        (Some(g), Some(n)) if n > 0.0 => Some((g / n * 1000.0).round() / 10.0),
+        _ => None,
+    }
 }
 
 impl Line {
@@ -144,6 +156,7 @@ impl Projected {
                         shown(l.gap_p10),
                         shown(l.gap_p50),
                         shown(l.gap_p90),
+                        shown(l.gap_pct_p50),
                     ],
                 }
             })
@@ -161,6 +174,7 @@ impl Projected {
                 Column::new("gap_fte_p10", "Gap FTE, P10"),
                 Column::new("gap_fte_p50", "Gap FTE, P50"),
                 Column::new("gap_fte_p90", "Gap FTE, P90"),
+                Column::new("gap_pct_of_need_p50", "Gap as % of need, P50"),
             ],
             rows,
             footnote: format!(
@@ -321,6 +335,8 @@ pub fn project(
             let shown = |v: f64| (!hidden).then_some(round(v));
             let b = bands.supply[y][g];
             let gap = bands.gap.as_ref().map(|gap| gap[y][g]);
+            let demand_fte = expected_demand.as_ref().and_then(|d| shown(d[y][g]));
+            let gap_p50 = gap.and_then(|b| shown(b.p50));
             lines.push(Line {
                 year: *year,
                 role_group: group.clone(),
@@ -329,13 +345,16 @@ pub fn project(
                 p50: shown(b.p50),
                 p90: shown(b.p90),
                 people_p50: shown(bands.heads[y][g].p50),
-                demand_fte: expected_demand.as_ref().and_then(|d| shown(d[y][g])),
+                demand_fte,
                 gap_p10: gap.and_then(|b| shown(b.p10)),
-                gap_p50: gap.and_then(|b| shown(b.p50)),
+                gap_p50,
                 gap_p90: gap.and_then(|b| shown(b.p90)),
+                gap_pct_p50: gap_pct(gap_p50, demand_fte),
             });
         }
         let b = bands.supply_total[y];
+        let demand_fte = expected_demand.as_ref().map(|d| round(d[y].iter().sum()));
+        let gap_p50 = bands.gap_total.as_ref().map(|g| round(g[y].p50));
         lines.push(Line {
             year: *year,
             role_group: Line::ALL_GROUPS.into(),
@@ -344,10 +363,11 @@ pub fn project(
             p50: Some(round(b.p50)),
             p90: Some(round(b.p90)),
             people_p50: Some(round(bands.heads[y].iter().map(|b| b.p50).sum())),
-            demand_fte: expected_demand.as_ref().map(|d| round(d[y].iter().sum())),
+            demand_fte,
             gap_p10: bands.gap_total.as_ref().map(|g| round(g[y].p10)),
-            gap_p50: bands.gap_total.as_ref().map(|g| round(g[y].p50)),
+            gap_p50,
             gap_p90: bands.gap_total.as_ref().map(|g| round(g[y].p90)),
+            gap_pct_p50: gap_pct(gap_p50, demand_fte),
         });
     }
     let notes = notes(&measured, request.protect, expected_demand.is_some());
@@ -436,4 +456,20 @@ fn notes(measured: &[(usize, Measured)], protect: bool, need_known: bool) -> Vec
         "Need and the gap are not shown: not even the children aged 0 to 17 are held for every area projected.".to_string()
     });
     notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gap_pct;
+
+    #[test]
+    fn the_gap_as_a_share_of_need_reads_as_a_vacancy_rate() {
+        // at the census: 262.6 vacant FTE of a need of 6,065.8 (supply and vacancies)
+        assert_eq!(gap_pct(Some(262.6), Some(6065.8)), Some(4.3));
+        assert_eq!(gap_pct(Some(-30.0), Some(200.0)), Some(-15.0));
+        // need not known, or none: no share, never 0 or infinity
+        assert_eq!(gap_pct(Some(5.0), None), None);
+        assert_eq!(gap_pct(Some(5.0), Some(0.0)), None);
+        assert_eq!(gap_pct(None, Some(10.0)), None);
+    }
 }

@@ -254,6 +254,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                 "gap_fte_p10",
                 "gap_fte_p50",
                 "gap_fte_p90",
+                "gap_pct_of_need_p50",
             ])?;
             let cell = |v: Option<f64>| v.map_or("c".to_string(), |v| v.to_string());
             // need not known is blank; suppressed is c, as the supply beside it
@@ -275,6 +276,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
                     blank(l.gap_p10, &l.supply_fte),
                     blank(l.gap_p50, &l.supply_fte),
                     blank(l.gap_p90, &l.supply_fte),
+                    blank(l.gap_pct_p50, &l.supply_fte),
                 ])?;
             }
             w.flush()?;

@@ -446,7 +446,7 @@ pub fn openapi_document() -> Value {
                         "census_year": { "type": "integer" }, "horizon": { "type": "integer" },
                         "areas_with_returns": { "type": "integer" }, "areas": { "type": "integer" },
                         "notes": { "type": "array", "items": { "type": "string" } },
-                        "lines": { "type": "array", "items": { "type": "object", "description": "A year and role group (or All role groups): supply_fte, p10, p50, p90, people_p50, demand_fte, gap_p10, gap_p50, gap_p90; null where suppressed or not known" } } } } } },
+                        "lines": { "type": "array", "items": { "type": "object", "description": "A year and role group (or All role groups): supply_fte, p10, p50, p90, people_p50, demand_fte, gap_p10, gap_p50, gap_p90, gap_pct_p50 (the gap P50 as % of need, a vacancy-rate equivalent); null where suppressed or not known" } } } } } },
                 "Table": { "type": "object", "properties": {
                     "title": { "type": "string" }, "census_date": { "type": "string", "format": "date" },
                     "protected": { "type": "boolean" }, "columns": { "type": "array", "items": { "type": "string" } },

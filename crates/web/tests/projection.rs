@@ -140,7 +140,7 @@ async fn an_area_is_projected_under_a_scenario_and_its_table_downloaded() {
         let mut lines = text.lines();
         assert_eq!(
             lines.next().unwrap(),
-            "Year,Role group,supply_fte,supply_fte_p10,supply_fte_p50,supply_fte_p90,people_p50,demand_fte,gap_fte_p10,gap_fte_p50,gap_fte_p90,synthetic"
+            "Year,Role group,supply_fte,supply_fte_p10,supply_fte_p50,supply_fte_p90,people_p50,demand_fte,gap_fte_p10,gap_fte_p50,gap_fte_p90,gap_pct_of_need_p50,synthetic"
         );
         let rows: Vec<&str> = lines.collect();
         assert!(

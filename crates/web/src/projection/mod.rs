@@ -309,8 +309,9 @@ struct ResultView {
     supply_legend: String,
     gap_svg: Option<String>,
     gap_legend: String,
-    /// All role groups by year: year, supply, P10–P90, P50, need, gap P50, gap band.
-    years: Vec<[String; 7]>,
+    /// All role groups by year: year, supply, P10–P90, P50, need, gap P50, gap band, gap as
+    /// a share of need.
+    years: Vec<[String; 8]>,
     /// Each role group now and at the horizon.
     groups: Vec<[String; 6]>,
     notes: Vec<String>,
@@ -362,6 +363,8 @@ impl ResultView {
                     } else {
                         "not known".into()
                     },
+                    l.gap_pct_p50
+                        .map_or("not known".into(), |v| format!("{v:.1}%")),
                 ]
             })
             .collect();

@@ -95,6 +95,7 @@ fn projection_blocks(shown: &super::projection::Shown, gap: bool, out: &mut Vec<
             "Supply, P10 to P90",
             "Need",
             "Gap, P50",
+            "Gap, % of need",
         ]
         .map(String::from)
         .to_vec(),

@@ -32,8 +32,8 @@ pub(crate) struct Shape {
     pub horizon: i32,
     pub supply: Chart,
     pub gap: Option<Chart>,
-    /// All role groups by year: year, supply P50, P10 to P90, need, gap P50.
-    pub years: Vec<[String; 5]>,
+    /// All role groups by year: year, supply P50, P10 to P90, need, gap P50, gap as % of need.
+    pub years: Vec<[String; 6]>,
     pub rests_on: String,
 }
 
@@ -67,6 +67,8 @@ fn shape(p: &Projected, place: &str) -> Shape {
                 },
                 known(l.demand_fte),
                 known(l.gap_p50),
+                l.gap_pct_p50
+                    .map_or("not known".into(), |v| format!("{v:.1}%")),
             ]
         })
         .collect();
