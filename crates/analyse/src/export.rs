@@ -217,6 +217,29 @@ impl Table {
         w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     }
 
+    /// CSV in the long ("tidy") shape: one row per row and value column — the labels, the
+    /// column's name as `measure`, its `value` as shown — for tools that want one value a row.
+    pub fn tidy_csv(&self, synthetic: bool) -> Result<Vec<u8>, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = self.label_columns.clone();
+        header.extend(["measure".to_string(), "value".into(), "synthetic".into()]);
+        w.write_record(header)?;
+        let flag = if synthetic { "yes" } else { "no" };
+        for r in &self.rows {
+            let labels: Vec<String> = r
+                .labels
+                .iter()
+                .map(|l| cws_domain::cells::spreadsheet_safe(l).into_owned())
+                .collect();
+            for (c, v) in self.columns.iter().zip(&r.values) {
+                let mut rec = labels.clone();
+                rec.extend([c.name.clone(), v.to_string(), flag.to_string()]);
+                w.write_record(&rec)?;
+            }
+        }
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
+
     /// JSON: the title, the footnote, whether the figures include synthetic data, and one
     /// object per row.
     pub fn json(&self, synthetic: bool) -> serde_json::Value {

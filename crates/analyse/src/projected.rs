@@ -111,9 +111,22 @@ pub struct Pyramid {
     pub bands: Vec<(&'static str, Option<f64>, Option<f64>)>,
 }
 
+/// People in post of a role group and age band in a year, expected (the P10–P90 bands are
+/// drawn for role groups, not for their age bands).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandLine {
+    pub year: i32,
+    pub role_group: String,
+    pub age_band: &'static str,
+    /// None where protected (1 to 5 people outside the area lead's own view).
+    pub people: Option<f64>,
+}
+
 /// A place's projection.
 #[derive(Debug, Clone, Serialize)]
 pub struct Projected {
+    /// People by year, role group and age band, expected.
+    pub band_lines: Vec<BandLine>,
     pub replay: Replay,
     /// Each year's flows, all role groups, on expected values.
     pub flows: Vec<YearFlows>,
@@ -131,6 +144,37 @@ pub struct Projected {
 
 impl Projected {
     /// The lines as a table for download: a suppressed figure is `c`, need not known `x`.
+    /// People by year, role group and age band (expected) as a table.
+    pub fn band_table(&self, title: String) -> crate::export::Table {
+        use crate::disclosure::Shown;
+        use crate::export::{Column, Table, TableRow};
+        Table {
+            title,
+            label_columns: vec!["Year".into(), "Role group".into(), "Age band".into()],
+            columns: vec![Column::new("people", "People in post (expected)")],
+            rows: self
+                .band_lines
+                .iter()
+                .map(|b| TableRow {
+                    labels: vec![
+                        b.year.to_string(),
+                        b.role_group.clone(),
+                        b.age_band.to_string(),
+                    ],
+                    values: vec![b.people.map_or(Shown::Symbol("c"), Shown::Value)],
+                })
+                .collect(),
+            footnote: format!(
+                "Projected from the census of {}, on expected values (the P10 to P90 bands are drawn for role groups, not their age bands). c: not shown, 1 to {SMALL} people. Inputs digest {}, model {}, cws {}.",
+                self.census_year,
+                self.replay.inputs_digest,
+                self.replay.model_version,
+                self.replay.cws_version
+            ),
+            chart: None,
+        }
+    }
+
     pub fn table(&self, title: String) -> crate::export::Table {
         use crate::disclosure::Shown;
         use crate::export::{Column, Table, TableRow};
@@ -225,6 +269,8 @@ pub fn project(
     let mut digest = Sha256::new();
     let mut flows: Vec<YearFlows> = Vec::new();
     let mut by_band = vec![[0.0f64; 2]; cws_project::cells::BANDS];
+    // people by year × role group × age band, expected
+    let mut by_group_band: Vec<Vec<[f64; cws_project::cells::BANDS]>> = Vec::new();
     let mut total: Option<Draws> = None;
     let mut expected_supply: Vec<Vec<f64>> = Vec::new();
     let mut expected_demand: Option<Vec<Vec<f64>>> = None;
@@ -307,6 +353,17 @@ pub fn project(
             f.from_agency += year.flows.from_agency.iter().sum::<f64>();
         }
         let band_of = |c: usize| (c / cws_project::cells::TIERS) % cws_project::cells::BANDS;
+        if by_group_band.is_empty() {
+            by_group_band = vec![vec![[0.0; cws_project::cells::BANDS]; groups]; p.years.len()];
+        }
+        for (sums, year) in by_group_band.iter_mut().zip(&p.years) {
+            for (c, n) in year.heads.iter().enumerate() {
+                let group = c / (cws_project::cells::TIERS * cws_project::cells::BANDS);
+                if let Some(g) = sums.get_mut(group) {
+                    g[band_of(c)] += n;
+                }
+            }
+        }
         if let (Some(first), Some(last)) = (p.years.first(), p.years.last()) {
             for (c, n) in first.heads.iter().enumerate() {
                 by_band[band_of(c)][0] += n;
@@ -391,6 +448,27 @@ pub fn project(
             .map(|(b, [now, then])| (b.label(), hide(*now), hide(*then)))
             .collect(),
     };
+    let mut band_lines = Vec::new();
+    for (y, year) in bands.years.iter().enumerate() {
+        for (g, group) in bands.groups.iter().enumerate() {
+            // a group hidden at the census is hidden in every band; a band of 1 to 5 too
+            if base_people[g] == 0.0 || (request.protect && base_people[g] <= SMALL) {
+                continue;
+            }
+            for (b, band) in cws_project::AgeBand::ALL.iter().enumerate() {
+                let people = by_group_band
+                    .get(y)
+                    .and_then(|s| s.get(g))
+                    .map_or(0.0, |s| s[b]);
+                band_lines.push(BandLine {
+                    year: *year,
+                    role_group: group.clone(),
+                    age_band: band.label(),
+                    people: hide(people),
+                });
+            }
+        }
+    }
     for f in &mut flows {
         for v in [
             &mut f.start,
@@ -406,6 +484,7 @@ pub fn project(
     Ok(Projected {
         flows,
         pyramid,
+        band_lines,
         replay: Replay {
             inputs_digest: hex::encode(digest.finalize()),
             model_version: cws_project::MODEL_VERSION,

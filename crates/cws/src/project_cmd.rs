@@ -31,9 +31,13 @@ pub struct ProjectArgs {
     /// A scenario file (TOML, see docs/definitions.md §7): the levers it pulls.
     #[arg(long)]
     scenario: Option<std::path::PathBuf>,
-    /// table, csv or json.
+    /// table, csv, json, xlsx (to a file: `> projection.xlsx`) or tidy (CSV, one value a row).
     #[arg(long, default_value = "table")]
     format: String,
+    /// role_group (supply, need and the gap with their bands), or role_group,age_band
+    /// (people in post by age band, expected).
+    #[arg(long, default_value = "role_group")]
+    by: String,
     /// A mapping of role groups to the drivers of their need (CSV: role_group, driver, ratio;
     /// see data/cws/demand_drivers.csv, the one cws ships and uses by default).
     #[arg(long)]
@@ -61,6 +65,17 @@ impl ProjectArgs {
             seed: self.seed,
             format: &self.format,
         })
+    }
+}
+
+/// Whether `--by` asks for age bands: `role_group`, or `role_group,age_band` in either order.
+fn by_age_band(by: &str) -> anyhow::Result<bool> {
+    let mut parts: Vec<&str> = by.split(',').map(str::trim).collect();
+    parts.sort_unstable();
+    match parts.as_slice() {
+        ["role_group"] => Ok(false),
+        ["age_band", "role_group"] => Ok(true),
+        _ => bail!("--by '{by}' is not a breakdown: use role_group, or role_group,age_band"),
     }
 }
 
@@ -161,8 +176,15 @@ struct Output {
 }
 
 pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
-    if !["table", "csv", "json"].contains(&args.format.as_str()) {
-        bail!("'{}' is not a format: use table, csv or json", args.format);
+    if !["table", "csv", "json", "xlsx", "tidy"].contains(&args.format.as_str()) {
+        bail!(
+            "'{}' is not a format: use table, csv, json, xlsx or tidy",
+            args.format
+        );
+    }
+    let by_band = by_age_band(&args.by)?;
+    if args.format == "xlsx" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        bail!("an Excel workbook is a file: send it to one, as in `cws project --format xlsx > projection.xlsx`");
     }
     let (name, levers) = match &args.scenario {
         Some(p) => scenario(p)?,
@@ -230,10 +252,28 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         projected,
     };
     let mut stdout = std::io::stdout().lock();
+    let title = format!(
+        "{}: the workforce projected from the census of {} to {}, scenario \"{}\" ({} runs, seed {})",
+        out.place, out.projected.census_year, out.projected.horizon, out.scenario, out.runs, out.seed
+    );
+    let table = if by_band {
+        out.projected.band_table(title)
+    } else {
+        out.projected.table(title)
+    };
     match args.format.as_str() {
         "json" => {
             serde_json::to_writer_pretty(&mut stdout, &out)?;
             writeln!(stdout)?;
+        }
+        "xlsx" => stdout.write_all(&cws_documents::xlsx::table(&table, out.synthetic)?)?,
+        "tidy" => stdout.write_all(&table.tidy_csv(out.synthetic)?)?,
+        "csv" if by_band => stdout.write_all(&table.csv(out.synthetic)?)?,
+        _ if by_band => {
+            if out.synthetic {
+                writeln!(stdout, "{}", cws_documents::docx::SYNTHETIC_LABEL)?;
+            }
+            write!(stdout, "{}", table.text())?;
         }
         "csv" => {
             let mut w = csv::WriterBuilder::new()

@@ -1719,6 +1719,61 @@ fn the_workforce_is_projected_with_bands_seeds_and_scenarios() {
         .find(|l| l["year"] == 2025 && l["role_group"] == "All role groups")
         .unwrap();
     assert_eq!(all_2025["gap_p50"].as_f64(), Some(262.6), "{all_2025}");
+    // and as a share of need, a vacancy-rate equivalent
+    let need = all_2025["demand_fte"].as_f64().unwrap();
+    assert_eq!(
+        all_2025["gap_pct_p50"].as_f64(),
+        Some((262.6 / need * 1000.0).round() / 10.0)
+    );
+    // by age band: people in post by year, role group and band, which add up to the group
+    let bands = cws(
+        dir.path(),
+        &[
+            &args[..],
+            &["--by", "role_group,age_band", "--format", "csv"],
+        ]
+        .concat(),
+    );
+    assert!(bands.status.success(), "{}", stderr(&bands));
+    let text = stdout(&bands);
+    assert!(
+        text.starts_with("Year,Role group,Age band,people,synthetic\n"),
+        "{text}"
+    );
+    let band_sum: f64 = text
+        .lines()
+        .filter(|l| l.starts_with("2025,Children and family social workers,"))
+        .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap())
+        .sum();
+    let group_2025 = lines
+        .iter()
+        .find(|l| l["year"] == 2025 && l["role_group"] == "Children and family social workers")
+        .unwrap();
+    assert!(
+        (band_sum - group_2025["people_p50"].as_f64().unwrap()).abs() <= 6.0,
+        "bands {band_sum} against {group_2025}"
+    );
+    // tidy: one value a row
+    let tidy = stdout(&cws(
+        dir.path(),
+        &[&args[..], &["--format", "tidy"]].concat(),
+    ));
+    assert!(tidy.starts_with("Year,Role group,measure,value,synthetic\n"));
+    assert!(
+        tidy.contains("\n2025,All role groups,gap_fte_p50,262.6,yes\n"),
+        "{tidy}"
+    );
+    // Excel to a file
+    let xlsx = cws(dir.path(), &[&args[..], &["--format", "xlsx"]].concat());
+    assert!(xlsx.status.success(), "{}", stderr(&xlsx));
+    assert!(xlsx.stdout.starts_with(b"PK"));
+    // a breakdown or format it does not know is named
+    let bad = cws(dir.path(), &[&args[..], &["--by", "age"]].concat());
+    assert!(!bad.status.success());
+    assert!(stderr(&bad)
+        .contains("--by 'age' is not a breakdown: use role_group, or role_group,age_band"));
+    let bad = cws(dir.path(), &[&args[..], &["--format", "pdf"]].concat());
+    assert!(stderr(&bad).contains("use table, csv, json, xlsx or tidy"));
     assert!(all_2025["demand_fte"].as_f64().unwrap() > all_2025["supply_fte"].as_f64().unwrap());
     // a scenario: more recruitment gives more supply at the horizon
     let total_2030 = |v: &serde_json::Value| {
