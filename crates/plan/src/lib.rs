@@ -1,6 +1,7 @@
 //! Planning: the local children's workforce strategy (docs/definitions.md §9) — the CWDC suggested framework's
 //! sections, SWOT proposals from the figures, SMART objectives, the action plan, the risk
-//! register, resources and pooling, the toolkit checklist and the board progress review.
+//! register, resources and pooling, the toolkit checklist, the board progress review and
+//! targets (§8) with their trajectories, statuses and what it would take to meet them.
 //! Pure rules, no IO: the store keeps them and the web application edits them.
 
 pub mod actions;
@@ -11,3 +12,4 @@ pub mod review;
 pub mod risks;
 pub mod smart;
 pub mod swot;
+pub mod targets;
