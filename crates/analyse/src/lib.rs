@@ -21,6 +21,7 @@ pub mod projection;
 pub mod published;
 pub mod scoped;
 pub mod snapshot;
+pub mod targets;
 
 pub use figures::{compute, Dimension, Group, Options, Scope};
 pub use measure::{Kind, Measure, Params, Sums};

@@ -319,6 +319,7 @@ measures! {
     Disabled => ("disabled_pct", Rate, "Disabled (% of known)", disability_known, |s, p| pct(s.disabled, s.disability_known)),
     Graduates => ("graduate_pct", Rate, "Graduates (% of known qualification)", qual_known, |s, p| pct(s.graduates, s.qual_known)),
     Level3PlusNonGraduates => ("level3_plus_non_graduate_pct", Rate, "Level 3 or above among non-graduates (%)", non_graduates, |s, p| pct(s.level3_plus_non_graduates, s.non_graduates)),
+    Level3PlusHeadcount => ("level3_plus_headcount", Count, "People at Level 3 or above (graduates included)", qual_known, |s, p| s.graduates + s.level3_plus_non_graduates),
     CommonCore => ("common_core_pct", Rate, "Trained in the Common Core (% of known)", common_core_known, |s, p| pct(s.common_core, s.common_core_known)),
     Induction => ("induction_pct", Rate, "Completed induction (% of known)", induction_known, |s, p| pct(s.induction, s.induction_known)),
     VettingInDate => ("vetting_in_date_pct", Rate, "With an in-date vetting check (%)", people, |s, p| pct(s.vetting_in_date, s.people)),

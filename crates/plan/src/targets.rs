@@ -147,11 +147,15 @@ pub enum TargetError {
     Negative(f64),
     #[error("the baseline ({0}) must be before the deadline ({1})")]
     BaselineAfterDeadline(NaiveDate, NaiveDate),
-    #[error("the milestone of {0} must fall after the baseline and before the deadline, in date order")]
+    #[error(
+        "the milestone of {0} must fall after the baseline and before the deadline, in date order"
+    )]
     Milestone(NaiveDate),
     #[error("the trajectory's point of {0} must fall after the baseline and before the deadline, in date order")]
     TrajectoryPoint(NaiveDate),
-    #[error("the thresholds must be chances from 0 to 1 with off track ({1}) below on track ({0})")]
+    #[error(
+        "the thresholds must be chances from 0 to 1 with off track ({1}) below on track ({0})"
+    )]
     Thresholds(f64, f64),
 }
 
@@ -380,6 +384,88 @@ pub fn what_it_would_take(
     }
 }
 
+/// A national target of the seeds, as shipped in `data/cws/national_targets.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NationalTarget {
+    pub key: String,
+    pub title: String,
+    /// The document and section that set it.
+    pub source: String,
+    /// The deadline in the source's words ("by 2015").
+    pub deadline_as_set: String,
+    pub kind: Kind,
+    pub direction: Direction,
+    pub value: f64,
+    /// The deadline as a date: the end of the year a source gives.
+    pub deadline: NaiveDate,
+    /// The cws figure it is measured by (`measure@part`), where cws holds one.
+    #[serde(default)]
+    pub figure: Option<String>,
+    /// A count for England as a whole (4,000 playworkers), not for each area.
+    #[serde(default)]
+    pub national: bool,
+    /// Why cws cannot measure it from the returns, where it cannot.
+    #[serde(default)]
+    pub not_held: Option<String>,
+}
+
+impl NationalTarget {
+    /// The target as set nationally (no baseline: the seeds' baselines were surveys cws does
+    /// not hold), where cws measures it.
+    pub fn target(&self) -> Option<Target> {
+        Some(Target {
+            figure: self.figure.clone()?,
+            kind: self.kind,
+            direction: self.direction,
+            value: self.value,
+            deadline: self.deadline,
+            baseline: None,
+            milestones: Vec::new(),
+            trajectory: Trajectory::Linear,
+        })
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum CatalogueError {
+    #[error("the national targets: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("the national target '{0}': {1}")]
+    Target(String, TargetError),
+    #[error("the national target '{0}' needs a figure or says why it is not held")]
+    NeitherFigureNorWhy(String),
+    #[error("the national target '{0}' is listed twice")]
+    Twice(String),
+}
+
+const NATIONAL_TARGETS: &str = include_str!("../../../data/cws/national_targets.toml");
+
+/// The seeds' national targets, each checked.
+pub fn national_targets() -> Result<Vec<NationalTarget>, CatalogueError> {
+    #[derive(Deserialize)]
+    struct File {
+        target: Vec<NationalTarget>,
+    }
+    let file: File = toml::from_str(NATIONAL_TARGETS)?;
+    let mut seen = std::collections::BTreeSet::new();
+    for t in &file.target {
+        if !seen.insert(t.key.clone()) {
+            return Err(CatalogueError::Twice(t.key.clone()));
+        }
+        match (&t.figure, &t.not_held) {
+            (Some(_), None) | (None, Some(_)) => {}
+            _ => return Err(CatalogueError::NeitherFigureNorWhy(t.key.clone())),
+        }
+        if let Some(target) = t.target() {
+            target
+                .checked()
+                .map_err(|e| CatalogueError::Target(t.key.clone(), e))?;
+        }
+    }
+    Ok(file.target)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -473,9 +559,18 @@ mod tests {
         let half = d(2026, 9, 30);
         let expected = vacancies.expected_at(half).unwrap();
         assert!((expected - (14.0 - 4.0 * 365.0 / 730.0)).abs() < 1e-9);
-        assert_eq!(vacancies.trajectory_status(11.9, half), Some(Status::OnTrack));
-        assert_eq!(vacancies.trajectory_status(12.3, half), Some(Status::AtRisk));
-        assert_eq!(vacancies.trajectory_status(12.6, half), Some(Status::OffTrack));
+        assert_eq!(
+            vacancies.trajectory_status(11.9, half),
+            Some(Status::OnTrack)
+        );
+        assert_eq!(
+            vacancies.trajectory_status(12.3, half),
+            Some(Status::AtRisk)
+        );
+        assert_eq!(
+            vacancies.trajectory_status(12.6, half),
+            Some(Status::OffTrack)
+        );
     }
 
     #[test]
@@ -567,6 +662,33 @@ mod tests {
     }
 
     #[test]
+    fn the_seeds_national_targets_are_shipped_with_their_sources_and_deadlines() {
+        let all = national_targets().unwrap();
+        assert_eq!(all.len(), 8);
+        let fdc = all
+            .iter()
+            .find(|t| t.key == "graduate_full_day_care")
+            .unwrap();
+        assert_eq!(fdc.deadline, d(2015, 12, 31));
+        assert!(fdc.source.contains("§2.18"));
+        assert_eq!(fdc.target().unwrap().kind, Kind::Coverage);
+        let play = all.iter().find(|t| t.key == "playworkers_level3").unwrap();
+        assert!(play.national && play.value == 4000.0);
+        // the ones cws cannot measure say why, and have no target to measure
+        let nurses = all
+            .iter()
+            .find(|t| t.key == "school_nurse_clusters")
+            .unwrap();
+        assert!(nurses.target().is_none());
+        assert!(nurses
+            .not_held
+            .as_deref()
+            .unwrap()
+            .contains("clusters of schools"));
+        assert_eq!(all.iter().filter(|t| t.figure.is_some()).count(), 4);
+    }
+
+    #[test]
     fn what_it_would_take_finds_the_smallest_move_and_stops() {
         // the chance rises with training places: 0.1 + places / 100, capped at 1
         let chance = |places: f64| (0.1 + places / 100.0).min(1.0);
@@ -620,9 +742,7 @@ mod tests {
                 0.7,
                 chance
             ),
-            Found::NotInRange {
-                chance_at_end: 0.5
-            }
+            Found::NotInRange { chance_at_end: 0.5 }
         );
         // a lever that helps as it falls (turnover): from 0% down to -50%
         let by_turnover = |pct: f64| if pct <= -20.0 { 0.75 } else { 0.2 };

@@ -1,0 +1,156 @@
+//! The seeds' national targets against returns worked by hand: two full day care settings,
+//! one graduate-led; eight non-graduate early years staff, six at Level 3; the verdict once a
+//! deadline has passed comes from the last census before it, or is not known, saying why.
+
+use chrono::NaiveDate;
+use cws_analyse::snapshot::{AreaInfo, Snapshot};
+use cws_analyse::targets::national;
+use cws_analyse::Scope;
+use cws_domain::organisation::{Sector, Service, SettingType};
+use cws_domain::role::RoleCode;
+use cws_domain::worker::*;
+use cws_plan::targets::Verdict;
+use cws_store::returns::OrganisationRow;
+use cws_store::{AreaId, OrganisationId};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn worker(person: u32, role: &str, level: QualLevel) -> WorkerRecord {
+    let mut key = [0u8; 32];
+    key[..4].copy_from_slice(&person.to_be_bytes());
+    WorkerRecord {
+        person: PersonKey::from_digest(&key),
+        role: RoleCode::parse(role).unwrap(),
+        fte: Some(Fte::new(1.0).unwrap()),
+        contract: ContractType::Permanent,
+        start_date: Some(d(2010, 4, 1)),
+        leaving: None,
+        birth_year: Some(1990),
+        sex: Sex::Female,
+        ethnicity: Ethnicity::Wbri,
+        disability: Disability::No,
+        qual_level: Some(level),
+        qualifications: vec![],
+        common_core: None,
+        induction: None,
+        integrated: IntegratedWorking {
+            caf_trained: None,
+            lead_professional: None,
+            budget_holding: None,
+            multi_agency: None,
+        },
+        vetting: VettingType::EnhancedBarred,
+        vetting_date: None,
+        safeguarding_training: None,
+        days_lost: None,
+        cases: None,
+    }
+}
+
+fn nursery(id: i64) -> (AreaId, OrganisationRow) {
+    (
+        AreaId(1),
+        OrganisationRow {
+            id: OrganisationId(id),
+            reference: format!("EY-{id}"),
+            name: format!("Nursery {id}"),
+            sector: Sector::Private,
+            service: Service::EarlyYears,
+            setting_type: SettingType::FullDayCare,
+            disadvantaged: false,
+            synthetic: false,
+        },
+    )
+}
+
+/// Richmond at `census`: nursery 10 led by a graduate with four at Level 3 and one at Level
+/// 2; nursery 20 with two at Level 3 and one at Level 2, no graduate.
+fn census(census: NaiveDate) -> Snapshot {
+    let mut s = Snapshot::new(
+        Some(census),
+        vec![AreaInfo {
+            id: AreaId(1),
+            code: "E09000027".into(),
+            name: "Richmond upon Thames".into(),
+            region_code: "E12000007".into(),
+            region_name: "London".into(),
+        }],
+        &[nursery(10), nursery(20)],
+        cws_reference::roles().unwrap(),
+    );
+    let mut first = vec![worker(1, "EY-EYP", QualLevel::L6)];
+    first.extend((2..6).map(|n| worker(n, "EY-PRAC3", QualLevel::L3)));
+    first.push(worker(6, "EY-PRAC2", QualLevel::L2));
+    let r = s.org_of(OrganisationId(10)).unwrap();
+    s.push_posts(r, &first);
+    let second = vec![
+        worker(7, "EY-PRAC3", QualLevel::L3),
+        worker(8, "EY-PRAC3", QualLevel::L4),
+        worker(9, "EY-PRAC2", QualLevel::L2),
+    ];
+    let r = s.org_of(OrganisationId(20)).unwrap();
+    s.push_posts(r, &second);
+    s
+}
+
+#[test]
+fn national_targets_are_measured_and_judged_from_the_census_before_their_deadline() {
+    let held = [census(d(2025, 9, 30)), census(d(2014, 9, 30))];
+    let refs: Vec<&Snapshot> = held.iter().collect();
+    let area = Scope::Area("E09000027".into());
+    let all = national(&refs, &area, d(2026, 12, 1)).unwrap();
+    let by = |key: &str| all.iter().find(|s| s.target.key == key).unwrap();
+
+    // one of two full day care settings graduate-led: 50% at the 2014 census, before the
+    // 2015 deadline, so missed
+    let fdc = by("graduate_full_day_care");
+    assert_eq!(fdc.verdict, Some(Verdict::Missed), "{fdc:?}");
+    assert_eq!(fdc.latest, Some((d(2025, 9, 30), Some(50.0))));
+    assert!(
+        fdc.basis.starts_with("50 at the census of 30 September 2014 (the last before the deadline), against at least 100."),
+        "{}",
+        fdc.basis
+    );
+    // Level 3 or above among the eight non-graduates: 6 of 8, 75%; the 2020 deadline's last
+    // census before it is 2014's
+    let l3 = by("level3_minimum_early_years");
+    assert_eq!(l3.latest, Some((d(2025, 9, 30), Some(75.0))));
+    assert_eq!(l3.verdict, Some(Verdict::Missed));
+    // a national count is not judged for an area
+    let play = by("playworkers_level3");
+    assert_eq!(play.verdict, None);
+    assert!(play.basis.contains("England as a whole"));
+    // what cws cannot measure says why, and is not known
+    let nurses = by("school_nurse_clusters");
+    assert_eq!(nurses.verdict, Some(Verdict::NotKnown));
+    assert!(nurses.basis.contains("clusters of schools"));
+
+    // with only the 2025 census held, nothing before the deadlines: not known, saying why
+    let latest = [census(d(2025, 9, 30))];
+    let refs: Vec<&Snapshot> = latest.iter().collect();
+    let all = national(&refs, &area, d(2026, 12, 1)).unwrap();
+    let fdc = all
+        .iter()
+        .find(|s| s.target.key == "graduate_full_day_care")
+        .unwrap();
+    assert_eq!(fdc.verdict, Some(Verdict::NotKnown));
+    assert_eq!(
+        fdc.basis,
+        "cws holds no census before the deadline (31 December 2015): the earliest held is 30 September 2025."
+    );
+    // England: the national count, people at Level 3 or above among playworkers — none here
+    let england = national(&refs, &Scope::Nation, d(2026, 12, 1)).unwrap();
+    let play = england
+        .iter()
+        .find(|s| s.target.key == "playworkers_level3")
+        .unwrap();
+    assert_eq!(play.verdict, Some(Verdict::NotKnown));
+    // and before any deadline passes (a day in 2009), no verdict at all
+    let early = national(&refs, &area, d(2009, 1, 1)).unwrap();
+    assert!(early
+        .iter()
+        .filter(|s| s.target.key != "nqsw_supported" && s.target.figure.is_some())
+        .all(|s| s.verdict.is_none()));
+}
