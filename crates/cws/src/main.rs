@@ -8,6 +8,7 @@ mod demo_strategy;
 mod figures_cmd;
 mod project_cmd;
 mod secret_cmd;
+mod targets_cmd;
 mod user_cmd;
 
 /// mimalloc: imports and figures allocate many small records on several threads at once,
@@ -123,6 +124,9 @@ enum Command {
     /// The workforce projected from the latest census (docs/definitions.md §7): supply by
     /// role group and year, expected and P10/P50/P90, under a scenario's levers.
     Project(project_cmd::ProjectArgs),
+    /// The seeds' national targets (docs/definitions.md §8) for England, a region or an
+    /// area: the figure at the latest census and, past a deadline, met, missed or not known.
+    Targets(targets_cmd::TargetsArgs),
     /// Load ONS's subnational population projections (the "persons by single year of age"
     /// CSV, 2022-based, April 2023 boundaries) as the children's future in projections;
     /// districts are summed to upper-tier areas. Replaces any loaded before.
@@ -366,6 +370,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             let db = open(&config, WithoutSchema::Create).await?;
             project_cmd::project(&db, args).await?;
+            db.close().await;
+        }
+        Command::Targets(args) => {
+            let db = open(&config, WithoutSchema::Create).await?;
+            targets_cmd::targets(&db, args).await?;
             db.close().await;
         }
         Command::LoadPopulation { file } => {

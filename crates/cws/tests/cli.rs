@@ -2018,3 +2018,41 @@ fn need_follows_the_mapped_drivers_and_a_loaded_population_projection() {
     );
     assert!(stdout(&cws(dir.path(), &args)).contains("future ONS projection"));
 }
+
+#[test]
+fn the_seeds_national_targets_are_listed_with_their_verdicts_and_what_they_rest_on() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cws(dir.path(), &["demo", "--no-serve"]).status.success());
+    let table = cws(dir.path(), &["targets", "--area", "318"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let out = stdout(&table);
+    assert!(out.starts_with("SYNTHETIC DATA"), "{out}");
+    assert!(
+        out.contains("Richmond upon Thames: the national targets of the seeds, on ")
+            && out.contains(
+                "(2 censuses held; the latest census rests on the returns of 1 of 1 areas)"
+            ),
+        "{out}"
+    );
+    // the demo's censuses are 2024 and 2025: every deadline (2009 to 2020) is before them
+    assert!(out.contains(
+        "A graduate Early Years Professional in every full day care setting — Not known (by 2015)"
+    ));
+    assert!(out.contains(
+        "cws holds no census before the deadline (31 December 2015): the earliest held is 30 September 2024."
+    ));
+    assert!(out.contains("Now, at the census of 30 September 2025: "));
+    assert!(out.contains("A count for England as a whole: see England's targets."));
+    assert!(out.contains("Not measured by cws: cws does not hold clusters of schools."));
+    // CSV and JSON carry the same, and say the data is synthetic
+    let csv = stdout(&cws(dir.path(), &["targets", "--format", "csv"]));
+    assert!(csv.starts_with("SYNTHETIC DATA"));
+    assert!(csv.contains("\ngraduate_full_day_care,"), "{csv}");
+    let json = cws(dir.path(), &["targets", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["synthetic"], true);
+    assert_eq!(v["targets"].as_array().unwrap().len(), 8);
+    assert_eq!(v["targets"][0]["verdict"], "not_known");
+    let bad = cws(dir.path(), &["targets", "--area", "999"]);
+    assert!(stderr(&bad).contains("there is no area '999'"));
+}
