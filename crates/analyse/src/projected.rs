@@ -306,6 +306,7 @@ pub fn project(
                 seed,
                 parameters: true,
                 demand_seed: Some(request.seed),
+                keep_tiers: false,
             },
         )?;
         let groups = m.inputs.group_count();

@@ -30,6 +30,7 @@ fn every_published_place_is_backcast_or_says_why_and_the_readme_figures_hold() {
             seed: 1,
             parameters: true,
             demand_seed: None,
+            keep_tiers: false,
         },
     );
     assert_eq!(r.fit_last, FIT_LAST);

@@ -52,6 +52,7 @@ pub fn backcast(args: BackcastArgs) -> anyhow::Result<()> {
             seed: args.seed,
             parameters: true,
             demand_seed: None,
+            keep_tiers: false,
         },
     );
     let mut out = std::io::stdout().lock();

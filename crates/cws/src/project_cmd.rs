@@ -558,6 +558,7 @@ pub async fn bench_project(
                 seed: 1 ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
                 parameters: true,
                 demand_seed: None,
+                keep_tiers: false,
             },
         )?;
         match &mut total {

@@ -16,6 +16,7 @@ use rand_distr::{Beta, Binomial, Distribution, Gamma, Poisson};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::cells::{cell, BANDS, TIERS};
 use crate::model::{check_horizon, run, Flow, Inputs, Parameters, Rate};
 use crate::{Levers, ProjectError};
 
@@ -31,6 +32,10 @@ pub struct Options {
     /// their futures move together, as a national trend would.
     #[serde(default)]
     pub demand_seed: Option<u64>,
+    /// Keep each run's people by qualification tier (for targets on qualifications): the
+    /// people of a group and band are then drawn tier by tier, which is slower.
+    #[serde(default)]
+    pub keep_tiers: bool,
 }
 
 impl Default for Options {
@@ -40,6 +45,7 @@ impl Default for Options {
             seed: 1,
             parameters: true,
             demand_seed: None,
+            keep_tiers: false,
         }
     }
 }
@@ -177,6 +183,27 @@ pub struct Draws {
     pub heads: Vec<Vec<Vec<f64>>>,
     /// Demand less supply, where demand is known.
     pub gap: Option<Vec<Vec<Vec<f64>>>>,
+    /// People by qualification tier, `tiers[run][year][group][tier]`, where kept.
+    #[serde(default)]
+    pub tiers: Option<Vec<Vec<Vec<[f64; TIERS]>>>>,
+}
+
+/// A figure each run gives for a year, for the chance of meeting a target: of one role
+/// group, or of all (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunFigure {
+    /// Supply FTE (employed and agency).
+    Supply(Option<usize>),
+    /// People in post.
+    People(Option<usize>),
+    /// The gap as a percentage of need (a vacancy-rate equivalent); needs demand.
+    GapPctOfNeed(Option<usize>),
+    /// Level 3 or above among non-graduates whose level is known (%); needs tiers.
+    Level3PlusNonGraduatePct(Option<usize>),
+    /// People at Level 3 or above, graduates included; needs tiers.
+    Level3PlusCount(Option<usize>),
+    /// Graduates among those whose level is known (%); needs tiers.
+    GraduatePct(Option<usize>),
 }
 
 /// P10, P50 and P90 of a quantity.
@@ -270,6 +297,21 @@ impl Draws {
         };
         add(&mut self.supply, &other.supply);
         add(&mut self.heads, &other.heads);
+        self.tiers = match (self.tiers.take(), &other.tiers) {
+            (Some(mut a), Some(b)) => {
+                for (ra, rb) in a.iter_mut().zip(b) {
+                    for (ya, yb) in ra.iter_mut().zip(rb) {
+                        for (ga, gb) in ya.iter_mut().zip(yb) {
+                            for (x, y) in ga.iter_mut().zip(gb) {
+                                *x += y;
+                            }
+                        }
+                    }
+                }
+                Some(a)
+            }
+            _ => None,
+        };
         self.gap = match (self.gap.take(), &other.gap) {
             (Some(mut a), Some(b)) => {
                 add(&mut a, b);
@@ -279,6 +321,65 @@ impl Draws {
             _ => None,
         };
         Ok(())
+    }
+
+    /// Each run's `figure` in `year`; none where the year is not projected or the figure
+    /// needs what was not kept (demand, tiers). A share over nobody is NaN in that run (it
+    /// meets no target).
+    pub fn per_run(&self, year: i32, figure: RunFigure) -> Option<Vec<f64>> {
+        let y = self.years.iter().position(|&v| v == year)?;
+        let groups = |g: Option<usize>| -> Vec<usize> {
+            match g {
+                Some(g) => vec![g],
+                None => (0..self.groups.len()).collect(),
+            }
+        };
+        let sum = |cube: &Cube, g: Option<usize>| -> Vec<f64> {
+            cube.iter()
+                .map(|run| groups(g).iter().filter_map(|&i| run[y].get(i)).sum())
+                .collect()
+        };
+        let pct = |a: f64, b: f64| if b > 0.0 { a / b * 100.0 } else { f64::NAN };
+        let tiers = |g: Option<usize>, f: &dyn Fn(&[f64; TIERS]) -> f64| -> Option<Vec<f64>> {
+            let t = self.tiers.as_ref()?;
+            Some(
+                t.iter()
+                    .map(|run| {
+                        let mut total = [0.0; TIERS];
+                        for &i in &groups(g) {
+                            if let Some(by) = run[y].get(i) {
+                                for (x, v) in total.iter_mut().zip(by) {
+                                    *x += v;
+                                }
+                            }
+                        }
+                        f(&total)
+                    })
+                    .collect(),
+            )
+        };
+        const BELOW: usize = 0;
+        const L3_5: usize = 1;
+        const GRAD: usize = 2;
+        match figure {
+            RunFigure::Supply(g) => Some(sum(&self.supply, g)),
+            RunFigure::People(g) => Some(sum(&self.heads, g)),
+            RunFigure::GapPctOfNeed(g) => {
+                let gap = sum(self.gap.as_ref()?, g);
+                let supply = sum(&self.supply, g);
+                Some(
+                    gap.iter()
+                        .zip(&supply)
+                        .map(|(gap, supply)| pct(*gap, gap + supply))
+                        .collect(),
+                )
+            }
+            RunFigure::Level3PlusNonGraduatePct(g) => {
+                tiers(g, &|t| pct(t[L3_5], t[BELOW] + t[L3_5]))
+            }
+            RunFigure::Level3PlusCount(g) => tiers(g, &|t| t[L3_5] + t[GRAD]),
+            RunFigure::GraduatePct(g) => tiers(g, &|t| pct(t[GRAD], t[BELOW] + t[L3_5] + t[GRAD])),
+        }
     }
 
     pub fn bands(&self) -> Bands {
@@ -321,11 +422,13 @@ pub fn simulate(
         ));
     }
     // without training places nobody changes tier: draw each group and band's people at once
-    let inputs = if levers.level3_places == 0.0 && levers.graduate_places == 0.0 {
-        inputs.tiers_merged()
-    } else {
-        inputs
-    };
+    // (unless each run's tiers are wanted)
+    let inputs =
+        if levers.level3_places == 0.0 && levers.graduate_places == 0.0 && !options.keep_tiers {
+            inputs.tiers_merged()
+        } else {
+            inputs
+        };
     let means = Parameters::means(&inputs);
     let runs: Vec<_> = (0..options.runs)
         .into_par_iter()
@@ -387,17 +490,37 @@ pub fn simulate(
                     })
                     .collect()
             });
-            (supply, heads, gap)
+            let tiers: Option<Vec<Vec<[f64; TIERS]>>> = options.keep_tiers.then(|| {
+                years
+                    .iter()
+                    .map(|y| {
+                        (0..g)
+                            .map(|group| {
+                                let mut by = [0.0; TIERS];
+                                for band in 0..BANDS {
+                                    for (tier, x) in by.iter_mut().enumerate() {
+                                        *x += y.heads[cell(group, band, tier)];
+                                    }
+                                }
+                                by
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
+            (supply, heads, gap, tiers)
         })
         .collect();
     let years: Vec<i32> = (inputs.base_year..=horizon).collect();
     let mut supply = Vec::with_capacity(runs.len());
     let mut heads = Vec::with_capacity(runs.len());
     let mut gaps = Vec::with_capacity(runs.len());
-    for (s, h, g) in runs {
+    let mut tiers = Vec::with_capacity(runs.len());
+    for (s, h, g, t) in runs {
         supply.push(s);
         heads.push(h);
         gaps.push(g);
+        tiers.push(t);
     }
     Ok(Draws {
         groups: inputs.groups.clone(),
@@ -405,5 +528,6 @@ pub fn simulate(
         supply,
         heads,
         gap: gaps.into_iter().collect(),
+        tiers: tiers.into_iter().collect(),
     })
 }

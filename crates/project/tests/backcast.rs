@@ -127,6 +127,7 @@ fn years_that_stray_beyond_chance_carry_their_spread() {
         seed: 3,
         parameters: true,
         demand_seed: None,
+        keep_tiers: false,
     };
     let b = backcast(&h, 2021, opts).unwrap();
     let c = b.checks[0];
@@ -147,6 +148,7 @@ fn a_place_without_enough_history_says_why() {
         seed: 1,
         parameters: true,
         demand_seed: None,
+        keep_tiers: false,
     };
     let err = backcast(&three_years(), 2023, opts).unwrap_err();
     assert_eq!(err.to_string(), Unfit::NothingAfter(2023).to_string());
@@ -160,6 +162,7 @@ fn each_later_year_is_checked_against_its_band_and_the_naive_forecast() {
         seed: 7,
         parameters: true,
         demand_seed: None,
+        keep_tiers: false,
     };
     let b = backcast(&three_years(), 2021, opts).unwrap();
     assert_eq!(b.checks.len(), 2);

@@ -262,6 +262,7 @@ fn the_same_seed_gives_the_same_runs() {
         seed: 42,
         parameters: true,
         demand_seed: None,
+        keep_tiers: false,
     };
     let a = simulate(&social_workers(), &Levers::default(), 2035, options).unwrap();
     let b = simulate(&social_workers(), &Levers::default(), 2035, options).unwrap();
@@ -300,6 +301,7 @@ fn bands_are_ordered_and_the_runs_average_to_the_expected_values() {
                 seed: 7,
                 parameters,
                 demand_seed: None,
+                keep_tiers: false,
             },
         )
         .unwrap();
@@ -342,6 +344,7 @@ fn a_spread_between_years_widens_the_band_and_keeps_the_mean() {
         seed: 11,
         parameters: true,
         demand_seed: None,
+        keep_tiers: false,
     };
     let run = |inputs: &Inputs| simulate(inputs, &Levers::default(), 2030, options).unwrap();
     let (a, b) = (run(&calm), run(&strays));
@@ -369,6 +372,7 @@ fn areas_join_draw_by_draw() {
         seed: 3,
         parameters: true,
         demand_seed: None,
+        keep_tiers: false,
     };
     let a = simulate(&social_workers(), &Levers::default(), 2030, options).unwrap();
     let mut other = social_workers();
@@ -453,7 +457,7 @@ mod never_nan {
                     prop_assert!(y.gap(g).is_some_and(f64::is_finite));
                 }
             }
-            let d = simulate(&i, &levers, 2030, Options { runs: 20, seed: 1, parameters: true, demand_seed: None }).unwrap();
+            let d = simulate(&i, &levers, 2030, Options { runs: 20, seed: 1, parameters: true, demand_seed: None, keep_tiers: false }).unwrap();
             let b = d.bands();
             prop_assert!(b.supply_total.iter().all(|x| x.p10.is_finite() && x.p90.is_finite()));
         }
@@ -483,6 +487,7 @@ fn each_run_takes_a_future_of_demand_by_its_weight_and_areas_share_it() {
         seed,
         parameters: true,
         demand_seed: Some(9),
+        keep_tiers: false,
     };
     let d = simulate(&i, &Levers::default(), 2030, options(1)).unwrap();
     let gap = d.gap.as_ref().unwrap();
@@ -516,4 +521,70 @@ fn each_run_takes_a_future_of_demand_by_its_weight_and_areas_share_it() {
     i.demand_variants[1].weight = 0.5;
     let e = simulate(&i, &Levers::default(), 2030, options(1)).unwrap_err();
     assert!(e.to_string().contains("add up to 1"), "{e}");
+}
+
+#[test]
+fn runs_keep_qualification_tiers_for_targets_when_asked() {
+    // 50 below Level 3 and 50 at Level 3 to 5, nobody moving: the share among non-graduates
+    // stays 50% in every run; with 20 Level 3 places a year completed in full it rises
+    let mut i = empty(1);
+    i.stock[cell(0, A35, BELOW3)] = 50.0;
+    i.stock[cell(0, A35, L35)] = 50.0;
+    let options = Options {
+        runs: 50,
+        seed: 4,
+        parameters: true,
+        demand_seed: None,
+        keep_tiers: true,
+    };
+    let d = simulate(&i, &Levers::default(), 2027, options).unwrap();
+    use cws_project::monte_carlo::RunFigure;
+    let share = d
+        .per_run(2027, RunFigure::Level3PlusNonGraduatePct(Some(0)))
+        .unwrap();
+    assert_eq!(share.len(), 50);
+    assert!(share.iter().all(|s| close(*s, 50.0)), "{share:?}");
+    let count = d.per_run(2027, RunFigure::Level3PlusCount(None)).unwrap();
+    assert!(count.iter().all(|c| close(*c, 50.0)));
+    // tiers add up to the people in post in every run and year
+    let tiers = d.tiers.as_ref().unwrap();
+    for (run, heads) in tiers.iter().zip(&d.heads) {
+        for (t, h) in run.iter().zip(heads) {
+            assert!(close(t[0].iter().sum::<f64>(), h[0]));
+        }
+    }
+    let trained = Levers {
+        level3_places: 20.0,
+        completion_rate: 1.0,
+        ..Levers::default()
+    };
+    let d = simulate(&i, &trained, 2027, options).unwrap();
+    let share = d
+        .per_run(2027, RunFigure::Level3PlusNonGraduatePct(None))
+        .unwrap();
+    // two years of 20 completions, drawn on whole people among those who can take them:
+    // about 90 of 100 at Level 3 in each run
+    let mean = share.iter().sum::<f64>() / share.len() as f64;
+    assert!((mean - 90.0).abs() < 1.0, "{share:?}");
+    assert!(
+        share.iter().all(|s| (80.0..=100.0).contains(s)),
+        "{share:?}"
+    );
+    assert_eq!(d.per_run(2031, RunFigure::Level3PlusCount(None)), None);
+    // without tiers kept, tier figures are not there; supply is
+    let plain = simulate(
+        &i,
+        &Levers::default(),
+        2027,
+        Options {
+            keep_tiers: false,
+            ..options
+        },
+    )
+    .unwrap();
+    assert_eq!(plain.tiers, None);
+    assert_eq!(plain.per_run(2027, RunFigure::GraduatePct(None)), None);
+    assert!(plain.per_run(2027, RunFigure::Supply(None)).is_some());
+    // no demand: no gap as a share of need
+    assert_eq!(plain.per_run(2027, RunFigure::GapPctOfNeed(None)), None);
 }
