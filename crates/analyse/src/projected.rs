@@ -27,6 +27,9 @@ pub struct Request {
     pub seed: u64,
     /// Hide role groups of 1 to `SMALL` people (outside the area lead's own view).
     pub protect: bool,
+    /// Keep each run's people by qualification tier and the runs themselves (`Projected::
+    /// draws`), for the chance of meeting a target.
+    pub keep_tiers: bool,
 }
 
 /// Why a place cannot be projected.
@@ -125,6 +128,9 @@ pub struct BandLine {
 /// A place's projection.
 #[derive(Debug, Clone, Serialize)]
 pub struct Projected {
+    /// The runs joined over the place's areas, where asked for (`Request::keep_tiers`).
+    #[serde(skip)]
+    pub draws: Option<cws_project::monte_carlo::Draws>,
     /// People by year, role group and age band, expected.
     pub band_lines: Vec<BandLine>,
     pub replay: Replay,
@@ -306,7 +312,7 @@ pub fn project(
                 seed,
                 parameters: true,
                 demand_seed: Some(request.seed),
-                keep_tiers: false,
+                keep_tiers: request.keep_tiers,
             },
         )?;
         let groups = m.inputs.group_count();
@@ -483,6 +489,7 @@ pub fn project(
         }
     }
     Ok(Projected {
+        draws: request.keep_tiers.then_some(draws),
         flows,
         pyramid,
         band_lines,

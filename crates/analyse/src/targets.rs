@@ -135,3 +135,110 @@ pub fn national(
     }
     Ok(out)
 }
+
+/// The figure each projection run gives for a target's figure, where the model carries it:
+/// qualifications among a role group's people (the runs' tiers), people in post, and the
+/// vacancy rate as the gap's share of need (its equivalent); `groups` are the projection's
+/// role groups by name. None for a figure the model does not carry (a part of the workforce
+/// other than a role group, coverage of settings, diversity, …).
+pub fn run_figure(
+    scoped: &Scoped,
+    groups: &[String],
+) -> Option<cws_project::monte_carlo::RunFigure> {
+    use crate::measure::Measure as M;
+    use crate::scoped::Within;
+    use cws_project::monte_carlo::RunFigure as F;
+    let group = match scoped.within {
+        None => None,
+        Some(Within::RoleGroup(g)) => Some(groups.iter().position(|n| n == g.label())?),
+        Some(_) => return None,
+    };
+    Some(match scoped.measure {
+        M::Level3PlusNonGraduates => F::Level3PlusNonGraduatePct(group),
+        M::Level3PlusHeadcount => F::Level3PlusCount(group),
+        M::Graduates => F::GraduatePct(group),
+        M::InpostHeadcount => F::People(group),
+        M::VacancyRateFte => F::GapPctOfNeed(group),
+        _ => return None,
+    })
+}
+
+/// How a target's status was read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "by")]
+pub enum Reading {
+    /// From the projection's runs: the chance of meeting it by the deadline.
+    Projection { chance: f64, runs: usize },
+    /// By the trajectory rule, because the projection does not carry the figure or could not
+    /// be made (the reason given).
+    Trajectory {
+        actual: f64,
+        expected: f64,
+        why: String,
+    },
+    /// Neither: no figure now, or no baseline to draw a trajectory from.
+    NotKnown { why: String },
+}
+
+/// A target's status now, and how it was read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judgement {
+    pub status: Option<cws_plan::targets::Status>,
+    pub reading: Reading,
+}
+
+/// The status of `target` on `today`: from `projected`'s runs at the deadline's year where
+/// they carry its figure, else by the trajectory rule on `actual` (the figure at the latest
+/// census), saying why.
+pub fn judge(
+    target: &cws_plan::targets::Target,
+    projected: Result<&crate::projected::Projected, String>,
+    actual: Option<f64>,
+    today: NaiveDate,
+    thresholds: &cws_plan::targets::Thresholds,
+) -> Judgement {
+    let year = chrono::Datelike::year(&target.deadline);
+    let scoped = Scoped::parse(&target.figure).ok();
+    let from_runs = |p: &crate::projected::Projected| -> Result<(f64, usize), String> {
+        let scoped = scoped.as_ref().ok_or("cws does not know the figure")?;
+        let draws = p.draws.as_ref().ok_or("the projection kept no runs")?;
+        let figure =
+            run_figure(scoped, &draws.groups).ok_or("the projection does not carry this figure")?;
+        let runs = draws.per_run(year, figure).ok_or_else(|| {
+            format!("the projection does not reach {year}, or lacks what the figure needs")
+        })?;
+        let chance = target.chance(&runs).ok_or("the projection has no runs")?;
+        Ok((chance, runs.len()))
+    };
+    let why = match projected.and_then(from_runs) {
+        Ok((chance, runs)) => {
+            return Judgement {
+                status: Some(thresholds.status(chance)),
+                reading: Reading::Projection { chance, runs },
+            }
+        }
+        Err(why) => why,
+    };
+    match (actual, target.expected_at(today)) {
+        (Some(actual), Some(expected)) => Judgement {
+            status: target.trajectory_status(actual, today),
+            reading: Reading::Trajectory {
+                actual,
+                expected,
+                why,
+            },
+        },
+        (None, _) => Judgement {
+            status: None,
+            reading: Reading::NotKnown {
+                why: format!("{why}, and there is no figure at the latest census"),
+            },
+        },
+        (Some(_), None) => Judgement {
+            status: None,
+            reading: Reading::NotKnown {
+                why: format!("{why}, and the target has no baseline to draw a trajectory from"),
+            },
+        },
+    }
+}

@@ -154,3 +154,101 @@ fn national_targets_are_measured_and_judged_from_the_census_before_their_deadlin
         .filter(|s| s.target.key != "nqsw_supported" && s.target.figure.is_some())
         .all(|s| s.verdict.is_none()));
 }
+
+#[test]
+fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
+    use cws_analyse::need::Drivers;
+    use cws_analyse::projected::{project, Request};
+    use cws_analyse::targets::{judge, Reading};
+    use cws_plan::targets::{Direction, Kind, Point, Status, Target, Thresholds, Trajectory};
+
+    let held = [census(d(2025, 9, 30))];
+    let refs: Vec<&Snapshot> = held.iter().collect();
+    let drivers = Drivers::new(&[], &[], cws_reference::shipped_driver_map().unwrap());
+    let request = Request {
+        areas: vec![0],
+        levers: cws_project::Levers::default(),
+        horizon: 2028,
+        runs: 200,
+        seed: 1,
+        protect: false,
+        keep_tiers: true,
+    };
+    let projected = project(&refs, &request, &drivers).unwrap();
+    let target = |figure: &str, value: f64| Target {
+        figure: figure.into(),
+        kind: Kind::Share,
+        direction: Direction::AtLeast,
+        value,
+        deadline: d(2027, 12, 31),
+        baseline: Some(Point {
+            date: d(2025, 9, 30),
+            value: 75.0,
+        }),
+        milestones: Vec::new(),
+        trajectory: Trajectory::Linear,
+    };
+    let today = d(2026, 12, 1);
+    let th = Thresholds::default();
+    // nobody joins or leaves these nurseries: 6 of 8 non-graduates at Level 3 in every run,
+    // so 50% is met in every run and 90% in none
+    let l3 = "level3_plus_non_graduate_pct@role_group:early_years";
+    let met = judge(&target(l3, 50.0), Ok(&projected), Some(75.0), today, &th);
+    assert_eq!(met.status, Some(Status::OnTrack));
+    assert_eq!(
+        met.reading,
+        Reading::Projection {
+            chance: 1.0,
+            runs: 200
+        }
+    );
+    let never = judge(&target(l3, 90.0), Ok(&projected), Some(75.0), today, &th);
+    assert_eq!(never.status, Some(Status::OffTrack));
+    assert!(matches!(never.reading, Reading::Projection { chance, .. } if chance == 0.0));
+    // a figure the model does not carry falls back to the trajectory rule, saying why:
+    // women 100% against 75% → 100% planned by the end of 2027 is well ahead
+    let women = judge(
+        &target("female_pct", 100.0),
+        Ok(&projected),
+        Some(100.0),
+        today,
+        &th,
+    );
+    assert_eq!(women.status, Some(Status::OnTrack));
+    assert!(matches!(
+        &women.reading,
+        Reading::Trajectory { why, .. } if why == "the projection does not carry this figure"
+    ));
+    // no projection and no baseline: not known, and why
+    let bare = Target {
+        baseline: None,
+        ..target(l3, 90.0)
+    };
+    let unknown = judge(
+        &bare,
+        Err("there are no returns".into()),
+        Some(75.0),
+        today,
+        &th,
+    );
+    assert_eq!(unknown.status, None);
+    assert!(matches!(
+        &unknown.reading,
+        Reading::NotKnown { why } if why == "there are no returns, and the target has no baseline to draw a trajectory from"
+    ));
+    // a projection that kept no runs says so
+    let plain = project(
+        &refs,
+        &Request {
+            keep_tiers: false,
+            ..request.clone()
+        },
+        &drivers,
+    )
+    .unwrap();
+    let fell_back = judge(&target(l3, 50.0), Ok(&plain), Some(75.0), today, &th);
+    assert!(matches!(
+        &fell_back.reading,
+        Reading::Trajectory { why, .. } if why == "the projection kept no runs"
+    ));
+}

@@ -233,6 +233,7 @@ pub async fn project(db: &Db, args: ProjectArgs) -> anyhow::Result<()> {
         runs: args.runs,
         seed: args.seed,
         protect: args.area.is_none(),
+        keep_tiers: false,
     };
     let drivers = drivers(db, args.drivers.as_deref()).await?;
     let projected = project_place(&held_refs, &request, &drivers).map_err(|e| match e {

@@ -709,6 +709,7 @@ async fn compute(
         runs: s.runs,
         seed: s.seed,
         protect,
+        keep_tiers: false,
     };
     let children = cws_store::projection::population_projection(&state.db).await?;
     let drivers = cws_analyse::need::Drivers::shipped(&children)?
