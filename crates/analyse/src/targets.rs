@@ -242,3 +242,108 @@ pub fn judge(
         },
     }
 }
+
+/// The levers "what it would take" can pull, and the way each helps: more training places
+/// or recruitment, less turnover.
+pub const SEARCHABLE: [&str; 4] = [
+    "level3_places",
+    "graduate_places",
+    "recruitment_pct",
+    "turnover_pct",
+];
+
+/// Why a search cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("'{0}' is not a lever to search: choose one of level3_places, graduate_places, recruitment_pct or turnover_pct")]
+    Lever(String),
+    #[error("the projection does not carry the figure of this target ({0})")]
+    NotCarried(String),
+    #[error(transparent)]
+    Projected(#[from] crate::projected::ProjectedError),
+}
+
+/// What to search: the lever (one of `SEARCHABLE`), the far end of what is worth trying, and
+/// the precision wanted in the lever's units.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    pub lever: &'a str,
+    pub to: f64,
+    pub tolerance: f64,
+}
+
+/// The smallest change of `lever` from the request's levers (as now, or a scenario's) that
+/// makes `target` on track — its chance over `request.runs` runs at least the on-track
+/// threshold — searched to `to` (the far end of what is worth trying) within `tolerance`.
+/// Each step is a whole projection with the same seed, so the steps differ by the lever alone.
+pub fn what_it_would_take(
+    held: &[&Snapshot],
+    request: &crate::projected::Request,
+    drivers: &crate::need::Drivers,
+    target: &cws_plan::targets::Target,
+    ask: &Ask<'_>,
+    thresholds: &cws_plan::targets::Thresholds,
+) -> Result<cws_plan::targets::Found, SearchError> {
+    let Ask {
+        lever,
+        to,
+        tolerance,
+    } = *ask;
+    let at = cws_project::levers::RANGES
+        .iter()
+        .position(|r| r.0 == lever)
+        .filter(|_| SEARCHABLE.contains(&lever))
+        .ok_or_else(|| SearchError::Lever(lever.to_string()))?;
+    let (_, min, max, _) = cws_project::levers::RANGES[at];
+    let from = request.levers.values()[at];
+    let to = to.clamp(min, max);
+    let year = chrono::Datelike::year(&target.deadline);
+    let scoped =
+        Scoped::parse(&target.figure).map_err(|e| SearchError::NotCarried(e.to_string()))?;
+    let request = crate::projected::Request {
+        keep_tiers: true,
+        horizon: request.horizon.max(year),
+        ..request.clone()
+    };
+    let mut failure: Option<SearchError> = None;
+    let found = cws_plan::targets::what_it_would_take(
+        cws_plan::targets::Search {
+            from,
+            to,
+            tolerance,
+        },
+        thresholds.on_track,
+        |value| {
+            let mut values = request.levers.values();
+            values[at] = value;
+            let r = crate::projected::Request {
+                levers: cws_project::Levers::from_values(values),
+                ..request.clone()
+            };
+            let chance = crate::projected::project(held, &r, drivers)
+                .map_err(SearchError::from)
+                .and_then(|p| {
+                    let draws = p
+                        .draws
+                        .ok_or_else(|| SearchError::NotCarried(target.figure.clone()))?;
+                    let figure = run_figure(&scoped, &draws.groups)
+                        .ok_or_else(|| SearchError::NotCarried(target.figure.clone()))?;
+                    let runs = draws
+                        .per_run(year, figure)
+                        .ok_or_else(|| SearchError::NotCarried(target.figure.clone()))?;
+                    Ok(target.chance(&runs).unwrap_or(0.0))
+                });
+            match chance {
+                Ok(c) => c,
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    0.0
+                }
+            }
+        },
+    );
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(found),
+    }
+}

@@ -252,3 +252,95 @@ fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
         Reading::Trajectory { why, .. } if why == "the projection kept no runs"
     ));
 }
+
+#[test]
+fn what_it_would_take_finds_the_training_places_that_make_a_target_likely() {
+    use cws_analyse::need::Drivers;
+    use cws_analyse::projected::{project, Request};
+    use cws_analyse::targets::{what_it_would_take, Ask, SearchError};
+    use cws_plan::targets::{Direction, Found, Kind, Target, Thresholds, Trajectory};
+
+    let held = [census(d(2025, 9, 30))];
+    let refs: Vec<&Snapshot> = held.iter().collect();
+    let drivers = Drivers::new(&[], &[], cws_reference::shipped_driver_map().unwrap());
+    let request = Request {
+        areas: vec![0],
+        levers: cws_project::Levers::default(),
+        horizon: 2026,
+        runs: 100,
+        seed: 1,
+        protect: false,
+        keep_tiers: false,
+    };
+    // all eight non-graduates at Level 3 by the end of 2027: the two at Level 2 must train
+    let all_level3 = Target {
+        figure: "level3_plus_non_graduate_pct@role_group:early_years".into(),
+        kind: Kind::Share,
+        direction: Direction::AtLeast,
+        value: 100.0,
+        deadline: d(2027, 12, 31),
+        baseline: None,
+        milestones: Vec::new(),
+        trajectory: Trajectory::Linear,
+    };
+    let th = Thresholds::default();
+    let ask = Ask {
+        lever: "level3_places",
+        to: 20.0,
+        tolerance: 0.25,
+    };
+    let found = what_it_would_take(&refs, &request, &drivers, &all_level3, &ask, &th).unwrap();
+    let Found::At {
+        lever,
+        chance,
+        evaluations,
+    } = found
+    else {
+        panic!("{found:?}")
+    };
+    assert!(chance >= 0.7, "{found:?}");
+    // bounded: 2 + log2(20 / 0.25) ≈ 9 projections
+    assert!(evaluations <= 9, "{evaluations}");
+    // the smallest: a quarter of a place fewer is not enough
+    let fewer = Request {
+        levers: cws_project::Levers {
+            level3_places: lever - 0.25,
+            ..cws_project::Levers::default()
+        },
+        horizon: 2027,
+        keep_tiers: true,
+        ..request.clone()
+    };
+    let p = project(&refs, &fewer, &drivers).unwrap();
+    let runs = p
+        .draws
+        .unwrap()
+        .per_run(
+            2027,
+            cws_project::monte_carlo::RunFigure::Level3PlusNonGraduatePct(Some(
+                cws_domain::role::RoleGroup::ALL
+                    .iter()
+                    .position(|g| *g == cws_domain::role::RoleGroup::EarlyYears)
+                    .unwrap(),
+            )),
+        )
+        .unwrap();
+    assert!(all_level3.chance(&runs).unwrap() < 0.7, "{lever}");
+    // a lever it cannot search, a figure the projection does not carry: said
+    let bad = Ask {
+        lever: "completion_rate",
+        ..ask
+    };
+    assert!(matches!(
+        what_it_would_take(&refs, &request, &drivers, &all_level3, &bad, &th),
+        Err(SearchError::Lever(_))
+    ));
+    let women = Target {
+        figure: "female_pct".into(),
+        ..all_level3
+    };
+    assert!(matches!(
+        what_it_would_take(&refs, &request, &drivers, &women, &ask, &th),
+        Err(SearchError::NotCarried(_))
+    ));
+}
