@@ -173,6 +173,8 @@ pub enum Reading {
     /// be made (the reason given).
     Trajectory {
         actual: f64,
+        /// The census the figure is of.
+        on: NaiveDate,
         expected: f64,
         why: String,
     },
@@ -187,14 +189,13 @@ pub struct Judgement {
     pub reading: Reading,
 }
 
-/// The status of `target` on `today`: from `projected`'s runs at the deadline's year where
-/// they carry its figure, else by the trajectory rule on `actual` (the figure at the latest
-/// census), saying why.
+/// The status of `target`: from `projected`'s runs at the deadline's year where they carry
+/// its figure, else by the trajectory rule on `actual` (the figure at the latest census, on
+/// that census's date: the expected value is the one due then), saying why.
 pub fn judge(
     target: &cws_plan::targets::Target,
     projected: Result<&crate::projected::Projected, String>,
-    actual: Option<f64>,
-    today: NaiveDate,
+    actual: Option<cws_plan::targets::Point>,
     thresholds: &cws_plan::targets::Thresholds,
 ) -> Judgement {
     let year = chrono::Datelike::year(&target.deadline);
@@ -219,11 +220,12 @@ pub fn judge(
         }
         Err(why) => why,
     };
-    match (actual, target.expected_at(today)) {
+    match (actual, actual.and_then(|a| target.expected_at(a.date))) {
         (Some(actual), Some(expected)) => Judgement {
-            status: target.trajectory_status(actual, today),
+            status: target.trajectory_status(actual.value, actual.date),
             reading: Reading::Trajectory {
-                actual,
+                actual: actual.value,
+                on: actual.date,
                 expected,
                 why,
             },

@@ -188,12 +188,15 @@ fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
         milestones: Vec::new(),
         trajectory: Trajectory::Linear,
     };
-    let today = d(2026, 12, 1);
+    let now = Point {
+        date: d(2025, 9, 30),
+        value: 75.0,
+    };
     let th = Thresholds::default();
     // nobody joins or leaves these nurseries: 6 of 8 non-graduates at Level 3 in every run,
     // so 50% is met in every run and 90% in none
     let l3 = "level3_plus_non_graduate_pct@role_group:early_years";
-    let met = judge(&target(l3, 50.0), Ok(&projected), Some(75.0), today, &th);
+    let met = judge(&target(l3, 50.0), Ok(&projected), Some(now), &th);
     assert_eq!(met.status, Some(Status::OnTrack));
     assert_eq!(
         met.reading,
@@ -202,16 +205,18 @@ fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
             runs: 200
         }
     );
-    let never = judge(&target(l3, 90.0), Ok(&projected), Some(75.0), today, &th);
+    let never = judge(&target(l3, 90.0), Ok(&projected), Some(now), &th);
     assert_eq!(never.status, Some(Status::OffTrack));
     assert!(matches!(never.reading, Reading::Projection { chance, .. } if chance == 0.0));
     // a figure the model does not carry falls back to the trajectory rule, saying why:
-    // women 100% against 75% → 100% planned by the end of 2027 is well ahead
+    // women 100% at the census against the 75% baseline expected then: on track
     let women = judge(
         &target("female_pct", 100.0),
         Ok(&projected),
-        Some(100.0),
-        today,
+        Some(Point {
+            date: d(2025, 9, 30),
+            value: 100.0,
+        }),
         &th,
     );
     assert_eq!(women.status, Some(Status::OnTrack));
@@ -224,13 +229,7 @@ fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
         baseline: None,
         ..target(l3, 90.0)
     };
-    let unknown = judge(
-        &bare,
-        Err("there are no returns".into()),
-        Some(75.0),
-        today,
-        &th,
-    );
+    let unknown = judge(&bare, Err("there are no returns".into()), Some(now), &th);
     assert_eq!(unknown.status, None);
     assert!(matches!(
         &unknown.reading,
@@ -246,7 +245,7 @@ fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
         &drivers,
     )
     .unwrap();
-    let fell_back = judge(&target(l3, 50.0), Ok(&plain), Some(75.0), today, &th);
+    let fell_back = judge(&target(l3, 50.0), Ok(&plain), Some(now), &th);
     assert!(matches!(
         &fell_back.reading,
         Reading::Trajectory { why, .. } if why == "the projection kept no runs"

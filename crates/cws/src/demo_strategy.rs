@@ -36,6 +36,21 @@ struct Demo {
     own_questions: Vec<OwnQuestion>,
     /// The area's kept projection scenario the strategy shows.
     projection: Scenario,
+    /// The area's targets: national ones adopted, and its own.
+    targets: Vec<DemoTarget>,
+}
+
+/// A target of the demo: a national one adopted (its key) with a new deadline, or the area's
+/// own (its figure, kind, direction and value).
+#[derive(Deserialize)]
+struct DemoTarget {
+    national: Option<String>,
+    title: String,
+    deadline: NaiveDate,
+    figure: Option<String>,
+    kind: Option<cws_plan::targets::Kind>,
+    direction: Option<cws_plan::targets::Direction>,
+    value: Option<f64>,
 }
 
 /// A kept projection scenario: its name and the levers it pulls (the rest as now).
@@ -171,7 +186,7 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
     // baselines of cws figures are the figures at the latest census, as the lead would
     // take them when writing the strategy
     let snapshot = cws_analyse::load::load(db, None).await.ok();
-    let figure = |measure: &str| -> Option<f64> {
+    let figure_at = |measure: &str| -> Option<f64> {
         let snap = snapshot.as_ref()?;
         let scoped = cws_analyse::scoped::Scoped::parse(measure).ok()?;
         let opts = cws_analyse::Options::for_census(snap.census?);
@@ -188,7 +203,7 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
             &cws_plan::smart::Objective {
                 statement: o.statement.clone(),
                 measure: Some(o.measure.clone()),
-                baseline: o.baseline.or_else(|| figure(&o.measure)),
+                baseline: o.baseline.or_else(|| figure_at(&o.measure)),
                 target: Some(o.target),
                 target_date: Some(o.target_date),
                 owner: Some(o.owner.clone()),
@@ -372,6 +387,59 @@ pub async fn load(db: &Db) -> Result<Option<cws_store::StrategyId>> {
     let levers = p.levers.checked()?;
     cws_store::projection::save_scenario(db, area.id, &p.name, &levers, by).await?;
     cws_store::projection::show_projection_in_strategy(db, id, &p.name, &levers, by).await?;
+    let national = cws_plan::targets::national_targets()?;
+    for t in &demo.targets {
+        let from = t
+            .national
+            .as_ref()
+            .map(|key| {
+                national
+                    .iter()
+                    .find(|n| n.key == *key)
+                    .and_then(|n| n.target())
+                    .with_context(|| {
+                        format!(
+                            "the demo adopts '{key}', which is not a national target cws measures"
+                        )
+                    })
+            })
+            .transpose()?;
+        let figure = from
+            .as_ref()
+            .map(|f| f.figure.clone())
+            .or_else(|| t.figure.clone())
+            .context("a demo target needs a figure")?;
+        let baseline = snapshot.as_ref().and_then(|snap| {
+            Some(cws_plan::targets::Point {
+                date: snap.census?,
+                value: figure_at(&figure)?,
+            })
+        });
+        let target = cws_plan::targets::Target {
+            kind: from
+                .as_ref()
+                .map(|f| f.kind)
+                .or(t.kind)
+                .context("a demo target's kind")?,
+            direction: from
+                .as_ref()
+                .map(|f| f.direction)
+                .or(t.direction)
+                .context("a demo target's direction")?,
+            value: from
+                .as_ref()
+                .map(|f| f.value)
+                .or(t.value)
+                .context("a demo target's value")?,
+            figure,
+            deadline: t.deadline,
+            baseline,
+            milestones: Vec::new(),
+            trajectory: cws_plan::targets::Trajectory::Linear,
+        };
+        cws_store::targets::add_target(db, area.id, t.national.as_deref(), &t.title, &target, by)
+            .await?;
+    }
     Ok(Some(id))
 }
 

@@ -39,15 +39,129 @@ fn latest(s: &Standing) -> (String, String) {
     }
 }
 
+/// One of an area's own targets, judged.
+#[derive(serde::Serialize)]
+struct Own {
+    title: String,
+    national_key: Option<String>,
+    deadline: chrono::NaiveDate,
+    judgement: cws_analyse::targets::Judgement,
+    /// How it was judged, in words.
+    reading: String,
+}
+
+/// The runs a target's chance is read over.
+const RUNS: usize = 1000;
+
+/// The area's own targets, each judged from a projection of the area to the latest deadline.
+async fn local(
+    db: &Db,
+    held: &[&cws_analyse::Snapshot],
+    area: &cws_store::geography::AreaRow,
+) -> anyhow::Result<Vec<Own>> {
+    use cws_analyse::targets::{judge, Reading};
+    let rows = cws_store::targets::targets(db, area.id).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let latest = held.first().copied();
+    let base = latest
+        .and_then(|s| s.census)
+        .map(|c| chrono::Datelike::year(&c));
+    let projected = match (latest, base) {
+        (Some(snap), Some(base)) => {
+            let horizon = rows
+                .iter()
+                .map(|r| chrono::Datelike::year(&r.target.deadline))
+                .max()
+                .unwrap_or(base + 1)
+                .clamp(base + 1, cws_project::model::LAST_YEAR);
+            let areas: Vec<usize> = snap
+                .areas
+                .iter()
+                .position(|a| a.code == area.code)
+                .into_iter()
+                .collect();
+            let children = cws_store::projection::population_projection(db).await?;
+            let drivers = cws_analyse::need::Drivers::shipped(&children)?
+                .with_saved_maps(cws_store::projection::driver_maps(db).await?);
+            let request = cws_analyse::projected::Request {
+                areas,
+                levers: cws_project::Levers::default(),
+                horizon,
+                runs: RUNS,
+                seed: 1,
+                protect: false,
+                keep_tiers: true,
+            };
+            cws_analyse::projected::project(held, &request, &drivers).map_err(|e| e.to_string())
+        }
+        _ => Err("there is no census to project from".to_string()),
+    };
+    let thresholds = cws_plan::targets::Thresholds::default();
+    let mut out = Vec::new();
+    for r in rows {
+        let actual = match (latest, cws_analyse::scoped::Scoped::parse(&r.target.figure)) {
+            (Some(snap), Ok(scoped)) => match snap.census {
+                Some(c) => cws_analyse::scoped::value(
+                    snap,
+                    &Scope::Area(area.code.clone()),
+                    &scoped,
+                    &cws_analyse::Options::for_census(c),
+                )?
+                .map(|value| cws_plan::targets::Point { date: c, value }),
+                None => None,
+            },
+            _ => None,
+        };
+        let judgement = judge(
+            &r.target,
+            projected.as_ref().map_err(Clone::clone),
+            actual,
+            &thresholds,
+        );
+        let deadline = r.target.deadline.format("%-d %B %Y");
+        let reading = match &judgement.reading {
+            Reading::Projection { chance, runs } => format!(
+                "{:.0}% of {} projected runs meet it by {deadline} (on track from {:.0}%, off track below {:.0}%).",
+                chance * 100.0,
+                if *runs == 1000 { "1,000".to_string() } else { runs.to_string() },
+                thresholds.on_track * 100.0,
+                thresholds.off_track * 100.0
+            ),
+            Reading::Trajectory {
+                actual,
+                on,
+                expected,
+                why,
+            } => format!(
+                "By the trajectory rule ({why}): {actual} at the census of {} against {expected:.1} expected then.",
+                on.format("%-d %B %Y")
+            ),
+            Reading::NotKnown { why } => format!("Not known: {why}."),
+        };
+        out.push(Own {
+            title: r.title,
+            national_key: r.national_key,
+            deadline: r.target.deadline,
+            judgement,
+            reading,
+        });
+    }
+    Ok(out)
+}
+
 pub async fn targets(db: &Db, args: TargetsArgs) -> anyhow::Result<()> {
     if !["table", "csv", "json"].contains(&args.format.as_str()) {
         bail!("'{}' is not a format: use table, csv or json", args.format);
     }
+    let mut area_row = None;
     let (place, scope) = match (&args.area, &args.region) {
         (Some(a), _) => {
             let area = cws_store::geography::area(db, a)
                 .await?
                 .with_context(|| format!("there is no area '{a}'"))?;
+            area_row = Some(area.clone());
             (area.name.clone(), Scope::Area(area.code))
         }
         (None, Some(r)) => {
@@ -69,6 +183,10 @@ pub async fn targets(db: &Db, args: TargetsArgs) -> anyhow::Result<()> {
     let refs: Vec<&cws_analyse::Snapshot> = held.iter().collect();
     let today = chrono::Local::now().date_naive();
     let all = national(&refs, &scope, today)?;
+    let own = match &area_row {
+        Some(area) => local(db, &refs, area).await?,
+        None => Vec::new(),
+    };
     let synthetic = cws_store::workforce::synthetic_run(db).await?.is_some();
     let rests_on = held.first().map_or_else(
         || "no census is held yet".to_string(),
@@ -96,7 +214,7 @@ pub async fn targets(db: &Db, args: TargetsArgs) -> anyhow::Result<()> {
         "json" => {
             serde_json::to_writer_pretty(
                 &mut out,
-                &serde_json::json!({ "place": place, "on": today, "synthetic": synthetic, "rests_on": rests_on, "targets": all }),
+                &serde_json::json!({ "place": place, "on": today, "synthetic": synthetic, "rests_on": rests_on, "own": own, "targets": all }),
             )?;
             writeln!(out)?;
         }
@@ -138,6 +256,25 @@ pub async fn targets(db: &Db, args: TargetsArgs) -> anyhow::Result<()> {
                 today.format("%-d %B %Y"),
                 held.len()
             )?;
+            if !own.is_empty() {
+                writeln!(out)?;
+                writeln!(out, "{place}'s own targets:")?;
+            }
+            for o in &own {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{} — {} (by {})",
+                    o.title,
+                    o.judgement.status.map_or("Not known", |s| s.label()),
+                    o.deadline.format("%-d %B %Y")
+                )?;
+                writeln!(out, "  {}", o.reading)?;
+            }
+            if !own.is_empty() {
+                writeln!(out)?;
+                writeln!(out, "The national targets:")?;
+            }
             for s in &all {
                 writeln!(out)?;
                 writeln!(

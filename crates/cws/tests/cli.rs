@@ -2044,6 +2044,17 @@ fn the_seeds_national_targets_are_listed_with_their_verdicts_and_what_they_rest_
     assert!(out.contains("Now, at the census of 30 September 2025: "));
     assert!(out.contains("A count for England as a whole: see England's targets."));
     assert!(out.contains("Not measured by cws: cws does not hold clusters of schools."));
+    // the demo's own targets, each judged: by the projection's runs where it carries the
+    // figure, else by the trajectory rule, saying why
+    assert!(out.contains("Richmond upon Thames's own targets:"), "{out}");
+    assert!(out.contains("Social work vacancy rate under 10% — "));
+    assert!(out.contains("projected runs meet it by 30 September 2028 (on track from 70%, off track below 30%)."));
+    assert!(out.contains("All non-graduate early years staff at Level 3 or above — "));
+    assert!(out.contains(
+        "Every full day care setting graduate-led — On track (by 30 September 2030)\n  By the trajectory rule (the projection does not carry this figure): "
+    ), "{out}");
+    // the same seed gives the same chances
+    assert_eq!(stdout(&cws(dir.path(), &["targets", "--area", "318"])), out);
     // CSV and JSON carry the same, and say the data is synthetic
     let csv = stdout(&cws(dir.path(), &["targets", "--format", "csv"]));
     assert!(csv.starts_with("SYNTHETIC DATA"));
@@ -2053,6 +2064,11 @@ fn the_seeds_national_targets_are_listed_with_their_verdicts_and_what_they_rest_
     assert_eq!(v["synthetic"], true);
     assert_eq!(v["targets"].as_array().unwrap().len(), 8);
     assert_eq!(v["targets"][0]["verdict"], "not_known");
+    let own = stdout(&cws(dir.path(), &["targets", "--area", "318", "--format", "json"]));
+    let own: serde_json::Value = serde_json::from_str(&own).unwrap();
+    assert_eq!(own["own"].as_array().unwrap().len(), 3);
+    assert_eq!(own["own"][0]["judgement"]["reading"]["by"], "projection");
+    assert_eq!(own["own"][0]["judgement"]["reading"]["runs"], 1000);
     let bad = cws(dir.path(), &["targets", "--area", "999"]);
     assert!(stderr(&bad).contains("there is no area '999'"));
 }

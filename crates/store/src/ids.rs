@@ -116,3 +116,8 @@ id!(
     /// A named projection scenario an area keeps.
     ScenarioId
 );
+
+id!(
+    /// A target an area sets itself or adopts from the national catalogue.
+    TargetId
+);

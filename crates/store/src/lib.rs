@@ -33,6 +33,7 @@ pub mod returns;
 #[allow(unsafe_code)]
 mod sqlite_raw;
 pub mod strategy;
+pub mod targets;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
@@ -42,7 +43,7 @@ pub use bulk::Cell;
 pub use ids::{
     ActionId, AnalysisEntryId, AreaId, BudgetId, ChecklistQuestionId, CollectionId,
     FundingStreamId, ObjectiveId, OrganisationId, PlanLineId, ReturnId, RiskId, ScenarioId,
-    StrategyId,
+    StrategyId, TargetId,
 };
 
 #[derive(Debug, Error)]
