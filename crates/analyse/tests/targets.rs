@@ -155,25 +155,34 @@ fn national_targets_are_measured_and_judged_from_the_census_before_their_deadlin
         .all(|s| s.verdict.is_none()));
 }
 
+/// The shipped mapping with no published drivers: no need, so no gap.
+fn no_drivers() -> cws_analyse::need::Drivers {
+    cws_analyse::need::Drivers::new(&[], &[], cws_reference::shipped_driver_map().unwrap())
+}
+
+/// Richmond (the only area) projected to `horizon` over `runs` runs with seed 1.
+fn richmond(horizon: i32, runs: usize, keep_tiers: bool) -> cws_analyse::projected::Request {
+    cws_analyse::projected::Request {
+        areas: vec![0],
+        levers: cws_project::Levers::default(),
+        horizon,
+        runs,
+        seed: 1,
+        protect: false,
+        keep_tiers,
+    }
+}
+
 #[test]
 fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
-    use cws_analyse::need::Drivers;
     use cws_analyse::projected::{project, Request};
     use cws_analyse::targets::{judge, Reading};
     use cws_plan::targets::{Direction, Kind, Point, Status, Target, Thresholds, Trajectory};
 
     let held = [census(d(2025, 9, 30))];
     let refs: Vec<&Snapshot> = held.iter().collect();
-    let drivers = Drivers::new(&[], &[], cws_reference::shipped_driver_map().unwrap());
-    let request = Request {
-        areas: vec![0],
-        levers: cws_project::Levers::default(),
-        horizon: 2028,
-        runs: 200,
-        seed: 1,
-        protect: false,
-        keep_tiers: true,
-    };
+    let drivers = no_drivers();
+    let request = richmond(2028, 200, true);
     let projected = project(&refs, &request, &drivers).unwrap();
     let target = |figure: &str, value: f64| Target {
         figure: figure.into(),
@@ -254,23 +263,14 @@ fn a_target_s_status_is_its_chance_over_the_runs_else_the_trajectory_rule() {
 
 #[test]
 fn what_it_would_take_finds_the_training_places_that_make_a_target_likely() {
-    use cws_analyse::need::Drivers;
     use cws_analyse::projected::{project, Request};
     use cws_analyse::targets::{what_it_would_take, Ask, SearchError};
     use cws_plan::targets::{Direction, Found, Kind, Target, Thresholds, Trajectory};
 
     let held = [census(d(2025, 9, 30))];
     let refs: Vec<&Snapshot> = held.iter().collect();
-    let drivers = Drivers::new(&[], &[], cws_reference::shipped_driver_map().unwrap());
-    let request = Request {
-        areas: vec![0],
-        levers: cws_project::Levers::default(),
-        horizon: 2026,
-        runs: 100,
-        seed: 1,
-        protect: false,
-        keep_tiers: false,
-    };
+    let drivers = no_drivers();
+    let request = richmond(2026, 100, false);
     // all eight non-graduates at Level 3 by the end of 2027: the two at Level 2 must train
     let all_level3 = Target {
         figure: "level3_plus_non_graduate_pct@role_group:early_years".into(),

@@ -2048,7 +2048,9 @@ fn the_seeds_national_targets_are_listed_with_their_verdicts_and_what_they_rest_
     // figure, else by the trajectory rule, saying why
     assert!(out.contains("Richmond upon Thames's own targets:"), "{out}");
     assert!(out.contains("Social work vacancy rate under 10% — "));
-    assert!(out.contains("projected runs meet it by 30 September 2028 (on track from 70%, off track below 30%)."));
+    assert!(out.contains(
+        "projected runs meet it by 30 September 2028 (on track from 70%, off track below 30%)."
+    ));
     assert!(out.contains("All non-graduate early years staff at Level 3 or above — "));
     assert!(out.contains(
         "Every full day care setting graduate-led — On track (by 30 September 2030)\n  By the trajectory rule (the projection does not carry this figure): "
@@ -2064,7 +2066,10 @@ fn the_seeds_national_targets_are_listed_with_their_verdicts_and_what_they_rest_
     assert_eq!(v["synthetic"], true);
     assert_eq!(v["targets"].as_array().unwrap().len(), 8);
     assert_eq!(v["targets"][0]["verdict"], "not_known");
-    let own = stdout(&cws(dir.path(), &["targets", "--area", "318", "--format", "json"]));
+    let own = stdout(&cws(
+        dir.path(),
+        &["targets", "--area", "318", "--format", "json"],
+    ));
     let own: serde_json::Value = serde_json::from_str(&own).unwrap();
     assert_eq!(own["own"].as_array().unwrap().len(), 3);
     assert_eq!(own["own"][0]["judgement"]["reading"]["by"], "projection");

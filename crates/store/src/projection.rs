@@ -57,16 +57,9 @@ impl TryFrom<Stored> for ScenarioRow {
     }
 }
 
-/// Keeps `levers` as the area's scenario `name`, replacing the levers of a scenario of that
-/// name (compared without case or spacing at the ends); refuses an empty or long name or
-/// levers out of range.
-pub async fn save_scenario(
-    db: &Db,
-    area: AreaId,
-    name: &str,
-    levers: &Levers,
-    by: &str,
-) -> Result<ScenarioId> {
+/// A scenario's name trimmed and its levers as kept (JSON), or why they cannot be: an empty
+/// or long name, levers out of range.
+fn named_levers<'a>(name: &'a str, levers: &Levers) -> Result<(&'a str, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX {
         return Err(StoreError::Refused(format!(
@@ -78,6 +71,20 @@ pub async fn save_scenario(
         .map_err(|e| StoreError::Refused(e.to_string()))?;
     let json = serde_json::to_string(&levers)
         .map_err(|e| StoreError::Refused(format!("the levers cannot be kept: {e}")))?;
+    Ok((name, json))
+}
+
+/// Keeps `levers` as the area's scenario `name`, replacing the levers of a scenario of that
+/// name (compared without case or spacing at the ends); refuses an empty or long name or
+/// levers out of range.
+pub async fn save_scenario(
+    db: &Db,
+    area: AreaId,
+    name: &str,
+    levers: &Levers,
+    by: &str,
+) -> Result<ScenarioId> {
+    let (name, json) = named_levers(name, levers)?;
     let mut tx = db.begin_write().await?;
     let existing: Option<ScenarioId> = on_tx!(&mut tx, c => sqlx::query_scalar(
         "SELECT id FROM projection_scenario WHERE area_id = $1 AND lower(name) = lower($2)")
@@ -137,17 +144,7 @@ pub async fn show_projection_in_strategy(
     levers: &Levers,
     by: &str,
 ) -> Result<()> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX {
-        return Err(StoreError::Refused(format!(
-            "A scenario's name must be 1 to {NAME_MAX} characters."
-        )));
-    }
-    let levers = levers
-        .checked()
-        .map_err(|e| StoreError::Refused(e.to_string()))?;
-    let json = serde_json::to_string(&levers)
-        .map_err(|e| StoreError::Refused(format!("the levers cannot be kept: {e}")))?;
+    let (name, json) = named_levers(name, levers)?;
     let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, c => sqlx::query("DELETE FROM strategy_projection WHERE strategy_id = $1")
         .bind(strategy).execute(&mut *c).await?.rows_affected());
