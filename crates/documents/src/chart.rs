@@ -807,8 +807,12 @@ mod tests {
         assert!(svg.contains(r##"width="28" height="12" fill="#0072b2" fill-opacity="0.18""##));
         assert!(svg.contains(r##"stroke="#d55e00" stroke-width="2" stroke-dasharray="6 4""##));
         assert!(svg.contains(">Need &amp; more</text>"));
-        // three legend rows below the chart: 52 + 280 + 12 + 3 × 22
-        assert!(svg.contains(r#"height="410""#));
+        // the subtitle's parts on two lines (the label never broken), three legend rows below
+        // the chart: 52 + 16 + 280 + 12 + 3 × 22
+        assert!(svg.contains(
+            r##"<text x="8" y="58" font-size="12" fill="#505a5f">SYNTHETIC DATA</text>"##
+        ));
+        assert!(svg.contains(r#"height="426""#));
         assert!(png(&svg, 1.0).unwrap().starts_with(b"\x89PNG"));
     }
 
