@@ -673,42 +673,14 @@ impl Context<'_> {
     /// teacher or graduate in an early years post, in post at the census date).
     fn add_settings(&self, selected: Option<&[u32]>, acc: &mut FxHashMap<Key, Sums>) {
         let s = self.snap;
-        let mut leaders: FxHashMap<u32, (u32, u16)> = FxHashMap::default();
         let all: Box<dyn Iterator<Item = usize>> = match selected {
             Some(posts) => Box::new(posts.iter().map(|&p| p as usize)),
             None => Box::new(0..s.len()),
         };
-        for i in all {
-            let org = s.org[i];
-            let o = &s.orgs[org as usize];
-            if !s.live[i]
-                || o.setting_type != SettingType::FullDayCare
-                || !self.in_scope[o.area as usize]
-            {
-                continue;
-            }
-            let in_post = (s.start[i] == NO_DATE || s.start[i] <= self.census)
-                && (s.leave[i] == NO_DATE || s.leave[i] > self.census);
-            if !in_post {
-                continue;
-            }
-            let e = leaders.entry(org).or_insert((0, u16::MAX));
-            let early_years = s
-                .roles
-                .get(s.role[i] as usize)
-                .is_some_and(|r| r.group == cws_domain::role::RoleGroup::EarlyYears);
-            let graduate = s.flags[i] & flag::GRADUATE_LEADER_QUAL != 0
-                || (s.qual[i] != UNKNOWN && s.qual[i] >= cws_domain::worker::QualLevel::L6 as u8);
-            if early_years && graduate {
-                e.0 += 1;
-            }
-            // the setting is counted under its most senior early years role
-            if early_years && e.1 == u16::MAX {
-                e.1 = s.role[i];
-            }
-        }
-        for (org, (count, role)) in leaders {
-            let key = self.key(org, role, VACANT);
+        let leaders = full_day_care(s, self.census, &self.in_scope, all);
+        for (org, setting) in leaders {
+            let count = setting.graduates;
+            let key = self.key(org, setting.role, VACANT);
             let sums = acc.entry(key).or_default();
             sums.settings += 1.0;
             sums.settings_with_graduate_leader += if count >= 1 { 1.0 } else { 0.0 };
@@ -721,6 +693,64 @@ impl Context<'_> {
             }
         }
     }
+}
+
+/// A full day care setting at the census: its early years staff in post, their graduates,
+/// and the role it is counted under (its most senior early years role).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DayCare {
+    pub staff: u32,
+    pub graduates: u32,
+    pub role: u16,
+}
+
+/// The full day care settings of the areas `in_scope` among `posts`, by organisation: a
+/// graduate is an Early Years Professional, teacher or graduate in an early years post, in
+/// post at `census` (days).
+pub(crate) fn full_day_care(
+    s: &Snapshot,
+    census: i32,
+    in_scope: &[bool],
+    posts: impl Iterator<Item = usize>,
+) -> FxHashMap<u32, DayCare> {
+    let mut settings: FxHashMap<u32, DayCare> = FxHashMap::default();
+    for i in posts {
+        let org = s.org[i];
+        let o = &s.orgs[org as usize];
+        if !s.live[i]
+            || o.setting_type != SettingType::FullDayCare
+            || !in_scope.get(o.area as usize).copied().unwrap_or(false)
+        {
+            continue;
+        }
+        let in_post = (s.start[i] == NO_DATE || s.start[i] <= census)
+            && (s.leave[i] == NO_DATE || s.leave[i] > census);
+        if !in_post {
+            continue;
+        }
+        let e = settings.entry(org).or_insert(DayCare {
+            staff: 0,
+            graduates: 0,
+            role: u16::MAX,
+        });
+        let early_years = s
+            .roles
+            .get(s.role[i] as usize)
+            .is_some_and(|r| r.group == cws_domain::role::RoleGroup::EarlyYears);
+        let graduate = s.flags[i] & flag::GRADUATE_LEADER_QUAL != 0
+            || (s.qual[i] != UNKNOWN && s.qual[i] >= cws_domain::worker::QualLevel::L6 as u8);
+        if early_years {
+            e.staff += 1;
+            if graduate {
+                e.graduates += 1;
+            }
+        }
+        // the setting is counted under its most senior early years role
+        if early_years && e.role == u16::MAX {
+            e.role = s.role[i];
+        }
+    }
+    settings
 }
 
 /// The label of the code at `position` in its code list's catalogue.

@@ -125,12 +125,60 @@ pub struct BandLine {
     pub people: Option<f64>,
 }
 
+/// A full day care setting at the census: its early years staff and graduates, and whether
+/// it is in a disadvantaged area.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DaySetting {
+    pub setting: cws_project::coverage::Setting,
+    pub disadvantaged: bool,
+}
+
+/// The full day care settings of the snapshot's `areas` at its census.
+pub fn day_care_settings(snap: &Snapshot, areas: &[usize]) -> Vec<DaySetting> {
+    let Some(census) = snap.census else {
+        return Vec::new();
+    };
+    let mut in_scope = vec![false; snap.areas.len()];
+    for &a in areas {
+        if let Some(x) = in_scope.get_mut(a) {
+            *x = true;
+        }
+    }
+    let mut settings: Vec<(u32, DaySetting)> = crate::figures::full_day_care(
+        snap,
+        crate::snapshot::days(Some(census)),
+        &in_scope,
+        0..snap.len(),
+    )
+    .into_iter()
+    .map(|(org, d)| {
+        (
+            org,
+            DaySetting {
+                setting: cws_project::coverage::Setting {
+                    staff: d.staff,
+                    graduates: d.graduates,
+                },
+                disadvantaged: snap.orgs[org as usize].disadvantaged,
+            },
+        )
+    })
+    .collect();
+    // in the organisations' order, so the same returns give the same figures
+    settings.sort_by_key(|(org, _)| *org);
+    settings.into_iter().map(|(_, d)| d).collect()
+}
+
 /// A place's projection.
 #[derive(Debug, Clone, Serialize)]
 pub struct Projected {
     /// The runs joined over the place's areas, where asked for (`Request::keep_tiers`).
     #[serde(skip)]
     pub draws: Option<cws_project::monte_carlo::Draws>,
+    /// The place's full day care settings at the census, with the runs (for targets of
+    /// settings coverage).
+    #[serde(skip)]
+    pub day_care: Vec<DaySetting>,
     /// People by year, role group and age band, expected.
     pub band_lines: Vec<BandLine>,
     pub replay: Replay,
@@ -490,6 +538,11 @@ pub fn project(
     }
     Ok(Projected {
         draws: request.keep_tiers.then_some(draws),
+        day_care: if request.keep_tiers {
+            day_care_settings(snap, &request.areas)
+        } else {
+            Vec::new()
+        },
         flows,
         pyramid,
         band_lines,

@@ -137,6 +137,17 @@ pub fn value(
     scoped: &Scoped,
     opts: &crate::Options,
 ) -> Result<Option<f64>, crate::figures::FiguresError> {
+    Ok(figure(snap, scope, scoped, opts)?.0)
+}
+
+/// The figure as `value` gives it, and the count it rests on (the measure's base: people,
+/// posts or settings), for disclosure control outside the area's own view.
+pub fn figure(
+    snap: &crate::Snapshot,
+    scope: &crate::Scope,
+    scoped: &Scoped,
+    opts: &crate::Options,
+) -> Result<(Option<f64>, f64), crate::figures::FiguresError> {
     let dims: Vec<Dimension> = scoped.within.map(|w| w.dimension()).into_iter().collect();
     let groups = crate::compute(snap, scope, &dims, opts)?;
     let mut sums = crate::Sums::default();
@@ -148,10 +159,13 @@ pub fn value(
             sums.add(&g.sums);
         }
     }
-    Ok(scoped
-        .measure
-        .value(&sums, &opts.params)
-        .map(|v| crate::measure::round(scoped.measure.kind(), v)))
+    Ok((
+        scoped
+            .measure
+            .value(&sums, &opts.params)
+            .map(|v| crate::measure::round(scoped.measure.kind(), v)),
+        scoped.measure.base(&sums),
+    ))
 }
 
 #[cfg(test)]

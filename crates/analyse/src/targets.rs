@@ -189,6 +189,99 @@ pub struct Judgement {
     pub reading: Reading,
 }
 
+/// The chance over `p`'s runs that `target` is met in its deadline's year, and the number
+/// of runs; or why the runs cannot say. A figure of settings coverage is read from the
+/// runs' graduate share of early years staff by `cws_project::coverage`.
+pub fn chance_in(
+    p: &crate::projected::Projected,
+    target: &cws_plan::targets::Target,
+) -> Result<(f64, usize), String> {
+    use crate::measure::Measure as M;
+    let year = chrono::Datelike::year(&target.deadline);
+    let scoped = Scoped::parse(&target.figure).map_err(|_| "cws does not know the figure")?;
+    let draws = p.draws.as_ref().ok_or("the projection kept no runs")?;
+    let coverage = match scoped.measure {
+        M::SettingsWithGraduateLeader => Some((1, false)),
+        M::DisadvantagedSettingsWithGraduateLeader => Some((1, true)),
+        M::DisadvantagedSettingsWithTwo => Some((2, true)),
+        _ => None,
+    };
+    if let Some((need, disadvantaged_only)) = coverage {
+        return coverage_chance(p, draws, target, (need, disadvantaged_only), scoped, year);
+    }
+    let figure =
+        run_figure(&scoped, &draws.groups).ok_or("the projection does not carry this figure")?;
+    let runs = draws.per_run(year, figure).ok_or_else(|| {
+        format!("the projection does not reach {year}, or lacks what the figure needs")
+    })?;
+    let chance = target.chance(&runs).ok_or("the projection has no runs")?;
+    Ok((chance, runs.len()))
+}
+
+/// The chance of a coverage target: each run's graduate share of early years staff in the
+/// deadline's year, spread over the place's settings as they stood at the census.
+fn coverage_chance(
+    p: &crate::projected::Projected,
+    draws: &cws_project::monte_carlo::Draws,
+    target: &cws_plan::targets::Target,
+    (need, disadvantaged_only): (u32, bool),
+    scoped: Scoped,
+    year: i32,
+) -> Result<(f64, usize), String> {
+    use cws_project::monte_carlo::RunFigure;
+    if scoped.within.is_some() {
+        return Err("the projection carries settings coverage for a whole place only".into());
+    }
+    let early_years = cws_domain::role::RoleGroup::EarlyYears.label();
+    let g = draws
+        .groups
+        .iter()
+        .position(|n| n == early_years)
+        .ok_or("the projection has no early years staff")?;
+    let share = |y: i32| {
+        draws
+            .per_run(y, RunFigure::GraduatePct(Some(g)))
+            .ok_or_else(|| format!("the projection does not reach {y}"))
+    };
+    let p0 = share(p.census_year)?
+        .first()
+        .copied()
+        .filter(|v| v.is_finite())
+        .ok_or("no early years staff's level of qualification is known")?
+        / 100.0;
+    let settings: Vec<cws_project::coverage::Setting> = p
+        .day_care
+        .iter()
+        .filter(|d| d.disadvantaged || !disadvantaged_only)
+        .map(|d| d.setting)
+        .collect();
+    if settings.is_empty() {
+        return Err(if disadvantaged_only {
+            "the place has no full day care settings in disadvantaged areas".into()
+        } else {
+            "the place has no full day care settings".into()
+        });
+    }
+    let model = cws_project::coverage::Coverage::calibrated(settings, need, p0);
+    let runs = share(year)?;
+    if runs.is_empty() {
+        return Err("the projection has no runs".into());
+    }
+    let total: f64 = runs
+        .iter()
+        .map(|pct| {
+            if pct.is_finite() {
+                model
+                    .chance(pct / 100.0, |covered| target.is_met_by(covered))
+                    .unwrap_or(0.0)
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    Ok((total / runs.len() as f64, runs.len()))
+}
+
 /// The status of `target`: from `projected`'s runs at the deadline's year where they carry
 /// its figure, else by the trajectory rule on `actual` (the figure at the latest census, on
 /// that census's date: the expected value is the one due then), saying why.
@@ -198,20 +291,7 @@ pub fn judge(
     actual: Option<cws_plan::targets::Point>,
     thresholds: &cws_plan::targets::Thresholds,
 ) -> Judgement {
-    let year = chrono::Datelike::year(&target.deadline);
-    let scoped = Scoped::parse(&target.figure).ok();
-    let from_runs = |p: &crate::projected::Projected| -> Result<(f64, usize), String> {
-        let scoped = scoped.as_ref().ok_or("cws does not know the figure")?;
-        let draws = p.draws.as_ref().ok_or("the projection kept no runs")?;
-        let figure =
-            run_figure(scoped, &draws.groups).ok_or("the projection does not carry this figure")?;
-        let runs = draws.per_run(year, figure).ok_or_else(|| {
-            format!("the projection does not reach {year}, or lacks what the figure needs")
-        })?;
-        let chance = target.chance(&runs).ok_or("the projection has no runs")?;
-        Ok((chance, runs.len()))
-    };
-    let why = match projected.and_then(from_runs) {
+    let why = match projected.and_then(|p| chance_in(p, target)) {
         Ok((chance, runs)) => {
             return Judgement {
                 status: Some(thresholds.status(chance)),
@@ -259,7 +339,7 @@ pub const SEARCHABLE: [&str; 4] = [
 pub enum SearchError {
     #[error("'{0}' is not a lever to search: choose one of level3_places, graduate_places, recruitment_pct or turnover_pct")]
     Lever(String),
-    #[error("the projection does not carry the figure of this target ({0})")]
+    #[error("the projection cannot say whether the target is met: {0}")]
     NotCarried(String),
     #[error(transparent)]
     Projected(#[from] crate::projected::ProjectedError),
@@ -300,8 +380,6 @@ pub fn what_it_would_take(
     let from = request.levers.values()[at];
     let to = to.clamp(min, max);
     let year = chrono::Datelike::year(&target.deadline);
-    let scoped =
-        Scoped::parse(&target.figure).map_err(|e| SearchError::NotCarried(e.to_string()))?;
     let request = crate::projected::Request {
         keep_tiers: true,
         horizon: request.horizon.max(year),
@@ -325,15 +403,9 @@ pub fn what_it_would_take(
             let chance = crate::projected::project(held, &r, drivers)
                 .map_err(SearchError::from)
                 .and_then(|p| {
-                    let draws = p
-                        .draws
-                        .ok_or_else(|| SearchError::NotCarried(target.figure.clone()))?;
-                    let figure = run_figure(&scoped, &draws.groups)
-                        .ok_or_else(|| SearchError::NotCarried(target.figure.clone()))?;
-                    let runs = draws
-                        .per_run(year, figure)
-                        .ok_or_else(|| SearchError::NotCarried(target.figure.clone()))?;
-                    Ok(target.chance(&runs).unwrap_or(0.0))
+                    chance_in(&p, target)
+                        .map(|(chance, _)| chance)
+                        .map_err(SearchError::NotCarried)
                 });
             match chance {
                 Ok(c) => c,
@@ -348,4 +420,265 @@ pub fn what_it_would_take(
         Some(e) => Err(e),
         None => Ok(found),
     }
+}
+
+/// A count of 1 to this many people behind a figure hides it outside the area lead's own
+/// view (disclosure control's threshold).
+const SMALL: f64 = 5.0;
+
+/// What the need is for the people a target is about, at its deadline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgainstNeed {
+    pub year: i32,
+    pub role_group: String,
+    /// Need FTE on expected values, and the gap P50 (need less supply) and its share of need.
+    pub need_fte: Option<f64>,
+    pub gap_p50: Option<f64>,
+    pub gap_pct_p50: Option<f64>,
+    /// The share of runs in which supply meets need that year.
+    pub met_chance: Option<f64>,
+    /// All of it in words.
+    pub words: String,
+}
+
+/// One of an area's targets judged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judged {
+    pub judgement: Judgement,
+    /// The figure at the latest census (None where there is none, or it is hidden).
+    pub actual: Option<cws_plan::targets::Point>,
+    pub against_need: Option<AgainstNeed>,
+    /// The judgement in words.
+    pub reading: String,
+}
+
+/// How an area's targets are judged: the projection's levers (as now, or a scenario's), its
+/// runs and seed, whether small numbers are hidden, and the thresholds.
+#[derive(Debug, Clone, Copy)]
+pub struct Judging {
+    pub levers: cws_project::Levers,
+    pub runs: usize,
+    pub seed: u64,
+    pub protect: bool,
+    pub thresholds: cws_plan::targets::Thresholds,
+}
+
+impl Default for Judging {
+    fn default() -> Self {
+        Judging {
+            levers: cws_project::Levers::default(),
+            runs: 1000,
+            seed: 1,
+            protect: false,
+            thresholds: cws_plan::targets::Thresholds::default(),
+        }
+    }
+}
+
+/// A number of runs as a page writes it.
+fn runs_written(runs: usize) -> String {
+    if runs >= 1000 {
+        format!("{},{:03}", runs / 1000, runs % 1000)
+    } else {
+        runs.to_string()
+    }
+}
+
+impl Judgement {
+    /// How the status was read, in words, for a target due by `deadline`.
+    pub fn words(
+        &self,
+        deadline: NaiveDate,
+        thresholds: &cws_plan::targets::Thresholds,
+    ) -> String {
+        let deadline = deadline.format("%-d %B %Y");
+        match &self.reading {
+            Reading::Projection { chance, runs } => format!(
+                "{:.0}% of {} projected runs meet it by {deadline} (on track from {:.0}%, off track below {:.0}%).",
+                chance * 100.0,
+                runs_written(*runs),
+                thresholds.on_track * 100.0,
+                thresholds.off_track * 100.0
+            ),
+            Reading::Trajectory {
+                actual,
+                on,
+                expected,
+                why,
+            } => format!(
+                "By the trajectory rule ({why}): {} at the census of {} against {expected:.1} expected then; {:.0}% behind plan or more is off track.",
+                written(*actual),
+                on.format("%-d %B %Y"),
+                cws_plan::targets::OFF_TRACK_BEHIND * 100.0
+            ),
+            Reading::NotKnown { why } => format!("Not known: {why}."),
+        }
+    }
+}
+
+/// The role group a target is about, by its label: its part when that is a role group,
+/// early years staff for settings coverage, else every group.
+fn role_group_of(scoped: Option<&Scoped>) -> String {
+    use crate::measure::Measure as M;
+    use crate::scoped::Within;
+    match scoped {
+        Some(Scoped {
+            within: Some(Within::RoleGroup(g)),
+            ..
+        }) => g.label().to_string(),
+        Some(Scoped {
+            measure:
+                M::SettingsWithGraduateLeader
+                | M::DisadvantagedSettingsWithGraduateLeader
+                | M::DisadvantagedSettingsWithTwo,
+            ..
+        }) => cws_domain::role::RoleGroup::EarlyYears.label().to_string(),
+        _ => crate::projected::Line::ALL_GROUPS.to_string(),
+    }
+}
+
+/// The need for a target's people in `year`, from the projection.
+fn against_need(p: &crate::projected::Projected, group: &str, year: i32) -> Option<AgainstNeed> {
+    let year = year.min(p.horizon);
+    let line = p
+        .lines
+        .iter()
+        .find(|l| l.year == year && l.role_group == group)?;
+    let met_chance = p.draws.as_ref().and_then(|d| {
+        let g = if group == crate::projected::Line::ALL_GROUPS {
+            None
+        } else {
+            Some(d.groups.iter().position(|n| n == group)?)
+        };
+        let runs = d
+            .per_run(year, cws_project::monte_carlo::RunFigure::GapPctOfNeed(g))?;
+        (!runs.is_empty())
+            .then(|| runs.iter().filter(|v| **v <= 0.0).count() as f64 / runs.len() as f64)
+    });
+    let who = if group == crate::projected::Line::ALL_GROUPS {
+        "the whole workforce".to_string()
+    } else {
+        group.to_lowercase()
+    };
+    let words = match (line.demand_fte, line.gap_p50) {
+        (Some(need), Some(gap)) => {
+            let chance = met_chance.map_or(String::new(), |c| {
+                format!("; supply meets need in {:.0}% of runs", c * 100.0)
+            });
+            if gap > 0.0 {
+                format!(
+                    "Against need in {year}: {who} short by {gap:.1} FTE at P50 ({}% of the {need:.1} FTE needed){chance}.",
+                    line.gap_pct_p50.map_or("–".into(), written)
+                )
+            } else {
+                format!(
+                    "Against need in {year}: {who} meet the {need:.1} FTE needed at P50, with {:.1} to spare{chance}.",
+                    -gap
+                )
+            }
+        }
+        _ if line.supply_fte.is_none() => {
+            format!("Against need in {year}: hidden, as the group is small.")
+        }
+        _ => format!(
+            "Against need in {year}: not known — what the need for {who} follows is not held for this area."
+        ),
+    };
+    Some(AgainstNeed {
+        year,
+        role_group: group.to_string(),
+        need_fte: line.demand_fte,
+        gap_p50: line.gap_p50,
+        gap_pct_p50: line.gap_pct_p50,
+        met_chance,
+        words,
+    })
+}
+
+/// The request that judges targets of the area at `area` (its index in the latest census)
+/// to `last_deadline`: the projection's latest year at the most.
+pub fn judging_request(
+    held: &[&Snapshot],
+    area: usize,
+    last_deadline: NaiveDate,
+    how: &Judging,
+) -> Option<crate::projected::Request> {
+    let base = chrono::Datelike::year(&held.first()?.census?);
+    Some(crate::projected::Request {
+        areas: vec![area],
+        levers: how.levers,
+        horizon: chrono::Datelike::year(&last_deadline)
+            .clamp(base + 1, cws_project::model::LAST_YEAR),
+        runs: how.runs,
+        seed: how.seed,
+        protect: how.protect,
+        keep_tiers: true,
+    })
+}
+
+/// Each of `targets` of the area at `area` (its index in the latest census held) judged:
+/// one projection to the latest deadline under `how`, each target's chance from its runs
+/// (or the trajectory rule, saying why), its figure now and the need for its people.
+pub fn judge_area(
+    held: &[&Snapshot],
+    area: usize,
+    targets: &[&cws_plan::targets::Target],
+    drivers: &crate::need::Drivers,
+    how: &Judging,
+) -> Result<Vec<Judged>, TargetsError> {
+    let Some(last) = targets.iter().map(|t| t.deadline).max() else {
+        return Ok(Vec::new());
+    };
+    let latest = held.first().copied();
+    let projected = match judging_request(held, area, last, how) {
+        Some(request) => crate::projected::project(held, &request, drivers).map_err(|e| match e {
+            crate::projected::ProjectedError::NoReturns(year) => {
+                format!("there are no returns at the census of {year} to project from")
+            }
+            e => e.to_string(),
+        }),
+        None => Err("there is no census to project from".to_string()),
+    };
+    let mut out = Vec::new();
+    for target in targets {
+        let scoped = Scoped::parse(&target.figure).ok();
+        let actual = match (latest, &scoped) {
+            (Some(snap), Some(scoped)) => match (snap.census, snap.areas.get(area)) {
+                (Some(c), Some(a)) => {
+                    let (value, base) = crate::scoped::figure(
+                        snap,
+                        &crate::Scope::Area(a.code.clone()),
+                        scoped,
+                        &Options::for_census(c),
+                    )?;
+                    let hidden = how.protect && base > 0.0 && base <= SMALL;
+                    value
+                        .filter(|_| !hidden)
+                        .map(|value| cws_plan::targets::Point { date: c, value })
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let judgement = judge(
+            target,
+            projected.as_ref().map_err(Clone::clone),
+            actual,
+            &how.thresholds,
+        );
+        let need = projected.as_ref().ok().and_then(|p| {
+            against_need(
+                p,
+                &role_group_of(scoped.as_ref()),
+                chrono::Datelike::year(&target.deadline),
+            )
+        });
+        out.push(Judged {
+            reading: judgement.words(target.deadline, &how.thresholds),
+            judgement,
+            actual,
+            against_need: need,
+        });
+    }
+    Ok(out)
 }

@@ -343,3 +343,127 @@ fn what_it_would_take_finds_the_training_places_that_make_a_target_likely() {
         Err(SearchError::NotCarried(_))
     ));
 }
+
+#[test]
+fn settings_coverage_is_projected_over_the_settings_as_they_stood() {
+    use cws_analyse::projected::project;
+    use cws_analyse::targets::{chance_in, judge, Reading};
+    use cws_plan::targets::{Direction, Kind, Status, Target, Thresholds, Trajectory};
+    use cws_project::monte_carlo::RunFigure;
+
+    let held = [census(d(2025, 9, 30))];
+    let refs: Vec<&Snapshot> = held.iter().collect();
+    let projected = project(&refs, &richmond(2028, 200, true), &no_drivers()).unwrap();
+    // the settings as the census has them: 6 early years staff with one graduate, 3 with none
+    let staff: Vec<(u32, u32)> = projected
+        .day_care
+        .iter()
+        .map(|d| (d.setting.staff, d.setting.graduates))
+        .collect();
+    assert_eq!(staff, vec![(6, 1), (3, 0)]);
+    // nobody joins or leaves: the graduate share is 1 in 9 in every run
+    let draws = projected.draws.as_ref().unwrap();
+    let g = draws
+        .groups
+        .iter()
+        .position(|n| n == "Early years and childcare")
+        .unwrap();
+    let shares = draws.per_run(2027, RunFigure::GraduatePct(Some(g))).unwrap();
+    assert!(shares.iter().all(|v| (v - 100.0 / 9.0).abs() < 1e-9));
+    // By hand: a setting of n staff is covered with chance 1 − e^(−κ·n/9); κ makes the two
+    // chances average the census's 50%. With x = e^(−κ/3): (1 − x² + 1 − x)/2 = ½, so
+    // x² + x − 1 = 0, x = (√5 − 1)/2 = 0.618034; q(6 staff) = 1 − x² = x, q(3) = 1 − x.
+    let x = (5f64.sqrt() - 1.0) / 2.0;
+    let every = Target {
+        figure: "settings_with_graduate_leader_pct".into(),
+        kind: Kind::Coverage,
+        direction: Direction::AtLeast,
+        value: 100.0,
+        deadline: d(2027, 12, 31),
+        baseline: None,
+        milestones: Vec::new(),
+        trajectory: Trajectory::Linear,
+    };
+    // both covered: x(1 − x) = 0.236068
+    let (chance, runs) = chance_in(&projected, &every).unwrap();
+    assert_eq!(runs, 200);
+    assert!((chance - x * (1.0 - x)).abs() < 1e-6, "{chance}");
+    assert!((chance - 0.236068).abs() < 1e-6);
+    // at least half: 1 − (1 − x)·x = 0.763932, on track
+    let half = Target {
+        value: 50.0,
+        ..every.clone()
+    };
+    let (chance, _) = chance_in(&projected, &half).unwrap();
+    assert!((chance - 0.763932).abs() < 1e-6, "{chance}");
+    let judged = judge(&half, Ok(&projected), None, &Thresholds::default());
+    assert_eq!(judged.status, Some(Status::OnTrack));
+    assert!(matches!(judged.reading, Reading::Projection { runs: 200, .. }));
+    // no setting in a disadvantaged area: said, not guessed
+    let two = Target {
+        figure: "disadvantaged_settings_with_two_graduate_leaders_pct".into(),
+        ..every
+    };
+    assert_eq!(
+        chance_in(&projected, &two).unwrap_err(),
+        "the place has no full day care settings in disadvantaged areas"
+    );
+}
+
+#[test]
+fn an_area_s_targets_are_judged_with_the_need_for_their_people_beside_them() {
+    use cws_analyse::targets::{judge_area, Judging};
+    use cws_plan::targets::{Direction, Kind, Point, Target, Trajectory};
+
+    let held = [census(d(2025, 9, 30))];
+    let refs: Vec<&Snapshot> = held.iter().collect();
+    let l3 = Target {
+        figure: "level3_plus_non_graduate_pct@role_group:early_years".into(),
+        kind: Kind::Share,
+        direction: Direction::AtLeast,
+        value: 50.0,
+        deadline: d(2027, 12, 31),
+        baseline: Some(Point {
+            date: d(2025, 9, 30),
+            value: 75.0,
+        }),
+        milestones: Vec::new(),
+        trajectory: Trajectory::Linear,
+    };
+    let how = Judging {
+        runs: 100,
+        ..Judging::default()
+    };
+    let judged = judge_area(&refs, 0, &[&l3], &no_drivers(), &how).unwrap();
+    assert_eq!(judged.len(), 1);
+    let j = &judged[0];
+    assert_eq!(j.actual.map(|a| a.value), Some(75.0));
+    assert_eq!(
+        j.reading,
+        "100% of 100 projected runs meet it by 31 December 2027 (on track from 70%, off track below 30%)."
+    );
+    // the shipped mapping with no drivers published: need not known, and said so
+    let need = j.against_need.as_ref().unwrap();
+    assert_eq!(need.year, 2027);
+    assert_eq!(need.role_group, "Early years and childcare");
+    assert_eq!(need.gap_p50, None);
+    assert!(need.words.starts_with("Against need in 2027: not known"), "{}", need.words);
+    // outside the lead's view, a figure resting on 1 to 5 people is hidden: the Level 3
+    // share rests on 8 non-graduates, so it is shown
+    let protected = judge_area(
+        &refs,
+        0,
+        &[&l3],
+        &no_drivers(),
+        &Judging {
+            protect: true,
+            ..how
+        },
+    )
+    .unwrap();
+    assert_eq!(protected[0].actual.map(|a| a.value), Some(75.0));
+    // no targets, nothing to judge
+    assert!(judge_area(&refs, 0, &[], &no_drivers(), &how)
+        .unwrap()
+        .is_empty());
+}

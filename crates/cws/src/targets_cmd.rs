@@ -45,110 +45,45 @@ struct Own {
     title: String,
     national_key: Option<String>,
     deadline: chrono::NaiveDate,
-    judgement: cws_analyse::targets::Judgement,
-    /// How it was judged, in words.
-    reading: String,
+    #[serde(flatten)]
+    judged: cws_analyse::targets::Judged,
 }
 
-/// The runs a target's chance is read over.
-const RUNS: usize = 1000;
-
-/// The area's own targets, each judged from a projection of the area to the latest deadline.
+/// The area's own targets, each judged from one projection of the area to the latest
+/// deadline (1,000 runs, seed 1, as the web page does).
 async fn local(
     db: &Db,
     held: &[&cws_analyse::Snapshot],
     area: &cws_store::geography::AreaRow,
 ) -> anyhow::Result<Vec<Own>> {
-    use cws_analyse::targets::{judge, Reading};
     let rows = cws_store::targets::targets(db, area.id).await?;
-    if rows.is_empty() {
+    let Some(index) = held
+        .first()
+        .and_then(|s| s.areas.iter().position(|a| a.code == area.code))
+    else {
         return Ok(Vec::new());
-    }
-    let latest = held.first().copied();
-    let base = latest
-        .and_then(|s| s.census)
-        .map(|c| chrono::Datelike::year(&c));
-    let projected = match (latest, base) {
-        (Some(snap), Some(base)) => {
-            let horizon = rows
-                .iter()
-                .map(|r| chrono::Datelike::year(&r.target.deadline))
-                .max()
-                .unwrap_or(base + 1)
-                .clamp(base + 1, cws_project::model::LAST_YEAR);
-            let areas: Vec<usize> = snap
-                .areas
-                .iter()
-                .position(|a| a.code == area.code)
-                .into_iter()
-                .collect();
-            let children = cws_store::projection::population_projection(db).await?;
-            let drivers = cws_analyse::need::Drivers::shipped(&children)?
-                .with_saved_maps(cws_store::projection::driver_maps(db).await?);
-            let request = cws_analyse::projected::Request {
-                areas,
-                levers: cws_project::Levers::default(),
-                horizon,
-                runs: RUNS,
-                seed: 1,
-                protect: false,
-                keep_tiers: true,
-            };
-            cws_analyse::projected::project(held, &request, &drivers).map_err(|e| e.to_string())
-        }
-        _ => Err("there is no census to project from".to_string()),
     };
-    let thresholds = cws_plan::targets::Thresholds::default();
-    let mut out = Vec::new();
-    for r in rows {
-        let actual = match (latest, cws_analyse::scoped::Scoped::parse(&r.target.figure)) {
-            (Some(snap), Ok(scoped)) => match snap.census {
-                Some(c) => cws_analyse::scoped::value(
-                    snap,
-                    &Scope::Area(area.code.clone()),
-                    &scoped,
-                    &cws_analyse::Options::for_census(c),
-                )?
-                .map(|value| cws_plan::targets::Point { date: c, value }),
-                None => None,
-            },
-            _ => None,
-        };
-        let judgement = judge(
-            &r.target,
-            projected.as_ref().map_err(Clone::clone),
-            actual,
-            &thresholds,
-        );
-        let deadline = r.target.deadline.format("%-d %B %Y");
-        let reading = match &judgement.reading {
-            Reading::Projection { chance, runs } => format!(
-                "{:.0}% of {} projected runs meet it by {deadline} (on track from {:.0}%, off track below {:.0}%).",
-                chance * 100.0,
-                if *runs == 1000 { "1,000".to_string() } else { runs.to_string() },
-                thresholds.on_track * 100.0,
-                thresholds.off_track * 100.0
-            ),
-            Reading::Trajectory {
-                actual,
-                on,
-                expected,
-                why,
-            } => format!(
-                "By the trajectory rule ({why}): {actual} at the census of {} against {expected:.1} expected then.",
-                on.format("%-d %B %Y")
-            ),
-            Reading::NotKnown { why } => format!("Not known: {why}."),
-        };
-        out.push(Own {
+    let children = cws_store::projection::population_projection(db).await?;
+    let drivers = cws_analyse::need::Drivers::shipped(&children)?
+        .with_saved_maps(cws_store::projection::driver_maps(db).await?);
+    let targets: Vec<&cws_plan::targets::Target> = rows.iter().map(|r| &r.target).collect();
+    let judged = cws_analyse::targets::judge_area(
+        held,
+        index,
+        &targets,
+        &drivers,
+        &cws_analyse::targets::Judging::default(),
+    )?;
+    Ok(rows
+        .into_iter()
+        .zip(judged)
+        .map(|(r, judged)| Own {
             title: r.title,
             national_key: r.national_key,
             deadline: r.target.deadline,
-            judgement,
-            reading,
-        });
-    }
-    Ok(out)
+            judged,
+        })
+        .collect())
 }
 
 pub async fn targets(db: &Db, args: TargetsArgs) -> anyhow::Result<()> {
@@ -266,10 +201,13 @@ pub async fn targets(db: &Db, args: TargetsArgs) -> anyhow::Result<()> {
                     out,
                     "{} — {} (by {})",
                     o.title,
-                    o.judgement.status.map_or("Not known", |s| s.label()),
+                    o.judged.judgement.status.map_or("Not known", |s| s.label()),
                     o.deadline.format("%-d %B %Y")
                 )?;
-                writeln!(out, "  {}", o.reading)?;
+                writeln!(out, "  {}", o.judged.reading)?;
+                if let Some(need) = &o.judged.against_need {
+                    writeln!(out, "  {}", need.words)?;
+                }
             }
             if !own.is_empty() {
                 writeln!(out)?;

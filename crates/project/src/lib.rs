@@ -10,6 +10,7 @@
 
 pub mod backcast;
 pub mod cells;
+pub mod coverage;
 pub mod demand;
 pub mod levers;
 pub mod model;
