@@ -2044,8 +2044,8 @@ fn the_seeds_national_targets_are_listed_with_their_verdicts_and_what_they_rest_
     assert!(out.contains("Now, at the census of 30 September 2025: "));
     assert!(out.contains("A count for England as a whole: see England's targets."));
     assert!(out.contains("Not measured by cws: cws does not hold clusters of schools."));
-    // the demo's own targets, each judged: by the projection's runs where it carries the
-    // figure, else by the trajectory rule, saying why
+    // the demo's own targets, each judged by the projection's runs (settings coverage from
+    // the runs' graduate share spread over the settings), with the need beside each
     assert!(out.contains("Richmond upon Thames's own targets:"), "{out}");
     assert!(out.contains("Social work vacancy rate under 10% — "));
     assert!(out.contains(
@@ -2053,8 +2053,12 @@ fn the_seeds_national_targets_are_listed_with_their_verdicts_and_what_they_rest_
     ));
     assert!(out.contains("All non-graduate early years staff at Level 3 or above — "));
     assert!(out.contains(
-        "Every full day care setting graduate-led — On track (by 30 September 2030)\n  By the trajectory rule (the projection does not carry this figure): "
+        "Every full day care setting graduate-led — Off track (by 30 September 2030)\n  0% of 1,000 projected runs meet it by 30 September 2030"
     ), "{out}");
+    assert!(
+        out.contains("  Against need in 2028: children and family social workers short by "),
+        "{out}"
+    );
     // the same seed gives the same chances
     assert_eq!(stdout(&cws(dir.path(), &["targets", "--area", "318"])), out);
     // CSV and JSON carry the same, and say the data is synthetic
