@@ -33,6 +33,19 @@ pub struct Standing {
     pub verdict: Option<Verdict>,
     /// What the verdict or the figure rests on, or why there is none.
     pub basis: String,
+    /// The count (people, posts or settings) the latest figure rests on, for disclosure
+    /// control outside the area's own view.
+    pub latest_count: Option<f64>,
+    #[serde(skip)]
+    small_counts: bool,
+}
+
+impl Standing {
+    /// Whether the figures rest on so few (1 to 5) that they are hidden outside the area
+    /// lead's own view: the latest, or the one the verdict rests on.
+    pub fn small(&self) -> bool {
+        self.small_counts
+    }
 }
 
 /// The target's figure for `scope` at each census held (latest first).
@@ -40,15 +53,16 @@ fn figures(
     held: &[&Snapshot],
     scope: &Scope,
     scoped: &Scoped,
-) -> Result<Vec<(NaiveDate, Option<f64>)>, FiguresError> {
+) -> Result<Vec<(NaiveDate, Option<f64>, f64)>, FiguresError> {
     let mut out = Vec::new();
     for snap in held {
         if let Some(census) = snap.census {
-            let v = crate::scoped::value(snap, scope, scoped, &Options::for_census(census))?;
-            out.push((census, v));
+            let (v, base) =
+                crate::scoped::figure(snap, scope, scoped, &Options::for_census(census))?;
+            out.push((census, v, base));
         }
     }
-    out.sort_by_key(|(c, _)| std::cmp::Reverse(*c));
+    out.sort_by_key(|(c, _, _)| std::cmp::Reverse(*c));
     Ok(out)
 }
 
@@ -73,6 +87,8 @@ pub fn national(
             latest: None,
             verdict: passed.then_some(Verdict::NotKnown),
             basis: String::new(),
+            latest_count: None,
+            small_counts: false,
         };
         let (Some(code), None) = (&t.figure, &t.not_held) else {
             standing.basis = format!(
@@ -91,13 +107,22 @@ pub fn national(
             continue;
         }
         let by_census = figures(held, scope, &scoped)?;
-        standing.latest = by_census.first().copied();
-        let before = by_census.iter().find(|(c, _)| *c <= t.deadline);
+        standing.latest = by_census.first().map(|(c, v, _)| (*c, *v));
+        standing.latest_count = by_census.first().map(|(_, _, n)| *n);
+        let before = by_census
+            .iter()
+            .find(|(c, _, _)| *c <= t.deadline)
+            .map(|(c, v, n)| (*c, *v, *n));
+        let is_small = |n: f64| n > 0.0 && n <= SMALL;
+        standing.small_counts = standing.latest_count.is_some_and(is_small)
+            || (passed && before.is_some_and(|(_, _, n)| is_small(n)));
+        let before = before.map(|(c, v, _)| (c, v));
+        let before = before.as_ref();
         let want = match t.direction {
             Direction::AtLeast => "at least",
             Direction::AtMost => "at most",
         };
-        standing.basis = match (passed, before, by_census.last()) {
+        standing.basis = match (passed, before, by_census.last().map(|(c, v, _)| (c, v))) {
             (true, Some((census, Some(v))), _) => {
                 standing.verdict = Some(
                     t.target()
@@ -486,11 +511,7 @@ fn runs_written(runs: usize) -> String {
 
 impl Judgement {
     /// How the status was read, in words, for a target due by `deadline`.
-    pub fn words(
-        &self,
-        deadline: NaiveDate,
-        thresholds: &cws_plan::targets::Thresholds,
-    ) -> String {
+    pub fn words(&self, deadline: NaiveDate, thresholds: &cws_plan::targets::Thresholds) -> String {
         let deadline = deadline.format("%-d %B %Y");
         match &self.reading {
             Reading::Projection { chance, runs } => format!(
@@ -550,8 +571,7 @@ fn against_need(p: &crate::projected::Projected, group: &str, year: i32) -> Opti
         } else {
             Some(d.groups.iter().position(|n| n == group)?)
         };
-        let runs = d
-            .per_run(year, cws_project::monte_carlo::RunFigure::GapPctOfNeed(g))?;
+        let runs = d.per_run(year, cws_project::monte_carlo::RunFigure::GapPctOfNeed(g))?;
         (!runs.is_empty())
             .then(|| runs.iter().filter(|v| **v <= 0.0).count() as f64 / runs.len() as f64)
     });
@@ -681,4 +701,43 @@ pub fn judge_area(
         });
     }
     Ok(out)
+}
+
+/// What a target of `scoped` counts: settings coverage for the graduate-led measures, a
+/// count for a count of people, else a share.
+pub fn kind_of(scoped: &Scoped) -> cws_plan::targets::Kind {
+    use crate::measure::{Kind as K, Measure as M};
+    use cws_plan::targets::Kind;
+    match scoped.measure {
+        M::SettingsWithGraduateLeader
+        | M::DisadvantagedSettingsWithGraduateLeader
+        | M::DisadvantagedSettingsWithTwo => Kind::Coverage,
+        m if m.kind() == K::Count => Kind::Count,
+        _ => Kind::Share,
+    }
+}
+
+/// The figure of the area `area_code` at the latest census held, on that census's date: a
+/// target's baseline. None where there is no census or the figure is over nobody.
+pub fn figure_now(
+    held: &[&Snapshot],
+    area_code: &str,
+    scoped: &Scoped,
+) -> Result<Option<cws_plan::targets::Point>, TargetsError> {
+    let Some(snap) = held.first() else {
+        return Ok(None);
+    };
+    let Some(census) = snap.census else {
+        return Ok(None);
+    };
+    let value = crate::scoped::value(
+        snap,
+        &crate::Scope::Area(area_code.to_string()),
+        scoped,
+        &Options::for_census(census),
+    )?;
+    Ok(value.map(|value| cws_plan::targets::Point {
+        date: census,
+        value,
+    }))
 }

@@ -368,7 +368,9 @@ fn settings_coverage_is_projected_over_the_settings_as_they_stood() {
         .iter()
         .position(|n| n == "Early years and childcare")
         .unwrap();
-    let shares = draws.per_run(2027, RunFigure::GraduatePct(Some(g))).unwrap();
+    let shares = draws
+        .per_run(2027, RunFigure::GraduatePct(Some(g)))
+        .unwrap();
     assert!(shares.iter().all(|v| (v - 100.0 / 9.0).abs() < 1e-9));
     // By hand: a setting of n staff is covered with chance 1 − e^(−κ·n/9); κ makes the two
     // chances average the census's 50%. With x = e^(−κ/3): (1 − x² + 1 − x)/2 = ½, so
@@ -398,7 +400,10 @@ fn settings_coverage_is_projected_over_the_settings_as_they_stood() {
     assert!((chance - 0.763932).abs() < 1e-6, "{chance}");
     let judged = judge(&half, Ok(&projected), None, &Thresholds::default());
     assert_eq!(judged.status, Some(Status::OnTrack));
-    assert!(matches!(judged.reading, Reading::Projection { runs: 200, .. }));
+    assert!(matches!(
+        judged.reading,
+        Reading::Projection { runs: 200, .. }
+    ));
     // no setting in a disadvantaged area: said, not guessed
     let two = Target {
         figure: "disadvantaged_settings_with_two_graduate_leaders_pct".into(),
@@ -447,7 +452,11 @@ fn an_area_s_targets_are_judged_with_the_need_for_their_people_beside_them() {
     assert_eq!(need.year, 2027);
     assert_eq!(need.role_group, "Early years and childcare");
     assert_eq!(need.gap_p50, None);
-    assert!(need.words.starts_with("Against need in 2027: not known"), "{}", need.words);
+    assert!(
+        need.words.starts_with("Against need in 2027: not known"),
+        "{}",
+        need.words
+    );
     // outside the lead's view, a figure resting on 1 to 5 people is hidden: the Level 3
     // share rests on 8 non-graduates, so it is shown
     let protected = judge_area(

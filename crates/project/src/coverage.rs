@@ -60,11 +60,7 @@ impl Coverage {
         if c.settings.is_empty() || !(0.0..=1.0).contains(&p0) {
             return c;
         }
-        let observed = c
-            .settings
-            .iter()
-            .filter(|s| s.graduates >= need)
-            .count() as f64
+        let observed = c.settings.iter().filter(|s| s.graduates >= need).count() as f64
             / c.settings.len() as f64;
         let (mut low, mut high) = KAPPA;
         // 60 halvings of a range of 20 is far below any difference that shows
@@ -173,7 +169,14 @@ mod tests {
         // two graduates: P(X ≥ 2) = 1 − e^−λ(1 + λ); λ = 1 → 0.264241
         let two = Coverage { need: 2, ..c };
         assert!((two.setting_chance(&two.settings[0], 0.25) - 0.264241).abs() < 1e-5);
-        assert_eq!(Coverage { settings: vec![], ..two }.chance(0.5, |_| true), None);
+        assert_eq!(
+            Coverage {
+                settings: vec![],
+                ..two
+            }
+            .chance(0.5, |_| true),
+            None
+        );
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub enum WebError {
     /// A lock or semaphore left unusable by a failure elsewhere.
     #[error("the figures are being rebuilt")]
     Rebuilding,
+    #[error("targets: {0}")]
+    Targets(#[from] cws_analyse::targets::TargetsError),
     #[error("{0}")]
     Internal(String),
 }

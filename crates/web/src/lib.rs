@@ -15,6 +15,7 @@ mod place;
 mod projection;
 mod returns;
 pub(crate) mod strategy;
+mod targets;
 mod uploads;
 
 use std::net::SocketAddr;
@@ -195,6 +196,15 @@ pub fn router(state: AppState) -> Router {
             post(projection::remove_scenario),
         )
         .route("/areas/{code}/projection/{file}", get(projection::download))
+        .route(
+            "/areas/{code}/targets",
+            get(targets::page).post(targets::set),
+        )
+        .route("/areas/{code}/targets/{target}/remove", post(targets::remove))
+        .route(
+            "/areas/{code}/targets/{target}/what-it-would-take",
+            get(targets::what_it_would_take),
+        )
         .route("/regions/{code}/projection", get(projection::page))
         .route("/regions/{code}/projection/{file}", get(projection::download))
         .route("/england/projection", get(projection::page))

@@ -215,6 +215,7 @@ fn fill(path: &str, place: Place) -> String {
         .replace("{entry}", "1")
         .replace("{question}", "1")
         .replace("{scenario}", "1")
+        .replace("{target}", "1")
         .replace("{part}", "budgets")
 }
 

@@ -170,6 +170,26 @@ pub const ROUTES: &[RouteRule] = &[
         AreaWorkers,
         Some("scenario_change"),
     ),
+    // an area's targets: seen by those who see its aggregates, set and removed by its lead
+    rule("GET", "/areas/{code}/targets", AreaAggregates, None),
+    rule(
+        "POST",
+        "/areas/{code}/targets",
+        AreaWorkers,
+        Some("target_change"),
+    ),
+    rule(
+        "POST",
+        "/areas/{code}/targets/{target}/remove",
+        AreaWorkers,
+        Some("target_change"),
+    ),
+    rule(
+        "GET",
+        "/areas/{code}/targets/{target}/what-it-would-take",
+        AreaAggregates,
+        None,
+    ),
     rule("GET", "/regions/{code}/projection", RegionAggregates, None),
     rule(
         "GET",
